@@ -1,0 +1,113 @@
+import { readFile, stat } from 'node:fs/promises';
+import { DiagnosticBag, type Diagnostic } from './diagnostic.js';
+import type { LoadContext } from './load-context.js';
+import type { DefinitionObject } from './model/objects.js';
+import { loadNetwrixDocument } from './netwrix/netwrix-loader.js';
+import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
+import { loadWavesetDocument } from './waveset/waveset-loader.js';
+import type { XmlElement } from './xml/xml-element.js';
+import { readXml, type XmlReadLimits } from './xml/xml-reader.js';
+import { serializeXml } from './xml/xml-serialize.js';
+
+export const NETWRIX_NAMESPACE = 'urn:schemas-usercube-com:configuration';
+
+/** A definition object together with the XML it was read from. */
+export interface LoadedObject {
+  readonly object: DefinitionObject;
+  /** The object's own XML, re-serialised from the file (for `idflow show --xml`). */
+  readonly xml: string;
+  readonly file: string;
+}
+
+export interface LoadResult {
+  readonly objects: readonly LoadedObject[];
+  /** Every diagnostic, sorted by file, line and column. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ok: boolean;
+}
+
+export interface LoadOptions {
+  readonly limits?: XmlReadLimits;
+  /** Subprocess names known outside the files given (the repository's objects). */
+  readonly resolveExternal?: ExternalProcessResolver;
+}
+
+/** Which dialect a root element belongs to, or undefined when it is neither. */
+export function detectDialect(root: XmlElement): 'waveset' | 'netwrix' | undefined {
+  if (root.name === 'ConfigurationFile') return 'netwrix';
+  if (['Waveset', 'TaskDefinition', 'Configuration', 'Rule', 'TaskSchedule'].includes(root.name)) return 'waveset';
+  return undefined;
+}
+
+/** Reads one document's objects (no cross-object validation). */
+export function loadDocument(text: string | Uint8Array, file: string, diags: DiagnosticBag, limits?: XmlReadLimits): LoadedObject[] {
+  const root = readXml(text, file, diags, limits);
+  if (!root) return [];
+  const ctx: LoadContext = { file, diags };
+  const dialect = detectDialect(root);
+  let objects: DefinitionObject[];
+  if (dialect === 'netwrix') {
+    const ns = root.attributes.get('xmlns');
+    if (ns !== NETWRIX_NAMESPACE) {
+      diags.error('DEF_NAMESPACE', `<ConfigurationFile> must declare xmlns="${NETWRIX_NAMESPACE}"${ns ? `, not "${ns}"` : ''}`, root.location);
+      return [];
+    }
+    objects = loadNetwrixDocument(root, ctx);
+  } else if (dialect === 'waveset') {
+    objects = loadWavesetDocument(root, ctx);
+  } else {
+    diags.error(
+      'DEF_UNKNOWN_ROOT',
+      `<${root.name}> is not a workflow document; expected <Waveset>, <TaskDefinition>, <Configuration>, <Rule>, <TaskSchedule> or <ConfigurationFile>`,
+      root.location,
+    );
+    return [];
+  }
+  const elements = elementsByLocation(root);
+  return objects.map((object) => {
+    const el = elements.get(`${object.location.line}:${object.location.column}`);
+    return { object, file, xml: el ? serializeXml(el) : '' };
+  });
+}
+
+function elementsByLocation(root: XmlElement): Map<string, XmlElement> {
+  const map = new Map<string, XmlElement>();
+  const visit = (el: XmlElement, depth: number): void => {
+    map.set(`${el.location.line}:${el.location.column}`, el);
+    // Objects are at most a few levels below the root; no need to index expression trees.
+    if (depth < 4) for (const c of el.children) visit(c, depth + 1);
+  };
+  visit(root, 0);
+  return map;
+}
+
+/**
+ * Loads and validates a set of files together, as `idflow check` and `idflow import` do: cross-file references
+ * (subprocesses, aspects' PointCuts) resolve within the set and through `resolveExternal`.
+ */
+export async function loadDefinitionFiles(files: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const diags = new DiagnosticBag();
+  const objects: LoadedObject[] = [];
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      const info = await stat(file);
+      const max = options.limits?.maxBytes ?? 8 * 1024 * 1024;
+      if (info.size > max) {
+        diags.error('XML_TOO_LARGE', `file is ${info.size} bytes; the limit is ${max} bytes`, { file, line: 1, column: 1 });
+        continue;
+      }
+      bytes = await readFile(file);
+    } catch (e) {
+      diags.error('FILE_UNREADABLE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, line: 1, column: 1 });
+      continue;
+    }
+    objects.push(...loadDocument(bytes, file, diags, options.limits));
+  }
+  validateObjects(
+    objects.map((o) => o.object),
+    diags,
+    options.resolveExternal,
+  );
+  return { objects, diagnostics: diags.sorted(), ok: !diags.hasErrors() };
+}

@@ -1,0 +1,126 @@
+import type { SourceLocation } from '../diagnostic.js';
+import type { AspectModel } from './aspect.js';
+import type { Expr } from './expression.js';
+import type { ProcessModel } from './process.js';
+import type { TaskParameters } from './task-parameters.js';
+
+/**
+ * The repository object types. Every object is versioned: importing a changed object stores a new version
+ * with a new generated id; importing an identical one changes nothing.
+ */
+export const ObjectTypes = [
+  'TaskDefinition',
+  'Workflow',
+  'Configuration',
+  'Rule',
+  'AccessControlRule',
+  'Aspect',
+  'TaskSchedule',
+] as const;
+export type ObjectType = (typeof ObjectTypes)[number];
+
+interface ObjectBase {
+  readonly name: string;
+  /** Where the object starts in its file. */
+  readonly location: SourceLocation;
+}
+
+/** Waveset `<TaskDefinition>`: a launchable process with its parameters. */
+export interface TaskDefinitionObject extends ObjectBase {
+  readonly type: 'TaskDefinition';
+  readonly dialect: 'waveset';
+  readonly parameters: TaskParameters;
+  readonly process: ProcessModel;
+  /** Other attributes as written (`id`, `authType`, `createDate`, `primaryObjectClass`, …). */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** One `<Activity Template=…>` of a Netwrix workflow, as declared. */
+export interface NetwrixActivityDecl {
+  readonly identifier: string;
+  readonly displayNames: Readonly<Record<string, string>>;
+  readonly template: string;
+  readonly blockProvisioning: boolean;
+  readonly calledWorkflow?: string;
+  readonly overviewDisabled: boolean;
+  readonly location: SourceLocation;
+}
+
+/** Netwrix `<Workflow>`, compiled into template state machines. Launchable like a TaskDefinition. */
+export interface WorkflowObject extends ObjectBase {
+  readonly type: 'Workflow';
+  readonly dialect: 'netwrix';
+  readonly displayNames: Readonly<Record<string, string>>;
+  /** `Workflow_<EntityType>`. */
+  readonly variablesType: string;
+  /** `User` for `Workflow_User` and `Workflow_Directory_User`. */
+  readonly entityType: string;
+  readonly identifierPrefix?: string;
+  readonly activities: readonly NetwrixActivityDecl[];
+  readonly parameters: TaskParameters;
+  readonly process: ProcessModel;
+}
+
+/** Waveset `<Configuration>`; with a `<WFProcess>` extension it is a process usable as a subprocess. */
+export interface ConfigurationObject extends ObjectBase {
+  readonly type: 'Configuration';
+  readonly dialect: 'waveset';
+  readonly process?: ProcessModel;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** Waveset `<Rule>`: a named XPRESS function called with `<rule name=…>`. */
+export interface RuleObject extends ObjectBase {
+  readonly type: 'Rule';
+  readonly dialect: 'waveset';
+  readonly arguments: readonly { readonly name: string; readonly value?: string }[];
+  readonly localScope: boolean;
+  readonly body: Expr;
+}
+
+/** Netwrix `<AccessControlRule>`: grants permissions to a profile. */
+export interface AccessControlRuleObject extends ObjectBase {
+  readonly type: 'AccessControlRule';
+  readonly dialect: 'netwrix';
+  readonly profile: string;
+  readonly entityType?: string;
+  readonly displayNames: Readonly<Record<string, string>>;
+  readonly entries: readonly { readonly permission: string; readonly canExecute: boolean; readonly location: SourceLocation }[];
+}
+
+/** A Netwrix aspect, stored on its own as well as linked into the workflows its PointCuts name. */
+export interface AspectObject extends ObjectBase {
+  readonly type: 'Aspect';
+  readonly dialect: 'netwrix';
+  readonly aspect: AspectModel;
+}
+
+/** A TaskSchedule (issue 3): runs a definition on a timetable. */
+export interface TaskScheduleObject extends ObjectBase {
+  readonly type: 'TaskSchedule';
+  readonly dialect: 'waveset';
+  readonly definition: string;
+  /** ISO 8601 instant of the first run. */
+  readonly start: string;
+  /** Repeat period in seconds; 0 = run once. */
+  readonly repeatSeconds: number;
+  readonly repeatCount?: number;
+  readonly disabled: boolean;
+  readonly skipMissed: boolean;
+  readonly resultOption?: TaskParameters['resultOption'];
+  readonly taskName?: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export type DefinitionObject =
+  | TaskDefinitionObject
+  | WorkflowObject
+  | ConfigurationObject
+  | RuleObject
+  | AccessControlRuleObject
+  | AspectObject
+  | TaskScheduleObject;
+
+/** Objects that carry a process and can be launched or called as a subprocess. */
+export type ProcessObject = TaskDefinitionObject | WorkflowObject | ConfigurationObject;
