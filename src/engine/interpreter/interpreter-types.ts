@@ -1,0 +1,150 @@
+/**
+ * The contract between the interpreter (pure: process model + state + event → new state + effects) and the
+ * runtime (TaskInstances in the repository, work item rows, workers, CLI).
+ *
+ * The interpreter never touches the database. It advances an instance through every automatic step in memory
+ * and returns at the next wait state (work items and/or a timer) or at the end, with everything the runtime must
+ * commit in ONE transaction: the new state, work items to create and close, and effects.
+ */
+import type { DecisionModel } from '../../definition/model/action.js';
+import type { ProcessObject, RuleObject } from '../../definition/model/objects.js';
+import type { XValue } from '../../expression/env.js';
+
+/** Opaque to the runtime; plain JSON, stored as the TaskInstance's state. Owned by the interpreter. */
+export type InstanceState = { readonly v: number } & Readonly<Record<string, unknown>>;
+
+/** Something a service operation or the interpreter wants written in the same commit as the state. */
+export type Effect =
+  /** An AuditEvent (append-only, outlives the TaskInstance). */
+  | {
+      readonly kind: 'audit';
+      readonly event: string;
+      readonly activity?: string;
+      readonly actor?: string;
+      readonly data?: Readonly<Record<string, XValue>>;
+    }
+  /**
+   * A side effect recorded under an idempotency key (`<instanceId>:<step>:<action>`). The runtime inserts it with
+   * the commit, so a replayed step after a crash produces the same key and the ledger shows it ran once.
+   */
+  | { readonly kind: 'side-effect'; readonly key: string; readonly operation: string; readonly data: Readonly<Record<string, XValue>> }
+  /** Launch another TaskDefinition/Workflow after this commit (Netwrix InvokeWorkflowAspect, ContinueWith). */
+  | { readonly kind: 'launch'; readonly definition: string; readonly variables: Readonly<Record<string, XValue>>; readonly launcher: string; readonly subject?: string }
+  /** A message for a person (NotificationAspect, notify op); the mail transport arrives with the HTTP milestone. */
+  | { readonly kind: 'notification'; readonly to: readonly string[]; readonly subject: string; readonly body: string };
+
+/** A work item the runtime must insert. The interpreter generates `id` (unique, deterministic per instance). */
+export interface WorkItemSpec {
+  readonly id: string;
+  readonly activity: string;
+  readonly action: string;
+  /** Person who owns it; null when it is offered by permission (Netwrix waiting states). */
+  readonly owner: string | null;
+  /** Netwrix: `/Custom/Workflows/<wf>/<activity>/<state>`; whoever holds it may take the item. */
+  readonly permission?: string;
+  readonly request: string;
+  readonly itemType?: string;
+  /** Copy of the exposed variables. */
+  readonly variables: Readonly<Record<string, XValue>>;
+  /** Names a decision may write back. */
+  readonly editable: readonly string[];
+  readonly decisions: readonly DecisionModel[];
+  /** Epoch ms; null when no timeout. */
+  readonly dueAt: number | null;
+  /** Set when the item was delegated / refined to `owner` by someone else. */
+  readonly delegatedFrom?: string;
+  readonly form?: string;
+}
+
+export interface WorkItemClose {
+  readonly id: string;
+  readonly reason: 'decided' | 'cancelled' | 'timeout' | 'saved';
+  readonly decision?: string;
+  readonly actor?: string;
+  readonly comment?: string;
+  /** For `saved`: the new variables of the still-open item. */
+  readonly variables?: Readonly<Record<string, XValue>>;
+}
+
+/** What the instance reports as its result (Waveset WavesetResult, simplified). */
+export interface TaskResult {
+  /** Output variables (declared `output='true'`), by name. */
+  readonly outputs: Readonly<Record<string, XValue>>;
+  /** Error messages collected (failed actions, maxSteps, execLimit). */
+  readonly errors: readonly string[];
+  readonly messages: readonly string[];
+  /** Netwrix outcome or Waveset end: `completed`, `declined`, `aborted`, `purged`, `failed`. */
+  readonly outcome: string;
+}
+
+export interface AdvanceOutcome {
+  readonly state: InstanceState;
+  /** waiting = on work items and/or a timer; finished = reached an end; failed = stopped by an error (maxSteps…). */
+  readonly status: 'waiting' | 'finished' | 'failed';
+  readonly createWorkItems: readonly WorkItemSpec[];
+  readonly closeWorkItems: readonly WorkItemClose[];
+  /** Earliest time the instance must be woken (work item timeout, …); null when none. */
+  readonly wakeAt: number | null;
+  readonly effects: readonly Effect[];
+  /** Steps taken in this advance (for execLimit/progress). */
+  readonly steps: number;
+  /** Present when status is finished or failed. */
+  readonly result?: TaskResult;
+  /** Human-readable progress (current activity names). */
+  readonly position: readonly string[];
+}
+
+/** Why an instance is advanced. */
+export type ResumeEvent =
+  | {
+      readonly kind: 'decision';
+      readonly workItemId: string;
+      readonly decision: string;
+      readonly actor: string;
+      readonly variables: Readonly<Record<string, XValue>>;
+      readonly comment?: string;
+      /** For `assign` decisions (Delegate, Refine): who holds the next item. */
+      readonly assignee?: string;
+    }
+  /** Timers whose time has come (work item timeouts). */
+  | { readonly kind: 'timer' };
+
+/** A named operation that `<Action application=… op=…>` calls. */
+export interface ServiceCall {
+  readonly op: string;
+  readonly application?: string;
+  readonly args: Readonly<Record<string, XValue>>;
+  readonly instanceId: string;
+  /** Deterministic key for this call: the same after a crash and replay. */
+  readonly idempotencyKey: string;
+  readonly launcher: string;
+  readonly subject?: string;
+  /** Add an effect to the commit. */
+  emit(effect: Effect): void;
+}
+
+/** The result of a service operation. `error` sets WF_ACTION_ERROR; values are readable through `<Return from=…>`. */
+export interface ServiceResult {
+  readonly values?: Readonly<Record<string, XValue>>;
+  readonly error?: string;
+}
+
+export type ServiceOperation = (call: ServiceCall) => ServiceResult | Promise<ServiceResult>;
+
+/** Everything the interpreter may reach besides the model and the state. */
+export interface RunContext {
+  readonly instanceId: string;
+  /** Epoch ms "now" for this advance (a fake clock in tests). */
+  readonly now: number;
+  /** Who launched it (WF_CASE_OWNER). */
+  readonly launcher: string;
+  readonly subject?: string;
+  /** Looks up an operation by op name (and application/class when given); undefined = unknown op. */
+  resolveOperation(op: string, application?: string): ServiceOperation | undefined;
+  /** Resolves a subprocess or launched definition by name (latest version). */
+  resolveProcess(name: string): ProcessObject | undefined;
+  resolveRule(name: string): RuleObject | undefined;
+  /** Default maxSteps when a process says 0. @default 5000 */
+  readonly defaultMaxSteps?: number;
+  print?(line: string): void;
+}
