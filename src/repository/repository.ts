@@ -1,0 +1,16 @@
+import type { ObjectStore } from './object-store.js';
+import type { RuntimeStore } from './runtime-store.js';
+
+/**
+ * The storage idflow runs on. The SQLite implementation is the embedded default; PostgreSQL (roadmap) implements
+ * the same interfaces. Nothing outside src/repository/ writes SQL.
+ */
+export interface Repository {
+  readonly objects: ObjectStore;
+  readonly runtime: RuntimeStore;
+  /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where it is: the file path, or the URL without its password. */
+  readonly location: string;
+  close(): Promise<void>;
+}
