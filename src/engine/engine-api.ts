@@ -1,0 +1,141 @@
+/**
+ * The engine's public facade (CONTRACT): what the CLI, the tests, the benchmarks and later the HTTP API call.
+ * The Runtime engineer implements it (`openEngine` in src/engine/engine.ts); others code against these types.
+ */
+import type { XValue } from '../expression/env.js';
+import type { Repository } from '../repository/repository.js';
+import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
+
+/** TaskInstance states (reference waveset §1.4) plus `terminated` by an administrator. */
+export type TaskState = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
+
+export interface TaskInstanceView {
+  readonly id: string;
+  /** Task name (unique among live instances; resultOption applies when it clashes). */
+  readonly name: string;
+  readonly definition: { readonly id: string; readonly type: string; readonly name: string; readonly version: number };
+  readonly state: TaskState;
+  /** Waiting on people or timers (state stays `executing` while waiting, as in Waveset). */
+  readonly waiting: boolean;
+  readonly launcher: string;
+  readonly subject?: string;
+  /** Current activity names. */
+  readonly position: readonly string[];
+  readonly variables: Readonly<Record<string, XValue>>;
+  readonly result?: TaskResult;
+  readonly steps: number;
+  readonly progress?: { readonly message: string; readonly at: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+  /** When a finished instance will be deleted (resultLimit), if ever. */
+  readonly expiresAt?: string;
+}
+
+export interface WorkItemView {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly definition: string;
+  readonly activity: string;
+  readonly owner: string | null;
+  readonly permission?: string;
+  readonly request: string;
+  readonly itemType?: string;
+  readonly decisions: readonly string[];
+  readonly variables: Readonly<Record<string, XValue>>;
+  readonly editable: readonly string[];
+  readonly dueAt?: string;
+  readonly state: 'open' | 'decided' | 'cancelled' | 'timeout';
+  readonly delegatedFrom?: string;
+  readonly decision?: string;
+  readonly decidedBy?: string;
+  readonly createdAt: string;
+}
+
+export interface LaunchRequest {
+  /** TaskDefinition or Workflow name (latest version). */
+  readonly definition: string;
+  readonly variables?: Readonly<Record<string, XValue>>;
+  /** Overrides execMode when the definition allows it (syncControlAllowed). */
+  readonly mode?: 'sync' | 'async';
+  /** The user the process works on; at most one unfinished update workflow per subject. */
+  readonly subject?: string;
+  /** Who launches it (WF_CASE_OWNER); visibility is checked for this person. */
+  readonly launcher: string;
+  readonly taskName?: string;
+}
+
+export interface LaunchResult {
+  readonly instance: TaskInstanceView;
+  /** Open work items of the instance after a synchronous run. */
+  readonly workItems: readonly WorkItemView[];
+}
+
+export interface DecideRequest {
+  readonly workItemId: string;
+  readonly decision: string;
+  readonly actor: string;
+  readonly variables?: Readonly<Record<string, XValue>>;
+  readonly comment?: string;
+  /** For Delegate / Refine decisions. */
+  readonly assignee?: string;
+}
+
+export interface DecideResult {
+  readonly instance: TaskInstanceView;
+  /** Wizard-style continuation: the next open work item of the same person in this instance, if any. */
+  readonly next?: WorkItemView;
+  readonly workItems: readonly WorkItemView[];
+}
+
+export interface TaskFilter {
+  readonly state?: TaskState;
+  readonly definition?: string;
+  readonly subject?: string;
+  readonly limit?: number;
+}
+
+export interface WorkItemFilter {
+  /** Items this person may decide (owner, delegate, or permission holder). */
+  readonly owner?: string;
+  readonly instanceId?: string;
+  readonly state?: WorkItemView['state'];
+  readonly limit?: number;
+}
+
+/** Who holds which Netwrix permission; replaceable by the permission model of the HTTP milestone. */
+export type PermissionResolver = (person: string, permission: string) => boolean | Promise<boolean>;
+
+export interface EngineOptions {
+  readonly repository: Repository;
+  /** Epoch-ms clock; tests pass a fake one. @default Date.now */
+  readonly clock?: () => number;
+  /** Identifies this worker in leases. @default `<hostname>:<pid>` */
+  readonly workerId?: string;
+  /** Instances claimed per worker round. @default 100 */
+  readonly batchSize?: number;
+  /** Extra service operations by op name (added to the built-in registry). */
+  readonly operations?: Readonly<Record<string, ServiceOperation>>;
+  readonly permissions?: PermissionResolver;
+}
+
+export interface Engine {
+  launch(request: LaunchRequest): Promise<LaunchResult>;
+  decide(request: DecideRequest): Promise<DecideResult>;
+  getTask(id: string): Promise<TaskInstanceView>;
+  listTasks(filter?: TaskFilter): Promise<TaskInstanceView[]>;
+  listWorkItems(filter?: WorkItemFilter): Promise<WorkItemView[]>;
+  suspend(id: string, actor: string): Promise<TaskInstanceView>;
+  resume(id: string, actor: string): Promise<TaskInstanceView>;
+  terminate(id: string, actor: string): Promise<TaskInstanceView>;
+  /** Bulk terminate; returns how many were terminated. */
+  terminateMany(filter: TaskFilter, actor: string): Promise<number>;
+  /**
+   * One worker round: claim a batch of runnable instances (async launches, due timers, resumed ones), advance and
+   * commit them; run due schedules; sweep expired results and execLimit. Returns how much it did.
+   */
+  runWorkerOnce(): Promise<{ readonly advanced: number; readonly scheduled: number; readonly swept: number }>;
+  /** Runs rounds until `signal` aborts (idle rounds wait a little). */
+  runWorker(signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
