@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { DiagnosticBag, type Diagnostic } from './diagnostic.js';
 import type { LoadContext } from './load-context.js';
 import type { DefinitionObject } from './model/objects.js';
-import { loadNetwrixDocument } from './netwrix/netwrix-loader.js';
+import { linkNetwrixSet, loadNetwrixDocument } from './netwrix/netwrix-loader.js';
 import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
 import { loadWavesetDocument } from './waveset/waveset-loader.js';
 import type { XmlElement } from './xml/xml-element.js';
@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly limits?: XmlReadLimits;
   /** Subprocess names known outside the files given (the repository's objects). */
   readonly resolveExternal?: ExternalProcessResolver;
+  /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
+  readonly onFile?: (file: string, index: number, total: number) => void;
 }
 
 /** Which dialect a root element belongs to, or undefined when it is neither. */
@@ -88,7 +90,8 @@ function elementsByLocation(root: XmlElement): Map<string, XmlElement> {
 export async function loadDefinitionFiles(files: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const diags = new DiagnosticBag();
   const objects: LoadedObject[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    options.onFile?.(file, index, files.length);
     let bytes: Uint8Array;
     try {
       const info = await stat(file);
@@ -104,6 +107,7 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     }
     objects.push(...loadDocument(bytes, file, diags, options.limits));
   }
+  linkNetwrixSet(objects.map((o) => o.object), diags);
   validateObjects(
     objects.map((o) => o.object),
     diags,

@@ -31,6 +31,10 @@ export interface ObjectStore {
   getById(id: string): Promise<StoredObject | undefined>;
   /** Latest version of every object of a type, by name. */
   list(type: ObjectType): Promise<StoredObjectSummary[]>;
+  /** Like {@link list}, with the models and XML (listings that show what each object holds). */
+  listLatest(type: ObjectType): Promise<StoredObject[]>;
+  /** How many objects (names, not versions) each type has; types without objects are absent. */
+  counts(): Promise<Partial<Record<ObjectType, number>>>;
   /** Every version of one object, oldest first. */
   versions(type: ObjectType, name: string): Promise<StoredObjectSummary[]>;
   /** Latest launchable/callable process called `name`: TaskDefinition, then Workflow, then Configuration with a process. */

@@ -1,7 +1,218 @@
 /**
- * PLACEHOLDER — defined by the engine runtime work: TaskInstances, work items, schedules, audit events,
- * subject locks and the side-effect ledger. Async, so PostgreSQL can implement it too.
+ * The engine's durable state: TaskInstances, work items, the append-only audit, subject locks, the side-effect
+ * ledger and schedule state. Async and free of SQL dialect so that PostgreSQL implements it too; the engine
+ * (src/engine/) decides what to write, the store only writes it.
+ *
+ * Batch-first: a worker round claims many instances at once and commits all of them in one transaction
+ * ({@link RuntimeStore.commit}); a conflict on one instance (a stale revision, a busy subject) skips that
+ * instance's writes and keeps the others'.
+ *
+ * Times are epoch milliseconds.
  */
+import type { InstanceState, TaskResult } from '../engine/interpreter/interpreter-types.js';
+import type { DecisionModel } from '../definition/model/action.js';
+import type { XValue } from '../expression/env.js';
+
+export type InstanceStateName = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
+export type WorkItemStateName = 'open' | 'decided' | 'cancelled' | 'timeout';
+
+/** One TaskInstance row. */
+export interface InstanceRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly definitionId: string;
+  readonly definitionType: string;
+  readonly definitionName: string;
+  readonly definitionVersion: number;
+  readonly state: InstanceStateName;
+  readonly waiting: boolean;
+  readonly launcher: string;
+  readonly subject: string | null;
+  readonly position: readonly string[];
+  /** The interpreter's opaque state; null until the instance has started (a `ready` async launch). */
+  readonly interpreterState: InstanceState | null;
+  /** Process variables as last committed; for a `ready` instance, the launch inputs. */
+  readonly variables: Readonly<Record<string, XValue>>;
+  readonly result: TaskResult | null;
+  readonly steps: number;
+  readonly progress: { readonly message: string; readonly at: number } | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly finishedAt: number | null;
+  readonly expiresAt: number | null;
+  /** When a worker must next look at it (now for async launches, a timer otherwise); null when nothing is due. */
+  readonly wakeAt: number | null;
+  /** True when it must be started or continued as soon as a worker is free (not a timer). */
+  readonly runnable: boolean;
+  /** execLimit: past this time the sweep terminates it. */
+  readonly execDeadline: number | null;
+  readonly leaseOwner: string | null;
+  readonly leaseUntil: number | null;
+  /** Bumped by every commit; commits check it (optimistic concurrency). */
+  readonly revision: number;
+}
+
+/** One work item row. */
+export interface WorkItemRecord {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly definitionName: string;
+  readonly activity: string;
+  readonly action: string;
+  readonly owner: string | null;
+  readonly permission: string | null;
+  readonly request: string;
+  readonly itemType: string | null;
+  readonly decisions: readonly DecisionModel[];
+  readonly variables: Readonly<Record<string, XValue>>;
+  readonly editable: readonly string[];
+  readonly form: string | null;
+  readonly dueAt: number | null;
+  readonly state: WorkItemStateName;
+  readonly delegatedFrom: string | null;
+  readonly decision: string | null;
+  readonly decidedBy: string | null;
+  readonly comment: string | null;
+  readonly createdAt: number;
+  readonly closedAt: number | null;
+}
+
+/** Closing (or, with state `open`, saving) a work item. */
+export interface WorkItemCloseWrite {
+  readonly id: string;
+  readonly state: WorkItemStateName;
+  readonly decision?: string;
+  readonly decidedBy?: string;
+  readonly comment?: string;
+  /** Replaces the item's variables (a `save`). */
+  readonly variables?: Readonly<Record<string, XValue>>;
+  readonly at: number;
+}
+
+/** An AuditEvent. Append-only: never updated, never deleted with its instance. */
+export interface AuditRecord {
+  readonly at: number;
+  readonly instanceId?: string;
+  readonly instanceName?: string;
+  readonly definitionName?: string;
+  readonly event: string;
+  readonly activity?: string;
+  readonly actor?: string;
+  readonly workItemId?: string;
+  readonly data?: Readonly<Record<string, XValue>>;
+}
+
+export interface StoredAuditEvent extends AuditRecord {
+  readonly id: number;
+}
+
+/** One row of the idempotency ledger. */
+export interface SideEffectRecord {
+  readonly key: string;
+  readonly operation: string;
+  readonly data: Readonly<Record<string, XValue>>;
+  readonly instanceId: string;
+  readonly at: number;
+}
+
+/**
+ * Everything one instance's commit writes. With `expectedRevision` null the instance is inserted; otherwise its row
+ * is updated only if its revision still equals `expectedRevision` (else the write is skipped as `conflict`).
+ */
+export interface InstanceWrite {
+  /** The row after the commit (its `revision` is the new one). */
+  readonly instance: InstanceRecord;
+  readonly expectedRevision: number | null;
+  /** Delete the instance (and its work items) after writing: resultLimit 0. Audit rows stay. */
+  readonly delete?: boolean;
+  readonly createWorkItems?: readonly WorkItemRecord[];
+  readonly closeWorkItems?: readonly WorkItemCloseWrite[];
+  /** Close every still-open work item of the instance with this state (end, terminate). */
+  readonly closeOpenWorkItems?: { readonly state: WorkItemStateName; readonly at: number };
+  readonly audit?: readonly AuditRecord[];
+  readonly sideEffects?: readonly SideEffectRecord[];
+  /** Take the subject lock for this instance; refused (`subject-busy`) when another instance holds it. */
+  readonly acquireSubject?: string;
+  /** Release every subject lock this instance holds. */
+  readonly releaseSubject?: boolean;
+  /** Other instances removed before this one is written (resultOption delete/terminate). */
+  readonly deleteInstances?: readonly string[];
+  /** Other instances renamed before this one is written (resultOption rename). */
+  readonly renameInstances?: readonly { readonly id: string; readonly name: string }[];
+  /** Written instead when the write is refused (a launch from another instance's effect). */
+  readonly auditIfRefused?: readonly AuditRecord[];
+}
+
+export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken';
+
+export interface InstanceFilter {
+  readonly state?: InstanceStateName;
+  readonly states?: readonly InstanceStateName[];
+  readonly definitionName?: string;
+  readonly subject?: string;
+  readonly limit?: number;
+}
+
+export interface WorkItemQuery {
+  /** Items owned by this person. */
+  readonly owner?: string;
+  /** Also return items offered by permission (owner or not); the engine filters them by the resolver. */
+  readonly includePermissionItems?: boolean;
+  readonly instanceId?: string;
+  readonly state?: WorkItemStateName;
+  readonly limit?: number;
+}
+
+export interface ScheduleStateRecord {
+  readonly name: string;
+  readonly lastRun: number | null;
+  readonly nextRun: number | null;
+  readonly runCount: number;
+  readonly updatedAt: number;
+}
+
 export interface RuntimeStore {
   readonly kind: 'runtime';
+
+  /** Writes a batch of instance commits in ONE transaction; one status per write, in order. */
+  commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]>;
+
+  /**
+   * Claims up to `limit` instances due at `now` (`wake_at <= now`, `ready` or `executing`, not leased or with an
+   * expired lease) for `owner` until `leaseUntil`. Expired leases are how a killed worker's instances come back.
+   */
+  claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<InstanceRecord[]>;
+  /** Claims these instances if they are due or runnable and not leased by someone else (asyncImmediate). */
+  claimIds(ids: readonly string[], owner: string, now: number, leaseUntil: number): Promise<InstanceRecord[]>;
+  /** Drops every lease `owner` holds (clean worker shutdown). Returns how many. */
+  releaseLeases(owner: string): Promise<number>;
+
+  getInstance(id: string): Promise<InstanceRecord | undefined>;
+  getInstanceByName(name: string): Promise<InstanceRecord | undefined>;
+  listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]>;
+  /** Who holds the lock on `subject`, if anyone. */
+  subjectHolder(subject: string): Promise<string | undefined>;
+
+  getWorkItem(id: string): Promise<WorkItemRecord | undefined>;
+  listWorkItems(query?: WorkItemQuery): Promise<WorkItemRecord[]>;
+
+  /** Finished instances whose result expired (resultLimit N), oldest first: ids to delete. */
+  expiredInstances(now: number, limit: number): Promise<string[]>;
+  /** Deletes instances (and their work items and locks); audit rows stay. Returns how many rows went. */
+  deleteInstances(ids: readonly string[]): Promise<number>;
+  /** Unfinished instances past their execLimit deadline. */
+  overdueInstances(now: number, limit: number): Promise<InstanceRecord[]>;
+
+  /** Audit rows not tied to an instance commit (a schedule that skipped or failed a run). */
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  listAudit(filter?: { readonly instanceId?: string; readonly limit?: number }): Promise<StoredAuditEvent[]>;
+  listSideEffects(filter?: { readonly instanceId?: string }): Promise<SideEffectRecord[]>;
+
+  listScheduleStates(): Promise<ScheduleStateRecord[]>;
+  /**
+   * Compare-and-set of a schedule's state: succeeds only when the stored `nextRun` still equals `expectedNextRun`
+   * (or the schedule has no state yet and `expectedNextRun` is undefined), so two workers never both run one
+   * occurrence.
+   */
+  updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean>;
 }

@@ -42,16 +42,23 @@ export const XmlCodes = {
 
 class StopParsing extends Error {}
 
+/** An element while its content is still being read. */
 interface Building {
-  name: string;
-  attributes: Map<string, string>;
-  attributeLocations: Map<string, SourceLocation>;
-  children: XmlElement[];
-  text: string;
-  hasElementChild: boolean;
-  mixed: boolean;
-  location: SourceLocation;
+  readonly name: string;
+  readonly attributes: ReadonlyMap<string, string>;
+  readonly attributeLocations: ReadonlyMap<string, SourceLocation>;
+  readonly children: XmlElement[];
+  /** Text pieces, joined once at the close tag (appending to one string per chunk is fine, trimming it is not). */
+  readonly text: string[];
+  /** Seen non-whitespace text: decided per chunk, so that elements with many children stay linear. */
+  hasContent: boolean;
+  readonly location: SourceLocation;
 }
+
+// Most elements have no attributes; sharing one empty map keeps a 250,000-element file cheap.
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+const NO_ATTRIBUTE_LOCATIONS: ReadonlyMap<string, SourceLocation> = new Map();
+const NON_WHITESPACE = /\S/;
 
 /**
  * Reads an XML document into an {@link XmlElement} tree, reporting problems into `diags`.
@@ -62,6 +69,9 @@ interface Building {
  * refused (`XML_DTD_INTERNAL_SUBSET`, or `XML_ENTITY_DECLARATION` / `XML_EXTERNAL_ENTITY` when it declares
  * entities), so no entity is ever expanded beyond the five predefined ones and character references:
  * entity expansion is bounded by construction, and "billion laughs" style files fail at once.
+ *
+ * Cost: linear in the size of the input. Every limit is checked while reading, so a hostile file stops at
+ * the first element past a limit instead of being read whole.
  */
 export function readXml(
   input: string | Uint8Array,
@@ -84,7 +94,7 @@ export function readXml(
   const text = typeof input === 'string' ? input : decode(input, file, diags);
   if (text === undefined) return undefined;
   if (text.trim() === '') {
-    diags.error(XmlCodes.EMPTY, 'file is empty; expected an XML document', at());
+    diags.error(XmlCodes.EMPTY, text === '' ? 'file is empty; expected an XML document' : 'file holds only whitespace; expected an XML document', at());
     return undefined;
   }
 
@@ -94,7 +104,9 @@ export function readXml(
   let elementCount = 0;
   let failed = false;
   let tagStart: SourceLocation = at();
-  const pendingAttributeLocations = new Map<string, SourceLocation>();
+  let lastClosed: Building | undefined;
+  let rootEnd = -1;
+  let pendingAttributeLocations: Map<string, SourceLocation> | undefined;
 
   const fail = (code: string, message: string, loc: SourceLocation): never => {
     diags.error(code, message, loc);
@@ -102,18 +114,26 @@ export function readXml(
     throw new StopParsing();
   };
   const here = (): SourceLocation => at(parser.line, parser.column + 1);
+  const describe = (b: Building): string => `<${b.name}> (line ${b.location.line}, column ${b.location.column})`;
 
   parser.on('doctype', (doctype) => {
-    if (doctype.includes('[')) {
-      const subset = doctype.slice(doctype.indexOf('['));
-      if (/<!ENTITY[^>]*\b(SYSTEM|PUBLIC)\b/.test(subset)) {
-        fail(XmlCodes.EXTERNAL_ENTITY, 'external entities are never resolved; remove the <!ENTITY … SYSTEM> declaration', here());
+    const open = doctype.indexOf('[');
+    if (open === -1) return;
+    const subset = doctype.slice(open);
+    // Point at the declaration itself rather than the end of the DOCTYPE, which may be far below.
+    const doctypeStart = text.indexOf('<!DOCTYPE');
+    const locate = (offsetInSubset: number): SourceLocation =>
+      doctypeStart === -1 ? here() : locationOf(text, file, doctypeStart + '<!DOCTYPE'.length + open + offsetInSubset);
+    // Plain searches only: a regular expression with backtracking over a hostile subset could take minutes.
+    const entity = subset.indexOf('<!ENTITY');
+    if (entity !== -1) {
+      const rest = subset.slice(entity);
+      if (rest.includes('SYSTEM') || rest.includes('PUBLIC')) {
+        fail(XmlCodes.EXTERNAL_ENTITY, 'external entities are never resolved; remove the <!ENTITY … SYSTEM> declaration and the DOCTYPE\'s internal subset', locate(entity));
       }
-      if (/<!ENTITY/.test(subset)) {
-        fail(XmlCodes.ENTITY_DECLARATION, 'entity declarations are not allowed; idflow expands only the five predefined XML entities', here());
-      }
-      fail(XmlCodes.DTD_INTERNAL_SUBSET, 'a DOCTYPE with an internal subset is not allowed; a DOCTYPE that only names a DTD is accepted and never fetched', here());
+      fail(XmlCodes.ENTITY_DECLARATION, 'entity declarations are not allowed; idflow expands only the five predefined XML entities (&lt; &gt; &amp; &quot; &apos;) and character references', locate(entity));
     }
+    fail(XmlCodes.DTD_INTERNAL_SUBSET, 'a DOCTYPE with an internal subset [ … ] is not allowed; a DOCTYPE that only names a DTD is accepted and never fetched', locate(0));
   });
   parser.on('processinginstruction', (pi) => {
     diags.warning(XmlCodes.PROCESSING_INSTRUCTION, `processing instruction <?${pi.target} …?> is ignored`, here());
@@ -122,74 +142,107 @@ export function readXml(
     // Called once the character after the name has been read: step back over "<name" and that character.
     tagStart = at(parser.line, Math.max(1, parser.column - tag.name.length - 1));
   });
+  parser.on('attribute', (a) => {
+    // Attribute events come before opentag (saxes keeps one handler per event); remember where each
+    // attribute started so a diagnostic about one attribute points at it.
+    pendingAttributeLocations ??= new Map();
+    if (pendingAttributeLocations.size >= lim.maxAttributes) {
+      fail(XmlCodes.TOO_MANY_ATTRIBUTES, `an element has more than ${lim.maxAttributes} attributes`, tagStart);
+    }
+    pendingAttributeLocations.set(a.name, at(parser.line, Math.max(1, parser.column - a.name.length - a.value.length - 2)));
+  });
   parser.on('opentag', (tag) => {
     elementCount++;
     if (elementCount > lim.maxElements) {
-      fail(XmlCodes.TOO_MANY_ELEMENTS, `more than ${lim.maxElements} elements`, tagStart);
+      fail(XmlCodes.TOO_MANY_ELEMENTS, `the file has more than ${lim.maxElements} elements`, tagStart);
     }
     if (stack.length + 1 > lim.maxDepth) {
-      fail(XmlCodes.TOO_DEEP, `elements are nested more than ${lim.maxDepth} deep`, tagStart);
+      fail(XmlCodes.TOO_DEEP, `elements are nested more than ${lim.maxDepth} deep (in <${tag.name}>)`, tagStart);
     }
+    let attributes = NO_ATTRIBUTES;
+    let attributeLocations = NO_ATTRIBUTE_LOCATIONS;
     const names = Object.keys(tag.attributes);
     if (names.length > lim.maxAttributes) {
       fail(XmlCodes.TOO_MANY_ATTRIBUTES, `<${tag.name}> has ${names.length} attributes; the limit is ${lim.maxAttributes}`, tagStart);
     }
-    const attributes = new Map<string, string>();
-    const attributeLocations = new Map<string, SourceLocation>();
-    for (const n of names) {
-      attributes.set(n, String(tag.attributes[n]));
-      attributeLocations.set(n, pendingAttributeLocations.get(n) ?? tagStart);
+    if (names.length > 0) {
+      const values = new Map<string, string>();
+      const locations = new Map<string, SourceLocation>();
+      for (const n of names) {
+        values.set(n, String(tag.attributes[n]));
+        locations.set(n, pendingAttributeLocations?.get(n) ?? tagStart);
+      }
+      attributes = values;
+      attributeLocations = locations;
     }
-    pendingAttributeLocations.clear();
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      parent.hasElementChild = true;
-      if (parent.text.trim() !== '') parent.mixed = true;
-    }
-    stack.push({
-      name: tag.name,
-      attributes,
-      attributeLocations,
-      children: [],
-      text: '',
-      hasElementChild: false,
-      mixed: false,
-      location: tagStart,
-    });
-  });
-  parser.on('attribute', (a) => {
-    // Attribute events come before opentag (saxes keeps one handler per event); remember where each
-    // attribute started so a diagnostic about one attribute points at it.
-    pendingAttributeLocations.set(a.name, at(parser.line, Math.max(1, parser.column - a.name.length - a.value.length - 2)));
+    pendingAttributeLocations = undefined;
+    stack.push({ name: tag.name, attributes, attributeLocations, children: [], text: [], hasContent: false, location: tagStart });
   });
   const onText = (t: string): void => {
     const top = stack[stack.length - 1];
     if (!top) return;
-    if (top.hasElementChild && t.trim() !== '') top.mixed = true;
-    top.text += t;
+    if (!top.hasContent && NON_WHITESPACE.test(t)) top.hasContent = true;
+    top.text.push(t);
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', () => {
     const b = stack.pop();
     if (!b) return;
+    lastClosed = b;
     const el: XmlElement = Object.freeze({
       name: b.name,
       attributes: b.attributes,
       attributeLocations: b.attributeLocations,
-      children: Object.freeze(b.children),
-      text: b.text,
-      mixed: b.mixed,
+      children: b.children,
+      text: b.text.length === 1 ? b.text[0]! : b.text.join(''),
+      // Non-whitespace text interleaved with child elements.
+      mixed: b.hasContent && b.children.length > 0,
       location: b.location,
     });
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
-    else root = el;
+    else {
+      root = el;
+      rootEnd = parser.position;
+    }
   });
   parser.on('error', (err) => {
     const message = err.message.replace(/^[^:]*:\d+:\d+: /, '').replace(/\.$/, '');
     if (/undefined entity/i.test(message)) {
-      fail(XmlCodes.UNDEFINED_ENTITY, `${message}; only &lt; &gt; &amp; &quot; &apos; and character references are allowed`, here());
+      const ref = entityBefore(text, parser.position);
+      fail(
+        XmlCodes.UNDEFINED_ENTITY,
+        `${ref ? `&${ref.name}; is an undefined entity` : message}; only &lt; &gt; &amp; &quot; &apos; and character references are allowed (write &amp; for a literal "&")`,
+        ref ? locationOf(text, file, ref.index) : here(),
+      );
+    }
+    if (message === 'unexpected close tag' && lastClosed) {
+      const name = closeTagNameBefore(text, parser.position);
+      fail(XmlCodes.MALFORMED, `${name ? `</${name}>` : 'a close tag'} does not match ${describe(lastClosed)}`, here());
+    }
+    if (/outside of root/.test(message) && rootEnd !== -1) {
+      // saxes notices at the end of the text; point at where the stray text starts instead.
+      const stray = text.slice(rootEnd).search(NON_WHITESPACE);
+      if (stray !== -1) fail(XmlCodes.MALFORMED, 'text after the root element; a document has exactly one root element and nothing after it but comments', locationOf(text, file, rootEnd + stray));
+    }
+    if (message === 'disallowed character' && parser.position > 0) {
+      // saxes has just read the offending character: name it, and point at it rather than past it.
+      const code = text.codePointAt(parser.position - 1) ?? 0;
+      const where = at(parser.line, Math.max(1, parser.column));
+      if (code === 0x3c) fail(XmlCodes.MALFORMED, '"<" is not allowed here (inside an attribute value?); is a closing quote missing?', where);
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      fail(XmlCodes.MALFORMED, `the character U+${hex} is not allowed in XML${code < 0x20 ? ' (a control character: is this a binary file?)' : ''}`, where);
+    }
+    const unclosed = /^unclosed tag: (.*)$/.exec(message);
+    const open = stack[stack.length - 1];
+    if (unclosed && open) {
+      // saxes reads a bare "&" as the start of an entity name and runs to the end of the file.
+      const bare = /&(?![A-Za-z_:#][^\s&;<]*;)/.exec(text);
+      if (bare) {
+        fail(XmlCodes.MALFORMED, 'a bare "&" must be written &amp;', locationOf(text, file, bare.index));
+      }
+      fail(XmlCodes.MALFORMED, `the file ends before ${describe(open)} is closed; is it truncated?`, here());
     }
     fail(XmlCodes.MALFORMED, message, here());
   });
@@ -210,11 +263,43 @@ export function readXml(
   return root;
 }
 
+/** Line and column (from 1) of a string index. Only used on the error path. */
+function locationOf(text: string, file: string, index: number): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file, line, column: index - lineStart + 1 };
+}
+
+/** The name in `</name>` that ends just before `position`, for messages. */
+function closeTagNameBefore(text: string, position: number): string | undefined {
+  const start = text.lastIndexOf('</', position - 1);
+  if (start === -1 || position - start > 300) return undefined;
+  return /^<\/\s*([^\s>]+)/.exec(text.slice(start, position))?.[1];
+}
+
+/** The `&name;` reference that ends just before `position` (its name and where it starts), for messages. */
+function entityBefore(text: string, position: number): { name: string; index: number } | undefined {
+  const index = text.lastIndexOf('&', position - 1);
+  if (index === -1 || position - index > 300) return undefined;
+  const name = /^&([^\s;&<]+);/.exec(text.slice(index, position))?.[1];
+  return name === undefined ? undefined : { name, index };
+}
+
 function decode(bytes: Uint8Array, file: string, diags: DiagnosticBag): string | undefined {
+  const start1 = { file, line: 1, column: 1 };
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) {
-    diags.error(XmlCodes.ENCODING, 'UTF-16 files are not supported; save the file as UTF-8', { file, line: 1, column: 1 });
+    diags.error(XmlCodes.ENCODING, 'UTF-16 files are not supported; save the file as UTF-8', start1);
+    return undefined;
+  }
+  // UTF-16 without a byte order mark: "<" followed by a zero byte, or the reverse.
+  if ((bytes[0] === 0x3c && bytes[1] === 0x00) || (bytes[0] === 0x00 && bytes[1] === 0x3c)) {
+    diags.error(XmlCodes.ENCODING, 'the file looks like UTF-16 (zero bytes between characters); save it as UTF-8', start1);
     return undefined;
   }
   const head = Buffer.from(bytes.subarray(start, Math.min(bytes.length, start + 200))).toString('latin1');
@@ -223,13 +308,40 @@ function decode(bytes: Uint8Array, file: string, diags: DiagnosticBag): string |
     return new TextDecoder(declared === 'latin1' || declared === 'latin-1' ? 'iso-8859-1' : declared).decode(bytes.subarray(start));
   }
   if (declared && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(declared)) {
-    diags.error(XmlCodes.ENCODING, `encoding "${declared}" is not supported; use UTF-8 or ISO-8859-1`, { file, line: 1, column: 1 });
+    diags.error(XmlCodes.ENCODING, `encoding "${declared}" is not supported; use UTF-8 or ISO-8859-1`, start1);
     return undefined;
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start));
   } catch {
-    diags.error(XmlCodes.ENCODING, 'file is not valid UTF-8', { file, line: 1, column: 1 });
+    const bad = firstInvalidUtf8(bytes, start);
+    diags.error(
+      XmlCodes.ENCODING,
+      `file is not valid UTF-8${bad ? ` (byte 0x${bad.byte.toString(16).padStart(2, '0')} at offset ${bad.offset})` : ''}; save it as UTF-8 or declare encoding="ISO-8859-1"`,
+      bad ? { file, line: bad.line, column: 1 } : start1,
+    );
     return undefined;
   }
+}
+
+/** Finds the first byte that breaks UTF-8, with its line, so the message can point at it. */
+function firstInvalidUtf8(bytes: Uint8Array, from: number): { offset: number; byte: number; line: number } | undefined {
+  let line = 1;
+  let i = from;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b === 0x0a) line++;
+    let need: number;
+    if (b < 0x80) need = 0;
+    else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) need = 2;
+    else if (b >= 0xf0 && b <= 0xf4) need = 3;
+    else return { offset: i, byte: b, line };
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return { offset: i, byte: b, line };
+    }
+    i += need + 1;
+  }
+  return undefined;
 }

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { MigrationResult } from '../repository/migrator.js';
+import { openRepository, repositoryPath } from '../repository/open-repository.js';
+import type { Repository } from '../repository/repository.js';
+
+/**
+ * The `--db` option, written before the command name (`idflow --db x list`) or after it (`idflow list --db x`);
+ * the one nearest the command wins.
+ */
+export function dbOption(command: Command): string | undefined {
+  for (let c: Command | null = command; c; c = c.parent) {
+    const db = (c.opts() as { db?: string }).db;
+    if (db !== undefined && db !== '') return db;
+  }
+  return undefined;
+}
+
+/** Opens (creating when missing) the repository the command line names. Callers close it. */
+export function openCliRepository(command: Command, onMigrated?: (results: readonly MigrationResult[]) => void): Promise<Repository> {
+  const db = dbOption(command);
+  return openRepository({ ...(db !== undefined ? { db } : {}), ...(onMigrated ? { onMigrated } : {}) });
+}
+
+/** The repository when one exists already; undefined rather than creating one (`idflow check`). */
+export async function openExistingCliRepository(command: Command): Promise<Repository | undefined> {
+  const db = dbOption(command);
+  const path = repositoryPath(db !== undefined ? { db } : {});
+  // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
+  if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
+  return openRepository({ ...(db !== undefined ? { db } : {}), mustExist: true });
+}
+
+/** Runs `fn` with a repository and closes it afterwards, whatever happens. */
+export async function withRepository<T>(repo: Repository, fn: (repo: Repository) => Promise<T>): Promise<T> {
+  try {
+    return await fn(repo);
+  } finally {
+    await repo.close();
+  }
+}
+
+/** The repository, which must exist already (`REPO_NOT_FOUND` otherwise): for commands that only read. */
+export function openRequiredCliRepository(command: Command): Promise<Repository> {
+  const db = dbOption(command);
+  return openRepository({ ...(db !== undefined ? { db } : {}), mustExist: true });
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { action } from '../action.js';
+import { openCliRepository, withRepository } from '../cli-repository.js';
+import { countDiagnostics, importFiles, importResultJson, importSummary, printDiagnostics, printImportResults } from '../definitions.js';
+import { expandFiles } from '../expand-files.js';
+import { ExitStatus, printJson, println } from '../output.js';
+
+interface ImportOptions {
+  readonly json?: boolean;
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .summary('validate definition files and store them in the repository')
+    .description(
+      'Validates the files as `idflow check` does and, when no file has an error, stores every object in one ' +
+        'transaction: a new object is created as v1, a changed one becomes the next version with a new id, an ' +
+        'identical one is left unchanged (moving or reformatting an object does not change it). When any file ' +
+        'has an error nothing is stored. Creates the repository when it does not exist.',
+    )
+    .argument('<files...>', 'XML files, or directories whose .xml files are read')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow import workflows/
+  idflow --db /var/lib/idflow/idflow.db import onboarding.xml
+
+Output, one line per object:
+  created      Workflow        User_Onboarding  v1  (2f0c…)
+  new version  TaskDefinition  Update User      v3  (91ab…)
+  unchanged    Rule            Manager Of       v1  (c4d2…)`,
+    )
+    .action(
+      action(async (paths: string[], options: ImportOptions, command: Command) => {
+        const files = await expandFiles(paths);
+        const outcome = await withRepository(await openCliRepository(command), (repo) => importFiles(repo, files));
+        const { load, results } = outcome;
+        if (options.json) {
+          printJson({ ok: load.ok, files, results: (results ?? []).map(importResultJson), diagnostics: load.diagnostics });
+          return load.ok ? ExitStatus.ok : ExitStatus.failed;
+        }
+        printDiagnostics(load.diagnostics);
+        if (!results) {
+          println(`nothing imported: ${countDiagnostics(load.diagnostics)}`);
+          return ExitStatus.failed;
+        }
+        printImportResults(results);
+        println(importSummary(results, files.length));
+        return ExitStatus.ok;
+      }),
+    );
+}

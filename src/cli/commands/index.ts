@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { registerCheck } from './check.js';
+import { registerImport } from './import.js';
+import { registerInit } from './init.js';
+import { registerList } from './list.js';
+import { registerShow } from './show.js';
+
+/** Adds one subcommand (with its options, help and action) to the `idflow` program. */
+export type RegisterCommand = (program: Command) => void;
+
+/**
+ * Every `idflow` subcommand, in the order `idflow --help` lists them. To add one, write
+ * `commands/<name>.ts` exporting a {@link RegisterCommand} and add one import and one line here.
+ */
+export const commands: readonly RegisterCommand[] = [
+  registerInit,
+  registerCheck,
+  registerImport,
+  registerList,
+  registerShow,
+];

@@ -1,0 +1,90 @@
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { repositoryPath } from '../../repository/open-repository.js';
+import type { MigrationResult } from '../../repository/migrator.js';
+import { action } from '../action.js';
+import { dbOption, openCliRepository, withRepository } from '../cli-repository.js';
+import { countDiagnostics, importFiles, importResultJson, importSummary, printDiagnostics, printImportResults } from '../definitions.js';
+import { expandFiles } from '../expand-files.js';
+import { ExitStatus, printJson, println } from '../output.js';
+
+interface InitOptions {
+  readonly force?: boolean;
+  readonly defaults?: string;
+  readonly json?: boolean;
+}
+
+/** The configuration a new repository starts with, shipped with idflow. */
+export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../../config/default/', import.meta.url));
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .summary('create the repository and load the default workflows')
+    .description(
+      'Creates the repository (an SQLite file: --db, else $IDFLOW_DB, else ./idflow.db), brings its schema up to ' +
+        'date and imports the default workflows from config/default/. On an existing repository it applies pending ' +
+        'schema migrations and imports the defaults again: unchanged objects stay unchanged, changed ones get a new ' +
+        'version. Nothing is imported when a default file has an error.',
+    )
+    .option('--force', 'delete an existing repository file first and start empty (destroys its data)')
+    .option('--defaults <dir>', 'import the .xml files of this directory instead of config/default/')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow init
+  idflow init --db /var/lib/idflow/idflow.db
+  IDFLOW_DB=test.db idflow init --force`,
+    )
+    .action(
+      action(async (options: InitOptions, command: Command) => {
+        const db = dbOption(command);
+        const path = repositoryPath(db !== undefined ? { db } : {});
+        const existed = path !== undefined && path !== ':memory:' && existsSync(path);
+        if (existed && options.force) {
+          for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+        }
+        let migrations: readonly MigrationResult[] = [];
+        const repo = await openCliRepository(command, (r) => (migrations = r));
+        const files = await withRepository(repo, async () => {
+          const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
+          return { files, outcome: await importFiles(repo, files) };
+        });
+        const { load, results } = files.outcome;
+        const applied = migrations.filter((m) => m.status === 'applied');
+        const created = !existed || Boolean(options.force);
+        if (options.json) {
+          printJson({
+            ok: load.ok,
+            repository: repo.location,
+            created,
+            migrations,
+            results: (results ?? []).map(importResultJson),
+            diagnostics: load.diagnostics,
+          });
+          return load.ok ? ExitStatus.ok : ExitStatus.failed;
+        }
+        println(`${created ? 'created' : 'opened existing'} repository ${repo.location} (${repo.kind})`);
+        for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
+        if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
+        printDiagnostics(load.diagnostics);
+        if (!results) {
+          println(`default configuration not imported: ${countDiagnostics(load.diagnostics)}`);
+          return ExitStatus.failed;
+        }
+        printImportResults(results);
+        println(importSummary(results, files.files.length));
+        return ExitStatus.ok;
+      }),
+    );
+}
+
+/** A path relative to the working directory when it lies inside it, so messages stay short; else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { XValue } from '../../expression/env.js';
+import { action } from '../action.js';
+import { printJson, println } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { actingUser, collectVar, withEngine } from './run-support.js';
+import { printTaskInstance, printWorkItems } from './task-output.js';
+
+interface RunOptions {
+  readonly var?: Record<string, XValue>;
+  readonly sync?: boolean;
+  readonly async?: boolean;
+  readonly subject?: string;
+  readonly as?: string;
+  readonly name?: string;
+  readonly json?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .summary('launch a TaskDefinition or Workflow')
+    .description(
+      'Launches the latest version of NAME as a new TaskInstance and prints its id and state. The definition\'s ' +
+        'execMode decides how it runs unless --sync or --async asks otherwise (refused when the definition sets ' +
+        'syncControlAllowed to false). A synchronous run goes on to the first wait or the end before the command ' +
+        'returns, and its result and open work items are printed; an asynchronous one is left `ready` for `idflow worker`.',
+    )
+    .argument('<name>', 'TaskDefinition or Workflow name')
+    .option('--var <name=value>', 'an input variable; JSON when it parses as JSON, else a string (repeatable)', collectVar)
+    .option('--sync', 'run in this command, to the first wait or the end')
+    .option('--async', 'leave the run to a worker')
+    .option('--subject <user>', 'the user the workflow works on (one update workflow per user at a time)')
+    .option('--as <user>', 'who launches it (default: $IDFLOW_USER, else the login name)')
+    .option('--name <task-name>', 'name of the TaskInstance (resultOption applies when one of that name exists)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow run "Update User" --subject jdoe --var department=Sales --sync
+  idflow run Nightly-Report --async --name nightly
+  idflow run Onboarding --var 'roles=["staff","vpn"]' --as alice --json`,
+    )
+    .action(
+      action(async (name: string, options: RunOptions, command: Command) => {
+        if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
+        const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
+        await withEngine(command, async (engine) => {
+          const result = await engine.launch({
+            definition: name,
+            variables: options.var ?? {},
+            launcher: actingUser(options.as),
+            ...(mode !== undefined && { mode }),
+            ...(options.subject !== undefined && { subject: options.subject }),
+            ...(options.name !== undefined && { taskName: options.name }),
+          });
+          if (options.json) return printJson(result);
+          printTaskInstance(result.instance);
+          if (result.workItems.length) {
+            println('open work items:');
+            printWorkItems(result.workItems);
+          }
+        });
+      }),
+    );
+}

@@ -1,0 +1,54 @@
+import type { TaskInstanceView, WorkItemView } from '../../engine/engine-api.js';
+import { println, printTable } from '../output.js';
+import { shortTime } from './run-support.js';
+
+/** The state as people read it: `executing (waiting)` while the instance waits on people or timers. */
+export function stateText(t: TaskInstanceView): string {
+  return t.state === 'executing' && t.waiting ? 'executing (waiting)' : t.state;
+}
+
+/** A TaskInstance in `key  value` lines (idflow run, idflow task show). */
+export function printTaskInstance(t: TaskInstanceView, options: { readonly variables?: boolean } = {}): void {
+  const lines: [string, string | undefined][] = [
+    ['id', t.id],
+    ['name', t.name],
+    ['definition', `${t.definition.name} v${t.definition.version} (${t.definition.type} ${t.definition.id})`],
+    ['state', stateText(t)],
+    ['launcher', t.launcher],
+    ['subject', t.subject],
+    ['position', t.position.length ? t.position.join(', ') : undefined],
+    ['steps', String(t.steps)],
+    ['progress', t.progress ? `${t.progress.message} (${shortTime(t.progress.at)})` : undefined],
+    ['created', shortTime(t.createdAt)],
+    ['updated', shortTime(t.updatedAt)],
+    ['finished', t.finishedAt ? shortTime(t.finishedAt) : undefined],
+    ['expires', t.expiresAt ? shortTime(t.expiresAt) : undefined],
+    ['outcome', t.result?.outcome],
+    ['outputs', t.result && Object.keys(t.result.outputs).length ? JSON.stringify(t.result.outputs) : undefined],
+    ['errors', t.result?.errors.length ? t.result.errors.join('; ') : undefined],
+    ['messages', t.result?.messages.length ? t.result.messages.join('; ') : undefined],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  for (const [k, v] of lines) if (v !== undefined) println(`${k.padEnd(width)}  ${v}`);
+  if (options.variables) {
+    const names = Object.keys(t.variables).sort();
+    if (names.length) {
+      println('variables:');
+      for (const n of names) println(`  ${n} = ${JSON.stringify(t.variables[n])}`);
+    }
+  }
+}
+
+/** Work items as a table (idflow workitems, and after run/decide). */
+export function printWorkItems(items: readonly WorkItemView[]): void {
+  printTable(items, [
+    { header: 'id', value: (w) => w.id },
+    { header: 'owner', value: (w) => w.owner ?? (w.permission ? `(${w.permission})` : '') },
+    { header: 'definition', value: (w) => w.definition },
+    { header: 'activity', value: (w) => w.activity },
+    { header: 'request', value: (w) => w.request },
+    { header: 'decisions', value: (w) => w.decisions.join('|') },
+    { header: 'due', value: (w) => shortTime(w.dueAt) },
+    { header: 'state', value: (w) => w.state },
+  ]);
+}

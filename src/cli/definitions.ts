@@ -1,0 +1,105 @@
+import { formatDiagnostic, type Diagnostic } from '../definition/diagnostic.js';
+import { loadDefinitionFiles, type LoadResult } from '../definition/load.js';
+import type { ObjectType } from '../definition/model/objects.js';
+import type { PutStatus, StoredObject } from '../repository/object-store.js';
+import type { Repository } from '../repository/repository.js';
+import { formatTable, println } from './output.js';
+import { progressFor } from './progress.js';
+
+/** Names stored in the repository that references in new files may point to. */
+export interface StoredNames {
+  /** TaskDefinitions, Workflows and Configurations with a process, by object name and by process name. */
+  readonly processes: ReadonlySet<string>;
+  readonly rules: ReadonlySet<string>;
+}
+
+export async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
+  const processes = new Set<string>();
+  const rules = new Set<string>();
+  if (repo) {
+    for (const type of ['TaskDefinition', 'Workflow', 'Configuration'] as const satisfies readonly ObjectType[]) {
+      for (const o of await repo.objects.listLatest(type)) {
+        if (!('process' in o.model) || !o.model.process) continue;
+        processes.add(o.name);
+        processes.add(o.model.process.name);
+      }
+    }
+    for (const o of await repo.objects.list('Rule')) rules.add(o.name);
+  }
+  return { processes, rules };
+}
+
+/**
+ * Loads and validates files as `check` and `import` do: together, so references between them resolve, and
+ * against the repository's processes. Shows a progress bar on a terminal when there are many files.
+ */
+export async function loadForRepository(files: readonly string[], repo: Repository | undefined): Promise<LoadResult> {
+  const known = await storedNames(repo);
+  const bar = progressFor(files.length, 'reading');
+  try {
+    return await loadDefinitionFiles(files, {
+      resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
+      ...(bar ? { onFile: (file: string, index: number) => bar.update(index, file) } : {}),
+    });
+  } finally {
+    bar?.finish();
+  }
+}
+
+/** Every diagnostic as `FILE:LINE:COL: error|warning CODE: message`. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) println(formatDiagnostic(d));
+}
+
+/** `2 errors, 1 warning`. */
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export interface ImportOutcome {
+  readonly load: LoadResult;
+  /** Absent when the files had errors and nothing was stored. */
+  readonly results?: readonly { status: PutStatus; stored: StoredObject }[];
+}
+
+/** Validates the files and, when there is no error, stores all their objects in one transaction. */
+export async function importFiles(repo: Repository, files: readonly string[]): Promise<ImportOutcome> {
+  const load = await loadForRepository(files, repo);
+  if (!load.ok) return { load };
+  const results = await repo.objects.putMany(load.objects);
+  return { load, results };
+}
+
+const STATUS_WORDS: Record<PutStatus, string> = { created: 'created', 'new-version': 'new version', unchanged: 'unchanged' };
+
+/** One line per object: `created      TaskDefinition  Name  v1  (id)`, aligned. */
+export function printImportResults(results: readonly { status: PutStatus; stored: StoredObject }[]): void {
+  if (results.length === 0) return;
+  // Empty headers: a header row is noise in a progress report, and must not widen the columns.
+  const table = formatTable(results, [
+    { header: '', value: (r) => STATUS_WORDS[r.status] },
+    { header: '', value: (r) => r.stored.type },
+    { header: '', value: (r) => r.stored.name },
+    { header: '', value: (r) => `v${r.stored.version}` },
+    { header: '', value: (r) => `(${r.stored.id})` },
+  ]);
+  println(table.split('\n').slice(1).join('\n'));
+}
+
+/** `3 objects from 2 files: 1 created, 1 new version, 1 unchanged`. */
+export function importSummary(results: readonly { status: PutStatus }[], fileCount: number): string {
+  const count = (s: PutStatus) => results.filter((r) => r.status === s).length;
+  return `${plural(results.length, 'object')} from ${plural(fileCount, 'file')}: ${count('created')} created, ${plural(count('new-version'), 'new version')}, ${count('unchanged')} unchanged`;
+}
+
+/** The JSON shape of one import result (`--json`). */
+export function importResultJson(r: { status: PutStatus; stored: StoredObject }): Record<string, unknown> {
+  const { stored } = r;
+  return { status: r.status, type: stored.type, name: stored.name, version: stored.version, id: stored.id, file: stored.sourceFile };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { commands } from './commands/index.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The `idflow` command with every subcommand registered. A new command is a file in commands/ plus a line in commands/index.ts. */
+export function createProgram(): Command {
+  const program = new Command('idflow')
+    .description(
+      'idflow: an identity-lifecycle workflow engine. It reads Waveset TaskDefinition/WFProcess XML and Netwrix ' +
+        'template workflows unchanged, keeps them versioned in a repository, and runs them durably.',
+    )
+    .version(packageVersion(), '-V, --version', 'print the idflow version')
+    .option(DB_FLAGS, DB_DESCRIPTION)
+    // Program options only before the command name, so that a command's own options (show --version N) are
+    // never taken for the program's; --db is added to every command below so it works in either place.
+    .enablePositionalOptions()
+    .helpOption('-h, --help', 'show help for a command')
+    .showHelpAfterError('(run the command with --help for usage)')
+    // Commander must not exit by itself: main() decides the status (2 for usage errors).
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow init                                  create ./idflow.db with the default workflows
+  idflow check workflows/                      validate every .xml file of a directory
+  idflow import workflows/onboarding.xml       store the definitions (new versions when changed)
+  idflow list TaskDefinition                   the latest version of every TaskDefinition
+  idflow show Workflow User_Onboarding --xml   the stored XML of one object`,
+    );
+  for (const register of commands) register(program);
+  addDbOption(program.commands);
+  return program;
+}
+
+const DB_FLAGS = '--db <path>';
+const DB_DESCRIPTION = 'SQLite repository file (default: $IDFLOW_DB, else ./idflow.db)';
+
+/** Gives every command (and nested subcommand) the --db option, unless it declares its own. */
+function addDbOption(list: readonly Command[]): void {
+  for (const command of list) {
+    if (!command.options.some((o) => o.long === '--db')) command.option(DB_FLAGS, DB_DESCRIPTION);
+    addDbOption(command.commands);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Reads `<Workflow>` and its `<Activity>` children (reference netwrix §2) and compiles them into a WorkflowObject.
+ */
+import type { LoadContext } from '../load-context.js';
+import type { NetwrixActivityDecl, WorkflowObject } from '../model/objects.js';
+import { DEFAULT_TASK_PARAMETERS } from '../model/task-parameters.js';
+import { attrLocation, type XmlElement } from '../xml/xml-element.js';
+import { compileWorkflowProcess } from './compile-workflow.js';
+import {
+  booleanAttribute,
+  checkAttributes,
+  localized,
+  localizedValues,
+  requireAttribute,
+} from './netwrix-attributes.js';
+import { TEMPLATE_NAMES, isTemplateName, withArticle } from './templates.js';
+
+/** `VariablesType` values idflow accepts, and the entity type each means in idflow's fixed identity model. */
+export const SUPPORTED_VARIABLES_TYPES: Readonly<Record<string, string>> = {
+  Workflow_User: 'User',
+  Workflow_Directory_User: 'User',
+};
+
+/** Characters that would break `Workflow:Activity` references or `/Custom/Workflows/…` permission paths. */
+const SEPARATORS = /[/:]/;
+
+/** Reads one `<Workflow>`; undefined when nothing usable could be read (the errors say why). */
+export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject | undefined {
+  checkAttributes(el, { known: ['Identifier', localized('DisplayName'), 'VariablesType', 'IdentifierPrefix'] }, ctx);
+  const identifier = requireAttribute(el, 'Identifier', ctx);
+  if (identifier !== undefined && SEPARATORS.test(identifier)) {
+    ctx.diags.error('DEF_BAD_VALUE', `workflow Identifier "${identifier}" may not contain "/" or ":"`, attrLocation(el, 'Identifier'));
+  }
+  const displayNames = localizedValues(el, 'DisplayName');
+  if (displayNames['L1'] === undefined) {
+    ctx.diags.warning('DEF_MISSING_ATTRIBUTE', `<Workflow> should have DisplayName_L1; idflow shows the Identifier instead`, el.location);
+  }
+  const variablesType = requireAttribute(el, 'VariablesType', ctx, 'Workflow_<EntityType>');
+  let entityType: string | undefined;
+  if (variablesType !== undefined) {
+    entityType = SUPPORTED_VARIABLES_TYPES[variablesType];
+    if (entityType === undefined) {
+      const named = variablesType.startsWith('Workflow_') ? `entity type ${variablesType.slice('Workflow_'.length)}` : 'no Workflow_<EntityType>';
+      ctx.diags.error(
+        'NETWRIX_ENTITY_TYPE_UNSUPPORTED',
+        `VariablesType="${variablesType}" names ${named}; idflow has a fixed identity model and supports only ${Object.keys(SUPPORTED_VARIABLES_TYPES).join(' and ')} (both mean a User)`,
+        attrLocation(el, 'VariablesType'),
+      );
+    }
+  }
+
+  const activities: NetwrixActivityDecl[] = [];
+  const seen = new Set<string>();
+  for (const child of el.children) {
+    if (child.name !== 'Activity') {
+      ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<Workflow> may contain only <Activity> elements, not <${child.name}>`, child.location);
+      continue;
+    }
+    const decl = readActivity(child, ctx);
+    if (!decl) continue;
+    if (seen.has(decl.identifier)) {
+      ctx.diags.error('DEF_DUPLICATE_NAME', `activity "${decl.identifier}" is declared twice in workflow "${identifier ?? '?'}"`, child.location);
+      continue;
+    }
+    seen.add(decl.identifier);
+    activities.push(decl);
+  }
+  if (el.children.length === 0) {
+    ctx.diags.error('NETWRIX_WORKFLOW_EMPTY', `<Workflow> has no <Activity>; a workflow starts by starting its first activity`, el.location);
+  }
+  const continueAt = activities.findIndex((a) => a.template === 'ContinueWith');
+  if (continueAt >= 0 && continueAt < activities.length - 1) {
+    ctx.diags.error(
+      'NETWRIX_CONTINUEWITH_NOT_LAST',
+      `activity "${activities[continueAt]!.identifier}" hands the instance over to another workflow (ContinueWith), so the activities after it would never run; make it the last activity`,
+      activities[continueAt + 1]!.location,
+    );
+  }
+  if (identifier === undefined || variablesType === undefined || activities.length === 0) return undefined;
+
+  const prefix = el.attributes.get('IdentifierPrefix');
+  return {
+    type: 'Workflow',
+    dialect: 'netwrix',
+    name: identifier,
+    location: el.location,
+    displayNames,
+    variablesType,
+    entityType: entityType ?? variablesType.replace(/^Workflow_/, ''),
+    ...(prefix !== undefined ? { identifierPrefix: prefix } : {}),
+    activities,
+    parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'async' },
+    process: compileWorkflowProcess(identifier, displayNames['L1'], activities, el.location),
+  };
+}
+
+const ACTIVITY_ATTRIBUTES = [
+  'Identifier',
+  localized('DisplayName'),
+  'Template',
+  'ArgumentBlockProvisioning',
+  'ArgumentCalledWorkflow',
+  'WorkflowOverviewDisable',
+];
+
+function readActivity(el: XmlElement, ctx: LoadContext): NetwrixActivityDecl | undefined {
+  checkAttributes(el, { known: ACTIVITY_ATTRIBUTES }, ctx);
+  for (const child of el.children) {
+    ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<Activity> has no child elements; <${child.name}> is not allowed`, child.location);
+  }
+  const identifier = requireAttribute(el, 'Identifier', ctx);
+  if (identifier !== undefined && SEPARATORS.test(identifier)) {
+    ctx.diags.error('DEF_BAD_VALUE', `activity Identifier "${identifier}" may not contain "/" or ":"`, attrLocation(el, 'Identifier'));
+  }
+  const displayNames = localizedValues(el, 'DisplayName');
+  if (displayNames['L1'] === undefined) {
+    ctx.diags.warning('DEF_MISSING_ATTRIBUTE', `<Activity> should have DisplayName_L1; idflow shows the Identifier instead`, el.location);
+  }
+  const template = requireAttribute(el, 'Template', ctx, `one of ${TEMPLATE_NAMES.join(', ')}`);
+  let templateOk = template !== undefined;
+  if (template !== undefined && !isTemplateName(template)) {
+    templateOk = false;
+    ctx.diags.error(
+      'NETWRIX_UNKNOWN_TEMPLATE',
+      `Template="${template}" is not an activity template; use one of ${TEMPLATE_NAMES.join(', ')}`,
+      attrLocation(el, 'Template'),
+    );
+  }
+  const blockProvisioning = booleanAttribute(el, 'ArgumentBlockProvisioning', false, ctx);
+  const overviewDisabled = booleanAttribute(el, 'WorkflowOverviewDisable', false, ctx);
+  const calledWorkflow = el.attributes.get('ArgumentCalledWorkflow');
+  if (template === 'ContinueWith' && (calledWorkflow === undefined || calledWorkflow.trim() === '')) {
+    ctx.diags.error('DEF_MISSING_ATTRIBUTE', `a ContinueWith activity needs ArgumentCalledWorkflow (the workflow to continue in)`, el.location);
+    templateOk = false;
+  }
+  if (templateOk && el.attributes.has('ArgumentBlockProvisioning') && template !== 'Persist' && template !== 'PersistOnlyResources') {
+    ctx.diags.warning(
+      'NETWRIX_ARGUMENT_IGNORED',
+      `ArgumentBlockProvisioning is used only by Persist and PersistOnlyResources activities; it has no effect on ${withArticle(template!)} activity`,
+      attrLocation(el, 'ArgumentBlockProvisioning'),
+    );
+  }
+  if (templateOk && calledWorkflow !== undefined && template !== 'ContinueWith') {
+    ctx.diags.warning(
+      'NETWRIX_ARGUMENT_IGNORED',
+      `ArgumentCalledWorkflow is used only by ContinueWith activities; it has no effect on ${withArticle(template!)} activity`,
+      attrLocation(el, 'ArgumentCalledWorkflow'),
+    );
+  }
+  if (identifier === undefined || !templateOk) return undefined;
+  return {
+    identifier,
+    displayNames,
+    template: template!,
+    blockProvisioning,
+    ...(calledWorkflow !== undefined && template === 'ContinueWith' ? { calledWorkflow } : {}),
+    overviewDisabled,
+    location: el.location,
+  };
+}

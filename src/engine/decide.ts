@@ -1,0 +1,139 @@
+import { ConflictError, IdflowError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import type { DecideRequest, DecideResult, WorkItemView } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { mayDecide } from './may-decide.js';
+import { parametersOf } from './new-instance.js';
+import { auditBase, outcomeWrite } from './outcome-write.js';
+import { makeRunContext } from './run-context.js';
+import { toTaskView, toWorkItemView } from './task-view.js';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * A person decides a work item. The instance is advanced in the caller up to its next wait state or its end and
+ * committed once (the decision, the closed item, the new items, the audit rows). A worker or another decision that
+ * committed in between makes the commit conflict; the decision is then checked and applied again on the new state.
+ *
+ * wizard: with the definition's `wizard` true, the result's `next` is the next open work item of the same person
+ * in this instance, so a UI can show it at once. Without it `next` stays empty and the person finds the item in
+ * the inbox.
+ */
+export async function decideWorkItem(ctx: EngineContext, request: DecideRequest): Promise<DecideResult> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await attemptDecision(ctx, request);
+    if (result) return result;
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new ConflictError('TASK_BUSY', `the task instance of work item ${request.workItemId} kept changing while deciding; try again`, {
+        workItemId: request.workItemId,
+      });
+    }
+  }
+}
+
+async function attemptDecision(ctx: EngineContext, request: DecideRequest): Promise<DecideResult | undefined> {
+  const { store } = ctx;
+  const item = await store.getWorkItem(request.workItemId);
+  if (!item) throw new NotFoundError('WORKITEM_NOT_FOUND', `no work item ${request.workItemId}`, { workItemId: request.workItemId });
+  const view = toWorkItemView(item);
+  if (item.state !== 'open') {
+    const by = item.decidedBy ? ` by ${item.decidedBy}${item.decision ? ` (${item.decision})` : ''}` : '';
+    throw new ConflictError('WORKITEM_CLOSED', `work item ${item.id} is already ${item.state}${by}`, { workItemId: item.id, state: item.state });
+  }
+  const verdict = await mayDecide(request.actor, view, ctx.permissions);
+  if (!verdict.allowed) {
+    throw new NotAuthorizedError('WORKITEM_NOT_OWNER', `${request.actor} may not decide: ${verdict.reason}`, { workItemId: item.id, actor: request.actor });
+  }
+  const allowed = item.decisions.map((d) => d.name);
+  if (allowed.length > 0 && !allowed.includes(request.decision)) {
+    throw new InvalidInputError('WORKITEM_UNKNOWN_DECISION', `work item ${item.id} offers the decisions ${allowed.join(', ')}, not "${request.decision}"`, {
+      workItemId: item.id,
+      decision: request.decision,
+      allowed,
+    });
+  }
+  const variables = request.variables ?? {};
+  const refused = Object.keys(variables).filter((k) => !item.editable.includes(k));
+  if (refused.length > 0) {
+    throw new InvalidInputError(
+      'WORKITEM_NOT_EDITABLE',
+      `work item ${item.id} does not let a decision change ${refused.join(', ')}${item.editable.length ? `; editable: ${item.editable.join(', ')}` : '; it has no editable variables'}`,
+      { workItemId: item.id, refused },
+    );
+  }
+  const instance = await store.getInstance(item.instanceId);
+  if (!instance) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${item.instanceId} of work item ${item.id} no longer exists`, { id: item.instanceId });
+  if (instance.state === 'suspended') {
+    throw new ConflictError('TASK_SUSPENDED', `task instance ${instance.id} is suspended; resume it before deciding its work items`, { id: instance.id });
+  }
+  if (instance.interpreterState === null || instance.state !== 'executing') {
+    throw new ConflictError('WORKITEM_CLOSED', `task instance ${instance.id} is ${instance.state}; its work items can no longer be decided`, { id: instance.id });
+  }
+  await ctx.definitions.refresh();
+  const definition = await ctx.definitions.byId(instance.definitionId);
+  if (!definition) throw missingVersion(instance.definitionId, instance.definitionName);
+  const now = ctx.clock();
+  const outcome = await ctx.interpreter.resume(
+    definition.object,
+    instance.interpreterState,
+    {
+      kind: 'decision',
+      workItemId: item.id,
+      decision: request.decision,
+      actor: request.actor,
+      variables,
+      ...(request.comment !== undefined && { comment: request.comment }),
+      ...(request.assignee !== undefined && { assignee: request.assignee }),
+    },
+    makeRunContext(ctx, instance, now),
+  );
+  const kind = item.decisions.find((d) => d.name === request.decision)?.kind ?? 'complete';
+  // The interpreter closes the decided item; should it not, the runtime does, so a decision is never lost.
+  const closes = outcome.closeWorkItems.some((c) => c.id === item.id) || kind === 'save'
+    ? outcome
+    : { ...outcome, closeWorkItems: [...outcome.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: request.decision, actor: request.actor, ...(request.comment !== undefined && { comment: request.comment }) }] };
+  const built = outcomeWrite(ctx, {
+    before: instance,
+    definition,
+    outcome: closes,
+    now,
+    insert: false,
+    audit: [
+      {
+        ...auditBase(instance),
+        at: now,
+        event: 'decision',
+        activity: item.activity,
+        actor: request.actor,
+        workItemId: item.id,
+        data: {
+          decision: request.decision,
+          as: verdict.as,
+          ...(request.comment !== undefined && { comment: request.comment }),
+          ...(request.assignee !== undefined && { assignee: request.assignee }),
+          ...(Object.keys(variables).length > 0 && { variables: { ...variables } }),
+        },
+      },
+    ],
+  });
+  const [status] = await store.commit(built.writes);
+  if (status !== 'committed') return undefined;
+  const open = built.writes[0]?.delete ? [] : await store.listWorkItems({ instanceId: instance.id, state: 'open' });
+  const workItems = open.map(toWorkItemView);
+  let next: WorkItemView | undefined;
+  if (parametersOf(definition)?.wizard) {
+    for (const w of workItems) {
+      if ((await mayDecide(request.actor, w, ctx.permissions)).allowed) {
+        next = w;
+        break;
+      }
+    }
+  }
+  return { instance: toTaskView(built.instance), workItems, ...(next && { next }) };
+}
+
+export function missingVersion(id: string, name: string): IdflowError {
+  return new IdflowError('DEFINITION_VERSION_MISSING', `the version of "${name}" this instance was launched from (${id}) is no longer in the repository`, {
+    definitionId: id,
+    definition: name,
+  });
+}

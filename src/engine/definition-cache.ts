@@ -1,0 +1,97 @@
+import type { ProcessObject, RuleObject, TaskScheduleObject } from '../definition/model/objects.js';
+import type { StoredObject } from '../repository/object-store.js';
+import type { Repository } from '../repository/repository.js';
+
+/** A launchable or callable definition version, with the process object the interpreter runs. */
+export interface LoadedDefinition {
+  readonly stored: StoredObject;
+  readonly object: ProcessObject;
+}
+
+const PROCESS_TYPES = ['TaskDefinition', 'Workflow', 'Configuration'] as const;
+
+/**
+ * Definition versions by generated id, and the latest version of every process and rule by name.
+ *
+ * The interpreter resolves subprocesses and rules synchronously, so the latest versions are held in memory and
+ * {@link refresh}ed before each launch, decision and worker round. A refresh reads only summaries and fetches the
+ * models of versions it has not seen; model objects stay the same objects between rounds, so the interpreter's
+ * per-model indexes stay warm.
+ */
+export class DefinitionCache {
+  readonly #repo: Repository;
+  readonly #byId = new Map<string, StoredObject>();
+  #latest = new Map<string, StoredObject>();
+  #rules = new Map<string, RuleObject>();
+  #schedules: TaskScheduleObject[] = [];
+
+  constructor(repo: Repository) {
+    this.#repo = repo;
+  }
+
+  async refresh(): Promise<void> {
+    const latest = new Map<string, StoredObject>();
+    // Later types lose to earlier ones: a TaskDefinition wins over a Workflow or Configuration of the same name.
+    for (const type of [...PROCESS_TYPES].reverse()) {
+      for (const summary of await this.#repo.objects.list(type)) {
+        const stored = await this.#get(summary.id);
+        if (stored && 'process' in stored.model && stored.model.process) latest.set(stored.name, stored);
+      }
+    }
+    const rules = new Map<string, RuleObject>();
+    for (const summary of await this.#repo.objects.list('Rule')) {
+      const stored = await this.#get(summary.id);
+      if (stored?.model.type === 'Rule') rules.set(stored.name, stored.model);
+    }
+    const schedules: TaskScheduleObject[] = [];
+    for (const summary of await this.#repo.objects.list('TaskSchedule')) {
+      const stored = await this.#get(summary.id);
+      if (stored?.model.type === 'TaskSchedule') schedules.push(stored.model);
+    }
+    this.#latest = latest;
+    this.#rules = rules;
+    this.#schedules = schedules;
+  }
+
+  async #get(id: string): Promise<StoredObject | undefined> {
+    let stored = this.#byId.get(id);
+    if (!stored) {
+      stored = await this.#repo.objects.getById(id);
+      if (stored) this.#byId.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** The pinned version an instance runs on. */
+  async byId(id: string): Promise<LoadedDefinition | undefined> {
+    const stored = await this.#get(id);
+    return stored ? asDefinition(stored) : undefined;
+  }
+
+  /** The latest launchable version called `name` (TaskDefinition or Workflow). */
+  latestLaunchable(name: string): LoadedDefinition | undefined {
+    const stored = this.#latest.get(name);
+    if (!stored || (stored.type !== 'TaskDefinition' && stored.type !== 'Workflow')) return undefined;
+    return asDefinition(stored);
+  }
+
+  /** Any process by name (subprocess calls). */
+  process(name: string): ProcessObject | undefined {
+    const stored = this.#latest.get(name);
+    return stored ? asDefinition(stored)?.object : undefined;
+  }
+
+  rule(name: string): RuleObject | undefined {
+    return this.#rules.get(name);
+  }
+
+  schedules(): readonly TaskScheduleObject[] {
+    return this.#schedules;
+  }
+}
+
+function asDefinition(stored: StoredObject): LoadedDefinition | undefined {
+  const m = stored.model;
+  if (m.type === 'TaskDefinition' || m.type === 'Workflow' || (m.type === 'Configuration' && m.process)) return { stored, object: m };
+  return undefined;
+}

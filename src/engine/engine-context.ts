@@ -1,0 +1,27 @@
+import type { ServiceOperation } from './interpreter/interpreter-types.js';
+import type { Repository } from '../repository/repository.js';
+import type { RuntimeStore } from '../repository/runtime-store.js';
+import type { DefinitionCache } from './definition-cache.js';
+import type { PermissionResolver } from './engine-api.js';
+import type { InterpreterPort } from './interpreter-port.js';
+
+/** What every engine module shares: resolved options and the stores. Internal to src/engine/. */
+export interface EngineContext {
+  readonly repository: Repository;
+  readonly store: RuntimeStore;
+  readonly clock: () => number;
+  readonly workerId: string;
+  readonly batchSize: number;
+  /** How long a claim holds an instance; a killed worker's instances come back after it. */
+  readonly leaseMs: number;
+  /** Pause between idle worker rounds. */
+  readonly idleMs: number;
+  readonly definitions: DefinitionCache;
+  readonly interpreter: InterpreterPort;
+  readonly operations: ReadonlyMap<string, ServiceOperation>;
+  readonly permissions: PermissionResolver | undefined;
+  /** asyncImmediate advances started by launch and not finished yet; `close()` waits for them. */
+  readonly background: Set<Promise<unknown>>;
+  /** Advances these instances now, in the background of this process (asyncImmediate). */
+  readonly kick: (ids: readonly string[]) => void;
+}

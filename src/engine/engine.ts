@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { DefinitionCache } from './definition-cache.js';
+import { decideWorkItem } from './decide.js';
+import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import type { InterpreterPort } from './interpreter-port.js';
+import * as interpreter from './interpreter/interpreter.js';
+import type { ServiceOperation } from './interpreter/interpreter-types.js';
+import { launchTask } from './launch.js';
+import { mayDecide } from './may-decide.js';
+import { listSchedules, type ScheduleView } from './schedules.js';
+import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
+import { toTaskView, toWorkItemView } from './task-view.js';
+import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
+
+/** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
+export interface RuntimeOptions {
+  /** How long a worker's claim holds an instance. @default 60000 */
+  readonly leaseMs?: number;
+  /** Pause after a worker round that found little to do. @default 500 */
+  readonly idleMs?: number;
+}
+
+/** The engine plus the runtime extras the CLI uses (schedules). */
+export interface RuntimeEngine extends Engine {
+  listSchedules(): Promise<ScheduleView[]>;
+}
+
+const DEFAULT_BATCH = 100;
+
+/**
+ * Opens the engine over a repository. Nothing runs in the background until `runWorker` is called, except the
+ * advances of asyncImmediate launches, which `close()` waits for.
+ */
+export async function openEngine(options: EngineOptions & RuntimeOptions): Promise<RuntimeEngine> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
+  }
+  const operations = new Map<string, ServiceOperation>(Object.entries(options.operations ?? {}));
+  const background = new Set<Promise<unknown>>();
+  const ctx: EngineContext = {
+    repository: options.repository,
+    store: options.repository.runtime,
+    clock: options.clock ?? Date.now,
+    workerId: options.workerId ?? `${hostname()}:${process.pid}`,
+    batchSize,
+    leaseMs: options.leaseMs ?? 60_000,
+    idleMs: options.idleMs ?? 500,
+    definitions: new DefinitionCache(options.repository),
+    interpreter: interpreter satisfies InterpreterPort,
+    operations,
+    permissions: options.permissions,
+    background,
+    kick: (ids) => {
+      const p = advanceNow(ctx, ids)
+        // A failed immediate advance is not lost: the instance stays due and the next worker round picks it up.
+        .catch(() => 0)
+        .finally(() => background.delete(p));
+      background.add(p);
+    },
+  };
+  return new EngineImpl(ctx);
+}
+
+class EngineImpl implements RuntimeEngine {
+  readonly #ctx: EngineContext;
+
+  constructor(ctx: EngineContext) {
+    this.#ctx = ctx;
+  }
+
+  launch(request: Parameters<Engine['launch']>[0]) {
+    return launchTask(this.#ctx, request, { source: 'run' });
+  }
+
+  decide(request: Parameters<Engine['decide']>[0]) {
+    return decideWorkItem(this.#ctx, request);
+  }
+
+  async getTask(id: string): Promise<TaskInstanceView> {
+    const row = await this.#ctx.store.getInstance(id);
+    if (!row) throw new NotFoundError('TASK_NOT_FOUND', `no task instance ${id}`, { id });
+    return toTaskView(row);
+  }
+
+  async listTasks(filter: TaskFilter = {}): Promise<TaskInstanceView[]> {
+    const rows = await this.#ctx.store.listInstances({
+      ...(filter.state !== undefined && { state: filter.state }),
+      ...(filter.definition !== undefined && { definitionName: filter.definition }),
+      ...(filter.subject !== undefined && { subject: filter.subject }),
+      ...(filter.limit !== undefined && { limit: filter.limit }),
+    });
+    return rows.map(toTaskView);
+  }
+
+  async listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItemView[]> {
+    const { store, permissions } = this.#ctx;
+    const rows = await store.listWorkItems({
+      ...(filter.owner !== undefined && { owner: filter.owner, includePermissionItems: permissions !== undefined }),
+      ...(filter.instanceId !== undefined && { instanceId: filter.instanceId }),
+      state: filter.state ?? 'open',
+    });
+    const views = rows.map(toWorkItemView);
+    const mine: WorkItemView[] = [];
+    for (const v of views) {
+      // The inbox of a person is exactly what mayDecide lets them decide.
+      if (filter.owner === undefined || (await mayDecide(filter.owner, v, permissions)).allowed) mine.push(v);
+      if (filter.limit !== undefined && mine.length >= filter.limit) break;
+    }
+    return mine;
+  }
+
+  suspend(id: string, actor: string) {
+    return suspendTask(this.#ctx, id, actor);
+  }
+
+  resume(id: string, actor: string) {
+    return resumeTask(this.#ctx, id, actor);
+  }
+
+  terminate(id: string, actor: string) {
+    return terminateTask(this.#ctx, id, actor);
+  }
+
+  terminateMany(filter: TaskFilter, actor: string) {
+    return terminateMatching(this.#ctx, filter, actor);
+  }
+
+  runWorkerOnce() {
+    return runWorkerOnce(this.#ctx);
+  }
+
+  runWorker(signal: AbortSignal) {
+    return runWorkerLoop(this.#ctx, signal);
+  }
+
+  listSchedules() {
+    return listSchedules(this.#ctx);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#ctx.background]);
+  }
+}

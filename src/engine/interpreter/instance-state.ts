@@ -1,0 +1,157 @@
+/**
+ * The TaskInstance's runtime state as the interpreter stores it: plain JSON, opaque to the runtime.
+ *
+ * One advance clones the state once ({@link cloneState}) and then mutates the clone in place; nothing in the
+ * advance loop copies or serialises it again. Everything that must survive a crash and replay is here,
+ * including the counters that make ids deterministic (work items, tokens, frames, splits).
+ */
+import type { DecisionModel } from '../../definition/model/action.js';
+import type { XValue } from '../../expression/env.js';
+import { InstanceStateError } from './interpreter-errors.js';
+import type { InstanceState } from './interpreter-types.js';
+
+export const STATE_VERSION = 1;
+
+/** One running process: the root process or a subprocess called by an action. */
+export interface FrameState {
+  readonly id: string;
+  /** Name to resolve the process by (the root's own name, or the `process=` of the calling action). */
+  readonly process: string;
+  /** Process-level variables, including the stored built-ins (WF_ACTION_*, WF_WORKITEM_DECISION). */
+  vars: Record<string, XValue>;
+  /** Activities entered in this frame; maxSteps applies per frame. */
+  steps: number;
+  readonly maxSteps: number;
+  /** The token of the calling frame that waits for this subprocess; absent for the root frame. */
+  readonly caller?: string;
+}
+
+export type TokenPhase = 'enter' | 'actions' | 'transitions' | 'wait' | 'call';
+
+/** A position in a process. Parallel branches (AND-split) are several tokens in the same frame. */
+export interface TokenState {
+  readonly id: string;
+  readonly frame: string;
+  activity: string;
+  phase: TokenPhase;
+  /** Index of the next action to run (phase `actions`), or of the action being waited on (`wait`/`call`). */
+  action: number;
+  /** Activity-level variables; null before the activity is entered. */
+  vars: Record<string, XValue> | null;
+  /** Ids of the AND-splits this token descends from, innermost last. */
+  lineage: string[];
+  /** The decision taken in the current activity (selects transitions that carry a `decision`). */
+  decision?: string;
+  /** A Delegate/Refine carried into the next waiting state. */
+  assign?: { readonly to: string; readonly from: string };
+  /** Open work items this token waits on (phase `wait`). */
+  items?: string[];
+  /** Child frame this token waits on (phase `call`). */
+  call?: string;
+  /** Instance step number at which the current activity was entered (part of idempotency keys). */
+  step: number;
+  /** Index into `records` when the current activity holds a manual action. */
+  record?: number;
+}
+
+/** One open work item. */
+export interface WaitState {
+  readonly token: string;
+  readonly activity: string;
+  readonly action: number;
+  readonly owner: string | null;
+  readonly decisions: readonly DecisionModel[];
+  readonly editable: readonly string[];
+  readonly dueAt: number | null;
+  /** Ids of the work items created by the same manual action (this one included). */
+  readonly group: readonly string[];
+  /** Netwrix template waiting state. */
+  readonly template?: boolean;
+  /** Work-item-local values (ManualAction `<Variable>`s) for Returns. */
+  readonly local: Record<string, XValue>;
+}
+
+/** An AND-split: how many branches are still expected at the join and how many arrived. */
+export interface SplitState {
+  readonly frame: string;
+  readonly from: string;
+  expected: number;
+  arrived: number;
+  /** The join activity where branches arrived first. */
+  at?: string;
+  /** The lineage of the token that split (restored on the joined token). */
+  readonly lineage: string[];
+}
+
+/** The record of an activity that held a manual action, kept after it completes (with its variables). */
+export interface ActivityRecord {
+  readonly frame: string;
+  readonly activity: string;
+  readonly step: number;
+  readonly enteredAt: number;
+  completedAt?: number;
+  variables?: Record<string, XValue>;
+  workItems: string[];
+  decision?: string;
+  actor?: string;
+  comment?: string;
+  timedOut?: boolean;
+}
+
+export type InstanceStatus = 'running' | 'waiting' | 'finished' | 'failed';
+
+export interface StateV1 {
+  readonly v: 1;
+  readonly instanceId: string;
+  status: InstanceStatus;
+  /** `completed`, `declined`, `aborted`, `failed` once ended. */
+  outcome?: string;
+  /** Total activities entered, all frames, all advances. */
+  steps: number;
+  counters: { item: number; token: number; frame: number; split: number };
+  frames: Record<string, FrameState>;
+  tokens: TokenState[];
+  waits: Record<string, WaitState>;
+  splits: Record<string, SplitState>;
+  records: ActivityRecord[];
+  errors: string[];
+  messages: string[];
+}
+
+export const ROOT_FRAME = 'f0';
+
+export function newState(instanceId: string, process: string, maxSteps: number): StateV1 {
+  return {
+    v: 1,
+    instanceId,
+    status: 'running',
+    steps: 0,
+    counters: { item: 0, token: 0, frame: 1, split: 0 },
+    frames: { [ROOT_FRAME]: { id: ROOT_FRAME, process, vars: {}, steps: 0, maxSteps } },
+    tokens: [],
+    waits: {},
+    splits: {},
+    records: [],
+    errors: [],
+    messages: [],
+  };
+}
+
+/**
+ * Checks the shape enough to refuse a foreign or corrupt state, then copies it once for this advance
+ * (the caller's object is never mutated, so a refused advance changes nothing).
+ */
+export function cloneState(state: InstanceState, instanceId: string): StateV1 {
+  const s = state as unknown as Partial<StateV1>;
+  if (s === null || typeof s !== 'object' || s.v !== STATE_VERSION) {
+    throw new InstanceStateError(`task instance ${instanceId}: state version ${String((s as { v?: unknown })?.v)} is not supported (expected ${STATE_VERSION})`);
+  }
+  if (typeof s.frames !== 'object' || !Array.isArray(s.tokens) || typeof s.waits !== 'object' || typeof s.counters !== 'object') {
+    throw new InstanceStateError(`task instance ${instanceId}: state is malformed`);
+  }
+  return structuredClone(s) as StateV1;
+}
+
+export function asInstanceState(state: StateV1): InstanceState {
+  return state as unknown as InstanceState;
+}

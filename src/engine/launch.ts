@@ -1,0 +1,117 @@
+import type { TaskParameters } from '../definition/model/task-parameters.js';
+import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import type { CommitStatus, InstanceWrite } from '../repository/runtime-store.js';
+import type { LaunchRequest, LaunchResult } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { newInstanceRecord, parametersOf } from './new-instance.js';
+import { auditBase, outcomeWrite } from './outcome-write.js';
+import { planResultOption } from './result-option.js';
+import { makeRunContext } from './run-context.js';
+import { toTaskView, toWorkItemView } from './task-view.js';
+import { checkVisibility, type LaunchSource } from './visibility.js';
+
+export interface LaunchOptions {
+  readonly source: LaunchSource;
+  /** A TaskSchedule's resultOption wins over the definition's. */
+  readonly resultOption?: TaskParameters['resultOption'];
+}
+
+/** How the launch runs once the request and the definition have had their say. */
+export type EffectiveMode = 'sync' | 'async' | 'asyncImmediate';
+
+/**
+ * execMode and syncControlAllowed: the definition's execMode applies unless the request asks for the other
+ * family (sync vs async); a definition with syncControlAllowed false refuses that (`EXEC_MODE_NOT_ALLOWED`).
+ * Asking for `async` on an asyncImmediate definition keeps asyncImmediate (same family).
+ */
+export function effectiveMode(name: string, params: TaskParameters | undefined, requested: LaunchRequest['mode']): EffectiveMode {
+  const own = params?.execMode ?? 'async';
+  if (requested === undefined) return own;
+  const ownFamily = own === 'sync' ? 'sync' : 'async';
+  if (requested === ownFamily) return own;
+  if (params && !params.syncControlAllowed) {
+    throw new NotAuthorizedError(
+      'EXEC_MODE_NOT_ALLOWED',
+      `"${name}" runs ${own} and does not allow the caller to choose (syncControlAllowed is false); drop --${requested}`,
+      { definition: name, execMode: own, requested },
+    );
+  }
+  return requested;
+}
+
+/** Launches the latest version of a definition; see {@link LaunchRequest}. */
+export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
+  if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
+  await ctx.definitions.refresh();
+  const definition = ctx.definitions.latestLaunchable(request.definition);
+  if (!definition) {
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
+      definition: request.definition,
+    });
+  }
+  const params = parametersOf(definition);
+  if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
+  const mode = effectiveMode(definition.stored.name, params, request.mode);
+  const now = ctx.clock();
+  const record = newInstanceRecord(definition, {
+    ...(request.taskName !== undefined && { name: request.taskName }),
+    launcher: request.launcher,
+    ...(request.subject !== undefined && { subject: request.subject }),
+    inputs: request.variables ?? {},
+    now,
+  });
+  const existing = await ctx.store.getInstanceByName(record.name);
+  const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
+  if (request.subject !== undefined) {
+    const holder = await ctx.store.subjectHolder(request.subject);
+    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(request.subject, holder);
+  }
+  const launched = {
+    ...auditBase(record),
+    at: now,
+    event: 'launched',
+    actor: request.launcher,
+    data: { mode, version: record.definitionVersion, ...(record.subject !== null && { subject: record.subject }), source: options.source },
+  };
+  const replace = {
+    ...(plan.deleteInstances && { deleteInstances: plan.deleteInstances }),
+    ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
+  };
+
+  if (mode === 'sync') {
+    const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
+    const outcome = await ctx.interpreter.start(definition.object, record.variables, makeRunContext(ctx, running, now));
+    const built = outcomeWrite(ctx, { before: running, definition, outcome, now, insert: true, audit: [...plan.audit, launched], extra: replace });
+    check((await ctx.store.commit(built.writes))[0], record);
+    return {
+      instance: toTaskView(built.instance),
+      workItems: built.createdItems.filter((w) => !built.writes[0]?.delete).map(toWorkItemView),
+    };
+  }
+
+  const write: InstanceWrite = {
+    instance: { ...record, revision: 1 },
+    expectedRevision: null,
+    ...(record.subject !== null && { acquireSubject: record.subject }),
+    audit: [...plan.audit, launched],
+    ...replace,
+  };
+  check((await ctx.store.commit([write]))[0], record);
+  // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
+  if (mode === 'asyncImmediate') ctx.kick([record.id]);
+  return { instance: toTaskView(write.instance), workItems: [] };
+}
+
+function check(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): void {
+  if (status === 'committed') return;
+  if (status === 'subject-busy') throw subjectBusy(record.subject ?? '', undefined);
+  throw new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
+}
+
+function subjectBusy(subject: string, holder: string | undefined): ConflictError {
+  return new ConflictError(
+    'SUBJECT_BUSY',
+    `an update workflow is already running on ${subject}${holder ? ` (task instance ${holder})` : ''}; only one may run per user at a time`,
+    { subject, ...(holder !== undefined && { instanceId: holder }) },
+  );
+}

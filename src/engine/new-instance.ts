@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { XValue } from '../expression/env.js';
+import type { InstanceRecord } from '../repository/runtime-store.js';
+import type { LoadedDefinition } from './definition-cache.js';
+
+/** Parameters of a TaskDefinition or Workflow (a Configuration called as a process has none: defaults apply). */
+export function parametersOf(definition: LoadedDefinition) {
+  const o = definition.object;
+  return o.type === 'Configuration' ? undefined : o.parameters;
+}
+
+/**
+ * A TaskInstance that has not run yet: state `ready`, the launch inputs as its variables, due now. A synchronous
+ * launch never commits this record; it runs it and commits the outcome.
+ */
+export function newInstanceRecord(
+  definition: LoadedDefinition,
+  args: {
+    readonly name?: string;
+    readonly launcher: string;
+    readonly subject?: string;
+    readonly inputs: Readonly<Record<string, XValue>>;
+    readonly now: number;
+  },
+): InstanceRecord {
+  const id = randomUUID();
+  const execLimit = parametersOf(definition)?.execLimit ?? 0;
+  return {
+    id,
+    // Unnamed launches get a unique name, so resultOption only matters for named, repetitive tasks (schedules).
+    name: args.name ?? `${definition.stored.name} #${id.slice(0, 8)}`,
+    definitionId: definition.stored.id,
+    definitionType: definition.stored.type,
+    definitionName: definition.stored.name,
+    definitionVersion: definition.stored.version,
+    state: 'ready',
+    waiting: false,
+    launcher: args.launcher,
+    subject: args.subject ?? null,
+    position: [],
+    interpreterState: null,
+    variables: args.inputs,
+    result: null,
+    steps: 0,
+    progress: null,
+    createdAt: args.now,
+    updatedAt: args.now,
+    finishedAt: null,
+    expiresAt: null,
+    wakeAt: args.now,
+    runnable: true,
+    execDeadline: execLimit > 0 ? args.now + execLimit * 1000 : null,
+    leaseOwner: null,
+    leaseUntil: null,
+    revision: 0,
+  };
+}

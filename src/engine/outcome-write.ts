@@ -1,0 +1,223 @@
+import type { XValue } from '../expression/env.js';
+import type { AuditRecord, InstanceRecord, InstanceWrite, WorkItemCloseWrite, WorkItemRecord } from '../repository/runtime-store.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { EngineContext } from './engine-context.js';
+import type { AdvanceOutcome, Effect, InstanceState, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
+import { newInstanceRecord, parametersOf } from './new-instance.js';
+
+export interface OutcomeCommit {
+  /** The instance's own write first, then the launches its effects asked for. */
+  readonly writes: InstanceWrite[];
+  readonly instance: InstanceRecord;
+  readonly createdItems: readonly WorkItemRecord[];
+}
+
+/**
+ * Turns one advance into everything its commit writes: the instance row (state, position, variables, result,
+ * progress, expiry), work items created and closed, audit rows, side-effect ledger rows, subject lock release at
+ * the end, and the instances its `launch` effects start.
+ *
+ * `before` is the row as last committed (for a synchronous launch: the fresh `ready` record, `insert` true).
+ */
+export function outcomeWrite(
+  ctx: EngineContext,
+  args: {
+    readonly before: InstanceRecord;
+    readonly definition: LoadedDefinition;
+    readonly outcome: AdvanceOutcome;
+    readonly now: number;
+    readonly insert: boolean;
+    /** Rows written first (the launch's own audit, a decision's audit). */
+    readonly audit?: readonly AuditRecord[];
+    readonly extra?: Partial<InstanceWrite>;
+  },
+): OutcomeCommit {
+  const { before, definition, outcome, now } = args;
+  const params = parametersOf(definition);
+  const ended = outcome.status !== 'waiting';
+  const steps = before.steps + outcome.steps;
+  const resultLimit = params?.resultLimit ?? 0;
+  const interval = params?.progressInterval ?? 5000;
+  // Progress is written with the commits, never on its own, and at most once per progressInterval.
+  const progressDue = ended || before.progress === null || now - before.progress.at >= interval;
+  const instance: InstanceRecord = {
+    ...before,
+    state: ended ? 'finished' : 'executing',
+    waiting: !ended,
+    position: outcome.position,
+    interpreterState: outcome.state,
+    variables: variablesOf(outcome, before.variables),
+    result: outcome.result ?? null,
+    steps,
+    progress: progressDue ? { message: progressMessage(outcome, steps), at: now } : before.progress,
+    updatedAt: now,
+    finishedAt: ended ? now : null,
+    expiresAt: ended && resultLimit > 0 ? now + resultLimit * 1000 : null,
+    wakeAt: ended ? null : outcome.wakeAt,
+    runnable: false,
+    execDeadline: ended ? null : before.execDeadline,
+    leaseOwner: null,
+    leaseUntil: null,
+    revision: before.revision + 1,
+  };
+  const base = auditBase(instance);
+  const audit: AuditRecord[] = [...(args.audit ?? [])];
+  const createdItems = outcome.createWorkItems.map((spec) => workItemRecord(instance, spec, now));
+  for (const item of createdItems) {
+    audit.push({
+      ...base,
+      at: now,
+      event: 'workitem-created',
+      activity: item.activity,
+      workItemId: item.id,
+      data: { owner: item.owner, ...(item.permission !== null && { permission: item.permission }), request: item.request },
+    });
+  }
+  const closes = outcome.closeWorkItems.map((c) => closeWrite(c, now));
+  for (const c of outcome.closeWorkItems) {
+    audit.push({
+      ...base,
+      at: now,
+      event: `workitem-${c.reason}`,
+      ...(c.actor !== undefined && { actor: c.actor }),
+      workItemId: c.id,
+      data: { ...(c.decision !== undefined && { decision: c.decision }), ...(c.comment !== undefined && { comment: c.comment }) },
+    });
+  }
+  const sideEffects = [];
+  const children: InstanceWrite[] = [];
+  for (const effect of outcome.effects) {
+    if (effect.kind === 'side-effect') {
+      sideEffects.push({ key: effect.key, operation: effect.operation, data: effect.data, instanceId: instance.id, at: now });
+    } else if (effect.kind === 'launch') {
+      const child = launchWrite(ctx, effect, instance, now);
+      if ('write' in child) children.push(child.write);
+      else audit.push(child.audit);
+    } else {
+      audit.push(effectAudit(effect, base, now));
+    }
+  }
+  if (ended) {
+    audit.push({
+      ...base,
+      at: now,
+      event: outcome.status === 'failed' ? 'failed' : 'finished',
+      data: { outcome: instance.result?.outcome ?? outcome.status, steps, errors: [...(instance.result?.errors ?? [])] },
+    });
+  }
+  const write: InstanceWrite = {
+    instance,
+    expectedRevision: args.insert ? null : before.revision,
+    createWorkItems: createdItems,
+    closeWorkItems: closes,
+    audit,
+    sideEffects,
+    ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
+    ...(args.insert && before.subject !== null && !ended && { acquireSubject: before.subject }),
+    ...args.extra,
+  };
+  return { writes: [write, ...children], instance, createdItems };
+}
+
+/** Audit fields naming the instance. */
+export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | 'instanceName' | 'definitionName'> {
+  return { instanceId: i.id, instanceName: i.name, definitionName: i.definitionName };
+}
+
+/**
+ * The process-level variables for views. The interpreter's state is opaque; when the outcome carries no snapshot,
+ * the root frame's variables are read from the state's documented v1 shape.
+ */
+function variablesOf(outcome: AdvanceOutcome, previous: Readonly<Record<string, XValue>>): Readonly<Record<string, XValue>> {
+  if (outcome.variables) return outcome.variables;
+  const vars = (outcome.state as InstanceState & { frames?: Record<string, { vars?: Record<string, XValue> }> }).frames?.['f0']?.vars;
+  return vars ?? previous;
+}
+
+function progressMessage(outcome: AdvanceOutcome, steps: number): string {
+  const where = outcome.status === 'waiting' ? `at ${outcome.position.join(', ') || '(no activity)'}` : outcome.status;
+  return `${where} after ${steps} step${steps === 1 ? '' : 's'}`;
+}
+
+function workItemRecord(instance: InstanceRecord, spec: WorkItemSpec, now: number): WorkItemRecord {
+  return {
+    id: spec.id,
+    instanceId: instance.id,
+    definitionName: instance.definitionName,
+    activity: spec.activity,
+    action: spec.action,
+    owner: spec.owner,
+    permission: spec.permission ?? null,
+    request: spec.request,
+    itemType: spec.itemType ?? null,
+    decisions: spec.decisions,
+    variables: spec.variables,
+    editable: spec.editable,
+    form: spec.form ?? null,
+    dueAt: spec.dueAt,
+    state: 'open',
+    delegatedFrom: spec.delegatedFrom ?? null,
+    decision: null,
+    decidedBy: null,
+    comment: null,
+    createdAt: now,
+    closedAt: null,
+  };
+}
+
+function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {
+  return {
+    id: c.id,
+    state: c.reason === 'saved' ? 'open' : c.reason,
+    ...(c.decision !== undefined && { decision: c.decision }),
+    ...(c.actor !== undefined && { decidedBy: c.actor }),
+    ...(c.comment !== undefined && { comment: c.comment }),
+    ...(c.variables !== undefined && { variables: c.variables }),
+    at: now,
+  };
+}
+
+function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
+  if (effect.kind === 'notification') {
+    // The mail transport arrives with the HTTP milestone; until then the notification is on record only.
+    return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };
+  }
+  return {
+    ...base,
+    at: now,
+    event: effect.event,
+    ...(effect.activity !== undefined && { activity: effect.activity }),
+    ...(effect.actor !== undefined && { actor: effect.actor }),
+    ...(effect.data !== undefined && { data: effect.data }),
+  };
+}
+
+/** A `launch` effect: a new async instance, inserted in the same commit, or an audit row saying why not. */
+function launchWrite(
+  ctx: EngineContext,
+  effect: Extract<Effect, { kind: 'launch' }>,
+  parent: InstanceRecord,
+  now: number,
+): { write: InstanceWrite } | { audit: AuditRecord } {
+  const definition = ctx.definitions.latestLaunchable(effect.definition);
+  if (!definition) {
+    return { audit: { ...auditBase(parent), at: now, event: 'launch-refused', data: { definition: effect.definition, code: 'DEFINITION_NOT_FOUND' } } };
+  }
+  const child = newInstanceRecord(definition, {
+    launcher: effect.launcher,
+    ...(effect.subject !== undefined && { subject: effect.subject }),
+    inputs: effect.variables,
+    now,
+  });
+  return {
+    write: {
+      instance: { ...child, revision: 1 },
+      expectedRevision: null,
+      ...(effect.subject !== undefined && { acquireSubject: effect.subject }),
+      audit: [{ ...auditBase(child), at: now, event: 'launched', actor: effect.launcher, data: { by: parent.id, mode: 'async' } }],
+      auditIfRefused: [
+        { ...auditBase(parent), at: now, event: 'launch-refused', data: { definition: effect.definition, code: 'SUBJECT_BUSY', subject: effect.subject ?? null } },
+      ],
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { missingVersion } from './decide.js';
+import type { EngineContext } from './engine-context.js';
+import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
+import { auditBase, outcomeWrite } from './outcome-write.js';
+import { makeRunContext } from './run-context.js';
+import { runSchedules } from './schedules.js';
+import { sweep } from './sweep.js';
+
+export interface WorkerRound {
+  readonly advanced: number;
+  readonly scheduled: number;
+  readonly swept: number;
+}
+
+/**
+ * One worker round: sweep (resultLimit, execLimit), run due schedules, then claim a batch of due instances (async
+ * launches and due timers) under a lease, advance each in memory to its next wait state or end, and commit the
+ * whole batch in one transaction.
+ *
+ * Crash safety: nothing of an advance is written before the batch commit. A worker killed mid-round leaves its
+ * claimed instances leased; when the lease expires another worker claims them and replays the advance from the
+ * last committed state (the interpreter is deterministic), so every step is committed exactly once.
+ */
+export async function runWorkerOnce(ctx: EngineContext): Promise<WorkerRound> {
+  await ctx.definitions.refresh();
+  const now = ctx.clock();
+  const swept = await sweep(ctx, now);
+  const scheduled = await runSchedules(ctx, now);
+  const claimed = await ctx.store.claim(ctx.workerId, now, now + ctx.leaseMs, ctx.batchSize);
+  const advanced = await advanceClaimed(ctx, claimed);
+  return { advanced, scheduled, swept };
+}
+
+/** Claims these instances (if due and free) and advances them now: asyncImmediate launches. */
+export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Promise<number> {
+  const now = ctx.clock();
+  const claimed = await ctx.store.claimIds(ids, ctx.workerId, now, now + ctx.leaseMs);
+  return advanceClaimed(ctx, claimed);
+}
+
+/** Runs rounds until `signal` aborts, pausing when a round found nothing to do; releases its leases at the end. */
+export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Promise<void> {
+  try {
+    while (!signal.aborted) {
+      const round = await runWorkerOnce(ctx);
+      if (round.advanced < ctx.batchSize) {
+        await sleep(ctx.idleMs, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  } finally {
+    await ctx.store.releaseLeases(ctx.workerId);
+  }
+}
+
+async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[]): Promise<number> {
+  if (claimed.length === 0) return 0;
+  const writes: InstanceWrite[] = [];
+  const own: number[] = [];
+  for (const instance of claimed) {
+    const now = ctx.clock();
+    const built = await advanceOne(ctx, instance, now);
+    own.push(writes.length);
+    writes.push(...built);
+  }
+  const statuses = await ctx.store.commit(writes);
+  return own.filter((i) => statuses[i] === 'committed').length;
+}
+
+async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: number): Promise<InstanceWrite[]> {
+  const definition = await ctx.definitions.byId(instance.definitionId);
+  const runCtx = makeRunContext(ctx, instance, now);
+  if (!definition) return [failedWrite(instance, missingVersion(instance.definitionId, instance.definitionName), now)];
+  let outcome: AdvanceOutcome;
+  try {
+    outcome =
+      instance.interpreterState === null
+        ? await ctx.interpreter.start(definition.object, instance.variables, runCtx)
+        : await ctx.interpreter.resume(definition.object, instance.interpreterState, { kind: 'timer' }, runCtx);
+  } catch (e) {
+    // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
+    // instead of being retried forever by every worker.
+    return [failedWrite(instance, e, now)];
+  }
+  return outcomeWrite(ctx, { before: instance, definition, outcome, now, insert: false }).writes;
+}
+
+function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown }).code;
+  return {
+    instance: {
+      ...instance,
+      state: 'finished',
+      waiting: false,
+      result: { outputs: {}, errors: [message], messages: [], outcome: 'failed' },
+      updatedAt: now,
+      finishedAt: now,
+      expiresAt: null,
+      wakeAt: null,
+      runnable: false,
+      execDeadline: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      revision: instance.revision + 1,
+    },
+    expectedRevision: instance.revision,
+    closeOpenWorkItems: { state: 'cancelled', at: now },
+    releaseSubject: true,
+    audit: [{ ...auditBase(instance), at: now, event: 'failed', data: { error: message, ...(typeof code === 'string' && { code }) } }],
+  };
+}

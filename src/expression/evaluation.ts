@@ -1,0 +1,252 @@
+import type { Expr } from '../definition/model/expression.js';
+import type { XpressEnv, XValue } from './env.js';
+import { ExpressionError } from './expression-error.js';
+import type { InvokeRuntime } from './invoke-allow-list.js';
+import { parsePath, resolveReference, setIn } from './path.js';
+
+/** Bounds on one `evaluate` call, so a hostile or buggy expression cannot hang or exhaust the process. */
+export interface EvaluateLimits {
+  /** Most expression nodes evaluated (`XPRESS_STEP_LIMIT`). @default 1_000_000 */
+  maxSteps?: number;
+  /** Deepest `<call>` nesting of defun functions (`XPRESS_RECURSION_LIMIT`). @default 100 */
+  maxCallDepth?: number;
+  /** Deepest nesting of expression evaluation, counting calls (`XPRESS_RECURSION_LIMIT`); Node's stack holds about 1,400. @default 1_000 */
+  maxDepth?: number;
+  /** Longest string built, in UTF-16 units (`XPRESS_VALUE_TOO_LARGE`). @default 10 MiB */
+  maxStringLength?: number;
+  /** Most elements in a list built (`XPRESS_VALUE_TOO_LARGE`). @default 1_000_000 */
+  maxListLength?: number;
+  /**
+   * Total string units and list slots built during the call, which bounds the memory and time of loops that
+   * copy growing values (`XPRESS_VALUE_TOO_LARGE`). @default 200_000_000
+   */
+  maxAllocation?: number;
+}
+
+export const DEFAULT_LIMITS: Required<EvaluateLimits> = {
+  maxSteps: 1_000_000,
+  maxCallDepth: 100,
+  maxDepth: 1_000,
+  maxStringLength: 10 * 1024 * 1024,
+  maxListLength: 1_000_000,
+  maxAllocation: 200_000_000,
+};
+
+/** Thrown by `<break>` and caught by the block, dolist, while, and or or it leaves. Not an error. */
+export class BreakSignal {
+  constructor(
+    readonly name: string | undefined,
+    readonly value: XValue,
+  ) {}
+}
+
+interface Frame {
+  readonly vars: Map<string, XValue>;
+  readonly funs: Map<string, Expr>;
+}
+
+export type Handler = (e: Expr, x: Evaluation) => XValue;
+
+/** The state of one `evaluate` call: local scopes, counters and limits. */
+export class Evaluation implements InvokeRuntime {
+  readonly limits: Required<EvaluateLimits>;
+  readonly #frames: Frame[] = [{ vars: new Map(), funs: new Map() }];
+  #steps = 0;
+  #depth = 0;
+  #allocated = 0;
+  callDepth = 0;
+  tracing = false;
+
+  constructor(
+    readonly env: XpressEnv,
+    readonly handlers: Readonly<Record<string, Handler>>,
+    limits: EvaluateLimits = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Evaluates one node, counting it against the budget and tagging errors with its location. */
+  eval(e: Expr): XValue {
+    if (++this.#steps > this.limits.maxSteps) {
+      throw this.error('XPRESS_STEP_LIMIT', `evaluation exceeded ${this.limits.maxSteps} steps`, e);
+    }
+    if (++this.#depth > this.limits.maxDepth) {
+      this.#depth--;
+      throw this.error('XPRESS_RECURSION_LIMIT', `expressions nest deeper than ${this.limits.maxDepth}`, e);
+    }
+    try {
+      const h = Object.hasOwn(this.handlers, e.op) ? this.handlers[e.op] : undefined;
+      if (!h) throw this.error('XPRESS_UNKNOWN_FUNCTION', `unknown XPRESS function <${e.op}>`, e);
+      const v = h(e, this);
+      if (this.tracing) this.trace(e, v);
+      return v;
+    } catch (err) {
+      throw this.#locate(err, e);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /** Evaluates every argument in order. */
+  evalArgs(e: Expr): XValue[] {
+    return (e.args ?? []).map((a) => this.eval(a));
+  }
+
+  /** Evaluates expressions in order and gives the last value (null when there are none). */
+  evalSeq(es: readonly Expr[]): XValue {
+    let v: XValue = null;
+    for (const a of es) v = this.eval(a);
+    return v;
+  }
+
+  error(code: string, message: string, e?: Expr, extra: Record<string, unknown> = {}): ExpressionError {
+    return new ExpressionError(code, message, { ...extra, ...(e ? { op: e.op, line: e.line, column: e.column } : {}) });
+  }
+
+  #locate(err: unknown, e: Expr): unknown {
+    if (err instanceof ExpressionError) {
+      if (err.details['line'] !== undefined || e.line === undefined) return err;
+      return new ExpressionError(err.code, `<${e.op}> at line ${e.line}: ${err.message}`, {
+        ...err.details,
+        op: e.op,
+        line: e.line,
+        column: e.column,
+      });
+    }
+    if (err instanceof RangeError && err.message.includes('call stack')) {
+      return this.error('XPRESS_RECURSION_LIMIT', 'expressions nest too deeply for the interpreter stack', e);
+    }
+    return err;
+  }
+
+  // ---- scopes -------------------------------------------------------------------------------------------
+
+  /** Runs `fn` in a new local scope (block, dolist, function call). */
+  scoped<T>(fn: () => T): T {
+    this.#frames.push({ vars: new Map(), funs: new Map() });
+    try {
+      return fn();
+    } finally {
+      this.#frames.pop();
+    }
+  }
+
+  /** `defvar`: a new variable in the innermost scope. */
+  declare(name: string, value: XValue): void {
+    this.#frames[this.#frames.length - 1]!.vars.set(name, value);
+  }
+
+  defineFunction(name: string, fn: Expr): void {
+    this.#frames[this.#frames.length - 1]!.funs.set(name, fn);
+  }
+
+  findFunction(name: string): Expr | undefined {
+    for (let i = this.#frames.length - 1; i >= 0; i--) {
+      const f = this.#frames[i]!.funs.get(name);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** A plain name: local scopes first, innermost out, then the host environment. */
+  lookupName = (name: string): XValue | undefined => {
+    for (let i = this.#frames.length - 1; i >= 0; i--) {
+      const vars = this.#frames[i]!.vars;
+      if (vars.has(name)) return vars.get(name);
+    }
+    return this.env.lookup(name);
+  };
+
+  /** A reference with an optional path (`user.accounts[AD].email`); undefined when unknown. */
+  resolve(name: string): XValue | undefined {
+    return resolveReference(name, this.lookupName);
+  }
+
+  /**
+   * Assigns a variable (`set`, `setvar`, in-place list forms). A local variable of that exact name wins; else a
+   * path assigns into the value of its root variable; else the host environment's scope rules apply.
+   */
+  assign(name: string, value: XValue): void {
+    if (this.#setLocal(name, value)) return;
+    if (this.env.lookup(name) === undefined && (name.includes('.') || name.includes('['))) {
+      const segs = parsePath(name);
+      if (!segs) throw this.error('XPRESS_BAD_PATH', `"${name}" is not a valid variable path`);
+      for (let k = segs.length - 2; k >= 0; k--) {
+        const rootName = name.slice(0, segs[k]!.end);
+        const root = this.lookupName(rootName);
+        if (root !== undefined || k === 0) {
+          const updated = setIn(root, segs.slice(k + 1), value, this.limits.maxListLength);
+          if (!this.#setLocal(rootName, updated)) this.env.assign(rootName, updated);
+          return;
+        }
+      }
+    }
+    this.env.assign(name, value);
+  }
+
+  #setLocal(name: string, value: XValue): boolean {
+    for (let i = this.#frames.length - 1; i >= 0; i--) {
+      const vars = this.#frames[i]!.vars;
+      if (vars.has(name)) {
+        vars.set(name, value);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- limits -------------------------------------------------------------------------------------------
+
+  now(): number {
+    return this.env.now ? this.env.now() : Date.now();
+  }
+
+  /** Refuses a string past the length limit and counts it against the allocation budget. */
+  checkString(s: string): string {
+    if (s.length > this.limits.maxStringLength) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${s.length} characters exceeds the limit of ${this.limits.maxStringLength}`);
+    }
+    this.#allocate(s.length);
+    return s;
+  }
+
+  /** Refuses a list past the size limit and counts it against the allocation budget. */
+  checkList(l: XValue[]): XValue[] {
+    this.checkListSize(l.length);
+    this.#allocate(l.length);
+    return l;
+  }
+
+  /** Call before building a list of `n` elements. */
+  checkListSize(n: number): void {
+    if (n > this.limits.maxListLength) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a list of ${n} elements exceeds the limit of ${this.limits.maxListLength}`);
+    }
+  }
+
+  /** Call before building a string of `n` characters. */
+  checkStringSize(n: number): void {
+    if (n > this.limits.maxStringLength) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${n} characters exceeds the limit of ${this.limits.maxStringLength}`);
+    }
+  }
+
+  #allocate(n: number): void {
+    this.#allocated += n;
+    if (this.#allocated > this.limits.maxAllocation) {
+      throw this.error(
+        'XPRESS_VALUE_TOO_LARGE',
+        `the expression built more than ${this.limits.maxAllocation} characters and list elements in one evaluation`,
+      );
+    }
+  }
+
+  print(line: string): void {
+    this.env.print?.(line);
+  }
+
+  trace(e: Expr, v: XValue): void {
+    const shown = JSON.stringify(v) ?? 'null';
+    this.print(`trace <${e.op}>${e.line !== undefined ? ` line ${e.line}` : ''} -> ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}`);
+  }
+}

@@ -1,0 +1,192 @@
+import type { XValue } from './env.js';
+import { ExpressionError } from './expression-error.js';
+import { asList, formatWavesetDate, isList, isMap, parseInteger, toInt, toStr, xEquals } from './values.js';
+
+/**
+ * The only Java that `<invoke>` and `<new>` can reach: a handful of safe methods reimplemented in TypeScript.
+ * Anything not listed is refused when the definition is loaded (`XPRESS_INVOKE_NOT_ALLOWED`). Adding an entry
+ * here is a security decision: it must not touch the file system, network, process or host objects, and must
+ * return plain values. docs/xpress.md lists every entry; keep it in step.
+ */
+
+/** What a built-in may use at run time. */
+export interface InvokeRuntime {
+  now(): number;
+  /** Refuses results beyond the size limits. */
+  checkString(s: string): string;
+  checkList(l: XValue[]): XValue[];
+}
+
+export interface AllowedMethod {
+  readonly min: number;
+  readonly max: number;
+  readonly run: (args: XValue[], rt: InvokeRuntime) => XValue;
+}
+
+export interface AllowedInstanceMethod {
+  readonly min: number;
+  readonly max: number;
+  /** Throws `XPRESS_INVOKE_BAD_TARGET` when the target's type has no such method. */
+  readonly run: (target: XValue, args: XValue[], rt: InvokeRuntime) => XValue;
+}
+
+const m = (min: number, max: number, run: AllowedMethod['run']): AllowedMethod => ({ min, max, run });
+
+function strictInt(v: XValue | undefined): number {
+  if (typeof v === 'number') return Math.trunc(v);
+  const n = typeof v === 'string' ? parseInteger(v) : undefined;
+  if (n === undefined) {
+    throw new ExpressionError('XPRESS_NUMBER_FORMAT', `"${toStr(v ?? null)}" is not an integer`);
+  }
+  return n;
+}
+
+function utilBoolean(v: XValue | undefined): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.trim().toLowerCase() === 'true' || v.trim() === '1';
+  return false;
+}
+
+/** Static methods: `<invoke class='C' name='m'>args</invoke>`. */
+export const STATIC_METHODS: Readonly<Record<string, Readonly<Record<string, AllowedMethod>>>> = {
+  'java.lang.Math': {
+    abs: m(1, 1, ([a]) => Math.abs(toInt(a))),
+    max: m(2, 2, ([a, b]) => Math.max(toInt(a), toInt(b))),
+    min: m(2, 2, ([a, b]) => Math.min(toInt(a), toInt(b))),
+  },
+  'java.lang.Integer': {
+    parseInt: m(1, 1, ([a]) => strictInt(a)),
+    valueOf: m(1, 1, ([a]) => strictInt(a)),
+    toString: m(1, 1, ([a]) => String(toInt(a))),
+  },
+  'java.lang.String': {
+    valueOf: m(1, 1, ([a]) => (a === null || a === undefined ? 'null' : toStr(a))),
+  },
+  'java.lang.Boolean': {
+    valueOf: m(1, 1, ([a]) => utilBoolean(a)),
+    parseBoolean: m(1, 1, ([a]) => typeof a === 'string' && a.toLowerCase() === 'true'),
+  },
+  'java.lang.System': {
+    currentTimeMillis: m(0, 0, (_a, rt) => rt.now()),
+  },
+  'com.waveset.util.Util': {
+    isNullOrEmpty: m(1, 1, ([a]) => a === null || a === undefined || (typeof a === 'string' && a.length === 0)),
+    getInt: m(1, 1, ([a]) => toInt(a)),
+    getBoolean: m(1, 1, ([a]) => utilBoolean(a)),
+    stringToList: m(1, 2, ([s, d], rt) => {
+      const delims = d === undefined || d === null ? ',' : toStr(d);
+      return rt.checkList(tokenize(toStr(s), delims).map((t) => t.trim()));
+    }),
+    listToString: m(1, 2, ([l, d], rt) =>
+      rt.checkString(asList(l).map((x) => toStr(x)).join(d === undefined || d === null ? ',' : toStr(d))),
+    ),
+  },
+};
+
+/** Constructors: `<new class='C'>args</new>`. */
+export const CONSTRUCTORS: Readonly<Record<string, AllowedMethod>> = {
+  'java.util.Date': m(0, 0, (_a, rt) => formatWavesetDate(rt.now())),
+  'java.util.ArrayList': m(0, 1, ([l]) => (isList(l ?? null) ? [...(l as XValue[])] : [])),
+  'java.util.HashMap': m(0, 0, () => ({})),
+  'java.lang.String': m(0, 1, ([a]) => toStr(a)),
+  'java.lang.Integer': m(1, 1, ([a]) => strictInt(a)),
+};
+
+function badTarget(method: string, target: XValue): never {
+  const kind = target === null ? 'null' : isList(target) ? 'list' : isMap(target) ? 'map' : typeof target;
+  throw new ExpressionError(
+    target === null ? 'XPRESS_NULL_TARGET' : 'XPRESS_INVOKE_BAD_TARGET',
+    `method ${method} cannot be invoked on a ${kind} value`,
+    { method, targetType: kind },
+  );
+}
+
+function onString(method: string, min: number, max: number, run: (s: string, a: XValue[], rt: InvokeRuntime) => XValue): AllowedInstanceMethod {
+  return { min, max, run: (t, a, rt) => (typeof t === 'string' ? run(t, a, rt) : badTarget(method, t)) };
+}
+
+/** Instance methods: `<invoke name='m'><ref>obj</ref>args</invoke>`, dispatched on the target's type. */
+export const INSTANCE_METHODS: Readonly<Record<string, AllowedInstanceMethod>> = {
+  toUpperCase: onString('toUpperCase', 0, 0, (s) => s.toUpperCase()),
+  toLowerCase: onString('toLowerCase', 0, 0, (s) => s.toLowerCase()),
+  trim: onString('trim', 0, 0, (s) => s.trim()),
+  startsWith: onString('startsWith', 1, 1, (s, [p]) => s.startsWith(toStr(p))),
+  endsWith: onString('endsWith', 1, 1, (s, [p]) => s.endsWith(toStr(p))),
+  indexOf: onString('indexOf', 1, 2, (s, [p, from]) => s.indexOf(toStr(p), toInt(from))),
+  equalsIgnoreCase: onString('equalsIgnoreCase', 1, 1, (s, [o]) => typeof o === 'string' && s.toLowerCase() === o.toLowerCase()),
+  substring: onString('substring', 1, 2, (s, [b, e]) => {
+    const begin = toInt(b);
+    const end = e === undefined ? s.length : toInt(e);
+    if (begin < 0 || end > s.length || begin > end) {
+      throw new ExpressionError('XPRESS_INDEX_OUT_OF_RANGE', `substring(${begin}, ${end}) is outside a string of length ${s.length}`);
+    }
+    return s.substring(begin, end);
+  }),
+  replace: onString('replace', 2, 2, (s, [a, b], rt) => rt.checkString(s.split(toStr(a)).join(toStr(b)))),
+  length: onString('length', 0, 0, (s) => s.length),
+  equals: { min: 1, max: 1, run: (t, [o]) => (t === null ? badTarget('equals', t) : xEquals(t, o ?? null) && typeof t === typeof o) },
+  toString: { min: 0, max: 0, run: (t: XValue) => (t === null ? badTarget('toString', t) : toStr(t)) },
+  isEmpty: {
+    min: 0,
+    max: 0,
+    run: (t) =>
+      typeof t === 'string' ? t.length === 0 : isList(t) ? t.length === 0 : isMap(t) ? Object.keys(t).length === 0 : badTarget('isEmpty', t),
+  },
+  contains: {
+    min: 1,
+    max: 1,
+    run: (t, [o]) =>
+      typeof t === 'string' ? t.includes(toStr(o)) : isList(t) ? t.some((x) => xEquals(x, o ?? null)) : badTarget('contains', t),
+  },
+  size: {
+    min: 0,
+    max: 0,
+    run: (t) => (isList(t) ? t.length : isMap(t) ? Object.keys(t).length : badTarget('size', t)),
+  },
+  get: {
+    min: 1,
+    max: 1,
+    run: (t, [k]) => {
+      if (isList(t)) {
+        const i = toInt(k);
+        if (i < 0 || i >= t.length) {
+          throw new ExpressionError('XPRESS_INDEX_OUT_OF_RANGE', `index ${i} is outside a list of size ${t.length}`);
+        }
+        return t[i] ?? null;
+      }
+      if (isMap(t)) return Object.hasOwn(t, toStr(k)) ? (t[toStr(k)] ?? null) : null;
+      return badTarget('get', t);
+    },
+  },
+  containsKey: { min: 1, max: 1, run: (t, [k]) => (isMap(t) ? Object.hasOwn(t, toStr(k)) : badTarget('containsKey', t)) },
+  keySet: { min: 0, max: 0, run: (t) => (isMap(t) ? Object.keys(t) : badTarget('keySet', t)) },
+};
+
+/** Java StringTokenizer: every character of `delims` separates; empty tokens are dropped. */
+export function tokenize(s: string, delims: string): string[] {
+  if (delims === '') return s === '' ? [] : [s];
+  const out: string[] = [];
+  let cur = '';
+  for (const ch of s) {
+    if (delims.includes(ch)) {
+      if (cur !== '') out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+export function staticMethod(cls: string, name: string): AllowedMethod | undefined {
+  const c = Object.hasOwn(STATIC_METHODS, cls) ? STATIC_METHODS[cls] : undefined;
+  return c && Object.hasOwn(c, name) ? c[name] : undefined;
+}
+
+export function constructorOf(cls: string): AllowedMethod | undefined {
+  return Object.hasOwn(CONSTRUCTORS, cls) ? CONSTRUCTORS[cls] : undefined;
+}
+
+export function instanceMethod(name: string): AllowedInstanceMethod | undefined {
+  return Object.hasOwn(INSTANCE_METHODS, name) ? INSTANCE_METHODS[name] : undefined;
+}

@@ -1,0 +1,12 @@
+import type { Migration } from '../migration.js';
+import { m0001ObjectStore } from './0001-object-store.js';
+import { m0002Runtime } from './0002-runtime.js';
+
+/**
+ * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
+ * never reorder, renumber or edit a migration that has been released.
+ */
+export const migrations: readonly Migration[] = [
+  m0001ObjectStore,
+  m0002Runtime,
+];

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { LoadedObject } from '../../definition/load.js';
+import type { DefinitionObject, ObjectType } from '../../definition/model/objects.js';
+import { InvalidInputError } from '../../errors.js';
+import { objectDigest } from '../object-digest.js';
+import type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from '../object-store.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+interface ObjectRow {
+  id: string;
+  type: ObjectType;
+  name: string;
+  version: number;
+  digest: string;
+  model?: string;
+  xml?: string;
+  source_file: string;
+  created_at: string;
+}
+
+const SUMMARY_COLUMNS = 'id, type, name, version, digest, source_file, created_at';
+const ALL_COLUMNS = `${SUMMARY_COLUMNS}, model, xml`;
+/** The newest version of each (type, name): no later row of the same object exists. */
+const IS_LATEST = 'NOT EXISTS (SELECT 1 FROM objects n WHERE n.type = o.type AND n.name = o.name AND n.version > o.version)';
+
+/**
+ * Definition objects in SQLite. better-sqlite3 is synchronous; the methods are async only to satisfy the
+ * interface that the PostgreSQL store will share.
+ */
+export class SqliteObjectStore implements ObjectStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  async putMany(objects: readonly LoadedObject[]): Promise<{ status: PutStatus; stored: StoredObject }[]> {
+    const seen = new Set<string>();
+    for (const { object, file } of objects) {
+      const key = `${object.type}\u0000${object.name}`;
+      if (seen.has(key)) {
+        throw new InvalidInputError('REPO_DUPLICATE_OBJECT', `${object.type} "${object.name}" appears more than once in one import (again in ${file})`, {
+          type: object.type,
+          name: object.name,
+          file,
+        });
+      }
+      seen.add(key);
+    }
+    const latest = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects o WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`);
+    const insert = this.#db.prepare(
+      `INSERT INTO objects (id, type, name, version, digest, model, xml, source_file, created_at)
+       VALUES (@id, @type, @name, @version, @digest, @model, @xml, @sourceFile, @createdAt)`,
+    );
+    const createdAt = new Date().toISOString();
+    const run = this.#db.transaction((items: readonly LoadedObject[]) =>
+      items.map(({ object, xml, file }) => {
+        const digest = objectDigest(object);
+        const previous = latest.get(object.type, object.name) as ObjectRow | undefined;
+        if (previous && previous.digest === digest) {
+          return { status: 'unchanged' as PutStatus, stored: toStored(previous) };
+        }
+        const stored: StoredObject = {
+          id: randomUUID(),
+          type: object.type,
+          name: object.name,
+          version: previous ? previous.version + 1 : 1,
+          digest,
+          model: object,
+          xml,
+          sourceFile: file,
+          createdAt,
+        };
+        insert.run({ ...stored, model: JSON.stringify(object) });
+        return { status: (previous ? 'new-version' : 'created') as PutStatus, stored };
+      }),
+    );
+    return run(objects);
+  }
+
+  async getLatest(type: ObjectType, name: string): Promise<StoredObject | undefined> {
+    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`).get(type, name);
+    return row ? toStored(row as ObjectRow) : undefined;
+  }
+
+  async getVersion(type: ObjectType, name: string, version: number): Promise<StoredObject | undefined> {
+    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? AND version = ?`).get(type, name, version);
+    return row ? toStored(row as ObjectRow) : undefined;
+  }
+
+  async getById(id: string): Promise<StoredObject | undefined> {
+    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE id = ?`).get(id);
+    return row ? toStored(row as ObjectRow) : undefined;
+  }
+
+  async list(type: ObjectType): Promise<StoredObjectSummary[]> {
+    const rows = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
+    return (rows as ObjectRow[]).map(toSummary);
+  }
+
+  /** Latest version of every object of a type, with the models (for listings that show dialect and counts). */
+  async listLatest(type: ObjectType): Promise<StoredObject[]> {
+    const rows = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
+    return (rows as ObjectRow[]).map(toStored);
+  }
+
+  async versions(type: ObjectType, name: string): Promise<StoredObjectSummary[]> {
+    const rows = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version`).all(type, name);
+    return (rows as ObjectRow[]).map(toSummary);
+  }
+
+  async counts(): Promise<Partial<Record<ObjectType, number>>> {
+    const rows = this.#db.prepare('SELECT type, COUNT(DISTINCT name) AS count FROM objects GROUP BY type').all() as { type: ObjectType; count: number }[];
+    return Object.fromEntries(rows.map((r) => [r.type, r.count]));
+  }
+
+  async findProcess(name: string): Promise<StoredObject | undefined> {
+    for (const type of ['TaskDefinition', 'Workflow', 'Configuration'] as const) {
+      const found = await this.getLatest(type, name);
+      if (found && 'process' in found.model && found.model.process) return found;
+    }
+    return undefined;
+  }
+}
+
+function toSummary(row: ObjectRow): StoredObjectSummary {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    version: row.version,
+    digest: row.digest,
+    sourceFile: row.source_file,
+    createdAt: row.created_at,
+  };
+}
+
+function toStored(row: ObjectRow): StoredObject {
+  return { ...toSummary(row), model: JSON.parse(row.model ?? 'null') as DefinitionObject, xml: row.xml ?? '' };
+}

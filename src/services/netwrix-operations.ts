@@ -1,0 +1,52 @@
+/**
+ * The `idflow.netwrix` operations run by the Netwrix system states (reference netwrix §3):
+ * - `persist`: applies the change set and triggers provisioning. Until the identity store lands it records the
+ *   change set as an AuditEvent `changeset:persisted` with `provisioning: true` (false when the activity has
+ *   BlockProvisioning);
+ * - `persistOnlyResources`: the same without provisioning (drafts), `provisioning: false`;
+ * - `continueWith`: launches the called workflow with the same variables (a `launch` effect).
+ * The interpreter passes `changes`, `variables`, `blockProvisioning`, `workflow` and `activity` as arguments.
+ */
+import type { XValue } from '../expression/env.js';
+import type { ServiceCall, ServiceOperation, ServiceResult } from '../engine/interpreter/interpreter-types.js';
+
+export const NETWRIX_APPLICATION = 'idflow.netwrix';
+
+type Obj = { [key: string]: XValue };
+const asObj = (v: XValue | undefined): Obj => (v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : {});
+
+function persistWith(provisioningAllowed: boolean): ServiceOperation {
+  return (call: ServiceCall): ServiceResult => {
+    const provisioning = provisioningAllowed && call.args['blockProvisioning'] !== true;
+    const changes = asObj(call.args['changes']);
+    const activity = typeof call.args['activity'] === 'string' ? call.args['activity'] : undefined;
+    call.emit({
+      kind: 'audit',
+      event: 'changeset:persisted',
+      ...(activity !== undefined ? { activity } : {}),
+      actor: call.launcher,
+      data: { changes, provisioning, idempotencyKey: call.idempotencyKey },
+    });
+    return { values: { persisted: true, provisioning } };
+  };
+}
+
+const continueWith: ServiceOperation = (call) => {
+  const workflow = call.args['workflow'];
+  if (typeof workflow !== 'string' || workflow === '') return { error: 'continueWith needs the workflow to continue with' };
+  const variables = asObj(call.args['variables']);
+  call.emit({
+    kind: 'launch',
+    definition: workflow,
+    variables: Object.keys(variables).length > 0 ? variables : { changes: asObj(call.args['changes']) },
+    launcher: call.launcher,
+    ...(call.subject !== undefined ? { subject: call.subject } : {}),
+  });
+  return { values: { launched: workflow } };
+};
+
+export const NETWRIX_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
+  persist: persistWith(true),
+  persistOnlyResources: persistWith(false),
+  continueWith,
+});
