@@ -1,8 +1,8 @@
-import type { XValue } from '../expression/env.js';
 import type { AuditRecord, InstanceRecord, InstanceWrite, WorkItemCloseWrite, WorkItemRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
-import type { AdvanceOutcome, Effect, InstanceState, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
+import { instanceVariables } from './interpreter/interpreter.js';
+import type { AdvanceOutcome, Effect, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 
 export interface OutcomeCommit {
@@ -46,7 +46,7 @@ export function outcomeWrite(
     waiting: !ended,
     position: outcome.position,
     interpreterState: outcome.state,
-    variables: variablesOf(outcome, before.variables),
+    variables: instanceVariables(outcome.state),
     result: outcome.result ?? null,
     steps,
     progress: progressDue ? { message: progressMessage(outcome, steps), at: now } : before.progress,
@@ -122,16 +122,6 @@ export function outcomeWrite(
 /** Audit fields naming the instance. */
 export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | 'instanceName' | 'definitionName'> {
   return { instanceId: i.id, instanceName: i.name, definitionName: i.definitionName };
-}
-
-/**
- * The process-level variables for views. The interpreter's state is opaque; when the outcome carries no snapshot,
- * the root frame's variables are read from the state's documented v1 shape.
- */
-function variablesOf(outcome: AdvanceOutcome, previous: Readonly<Record<string, XValue>>): Readonly<Record<string, XValue>> {
-  if (outcome.variables) return outcome.variables;
-  const vars = (outcome.state as InstanceState & { frames?: Record<string, { vars?: Record<string, XValue> }> }).frames?.['f0']?.vars;
-  return vars ?? previous;
 }
 
 function progressMessage(outcome: AdvanceOutcome, steps: number): string {

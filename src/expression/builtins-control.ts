@@ -2,7 +2,7 @@ import type { Expr } from '../definition/model/expression.js';
 import type { XValue } from './env.js';
 import { BreakSignal, type Evaluation, type Handler } from './evaluation.js';
 import { constructorOf, instanceMethod, staticMethod } from './invoke-allow-list.js';
-import { getIn, getKey, parsePath, withKey } from './path.js';
+import { defineKey, getIn, getKey, parsePath, withKey } from './path.js';
 import { refTarget } from './builtins-text-and-lists.js';
 import { substituteValueWith } from './substitute.js';
 import { asList, bool, INSTANCEOF_CLASSES, isList, isMap, toInt, toStr, truthy, xEquals } from './values.js';
@@ -150,7 +150,7 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
   rule: (e, x) => {
     const name = e.attrs!['name']!;
     const args: Record<string, XValue> = {};
-    for (const a of e.args ?? []) Object.defineProperty(args, a.attrs!['name']!, { value: argumentValue(a, x), enumerable: true });
+    for (const a of e.args ?? []) defineKey(args, a.attrs!['name']!, argumentValue(a, x));
     if (!x.env.callRule) throw x.error('XPRESS_RULE_UNAVAILABLE', `<rule name='${name}'>: rules cannot be called here`, e);
     return x.env.callRule(name, args) ?? null;
   },

@@ -84,12 +84,20 @@ function allEqual(e: Expr, x: Evaluation): boolean {
   return rest.every((v) => xEquals(first, v));
 }
 
+/** Compiled literals are valid integers; a stored expression edited by hand may not be. */
+function integerLiteral(e: Expr, x: Evaluation): XValue {
+  const n = parseInteger(e.text ?? '');
+  if (n === undefined) throw x.error('XPRESS_BAD_LITERAL', `<${e.op}> holds "${e.text ?? ''}", not an integer`, e);
+  return n;
+}
+
 export const CORE_HANDLERS: Readonly<Record<string, Handler>> = {
-  s: (e, x) => x.checkString(e.text ?? ''),
-  String: (e, x) => x.checkString(e.text ?? ''),
-  i: (e) => Number(e.text ?? '0'),
-  Integer: (e) => Number(e.text ?? '0'),
-  Long: (e) => Number(e.text ?? '0'),
+  // Literals are shared, not built, so they do not count against the allocation budget.
+  s: (e) => e.text ?? '',
+  String: (e) => e.text ?? '',
+  i: integerLiteral,
+  Integer: integerLiteral,
+  Long: integerLiteral,
   Boolean: (e) => e.text === 'true',
   Date: (e) => e.text ?? '',
   null: () => null,

@@ -171,7 +171,8 @@ function compileNode(el: XmlElement, state: State): Expr | undefined {
     default:
       break;
   }
-  if (spec.breakTarget) state.breakScopes.push(el.attributes.get('name') ?? '');
+  // and/or are left only by an unnamed break; a name on them is not a target.
+  if (spec.breakTarget) state.breakScopes.push(name === 'and' || name === 'or' ? '' : (el.attributes.get('name') ?? ''));
   try {
     const args = compileAll(el.children, state);
     return args && make(el, { args });

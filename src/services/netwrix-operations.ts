@@ -5,7 +5,8 @@
  *   BlockProvisioning);
  * - `persistOnlyResources`: the same without provisioning (drafts), `provisioning: false`;
  * - `continueWith`: launches the called workflow with the same variables (a `launch` effect).
- * The interpreter passes `changes`, `variables`, `blockProvisioning`, `workflow` and `activity` as arguments.
+ * Arguments: `changes`, `subject`, `activity`, `blockProvisioning` (true or 'true'), `calledWorkflow` (or
+ * `workflow`), `variables` (the workflow's variables; the interpreter adds them and any missing ones).
  */
 import type { XValue } from '../expression/env.js';
 import type { ServiceCall, ServiceOperation, ServiceResult } from '../engine/interpreter/interpreter-types.js';
@@ -17,7 +18,8 @@ const asObj = (v: XValue | undefined): Obj => (v !== null && v !== undefined && 
 
 function persistWith(provisioningAllowed: boolean): ServiceOperation {
   return (call: ServiceCall): ServiceResult => {
-    const provisioning = provisioningAllowed && call.args['blockProvisioning'] !== true;
+    const block = call.args['blockProvisioning'];
+    const provisioning = provisioningAllowed && block !== true && block !== 'true';
     const changes = asObj(call.args['changes']);
     const activity = typeof call.args['activity'] === 'string' ? call.args['activity'] : undefined;
     call.emit({
@@ -25,14 +27,16 @@ function persistWith(provisioningAllowed: boolean): ServiceOperation {
       event: 'changeset:persisted',
       ...(activity !== undefined ? { activity } : {}),
       actor: call.launcher,
-      data: { changes, provisioning, idempotencyKey: call.idempotencyKey },
+      data: { changes: structuredClone(changes), provisioning, idempotencyKey: call.idempotencyKey },
     });
-    return { values: { persisted: true, provisioning } };
+    // `subject` comes back so the workflow keeps working on the same User (a creation gets one from the
+    // identity store once it exists; until then it is whatever the workflow was given).
+    return { values: { persisted: true, provisioning, subject: call.args['subject'] ?? null } };
   };
 }
 
 const continueWith: ServiceOperation = (call) => {
-  const workflow = call.args['workflow'];
+  const workflow = call.args['workflow'] ?? call.args['calledWorkflow'];
   if (typeof workflow !== 'string' || workflow === '') return { error: 'continueWith needs the workflow to continue with' };
   const variables = asObj(call.args['variables']);
   call.emit({

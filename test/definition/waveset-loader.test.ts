@@ -474,6 +474,23 @@ describe('Waveset diagnostics', () => {
     assert.deepEqual(at(diags, 'DEF_DUPLICATE_ELEMENT'), ['6:9']);
   });
 
+  it('refuses text where a condition element belongs instead of dropping it', () => {
+    const { diags } = load(
+      taskWith([`      <Activity name='a'>`, `        <Transition to='b'>false</Transition>`, `      </Activity>`, `      <Activity name='b'/>`]),
+    );
+    assert.deepEqual(at(diags, 'DEF_UNEXPECTED_TEXT'), ['5:9']);
+  });
+
+  it('still reports problems inside an Action whose kind is wrong', () => {
+    const { diags } = load(
+      taskWith([`      <Activity name='a'>`, `        <Action hidden='maybe'><Variable/></Action>`, `      </Activity>`]),
+    );
+    assert.deepEqual(
+      diags.map((d) => `${d.code}@${d.location.line}:${d.location.column}`),
+      ['DEF_ACTION_KIND@5:9', 'DEF_BAD_VALUE@5:17', 'DEF_MISSING_ATTRIBUTE@5:32'],
+    );
+  });
+
   it('refuses JavaScript actions with a hint', () => {
     const { diags } = load(taskWith([`      <Activity name='a'>`, `        <Action><script>x()</script></Action>`, `      </Activity>`]));
     assert.equal(diags.find((d) => d.code === 'DEF_UNKNOWN_ELEMENT')?.message.includes('JavaScript actions are not supported'), true);

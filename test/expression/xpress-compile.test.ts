@@ -153,3 +153,9 @@ describe('refusing XPRESS at load time', () => {
     assert.equal(diags.warnings[0]?.code, 'XPRESS_TEXT_IGNORED');
   });
 });
+
+describe('break targets', () => {
+  it('does not treat a name on <and> as a target for a named break', () => {
+    assert.equal(compileError("<and name='a'><break name='a'/></and>"), 'XPRESS_BREAK_OUTSIDE');
+  });
+});

@@ -61,6 +61,7 @@ describe('guarding evaluation against hostile expressions', () => {
     assert.throws(() => evaluate(invoke, env), { code: 'XPRESS_INVOKE_NOT_ALLOWED' });
     assert.throws(() => evaluate(ctor, env), { code: 'XPRESS_INVOKE_NOT_ALLOWED' });
     assert.throws(() => evaluate({ op: 'constructor' }, env), { code: 'XPRESS_UNKNOWN_FUNCTION' });
+    assert.throws(() => evaluate({ op: 'i', text: '1e999' }, env), { code: 'XPRESS_BAD_LITERAL' });
   });
 
   it('reports runtime errors as ExpressionError with the innermost line and column', () => {

@@ -12,6 +12,7 @@ import { loadDefinitionFiles } from '../../src/definition/load.js';
 import type { Engine, EngineOptions, TaskInstanceView, WorkItemView } from '../../src/engine/engine-api.js';
 import { openEngine } from '../../src/engine/engine.js';
 import type { ServiceCall, ServiceResult } from '../../src/engine/interpreter/interpreter-types.js';
+import { IdflowError } from '../../src/errors.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 
 /** 2030-01-01T00:00:00Z: far from the real clock, so a test that used `Date.now` by mistake shows. */
@@ -96,6 +97,31 @@ export async function openWorld(files: readonly string[], options: WorldOptions 
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** Opens a world, runs `fn` in it and always closes it. */
+export async function withWorld(files: readonly string[], fn: (world: PatternWorld) => Promise<void>, options: WorldOptions = {}): Promise<void> {
+  const world = await openWorld(files, options);
+  try {
+    await fn(world);
+  } finally {
+    await world.close();
+  }
+}
+
+/**
+ * Asserts that `promise` is refused with an idflow error (stable SCREAMING_SNAKE code) rather than an accident,
+ * and returns the code.
+ */
+export async function assertRefused(promise: Promise<unknown>, message: string): Promise<string> {
+  let code = '';
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof IdflowError, `${message}: expected an IdflowError, got ${String(e)}`);
+    assert.match(e.code, /^[A-Z][A-Z0-9_]+$/);
+    code = e.code;
+    return true;
+  });
+  return code;
 }
 
 /** Runs worker rounds until one advances nothing (async launches, due timers). */

@@ -4,6 +4,13 @@ import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerShow } from './show.js';
+import { registerRun } from './run.js';
+import { registerSchedule } from './schedule.js';
+import { registerTask } from './task.js';
+import { registerTasks } from './tasks.js';
+import { registerWorker } from './worker.js';
+import { registerWorkItem } from './workitem.js';
+import { registerWorkItems } from './workitems.js';
 
 /** Adds one subcommand (with its options, help and action) to the `idflow` program. */
 export type RegisterCommand = (program: Command) => void;
@@ -18,4 +25,11 @@ export const commands: readonly RegisterCommand[] = [
   registerImport,
   registerList,
   registerShow,
+  registerRun,
+  registerWorkItems,
+  registerWorkItem,
+  registerTasks,
+  registerTask,
+  registerWorker,
+  registerSchedule,
 ];

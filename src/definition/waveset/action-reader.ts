@@ -4,14 +4,7 @@ import type { Expr } from '../model/expression.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { booleanAttr, checkAttributes, compact, describeElement, stringAttr } from './attribute-types.js';
 import { readArgument } from './argument-reader.js';
-import {
-  compileExpressionWrapper,
-  compileValueChildren,
-  isExpressionElement,
-  joinTexts,
-  reportIfRepeated,
-  reportUnknownElement,
-} from './child-elements.js';
+import { compileExpressionWrapper, compileValueChildren, isExpressionElement, joinTexts, reportIfRepeated, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readManualAction, readWorkItem, WORK_ITEM_ATTRIBUTES, WORK_ITEM_CHILDREN } from './manual-action-reader.js';
 import { readReturn } from './return-reader.js';
 import { readVariables } from './variable-reader.js';
@@ -40,6 +33,7 @@ export function readAction(el: XmlElement, index: number, ctx: LoadContext): Act
   // `<Action manual='true'>` without a <ManualAction> describes the work item itself.
   const hostsWorkItem = manualFlag && manualChild === undefined;
   checkAttributes(el, hostsWorkItem ? [...ACTION_ATTRIBUTES, ...WORK_ITEM_ATTRIBUTES] : ACTION_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
 
   const comments: XmlElement[] = [];
   const variables: XmlElement[] = [];
@@ -75,6 +69,7 @@ export function readAction(el: XmlElement, index: number, ctx: LoadContext): Act
         if (reportIfRepeated(c, el, conditionEl, ctx)) break;
         conditionEl = c;
         checkAttributes(c, [], ctx);
+        reportStrayText(c, ctx);
         // `<Condition/>` (empty) appears in Sun's call-shape examples; it means no condition.
         condition = compileValueChildren(c, conditionChildren(c, ctx), ctx);
         break;
@@ -82,6 +77,7 @@ export function readAction(el: XmlElement, index: number, ctx: LoadContext): Act
         if (reportIfRepeated(c, el, expressionEl, ctx)) break;
         expressionEl = c;
         checkAttributes(c, [], ctx);
+        reportStrayText(c, ctx);
         expression = compileExpressionWrapper(c, ctx);
         break;
       case 'ManualAction':
@@ -94,6 +90,18 @@ export function readAction(el: XmlElement, index: number, ctx: LoadContext): Act
     }
   }
 
+  const vars = readVariables(variables, `action ${describeElement(el)}`, ctx);
+  let manualComments: string | undefined;
+  let manual: ManualActionModel | undefined;
+  if (manualEl) {
+    const read = readManualAction(manualEl, ctx);
+    manual = read.manual;
+    manualComments = read.comments;
+  } else if (hostsWorkItem) {
+    manual = readWorkItem(el, workItem, [], [], ctx);
+  }
+
+  const hidden = el.attributes.has('hidden') ? booleanAttr(el, 'hidden', ctx, false) : undefined;
   const kinds: Kind[] = [];
   if (el.attributes.has('application') || el.attributes.has('class')) kinds.push('service');
   if (el.attributes.has('process')) kinds.push('subprocess');
@@ -110,22 +118,11 @@ export function readAction(el: XmlElement, index: number, ctx: LoadContext): Act
     return undefined;
   }
 
-  const vars = readVariables(variables, `action ${describeElement(el)}`, ctx);
-  let manualComments: string | undefined;
-  let manual: ManualActionModel | undefined;
-  if (manualEl) {
-    const read = readManualAction(manualEl, ctx);
-    manual = read.manual;
-    manualComments = read.comments;
-  } else if (hostsWorkItem) {
-    manual = readWorkItem(el, workItem, [], [], ctx);
-  }
-
   const base = {
     id: stringAttr(el, 'id') ?? String(index),
     name: stringAttr(el, 'name'),
     title: stringAttr(el, 'title'),
-    hidden: el.attributes.has('hidden') ? booleanAttr(el, 'hidden', ctx, false) : undefined,
+    hidden,
     comments: [joinTexts(comments), manualComments].filter((t) => t !== undefined).join('\n\n') || undefined,
     condition,
     arguments: args,

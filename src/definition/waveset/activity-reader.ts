@@ -5,7 +5,7 @@ import type { TransitionModel } from '../model/transition.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { booleanAttr, checkAttributes, compact, describeElement, integerAttr, requiredAttr, stringAttr } from './attribute-types.js';
 import { actionFromManualAction, readAction } from './action-reader.js';
-import { joinTexts, reportIfRepeated, reportUnknownElement } from './child-elements.js';
+import { joinTexts, reportIfRepeated, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readTransition } from './transition-reader.js';
 import { readVariables } from './variable-reader.js';
 
@@ -20,6 +20,7 @@ const ACTIVITY_CHILDREN = ['Comments', 'Variable', 'Action', 'ManualAction', 'Tr
  */
 export function readActivity(el: XmlElement, index: number, ctx: LoadContext): ActivityModel | undefined {
   checkAttributes(el, ACTIVITY_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx, 'transitions refer to activities by name');
   const comments: XmlElement[] = [];
   const variables: XmlElement[] = [];

@@ -2,7 +2,7 @@ import type { LoadContext } from '../load-context.js';
 import type { ArgumentModel } from '../model/action.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, compact, requiredAttr, stringAttr } from './attribute-types.js';
-import { compileValueChildren, isExpressionElement, reportUnknownElement } from './child-elements.js';
+import { compileValueChildren, isExpressionElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { WavesetCodes } from './waveset-codes.js';
 
 /**
@@ -11,6 +11,7 @@ import { WavesetCodes } from './waveset-codes.js';
  */
 export function readArgument(el: XmlElement, ctx: LoadContext): ArgumentModel | undefined {
   checkAttributes(el, ['name', 'value'], ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const exprKids: XmlElement[] = [];
   for (const c of el.children) {

@@ -40,6 +40,21 @@ export function reportIfRepeated(child: XmlElement, parent: XmlElement, seen: Xm
   return true;
 }
 
+/**
+ * Reports text written directly in an element that holds only elements. Silently dropping it could change behaviour:
+ * `<Transition to='x'>false</Transition>` would become an unconditional transition.
+ */
+export function reportStrayText(el: XmlElement, ctx: LoadContext): void {
+  const t = el.text.trim();
+  if (t === '') return;
+  const shown = t.length > 40 ? `${t.slice(0, 40)}…` : t;
+  ctx.diags.error(
+    WavesetCodes.UNEXPECTED_TEXT,
+    `text "${shown}" directly in ${describeElement(el)} is not allowed; values go in attributes or elements (a literal is <s>text</s> or <i>1</i>)`,
+    el.location,
+  );
+}
+
 /** Trimmed text of an element (`<Comments>`, `<Description>`, `<String>`). */
 export function textOf(el: XmlElement): string {
   return el.text.trim();

@@ -3,7 +3,7 @@ import type { ConfigurationObject } from '../model/objects.js';
 import type { ProcessModel } from '../model/process.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, compact, otherAttributes, REPOSITORY_ATTRIBUTES, requiredAttr } from './attribute-types.js';
-import { joinTexts, reportIfRepeated, reportIgnoredElement, reportUnknownElement } from './child-elements.js';
+import { joinTexts, reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readDescriptionInto, readMemberObjectGroups } from './repository-object-parts.js';
 import { readProcessExtension } from './task-definition-reader.js';
 
@@ -16,6 +16,7 @@ const CONFIGURATION_CHILDREN = ['Extension', 'MemberObjectGroups', 'Description'
  */
 export function readConfiguration(el: XmlElement, ctx: LoadContext): ConfigurationObject | undefined {
   checkAttributes(el, ['name', ...REPOSITORY_ATTRIBUTES], ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const attributes = otherAttributes(el, ['name']);
   const comments: XmlElement[] = [];

@@ -11,14 +11,7 @@ import {
   integerAttr,
   stringAttr,
 } from './attribute-types.js';
-import {
-  compileValueChildren,
-  isExpressionElement,
-  joinTexts,
-  reportIfRepeated,
-  reportUnknownElement,
-  textOf,
-} from './child-elements.js';
+import { compileValueChildren, isExpressionElement, joinTexts, reportIfRepeated, reportStrayText, reportUnknownElement, textOf } from './child-elements.js';
 import { readObjectRef } from './object-ref-reader.js';
 import { readReturn } from './return-reader.js';
 import { readVariables } from './variable-reader.js';
@@ -53,6 +46,7 @@ export interface ReadManualAction {
 /** `<ManualAction name=… owner=… timeout=…>…</ManualAction>`. */
 export function readManualAction(el: XmlElement, ctx: LoadContext): ReadManualAction {
   checkAttributes(el, MANUAL_ACTION_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
   const comments: XmlElement[] = [];
   const variables: XmlElement[] = [];
   const returns: XmlElement[] = [];
@@ -207,6 +201,7 @@ function expressionChildren(el: XmlElement, ctx: LoadContext): XmlElement[] {
 
 function requireExpression(el: XmlElement, ctx: LoadContext, example: string): Expr | undefined {
   checkAttributes(el, [], ctx);
+  reportStrayText(el, ctx);
   if (el.children.length === 0) {
     ctx.diags.error(WavesetCodes.MISSING_ELEMENT, `<${el.name}> is empty; put an expression inside it giving ${example}`, el.location);
     return undefined;

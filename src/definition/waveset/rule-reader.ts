@@ -10,7 +10,7 @@ import {
   requiredAttr,
   stringAttr,
 } from './attribute-types.js';
-import { compileValueChildren, isExpressionElement, reportIgnoredElement, reportUnknownElement } from './child-elements.js';
+import { compileValueChildren, isExpressionElement, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { reportDuplicateNames } from './unique-names.js';
 import { WavesetCodes } from './waveset-codes.js';
 
@@ -23,6 +23,7 @@ const RULE_CHILDREN = ['RuleArgument', 'Comments', 'Description', 'MemberObjectG
  */
 export function readRule(el: XmlElement, ctx: LoadContext): RuleObject | undefined {
   checkAttributes(el, ['name', 'localScope', ...REPOSITORY_ATTRIBUTES], ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const args: { name: string; value?: string; location: XmlElement['location'] }[] = [];
   const body: XmlElement[] = [];

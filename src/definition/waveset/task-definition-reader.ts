@@ -15,7 +15,7 @@ import {
   requiredAttr,
   stringAttr,
 } from './attribute-types.js';
-import { joinTexts, reportIfRepeated, reportIgnoredElement, reportUnknownElement } from './child-elements.js';
+import { joinTexts, reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readDescriptionInto, readMemberObjectGroups } from './repository-object-parts.js';
 import { readWFProcess } from './wfprocess-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
@@ -50,6 +50,7 @@ export const VISIBILITIES = ['runschedule', 'invisible', 'run', 'schedule'] as c
  */
 export function readTaskDefinition(el: XmlElement, ctx: LoadContext): TaskDefinitionObject | undefined {
   checkAttributes(el, TASK_DEFINITION_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const parameters = readTaskParameters(el, ctx);
   const attributes = otherAttributes(el, ['name', ...PARAMETER_ATTRIBUTES]);
@@ -131,6 +132,7 @@ export function readTaskParameters(el: XmlElement, ctx: LoadContext): TaskParame
  */
 export function readProcessExtension(el: XmlElement, ownerName: string, ctx: LoadContext, required: boolean): ProcessModel | undefined {
   checkAttributes(el, [], ctx);
+  reportStrayText(el, ctx);
   let processEl: XmlElement | undefined;
   let process: ProcessModel | undefined;
   for (const c of el.children) {

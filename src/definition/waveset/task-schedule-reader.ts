@@ -13,7 +13,7 @@ import {
   requiredAttr,
   stringAttr,
 } from './attribute-types.js';
-import { joinTexts, reportIfRepeated, reportIgnoredElement, reportUnknownElement } from './child-elements.js';
+import { joinTexts, reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readDescriptionInto, readMemberObjectGroups } from './repository-object-parts.js';
 import { readObjectRef } from './object-ref-reader.js';
 import { RESULT_OPTIONS } from './task-definition-reader.js';
@@ -57,6 +57,7 @@ const SCHEDULE_CHILDREN = ['TaskDefinitionRef', 'ObjectRef', 'Variables', 'Descr
  */
 export function readTaskSchedule(el: XmlElement, ctx: LoadContext): TaskScheduleObject | undefined {
   checkAttributes(el, [...SCHEDULE_FIELDS, ...KEPT_SCHEDULE_ATTRIBUTES, ...REPOSITORY_ATTRIBUTES], ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const attributes = otherAttributes(el, SCHEDULE_FIELDS);
   let definition = stringAttr(el, 'definition');

@@ -2,7 +2,7 @@ import type { LoadContext } from '../load-context.js';
 import type { TransitionModel } from '../model/transition.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, compact, requiredAttr } from './attribute-types.js';
-import { compileBody, isExpressionElement, reportUnknownElement } from './child-elements.js';
+import { compileBody, isExpressionElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 
 /**
  * `<Transition to='X'>condition</Transition>`: the condition is the XPRESS child (several children form an
@@ -10,6 +10,7 @@ import { compileBody, isExpressionElement, reportUnknownElement } from './child-
  */
 export function readTransition(el: XmlElement, ctx: LoadContext): TransitionModel | undefined {
   checkAttributes(el, ['to'], ctx);
+  reportStrayText(el, ctx);
   const to = requiredAttr(el, 'to', ctx, 'the name of the activity to go to');
   const exprKids: XmlElement[] = [];
   for (const c of el.children) {

@@ -2,7 +2,7 @@ import type { LoadContext } from '../load-context.js';
 import type { VariableDecl } from '../model/variable.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { booleanAttr, checkAttributes, compact, requiredAttr, stringAttr } from './attribute-types.js';
-import { compileValueChildren, isExpressionElement, joinTexts, reportUnknownElement } from './child-elements.js';
+import { compileValueChildren, isExpressionElement, joinTexts, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { reportDuplicateNames } from './unique-names.js';
 import { WavesetCodes } from './waveset-codes.js';
 
@@ -15,6 +15,7 @@ const VARIABLE_ATTRIBUTES = ['name', 'value', 'input', 'output', 'external', 'sc
  */
 export function readVariable(el: XmlElement, ctx: LoadContext): VariableDecl | undefined {
   checkAttributes(el, VARIABLE_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
   const name = requiredAttr(el, 'name', ctx);
   const comments: XmlElement[] = [];
   const exprKids: XmlElement[] = [];

@@ -17,6 +17,8 @@ export const WavesetCodes = {
   DUPLICATE_ELEMENT: 'DEF_DUPLICATE_ELEMENT',
   /** A value of the wrong type or outside its list, or two values that exclude each other. */
   BAD_VALUE: 'DEF_BAD_VALUE',
+  /** Text where only elements belong (e.g. `<Transition to='x'>true</Transition>`), which would otherwise be lost. */
+  UNEXPECTED_TEXT: 'DEF_UNEXPECTED_TEXT',
   /** Two activities, or two variables of one scope, share a name. */
   DUPLICATE_NAME: 'DEF_DUPLICATE_NAME',
   /** An Action that is not exactly one of service, subprocess, expression, manual. */

@@ -2,11 +2,12 @@ import type { LoadContext } from '../load-context.js';
 import type { DefinitionObject } from '../model/objects.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes } from './attribute-types.js';
-import { reportIgnoredElement, reportUnknownElement } from './child-elements.js';
+import { reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { readConfiguration } from './configuration-reader.js';
 import { readRule } from './rule-reader.js';
 import { readTaskDefinition } from './task-definition-reader.js';
 import { readTaskSchedule } from './task-schedule-reader.js';
+import { WavesetCodes } from './waveset-codes.js';
 
 const OBJECT_ELEMENTS = ['TaskDefinition', 'Configuration', 'Rule', 'TaskSchedule'] as const;
 
@@ -46,6 +47,7 @@ export function loadWavesetDocument(root: XmlElement, ctx: LoadContext): Definit
     return one ? [one] : [];
   }
   checkAttributes(root, [], ctx);
+  reportStrayText(root, ctx);
   const out: DefinitionObject[] = [];
   for (const c of root.children) {
     if ((OBJECT_ELEMENTS as readonly string[]).includes(c.name)) {
@@ -71,7 +73,12 @@ function readObject(el: XmlElement, ctx: LoadContext): DefinitionObject | undefi
     case 'TaskSchedule':
       return readTaskSchedule(el, ctx);
     default:
-      reportUnknownElement(el, el, OBJECT_ELEMENTS, ctx);
+      // load.ts routes only the four object roots here; kept for callers that pass another element.
+      ctx.diags.error(
+        WavesetCodes.UNKNOWN_ELEMENT,
+        `<${el.name}> is not a Waveset object idflow reads; expected ${OBJECT_ELEMENTS.join(', ')} or <Waveset>`,
+        el.location,
+      );
       return undefined;
   }
 }

@@ -4,7 +4,7 @@ import type { ProcessModel } from '../model/process.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, compact, integerAttr, stringAttr } from './attribute-types.js';
 import { readActivity } from './activity-reader.js';
-import { joinTexts, reportUnknownElement } from './child-elements.js';
+import { joinTexts, reportStrayText, reportUnknownElement } from './child-elements.js';
 import { reportDuplicateNames } from './unique-names.js';
 import { readVariables } from './variable-reader.js';
 
@@ -18,6 +18,7 @@ const WFPROCESS_CHILDREN = ['Comments', 'Variable', 'Activity'] as const;
  */
 export function readWFProcess(el: XmlElement, ownerName: string, ctx: LoadContext): ProcessModel {
   checkAttributes(el, WFPROCESS_ATTRIBUTES, ctx);
+  reportStrayText(el, ctx);
   const comments: XmlElement[] = [];
   const variables: XmlElement[] = [];
   const activities: ActivityModel[] = [];

@@ -9,9 +9,11 @@
  * through a list (`…Directory_User.Records.ContractEndDate`) addresses that property on every element.
  * `Directory_User:Mail` (a binding on the entity type itself) maps to `changes.Mail` the same way.
  *
- * Expressions see the process variables plus `changes` and `entity`, the object at the ExpressionBinding
- * (for a list binding, the expression runs once per element with `entity` bound to it). When the loader keeps
- * the C# lambda's parameter name in `attributes.ExpressionVariable`, the entity is bound under that name too.
+ * Expressions see the process variables plus `changes` and the object at the ExpressionBinding, bound as
+ * `record` (the parameter name of Netwrix's own C# examples) and as `entity`. For a list binding
+ * (`…Directory_User.Records`) assertions and AddChange run once per element; other expressions see the single
+ * object, or the change set when the binding gives several. When the loader keeps a C# parameter name in
+ * `attributes.ExpressionVariable`, the object is bound under that name too.
  *
  * An assertion that fails throws {@link AspectAssertionError}: the whole advance is refused and nothing changes.
  */
@@ -104,13 +106,14 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
   const bindingSegs = aspect.binding !== undefined ? bindingPath(aspect.binding) : undefined;
   const alias = aspect.attributes['ExpressionVariable'];
   const scopeFor = (entity: XValue, extra: Obj = {}): Scope => {
-    const b: Obj = { changes, entity, ...extra };
+    const b: Obj = { changes, entity, record: entity, ...extra };
     if (alias) b[alias] = entity;
     return new Scope(run, frame, token, null, b);
   };
   const details = { aspect: aspect.identifier, kind: aspect.kind, activity: activity.name, state: activity.template?.state ?? null };
 
-  if (aspect.ifExpression && !truthy(evaluate(aspect.ifExpression, scopeFor(changes)))) return;
+  const single: XValue = entities.length === 1 ? entities[0]! : changes;
+  if (aspect.ifExpression && !truthy(evaluate(aspect.ifExpression, scopeFor(single)))) return;
 
   switch (aspect.kind) {
     case 'AddChangeAspect': {
@@ -147,9 +150,9 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
       if (aspect.attributes['OnlyIfNew'] === 'true' && valuesAt(changes, bindingSegs).some((v) => v !== null && v !== '')) return;
       const count = aspect.iterationsCount && aspect.iterationsCount > 0 ? aspect.iterationsCount : 1;
       for (let iteration = 0; iteration < count; iteration++) {
-        const value = evaluate(aspect.expression, scopeFor(changes, { iteration }));
+        const value = evaluate(aspect.expression, scopeFor(single, { iteration }));
         if (value === null) continue;
-        if (!aspect.checkExpression || truthy(evaluate(aspect.checkExpression, scopeFor(changes, { iteration, value })))) {
+        if (!aspect.checkExpression || truthy(evaluate(aspect.checkExpression, scopeFor(single, { iteration, value })))) {
           setAt(changes, bindingSegs, value);
           return;
         }
@@ -175,7 +178,7 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
         if (r.type === 'Hardcoded') to.push(...(r.emailAddresses ?? []));
         else if (r.type === 'Binding' && r.binding) for (const v of valuesAt(changes, bindingPath(r.binding))) { if (v !== null) to.push(toText(v)); }
         else if (r.type === 'Expression' && r.expression) {
-          const v = evaluate(r.expression, scopeFor(changes));
+          const v = evaluate(r.expression, scopeFor(single));
           for (const e of Array.isArray(v) ? v : [v]) if (e !== null) to.push(toText(e));
         } else if (r.type === 'Actor') to.push(`permission:${activity.template?.permission ?? activity.name}`);
         else if (r.type === 'Performer') {
@@ -183,7 +186,7 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
           if (rec?.actor) to.push(rec.actor);
         } else if (r.type === 'Profile') to.push(`profile:${r.binding ?? aspect.identifier}`);
       }
-      const subject = aspect.subjectExpression ? toText(evaluate(aspect.subjectExpression, scopeFor(changes))) : aspect.identifier;
+      const subject = aspect.subjectExpression ? toText(evaluate(aspect.subjectExpression, scopeFor(single))) : aspect.identifier;
       run.effects.push({ kind: 'notification', to, subject, body: `${activity.template?.activity ?? activity.name}: ${activity.template?.state ?? activity.name}` });
       return;
     }

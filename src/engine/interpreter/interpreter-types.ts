@@ -92,11 +92,6 @@ export interface AdvanceOutcome {
   readonly result?: TaskResult;
   /** Human-readable progress (current activity names). */
   readonly position: readonly string[];
-  /**
-   * Snapshot of the root process's variables after this advance, for task views (`idflow task show`). Optional:
-   * when absent the runtime keeps the previous snapshot.
-   */
-  readonly variables?: Readonly<Record<string, XValue>>;
 }
 
 /** Why an instance is advanced. */

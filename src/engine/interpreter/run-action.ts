@@ -155,7 +155,7 @@ function addNetwrixArguments(run: Run, frame: FrameState, activity: ActivityMode
     args['variables'] = vars;
   }
   if (!Object.hasOwn(args, 'blockProvisioning')) args['blockProvisioning'] = decl?.blockProvisioning ?? false;
-  if (!Object.hasOwn(args, 'workflow') && decl?.calledWorkflow) args['workflow'] = decl.calledWorkflow;
+  if (!Object.hasOwn(args, 'calledWorkflow') && decl?.calledWorkflow) args['calledWorkflow'] = decl.calledWorkflow;
   if (!Object.hasOwn(args, 'activity')) args['activity'] = activity.template?.activity ?? activity.name;
 }
 

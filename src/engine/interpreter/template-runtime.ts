@@ -36,7 +36,9 @@ export const SYSTEM_STATE_OPS: Readonly<Record<string, string>> = Object.freeze(
   'ContinueWith-Invoked': 'continueWith',
 });
 
-export { NETWRIX_APPLICATION } from '../../services/netwrix-operations.js';
+import { NETWRIX_APPLICATION } from '../../services/netwrix-operations.js';
+
+export { NETWRIX_APPLICATION };
 /** The decision a system state leaves with (matches `…-Invoked-Invoke` transitions carrying `decision='Invoke'`). */
 export const INVOKE = 'Invoke';
 

@@ -11,7 +11,7 @@
 import type { VariableDecl } from '../../definition/model/variable.js';
 import type { RuleObject } from '../../definition/model/objects.js';
 import { NotFoundError } from '../../errors.js';
-import { evaluate } from '../../expression/index.js';
+import { evaluate, substituteValue, truthy } from '../../expression/index.js';
 import type { XpressEnv, XValue } from '../../expression/env.js';
 import { computedBuiltin } from './builtins.js';
 import type { FrameState, TokenState } from './instance-state.js';
@@ -103,19 +103,13 @@ export function declareVariables(decls: readonly VariableDecl[], target: Record<
   }
 }
 
-const REF = /\$\(([^()]+)\)/g;
-const WHOLE_REF = /^\$\(([^()]+)\)$/;
-
 /**
- * `$(var)` substitution in attribute values. A value that is exactly one reference gives the variable's value
- * unchanged (a list stays a list, so `<Owner name='$(approvers)'/>` can name several owners); otherwise each
- * reference is replaced by its text (null → empty).
+ * `$(var)` substitution in attribute values (the XPRESS module's rule): a value that is exactly one reference
+ * gives the variable's value unchanged (a list stays a list, so `<Owner name='$(approvers)'/>` can name several
+ * owners); otherwise each reference is replaced by its text (null → empty).
  */
 export function expandText(text: string, env: XpressEnv): XValue {
-  if (!text.includes('$(')) return text;
-  const whole = WHOLE_REF.exec(text);
-  if (whole) return resolvePath(env, whole[1]!.trim()) ?? null;
-  return text.replace(REF, (_m, name: string) => toText(resolvePath(env, name.trim()) ?? null));
+  return text.includes('$(') ? substituteValue(text, env) : text;
 }
 
 /** Waveset-like string form of a value. */
@@ -206,7 +200,5 @@ export function copyValue(v: XValue): XValue {
   return out;
 }
 
-/** XPRESS truth (reference waveset §4.2): null, 0, "0" and false are false; everything else is true. */
-export function truthy(v: XValue | undefined): boolean {
-  return !(v === null || v === undefined || v === 0 || v === '0' || v === false);
-}
+/** XPRESS truth (reference waveset §4.2), from the expression module. */
+export { truthy };

@@ -37,7 +37,8 @@ export function createWorkItems(run: Run, token: TokenState, frame: FrameState, 
   const manual = action.manual;
   const where = `activity '${activity.name}'`;
   let owners: Owner[];
-  const local: Record<string, XValue> = {};
+  // Work-item-local values: the action's own variables (`<Action manual='true'>` form) and the ManualAction's.
+  const local: Record<string, XValue> = scope.local ? { ...scope.local } : {};
   let request: string;
   let dueAt: number | null;
   try {
@@ -203,7 +204,7 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   }
   delete run.state.waits[event.workItemId];
 
-  for (const r of action.manual.returns) {
+  for (const r of [...action.manual.returns, ...action.returns]) {
     const v = Object.hasOwn(wait.local, r.from) ? wait.local[r.from]! : (resolvePath(scope, r.from) ?? null);
     assignPath(scope, r.to, v);
   }

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import type { RuntimeEngine } from '../../engine/engine.js';
+import type { TaskInstanceView } from '../../engine/engine-api.js';
+import { action } from '../action.js';
+import { printJson, println } from '../output.js';
+import { actingUser, withEngine } from './run-support.js';
+import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
+
+interface TaskOptions {
+  readonly as?: string;
+  readonly json?: boolean;
+}
+
+export function registerTask(program: Command): void {
+  const task = program.command('task').summary('show, suspend, resume or terminate one TaskInstance').description('Acts on one TaskInstance.');
+  task
+    .command('show')
+    .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
+    .argument('<id>', 'task instance id')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (id: string, options: TaskOptions, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const instance = await engine.getTask(id);
+          const workItems = await engine.listWorkItems({ instanceId: id });
+          if (options.json) return printJson({ instance, workItems });
+          printTaskInstance(instance, { variables: true });
+          if (workItems.length) {
+            println('open work items:');
+            printWorkItems(workItems);
+          }
+        });
+      }),
+    );
+  const control = (name: 'suspend' | 'resume' | 'terminate', summary: string, run: (e: RuntimeEngine, id: string, actor: string) => Promise<TaskInstanceView>) =>
+    task
+      .command(name)
+      .summary(summary)
+      .argument('<id>', 'task instance id')
+      .option('--as <user>', 'who does it (kept in the audit)')
+      .option('--json', 'print the result as JSON')
+      .action(
+        action(async (id: string, options: TaskOptions, command: Command) => {
+          await withEngine(command, async (engine) => {
+            const instance = await run(engine, id, actingUser(options.as));
+            if (options.json) return printJson(instance);
+            println(`task instance ${instance.id} is ${stateText(instance)}`);
+          });
+        }),
+      );
+  control('suspend', 'suspend a running TaskInstance (refused when its definition is not suspendable)', (e, id, a) => e.suspend(id, a));
+  control('resume', 'resume a suspended TaskInstance', (e, id, a) => e.resume(id, a));
+  control('terminate', 'terminate an unfinished TaskInstance and cancel its work items', (e, id, a) => e.terminate(id, a));
+}

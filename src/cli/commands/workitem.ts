@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { XValue } from '../../expression/env.js';
+import { action } from '../action.js';
+import { printJson, println } from '../output.js';
+import { collectVar, withEngine } from './run-support.js';
+import { printWorkItems, stateText } from './task-output.js';
+
+interface DecideOptions {
+  readonly decision: string;
+  readonly var?: Record<string, XValue>;
+  readonly comment?: string;
+  readonly assignee?: string;
+  readonly as: string;
+  readonly json?: boolean;
+}
+
+export function registerWorkItem(program: Command): void {
+  const workitem = program.command('workitem').summary('act on one work item').description('Acts on one work item.');
+  workitem
+    .command('decide')
+    .summary('decide a work item')
+    .description(
+      'Decides a work item as USER: its owner, the person it was delegated to, or a holder of its permission. The ' +
+        'instance then runs on to its next wait or end. With a wizard-style definition the next work item of the same ' +
+        'person is printed at once.',
+    )
+    .argument('<id>', 'work item id')
+    .requiredOption('--decision <name>', 'one of the decisions the item offers (e.g. approve, reject)')
+    .option('--var <name=value>', 'an editable variable; JSON when it parses as JSON, else a string (repeatable)', collectVar)
+    .option('--comment <text>', 'a comment kept with the decision in the audit')
+    .option('--assignee <user>', 'who takes the item next (Delegate, Refine)')
+    .requiredOption('--as <user>', 'who decides')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow workitem decide 3f2a….1 --decision approve --as alice
+  idflow workitem decide 3f2a….2 --decision Delegate --assignee bob --as alice --comment "on leave"`,
+    )
+    .action(
+      action(async (id: string, options: DecideOptions, command: Command) => {
+        await withEngine(command, async (engine) => {
+          const result = await engine.decide({
+            workItemId: id,
+            decision: options.decision,
+            actor: options.as,
+            variables: options.var ?? {},
+            ...(options.comment !== undefined && { comment: options.comment }),
+            ...(options.assignee !== undefined && { assignee: options.assignee }),
+          });
+          if (options.json) return printJson(result);
+          println(`decided ${id}: ${options.decision}`);
+          println(`task instance ${result.instance.id} is ${stateText(result.instance)}`);
+          if (result.next) {
+            println('next:');
+            printWorkItems([result.next]);
+          } else if (result.workItems.length) {
+            println('open work items:');
+            printWorkItems(result.workItems);
+          }
+        });
+      }),
+    );
+}
