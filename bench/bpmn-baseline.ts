@@ -8,7 +8,7 @@
  * (as a durable application must, the process may have restarted since) and signalling it.
  */
 import Database from 'better-sqlite3';
-import { Engine } from 'bpmn-engine';
+import { Engine, type BpmnEngineOptions } from 'bpmn-engine';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ export interface BpmnRun {
   readonly stateBytes: number;
 }
 
-// The serialised context type lives in moddle-context-serializer; the engine only passes it through.
-type SourceContext = unknown;
+/** The parsed, serialised BPMN definition that engines can share. */
+type SourceContext = NonNullable<BpmnEngineOptions['sourceContext']>;
 
 async function sourceContextOf(file: string): Promise<SourceContext> {
   const source = readFileSync(new URL(file, FIXTURES), 'utf8');

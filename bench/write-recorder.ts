@@ -125,7 +125,8 @@ export function recordWrites(): { stop(instances: number): WriteTrace } {
   stmtProto['run'] = wrap('run');
   stmtProto['get'] = wrap('get');
   stmtProto['all'] = wrap('all');
-  dbProto['exec'] = function (this: Database.Database, sql: string): unknown {
+  dbProto['exec'] = function (this: Database.Database, ...args: unknown[]): unknown {
+    const sql = String(args[0]);
     const wasInTx = this.inTransaction;
     const result = saved.exec.call(this, sql);
     // exec'd SQL carries no bound values; count it as one row per write statement found.

@@ -1,0 +1,82 @@
+/**
+ * idflow: an identity-lifecycle workflow engine.
+ *
+ * Terminology (see docs/ and the glossary in DESIGN.md):
+ * - **TaskDefinition**: a versioned, launchable process definition with its parameters (Waveset dialect), or a
+ *   **Workflow** (Netwrix dialect) compiled into the same process model.
+ * - **TaskInstance**: one launch of a definition, pinned to the version it was launched from.
+ * - **Activity / Action / Transition**: a step, the work inside it, the move to the next step.
+ * - **ManualAction / WorkItem**: an action that waits for a person; the item in that person's inbox.
+ *
+ * ```ts
+ * import { loadDefinitionFiles, openRepository, openEngine } from 'idflow';
+ *
+ * const repository = await openRepository({ db: './idflow.db' });
+ * const loaded = await loadDefinitionFiles(['workflows/update-user.xml']);
+ * if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
+ * await repository.objects.putMany(loaded.objects);
+ *
+ * const engine = await openEngine({ repository });
+ * const { instance, workItems } = await engine.launch({ definition: 'Update User', launcher: 'admin', mode: 'sync' });
+ * await engine.decide({ workItemId: workItems[0]!.id, decision: 'approve', actor: 'manager' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// Errors
+export {
+  ConflictError,
+  IdflowError,
+  InvalidInputError,
+  NotAuthorizedError,
+  NotFoundError,
+  UnsupportedError,
+  hasErrorCode,
+} from './errors.js';
+export type { ErrorDetails } from './errors.js';
+
+// Definitions: loading, diagnostics, the process model
+export { DefinitionError, DiagnosticBag, formatDiagnostic } from './definition/diagnostic.js';
+export type { Diagnostic, Severity, SourceLocation } from './definition/diagnostic.js';
+export { NETWRIX_NAMESPACE, detectDialect, loadDefinitionFiles, loadDocument } from './definition/load.js';
+export type { LoadOptions, LoadResult, LoadedObject } from './definition/load.js';
+export { readXml } from './definition/xml/xml-reader.js';
+export type { XmlReadLimits } from './definition/xml/xml-reader.js';
+export type { XmlElement } from './definition/xml/xml-element.js';
+export { validateObjects } from './definition/validate/validate-objects.js';
+export * from './definition/model/index.js';
+
+// XPRESS
+export { ExpressionError, compileExpression, compileExpressionBody, evaluate, substitute, substituteValue, truthy } from './expression/index.js';
+export type { XValue, XpressEnv } from './expression/index.js';
+
+// Repository
+export { openRepository } from './repository/open-repository.js';
+export type { OpenRepositoryOptions } from './repository/open-repository.js';
+export type { Repository } from './repository/repository.js';
+export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
+
+// Engine
+export { openEngine } from './engine/engine.js';
+export type {
+  DecideRequest,
+  DecideResult,
+  Engine,
+  EngineOptions,
+  LaunchRequest,
+  LaunchResult,
+  PermissionResolver,
+  TaskFilter,
+  TaskInstanceView,
+  TaskState,
+  WorkItemFilter,
+  WorkItemView,
+} from './engine/engine-api.js';
+export type {
+  Effect,
+  ServiceCall,
+  ServiceOperation,
+  ServiceResult,
+  TaskResult,
+} from './engine/interpreter/interpreter-types.js';
