@@ -59,7 +59,7 @@ describe('pattern: arbitrary cycles (WCP-10)', () => {
       await withWorld(
         files,
         async (w) => {
-          const r = await w.engine.launch({ definition: 'Pattern_Cycle', launcher: 'alice' });
+          const r = await w.engine.launch({ definition: 'Pattern_Cycle', launcher: 'alice', mode: 'sync' });
           await w.engine.decide({ workItemId: (await onlyItem(w.engine, r.instance.id)).id, decision: 'Execute', actor: 'alice' });
           for (let round = 0; round < 2; round++) {
             const review = await onlyItem(w.engine, r.instance.id);

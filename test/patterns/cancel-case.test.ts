@@ -56,7 +56,7 @@ describe('pattern: cancel case (WCP-20)', () => {
       await withWorld(
         files,
         async (w) => {
-          const r = await w.engine.launch({ definition: 'Pattern_CancelCase', launcher: 'alice' });
+          const r = await w.engine.launch({ definition: 'Pattern_CancelCase', launcher: 'alice', mode: 'sync' });
           const request = await onlyItem(w.engine, r.instance.id);
           assert.equal(request.activity, 'Request/ActionWithRefine-ActionPending');
           const done = await w.engine.decide({ workItemId: request.id, decision: 'Abort', actor: 'alice' });
@@ -74,7 +74,7 @@ describe('pattern: cancel case (WCP-20)', () => {
       await withWorld(
         files,
         async (w) => {
-          const r = await w.engine.launch({ definition: 'Pattern_CancelCase', launcher: 'alice' });
+          const r = await w.engine.launch({ definition: 'Pattern_CancelCase', launcher: 'alice', mode: 'sync' });
           await w.engine.decide({ workItemId: (await onlyItem(w.engine, r.instance.id)).id, decision: 'Execute', actor: 'alice' });
           const review = await onlyItem(w.engine, r.instance.id);
           assert.equal(review.activity, 'Review/ReviewWithFeedback-ReviewPending');

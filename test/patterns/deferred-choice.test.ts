@@ -64,7 +64,7 @@ describe('pattern: deferred choice (WCP-16)', () => {
     };
 
     async function toReview(w: Parameters<Parameters<typeof withWorld>[1]>[0]) {
-      const r = await w.engine.launch({ definition: 'Pattern_DeferredChoice', launcher: 'alice' });
+      const r = await w.engine.launch({ definition: 'Pattern_DeferredChoice', launcher: 'alice', mode: 'sync' });
       await w.engine.decide({ workItemId: (await onlyItem(w.engine, r.instance.id)).id, decision: 'Execute', actor: 'alice' });
       const item = await onlyItem(w.engine, r.instance.id);
       assert.equal(item.owner, null, 'offered to every holder of the permission, owned by nobody yet');

@@ -57,7 +57,7 @@ describe('pattern: exclusive choice (WCP-4)', () => {
     };
 
     async function toReview(w: Parameters<Parameters<typeof withWorld>[1]>[0]) {
-      const r = await w.engine.launch({ definition: 'Pattern_ExclusiveChoice', launcher: 'alice' });
+      const r = await w.engine.launch({ definition: 'Pattern_ExclusiveChoice', launcher: 'alice', mode: 'sync' });
       const request = await onlyItem(w.engine, r.instance.id);
       await w.engine.decide({ workItemId: request.id, decision: 'Execute', actor: 'alice' });
       const review = await onlyItem(w.engine, r.instance.id);

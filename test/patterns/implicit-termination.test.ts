@@ -33,7 +33,7 @@ describe('pattern: implicit termination (WCP-11)', () => {
       await withWorld(
         files,
         async (w) => {
-          const r = await w.engine.launch({ definition: 'Pattern_ImplicitTermination', launcher: 'alice' });
+          const r = await w.engine.launch({ definition: 'Pattern_ImplicitTermination', launcher: 'alice', mode: 'sync' });
           await w.engine.decide({ workItemId: (await onlyItem(w.engine, r.instance.id)).id, decision: 'Execute', actor: 'alice' });
           const review = await onlyItem(w.engine, r.instance.id);
           const done = await w.engine.decide({ workItemId: review.id, decision: 'Approve', actor: 'rita' });

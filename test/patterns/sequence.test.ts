@@ -39,7 +39,7 @@ describe('pattern: sequence (WCP-1)', () => {
       await withWorld(
         files,
         async (w) => {
-          const r = await w.engine.launch({ definition: 'Pattern_Sequence', launcher: 'alice' });
+          const r = await w.engine.launch({ definition: 'Pattern_Sequence', launcher: 'alice', mode: 'sync' });
           assertWaiting(r.instance);
           const request = await onlyItem(w.engine, r.instance.id);
           assert.equal(request.activity, 'Request/Action-ActionPending');
