@@ -24,4 +24,6 @@ export interface EngineContext {
   readonly background: Set<Promise<unknown>>;
   /** Advances these instances now, in the background of this process (asyncImmediate). */
   readonly kick: (ids: readonly string[]) => void;
+  /** Told when a worker round fails; the loop goes on. */
+  readonly onRoundError: (error: unknown) => void;
 }

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly leaseMs?: number;
   /** Pause after a worker round that found little to do. @default 500 */
   readonly idleMs?: number;
+  /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
+  readonly onRoundError?: (error: unknown) => void;
 }
 
 /** The engine plus the runtime extras the CLI uses (schedules). */
@@ -53,6 +55,9 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     operations,
     permissions: options.permissions,
     background,
+    onRoundError:
+      options.onRoundError ??
+      ((e) => process.stderr.write(`idflow worker: round failed, retrying: ${e instanceof Error ? e.message : String(e)}\n`)),
     kick: (ids) => {
       const p = advanceNow(ctx, ids)
         // A failed immediate advance is not lost: the instance stays due and the next worker round picks it up.

@@ -79,7 +79,8 @@ export async function runSchedules(ctx: EngineContext, now: number): Promise<num
           {
             definition: schedule.definition,
             variables: schedule.variables as Readonly<Record<string, XValue>>,
-            launcher: schedule.attributes['owner'] ?? schedule.attributes['launcher'] ?? 'Scheduler',
+            // The schedule's creator launches its tasks (WF_CASE_OWNER), as a person would have.
+            launcher: schedule.attributes['creator'] ?? 'Scheduler',
             taskName: schedule.taskName ?? schedule.name,
           },
           { source: 'schedule', ...(schedule.resultOption !== undefined && { resultOption: schedule.resultOption }) },

@@ -40,14 +40,23 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
   return advanceClaimed(ctx, claimed);
 }
 
-/** Runs rounds until `signal` aborts, pausing when a round found nothing to do; releases its leases at the end. */
+/**
+ * Runs rounds until `signal` aborts, pausing when a round found little to do; releases its leases at the end.
+ * A round that fails (the database busy or gone for a moment) is reported and retried after a pause: its claims
+ * simply expire, so nothing is lost.
+ */
 export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Promise<void> {
   try {
     while (!signal.aborted) {
-      const round = await runWorkerOnce(ctx);
-      if (round.advanced < ctx.batchSize) {
-        await sleep(ctx.idleMs, undefined, { signal }).catch(() => undefined);
+      let pause = 0;
+      try {
+        const round = await runWorkerOnce(ctx);
+        if (round.advanced < ctx.batchSize) pause = ctx.idleMs;
+      } catch (e) {
+        ctx.onRoundError(e);
+        pause = Math.max(ctx.idleMs, 1000);
       }
+      if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
     }
   } finally {
     await ctx.store.releaseLeases(ctx.workerId);

@@ -176,8 +176,10 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
     return null;
   },
   instanceof: (e, x) => {
-    const test = INSTANCEOF_CLASSES[e.attrs?.['name'] ?? ''];
-    if (!test) throw x.error('XPRESS_UNKNOWN_CLASS', `<instanceof> does not know class ${e.attrs?.['name']}`, e);
+    const cls = e.attrs?.['name'] ?? '';
+    // Own entries only: a stored expression naming `constructor` must not reach Object.prototype.
+    const test = Object.hasOwn(INSTANCEOF_CLASSES, cls) ? INSTANCEOF_CLASSES[cls] : undefined;
+    if (!test) throw x.error('XPRESS_UNKNOWN_CLASS', `<instanceof> does not know class ${cls}`, e);
     return bool(test(x.eval(e.args![0]!)));
   },
   invoke: (e, x) => {
@@ -215,5 +217,5 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
 function argumentValue(a: Expr, x: Evaluation): XValue {
   if (a.args?.[0]) return x.eval(a.args[0]);
   const v = a.attrs?.['value'];
-  return v === undefined ? null : substituteValueWith(v, x.lookupName);
+  return v === undefined ? null : substituteValueWith(v, x.lookup);
 }

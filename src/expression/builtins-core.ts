@@ -80,8 +80,9 @@ function isTrueValue(v: XValue): boolean {
 }
 
 function allEqual(e: Expr, x: Evaluation): boolean {
-  const [first, ...rest] = x.evalArgs(e);
-  return rest.every((v) => xEquals(first, v));
+  const vals = x.evalArgs(e);
+  for (let i = 1; i < vals.length; i++) if (!xEquals(vals[0], vals[i])) return false;
+  return true;
 }
 
 /** Compiled literals are valid integers; a stored expression edited by hand may not be. */

@@ -101,7 +101,7 @@ export const TEXT_AND_LIST_HANDLERS: Readonly<Record<string, Handler>> = {
   match: (e, x) => containsHandler(e, x),
   expand: (e, x) => {
     const { value: v } = operand(e, x);
-    const expand = (s: XValue): XValue => (typeof s === 'string' ? x.checkString(substituteWith(s, x.lookupName)) : s);
+    const expand = (s: XValue): XValue => (typeof s === 'string' ? x.checkString(substituteWith(s, x.lookup)) : s);
     return isList(v) ? v.map(expand) : expand(v);
   },
   append: (e, x) => {

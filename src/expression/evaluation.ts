@@ -50,7 +50,9 @@ export type Handler = (e: Expr, x: Evaluation) => XValue;
 /** The state of one `evaluate` call: local scopes, counters and limits. */
 export class Evaluation implements InvokeRuntime {
   readonly limits: Required<EvaluateLimits>;
-  readonly #frames: Frame[] = [{ vars: new Map(), funs: new Map() }];
+  /** Local scopes, innermost last. Empty until a scope or `defvar` needs one: most evaluations never do. */
+  readonly #frames: Frame[] = [];
+  #lookup: ((name: string) => XValue | undefined) | undefined;
   #steps = 0;
   #depth = 0;
   #allocated = 0;
@@ -60,9 +62,10 @@ export class Evaluation implements InvokeRuntime {
   constructor(
     readonly env: XpressEnv,
     readonly handlers: Readonly<Record<string, Handler>>,
-    limits: EvaluateLimits = {},
+    limits: EvaluateLimits = DEFAULT_LIMITS,
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    // evaluate() runs for every condition and argument: no copy when the defaults apply.
+    this.limits = limits === DEFAULT_LIMITS ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...limits };
   }
 
   /** Evaluates one node, counting it against the budget and tagging errors with its location. */
@@ -89,7 +92,11 @@ export class Evaluation implements InvokeRuntime {
 
   /** Evaluates every argument in order. */
   evalArgs(e: Expr): XValue[] {
-    return (e.args ?? []).map((a) => this.eval(a));
+    const args = e.args;
+    if (!args) return [];
+    const out = new Array<XValue>(args.length);
+    for (let i = 0; i < args.length; i++) out[i] = this.eval(args[i]!);
+    return out;
   }
 
   /** Evaluates expressions in order and gives the last value (null when there are none). */
@@ -131,13 +138,19 @@ export class Evaluation implements InvokeRuntime {
     }
   }
 
+  /** The innermost scope, created on first use at the top level. */
+  #innermost(): Frame {
+    if (this.#frames.length === 0) this.#frames.push({ vars: new Map(), funs: new Map() });
+    return this.#frames[this.#frames.length - 1]!;
+  }
+
   /** `defvar`: a new variable in the innermost scope. */
   declare(name: string, value: XValue): void {
-    this.#frames[this.#frames.length - 1]!.vars.set(name, value);
+    this.#innermost().vars.set(name, value);
   }
 
   defineFunction(name: string, fn: Expr): void {
-    this.#frames[this.#frames.length - 1]!.funs.set(name, fn);
+    this.#innermost().funs.set(name, fn);
   }
 
   findFunction(name: string): Expr | undefined {
@@ -149,17 +162,24 @@ export class Evaluation implements InvokeRuntime {
   }
 
   /** A plain name: local scopes first, innermost out, then the host environment. */
-  lookupName = (name: string): XValue | undefined => {
+  lookupName(name: string): XValue | undefined {
     for (let i = this.#frames.length - 1; i >= 0; i--) {
       const vars = this.#frames[i]!.vars;
       if (vars.has(name)) return vars.get(name);
     }
     return this.env.lookup(name);
-  };
+  }
+
+  /** {@link lookupName} as a callback for path resolution and `$(var)` substitution; made once, on demand. */
+  get lookup(): (name: string) => XValue | undefined {
+    return (this.#lookup ??= (name) => this.lookupName(name));
+  }
 
   /** A reference with an optional path (`user.accounts[AD].email`); undefined when unknown. */
   resolve(name: string): XValue | undefined {
-    return resolveReference(name, this.lookupName);
+    const direct = this.lookupName(name);
+    if (direct !== undefined || (!name.includes('.') && !name.includes('['))) return direct;
+    return resolveReference(name, this.lookup);
   }
 
   /**

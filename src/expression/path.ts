@@ -14,36 +14,31 @@ export interface PathSegment {
   readonly end: number;
 }
 
+const DOT = 0x2e;
+const OPEN = 0x5b;
+const DIGITS = /^\d+$/;
+
 /** Splits a path; undefined when it is malformed (empty segment, unclosed bracket). */
 export function parsePath(path: string): PathSegment[] | undefined {
   const out: PathSegment[] = [];
+  let start = 0; // where the current dot segment began
   let i = 0;
-  let cur = '';
-  const flush = (end: number): boolean => {
-    if (cur === '') return false;
-    out.push({ key: cur, bracket: false, end });
-    cur = '';
-    return true;
-  };
   while (i < path.length) {
-    const ch = path[i]!;
-    if (ch === '.') {
-      if (cur === '' && (out.length === 0 || !out[out.length - 1]!.bracket)) return undefined;
-      if (cur !== '') flush(i);
-      i++;
-    } else if (ch === '[') {
-      if (cur !== '') flush(i);
+    const ch = path.charCodeAt(i);
+    if (ch === DOT) {
+      if (i > start) out.push({ key: path.slice(start, i), bracket: false, end: i });
+      else if (out.length === 0 || !out[out.length - 1]!.bracket) return undefined;
+      start = ++i;
+    } else if (ch === OPEN) {
+      if (i > start) out.push({ key: path.slice(start, i), bracket: false, end: i });
       else if (out.length === 0) return undefined;
       const close = path.indexOf(']', i);
       if (close < 0) return undefined;
       out.push({ key: path.slice(i + 1, close), bracket: true, end: close + 1 });
-      i = close + 1;
-    } else {
-      cur += ch;
-      i++;
-    }
+      start = i = close + 1;
+    } else i++;
   }
-  if (cur !== '') flush(path.length);
+  if (start < path.length) out.push({ key: path.slice(start), bracket: false, end: path.length });
   else if (path.endsWith('.')) return undefined;
   return out.length > 0 ? out : undefined;
 }
@@ -67,7 +62,7 @@ export function defineKey(m: XMap, key: string, value: XValue): void {
 }
 
 function findInList(list: readonly XValue[], key: string): number {
-  if (/^\d+$/.test(key)) return Number(key) < list.length ? Number(key) : -1;
+  if (DIGITS.test(key)) return Number(key) < list.length ? Number(key) : -1;
   const eq = key.indexOf('=');
   const [k, v] = eq >= 0 ? [key.slice(0, eq), key.slice(eq + 1)] : ['name', key];
   return list.findIndex((e) => (isMap(e) ? toStr(getKey(e, k) ?? null) === v : toStr(e) === key && eq < 0));
@@ -94,7 +89,7 @@ export function getIn(root: XValue | undefined, segs: readonly PathSegment[]): X
 export function setIn(root: XValue | undefined, segs: readonly PathSegment[], value: XValue, maxList: number): XValue {
   const [s, ...rest] = segs;
   if (!s) return value;
-  const numeric = s.bracket && /^\d+$/.test(s.key);
+  const numeric = s.bracket && DIGITS.test(s.key);
   const base: XValue = root ?? (numeric ? [] : {});
   if (isMap(base)) return withKey(base, s.key, setIn(getKey(base, s.key), rest, value, maxList));
   if (isList(base) && s.bracket) {

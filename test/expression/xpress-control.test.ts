@@ -212,4 +212,12 @@ describe('XPRESS debugging output', () => {
     assert.equal(run("<block trace='true'><add><i>1</i><i>2</i></add></block>", env), 3);
     assert.ok(env.printed.some((l) => l.startsWith('trace <add>') && l.endsWith('-> 3')));
   });
+
+  it('turns tracing on with <trace/> for the rest of the evaluation and off with a false flag', () => {
+    const env = new MapEnv();
+    const xml = '<block><trace/><add><i>1</i><i>2</i></add><trace><i>0</i></trace><sub><i>5</i><i>1</i></sub></block>';
+    assert.equal(run(xml, env), 4);
+    assert.ok(env.printed.some((l) => l.startsWith('trace <add>') && l.endsWith('-> 3')));
+    assert.ok(!env.printed.some((l) => l.startsWith('trace <sub>')));
+  });
 });

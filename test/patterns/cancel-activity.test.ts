@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertFinished, assertRefused, assertWaiting, drain, fixture, openItems, withWorld } from './pattern-harness.js';
+import { allItems, assertFinished, assertRefused, assertWaiting, drain, fixture, openItems, withWorld } from './pattern-harness.js';
 
 const MINUTE = 60_000;
 
@@ -19,7 +19,7 @@ describe('pattern: cancel activity (WCP-19)', () => {
         await drain(w.engine);
         assert.deepEqual(w.steps(r.instance.id), ['review-withdrawn']);
         assert.deepEqual(await w.engine.listWorkItems({ owner: 'reviewer', state: 'open' }), [], 'gone from the reviewer inbox');
-        const withdrawn = (await w.engine.listWorkItems({ instanceId: r.instance.id })).find((i) => i.id === review!.id);
+        const withdrawn = (await allItems(w.engine, r.instance.id)).find((i) => i.id === review!.id);
         assert.equal(withdrawn?.state, 'timeout');
         assertWaiting(await w.engine.getTask(r.instance.id));
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertFinished, assertRefused, assertWaiting, drain, fixture, onlyItem, withWorld } from './pattern-harness.js';
+import { allItems, assertFinished, assertRefused, assertWaiting, drain, fixture, onlyItem, withWorld } from './pattern-harness.js';
 
 const SECOND = 1000;
 
@@ -21,7 +21,7 @@ describe('pattern: deferred choice (WCP-16)', () => {
         w.advance(10 * 60 * SECOND);
         await drain(w.engine);
         assert.deepEqual(w.steps(r.instance.id), ['approved']);
-        const [closed] = await w.engine.listWorkItems({ instanceId: r.instance.id });
+        const [closed] = await allItems(w.engine, r.instance.id);
         assert.equal(closed?.state, 'decided');
       });
     });
@@ -45,7 +45,7 @@ describe('pattern: deferred choice (WCP-16)', () => {
         await drain(w.engine);
         assert.deepEqual(w.steps(r.instance.id), ['expired']);
         assertFinished(await w.engine.getTask(r.instance.id));
-        const [timedOut] = await w.engine.listWorkItems({ instanceId: r.instance.id });
+        const [timedOut] = await allItems(w.engine, r.instance.id);
         assert.equal(timedOut?.state, 'timeout');
 
         await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'approve', actor: 'reviewer' }), 'a decision after the timeout');
@@ -80,11 +80,10 @@ describe('pattern: deferred choice (WCP-16)', () => {
       await withWorld(
         files,
         async (w) => {
-          const { id, item } = await toReview(w);
+          const { item } = await toReview(w);
           const first = await w.engine.decide({ workItemId: item.id, decision: 'Decline', actor: 'ron' });
           assertFinished(first.instance, 'declined');
           await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'Approve', actor: 'rita' }), 'the second decision');
-          assertFinished(await w.engine.getTask(id), 'declined');
         },
         { grants },
       );
@@ -99,7 +98,7 @@ describe('pattern: deferred choice (WCP-16)', () => {
           await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'Decline', actor: 'ron' }), 'the second decision');
           const confirm = await onlyItem(w.engine, id);
           assert.equal(confirm.activity, 'Confirm/Action-ActionPending');
-          const [decided] = (await w.engine.listWorkItems({ instanceId: id })).filter((i) => i.id === item.id);
+          const [decided] = (await allItems(w.engine, id)).filter((i) => i.id === item.id);
           assert.equal(decided?.decidedBy, 'rita');
         },
         { grants },

@@ -138,6 +138,16 @@ export async function openItems(engine: Engine, instanceId: string): Promise<Wor
   return [...items].sort((a, b) => a.activity.localeCompare(b.activity));
 }
 
+/**
+ * Every work item of an instance, whatever its state. (`listWorkItems` lists open items unless asked for a state.)
+ * Sorted by activity name, then creation time.
+ */
+export async function allItems(engine: Engine, instanceId: string): Promise<WorkItemView[]> {
+  const states: WorkItemView['state'][] = ['open', 'decided', 'cancelled', 'timeout'];
+  const lists = await Promise.all(states.map((state) => engine.listWorkItems({ instanceId, state })));
+  return lists.flat().sort((a, b) => a.activity.localeCompare(b.activity) || a.createdAt.localeCompare(b.createdAt));
+}
+
 /** The one open work item of an instance; fails when there is not exactly one. */
 export async function onlyItem(engine: Engine, instanceId: string): Promise<WorkItemView> {
   const items = await openItems(engine, instanceId);

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { openEngine, type RuntimeEngine } from '../../engine/engine.js';
+import type { EngineOptions } from '../../engine/engine-api.js';
+import { openEngine, type RuntimeEngine, type RuntimeOptions } from '../../engine/engine.js';
 import type { XValue } from '../../expression/env.js';
 import type { Repository } from '../../repository/repository.js';
 import { openRequiredCliRepository } from '../cli-repository.js';
@@ -40,7 +41,7 @@ export function actingUser(as: string | undefined): string {
 export async function withEngine<T>(
   command: Command,
   fn: (engine: RuntimeEngine, repo: Repository) => Promise<T>,
-  options: Parameters<typeof openEngine>[0] extends infer O ? Partial<Omit<O, 'repository'>> : never = {},
+  options: Partial<Omit<EngineOptions & RuntimeOptions, 'repository'>> = {},
 ): Promise<T> {
   const repo = await openRequiredCliRepository(command);
   try {

@@ -36,8 +36,10 @@ export const validationRules: readonly ValidationRule[] = [
 /**
  * Checks a whole load set: graph rules per process (start, end, reachability, transition targets, duplicate
  * names, AND-joins, manual-action owners) and references across objects (subprocesses, rules, launched
- * definitions). Aspects' PointCuts are linked and checked by the Netwrix set linker (netwrix/link-netwrix-set.ts). References resolve within `objects` first, then through `resolveExternal`
- * (the repository). Findings go to `diags` with the location of the offending element; nothing is thrown.
+ * definitions). References resolve within `objects` first, then through `resolveExternal` (the repository).
+ * Findings go to `diags` with the location of the offending element; nothing is thrown. A finding a loader
+ * already reported (same code, same place) is not repeated. Aspects' PointCuts are checked by the Netwrix set
+ * linker (netwrix/link-netwrix-set.ts), which runs before this.
  *
  * The rules see only the process model, so they apply to both dialects alike.
  */

@@ -15,8 +15,8 @@ import {
   requiredAttr,
   stringAttr,
 } from './attribute-types.js';
-import { joinTexts, reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
-import { readDescriptionInto, readMemberObjectGroups } from './repository-object-parts.js';
+import { reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
+import { readObjectChildren } from './repository-object-parts.js';
 import { readWFProcess } from './wfprocess-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
 
@@ -36,7 +36,6 @@ const PARAMETER_ATTRIBUTES = [
 ] as const;
 
 const TASK_DEFINITION_ATTRIBUTES = ['name', ...PARAMETER_ATTRIBUTES, ...REPOSITORY_ATTRIBUTES];
-const TASK_DEFINITION_CHILDREN = ['Extension', 'MemberObjectGroups', 'Description', 'Comments', 'Properties'] as const;
 
 export const EXEC_MODES = ['sync', 'async', 'asyncImmediate'] as const;
 export const RESULT_OPTIONS = ['wait', 'delete', 'rename', 'terminate'] as const;
@@ -54,40 +53,13 @@ export function readTaskDefinition(el: XmlElement, ctx: LoadContext): TaskDefini
   const name = requiredAttr(el, 'name', ctx);
   const parameters = readTaskParameters(el, ctx);
   const attributes = otherAttributes(el, ['name', ...PARAMETER_ATTRIBUTES]);
-  const comments: XmlElement[] = [];
   let extensionEl: XmlElement | undefined;
-  let descriptionEl: XmlElement | undefined;
-  let groupsEl: XmlElement | undefined;
   let process: ProcessModel | undefined;
-  for (const c of el.children) {
-    switch (c.name) {
-      case 'Extension':
-        if (reportIfRepeated(c, el, extensionEl, ctx)) break;
-        extensionEl = c;
-        process = readProcessExtension(c, name ?? '', ctx, true);
-        break;
-      case 'MemberObjectGroups':
-        if (reportIfRepeated(c, el, groupsEl, ctx)) break;
-        groupsEl = c;
-        attributes['MemberObjectGroups'] = readMemberObjectGroups(c, ctx).join(',');
-        break;
-      case 'Description':
-        if (reportIfRepeated(c, el, descriptionEl, ctx)) break;
-        descriptionEl = c;
-        readDescriptionInto(attributes, el, c, ctx);
-        break;
-      case 'Comments':
-        comments.push(c);
-        break;
-      case 'Properties':
-        reportIgnoredElement(c, el, ctx, 'idflow keeps no object properties');
-        break;
-      default:
-        reportUnknownElement(c, el, TASK_DEFINITION_CHILDREN, ctx);
-    }
-  }
-  const commentText = joinTexts(comments);
-  if (commentText !== undefined) attributes['comments'] = commentText;
+  readObjectChildren(el, ['Extension'], attributes, ctx, (c) => {
+    if (reportIfRepeated(c, el, extensionEl, ctx)) return;
+    extensionEl = c;
+    process = readProcessExtension(c, name ?? '', ctx, true);
+  });
   if (!extensionEl) {
     ctx.diags.error(
       WavesetCodes.MISSING_ELEMENT,

@@ -13,8 +13,8 @@ import {
   requiredAttr,
   stringAttr,
 } from './attribute-types.js';
-import { joinTexts, reportIfRepeated, reportIgnoredElement, reportStrayText, reportUnknownElement } from './child-elements.js';
-import { readDescriptionInto, readMemberObjectGroups } from './repository-object-parts.js';
+import { reportIfRepeated, reportStrayText, reportUnknownElement } from './child-elements.js';
+import { readObjectChildren } from './repository-object-parts.js';
 import { readObjectRef } from './object-ref-reader.js';
 import { RESULT_OPTIONS } from './task-definition-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
@@ -47,7 +47,8 @@ const SCHEDULE_FIELDS = [
 ] as const;
 /** Scheduler attributes Waveset documents that idflow keeps as written without giving them meaning yet. */
 const KEPT_SCHEDULE_ATTRIBUTES = ['taskOrganization', 'allowMultiple'] as const;
-const SCHEDULE_CHILDREN = ['TaskDefinitionRef', 'ObjectRef', 'Variables', 'Description', 'Comments', 'MemberObjectGroups', 'Properties'] as const;
+/** A schedule's own children; the common object parts are read by readObjectChildren. */
+const SCHEDULE_CHILDREN = ['TaskDefinitionRef', 'ObjectRef', 'Variables'] as const;
 
 /**
  * `<TaskSchedule name=… definition=… start=… repeatCount=… repeatUnit=…>` with the definition given by the attribute
@@ -63,49 +64,21 @@ export function readTaskSchedule(el: XmlElement, ctx: LoadContext): TaskSchedule
   let definition = stringAttr(el, 'definition');
   let definitionEl: XmlElement | undefined;
   let variablesEl: XmlElement | undefined;
-  let descriptionEl: XmlElement | undefined;
-  let groupsEl: XmlElement | undefined;
   let variables: Record<string, XmlObjectValue> = {};
-  const comments: XmlElement[] = [];
-  for (const c of el.children) {
-    switch (c.name) {
-      case 'TaskDefinitionRef':
-      case 'ObjectRef': {
-        if (reportIfRepeated(c, el, definitionEl, ctx)) break;
-        definitionEl = c;
-        if (definition !== undefined) {
-          ctx.diags.error(WavesetCodes.BAD_VALUE, `${describeElement(el)} names its definition twice (definition= and <${c.name}>); keep one`, c.location);
-        }
-        definition = readDefinitionRef(c, ctx) ?? definition;
-        break;
-      }
-      case 'Variables':
-        if (reportIfRepeated(c, el, variablesEl, ctx)) break;
-        variablesEl = c;
-        variables = readScheduleVariables(c, ctx);
-        break;
-      case 'Description':
-        if (reportIfRepeated(c, el, descriptionEl, ctx)) break;
-        descriptionEl = c;
-        readDescriptionInto(attributes, el, c, ctx);
-        break;
-      case 'Comments':
-        comments.push(c);
-        break;
-      case 'MemberObjectGroups':
-        if (reportIfRepeated(c, el, groupsEl, ctx)) break;
-        groupsEl = c;
-        attributes['MemberObjectGroups'] = readMemberObjectGroups(c, ctx).join(',');
-        break;
-      case 'Properties':
-        reportIgnoredElement(c, el, ctx, 'idflow keeps no object properties');
-        break;
-      default:
-        reportUnknownElement(c, el, SCHEDULE_CHILDREN, ctx);
+  readObjectChildren(el, SCHEDULE_CHILDREN, attributes, ctx, (c) => {
+    if (c.name === 'Variables') {
+      if (reportIfRepeated(c, el, variablesEl, ctx)) return;
+      variablesEl = c;
+      variables = readScheduleVariables(c, ctx);
+      return;
     }
-  }
-  const commentText = joinTexts(comments);
-  if (commentText !== undefined) attributes['comments'] = commentText;
+    if (reportIfRepeated(c, el, definitionEl, ctx)) return;
+    definitionEl = c;
+    if (definition !== undefined) {
+      ctx.diags.error(WavesetCodes.BAD_VALUE, `${describeElement(el)} names its definition twice (definition= and <${c.name}>); keep one`, c.location);
+    }
+    definition = readDefinitionRef(c, ctx) ?? definition;
+  });
   if (definition === undefined || definition.trim() === '') {
     ctx.diags.error(
       WavesetCodes.MISSING_ATTRIBUTE,

@@ -11,7 +11,7 @@ export interface XmlReadLimits {
   maxBytes?: number;
   /** Deepest element nesting. @default 200 */
   maxDepth?: number;
-  /** Most elements in one file. @default 250000 */
+  /** Most elements in one file. @default 100000 (a large real workflow file has a few thousand) */
   maxElements?: number;
   /** Most attributes on one element. @default 256 */
   maxAttributes?: number;
@@ -20,7 +20,7 @@ export interface XmlReadLimits {
 const DEFAULT_LIMITS: Required<XmlReadLimits> = {
   maxBytes: 8 * 1024 * 1024,
   maxDepth: 200,
-  maxElements: 250_000,
+  maxElements: 100_000,
   maxAttributes: 256,
 };
 
@@ -98,6 +98,15 @@ export function readXml(
     return undefined;
   }
 
+  // Fail fast on files with too many elements: counting "<name" takes milliseconds, parsing 100,000 elements
+  // a third of a second. The count may be too high ("<x" inside CDATA or a comment counts too), so a file
+  // under the limit is refused here only when its CDATA and comments hold thousands of "<name" texts.
+  const excess = nthStartTag(text, lim.maxElements + 1);
+  if (excess !== -1) {
+    diags.error(XmlCodes.TOO_MANY_ELEMENTS, `the file has more than ${lim.maxElements} elements`, locationOf(text, file, excess));
+    return undefined;
+  }
+
   const parser = new SaxesParser({ position: true, fileName: file });
   const stack: Building[] = [];
   let root: XmlElement | undefined;
@@ -142,6 +151,24 @@ export function readXml(
     // Called once the character after the name has been read: step back over "<name" and that character.
     tagStart = at(parser.line, Math.max(1, parser.column - tag.name.length - 1));
   });
+  // Where the attribute that has just been read starts. The parser stands right after its closing quote; the
+  // raw value may differ from the decoded one (entities), so measure in the text, not with the value's length.
+  const attributeStart = (name: string): SourceLocation => {
+    const end = parser.position;
+    const open = text.lastIndexOf(text[end - 1] ?? '"', end - 2);
+    let k = open - 1;
+    while (k > 0 && /[\s=]/.test(text[k]!)) k--;
+    const start = k - name.length + 1;
+    if (open === -1 || start < 0 || end - start > 10_000) return tagStart;
+    // Look only between start and end: any search beyond them would make a one-line file quadratic.
+    let newlines = 0;
+    for (let i = start; i < end; i++) if (text.charCodeAt(i) === 10) newlines++;
+    if (newlines === 0) return at(parser.line, Math.max(1, parser.column - (end - start) + 1));
+    // Rare (a value spanning lines): find the start's column by walking back to its line start.
+    let lineStart = start;
+    while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+    return at(parser.line - newlines, start - lineStart + 1);
+  };
   parser.on('attribute', (a) => {
     // Attribute events come before opentag (saxes keeps one handler per event); remember where each
     // attribute started so a diagnostic about one attribute points at it.
@@ -149,7 +176,7 @@ export function readXml(
     if (pendingAttributeLocations.size >= lim.maxAttributes) {
       fail(XmlCodes.TOO_MANY_ATTRIBUTES, `an element has more than ${lim.maxAttributes} attributes`, tagStart);
     }
-    pendingAttributeLocations.set(a.name, at(parser.line, Math.max(1, parser.column - a.name.length - a.value.length - 2)));
+    pendingAttributeLocations.set(a.name, attributeStart(a.name));
   });
   parser.on('opentag', (tag) => {
     elementCount++;
@@ -237,6 +264,13 @@ export function readXml(
     const unclosed = /^unclosed tag: (.*)$/.exec(message);
     const open = stack[stack.length - 1];
     if (unclosed && open) {
+      // A comment or CDATA section that never ends swallows the rest of the file: say so, where it starts.
+      for (const [start, end, what] of [['<!--', '-->', 'comment'], ['<![CDATA[', ']]>', 'CDATA section']] as const) {
+        const from = text.lastIndexOf(start);
+        if (from !== -1 && text.indexOf(end, from + start.length) === -1) {
+          fail(XmlCodes.MALFORMED, `this ${what} is never closed with ${end}, so it runs to the end of the file`, locationOf(text, file, from));
+        }
+      }
       // saxes reads a bare "&" as the start of an entity name and runs to the end of the file.
       const bare = /&(?![A-Za-z_:#][^\s&;<]*;)/.exec(text);
       if (bare) {
@@ -261,6 +295,19 @@ export function readXml(
     return undefined;
   }
   return root;
+}
+
+/** Index of the `n`th `<` that starts a tag name, or -1 when there are fewer. */
+function nthStartTag(text: string, n: number): number {
+  let count = 0;
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    // A name starts with a letter, "_", ":" or any non-ASCII character; "</", "<!" and "<?" are not elements.
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || c >= 128) {
+      if (++count === n) return i;
+    }
+  }
+  return -1;
 }
 
 /** Line and column (from 1) of a string index. Only used on the error path. */

@@ -19,12 +19,14 @@
  */
 import type { AspectModel } from '../../definition/model/aspect.js';
 import type { ActivityModel } from '../../definition/model/activity.js';
+import type { TransitionModel } from '../../definition/model/transition.js';
 import type { XValue } from '../../expression/env.js';
 import { evaluate } from '../../expression/index.js';
 import { isBuiltinName } from './builtins.js';
 import { AspectAssertionError, AspectUniqueValueError, AspectUnsupportedError } from './interpreter-errors.js';
 import type { TokenState } from './instance-state.js';
 import type { Run } from './run.js';
+import { INVOKE, TEMPLATE_VERBS } from './template-runtime.js';
 import { copyValue, Scope, toText, truthy } from './variables.js';
 
 const sortedCache = new WeakMap<readonly AspectModel[], readonly AspectModel[]>();
@@ -180,9 +182,14 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
         else if (r.type === 'Expression' && r.expression) {
           const v = evaluate(r.expression, scopeFor(single));
           for (const e of Array.isArray(v) ? v : [v]) if (e !== null) to.push(toText(e));
-        } else if (r.type === 'Actor') to.push(`permission:${activity.template?.permission ?? activity.name}`);
+        } else if (r.type === 'Actor') {
+          const permission = nextActorPermission(run, token, activity);
+          if (permission) to.push(`permission:${permission}`);
+        }
         else if (r.type === 'Performer') {
-          const rec = [...run.state.records].reverse().find((x) => x.actor && (!r.activity || r.activity.endsWith(x.activity) || x.activity.startsWith(r.activity.split(':').pop() ?? '')));
+          // `Activity="Workflow:Request"`: the last person who decided a work item of that activity.
+          const id = r.activity?.split(':').pop();
+          const rec = [...run.state.records].reverse().find((x) => x.actor && (!id || x.activity === id || x.activity.startsWith(`${id}/`)));
           if (rec?.actor) to.push(rec.actor);
         } else if (r.type === 'Profile') to.push(`profile:${r.binding ?? aspect.identifier}`);
       }
@@ -193,4 +200,22 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
     case 'InvokeScriptAspect':
       throw new AspectUnsupportedError(aspect.kind, aspect.identifier);
   }
+}
+
+/**
+ * `Recipient Type="Actor"`: whoever may act on the next step, i.e. the next waiting state reachable from here
+ * through automatic moves (success and system states). Recipients are given as `permission:<permission>`; the
+ * notification transport expands them into people.
+ */
+function nextActorPermission(run: Run, token: TokenState, from: ActivityModel): string | undefined {
+  const frame = run.frame(token.frame);
+  let current = from;
+  for (let hops = 0; hops < 32; hops++) {
+    const next: TransitionModel | undefined = current.transitions.find((t) => t.decision === undefined || t.decision === INVOKE);
+    if (!next) return undefined;
+    current = run.activity(frame, next.to);
+    const tpl = current.template;
+    if (tpl?.permission && TEMPLATE_VERBS[tpl.state]) return tpl.permission;
+  }
+  return undefined;
 }

@@ -44,9 +44,11 @@ export async function resume(process: ProcessObject, state: InstanceState, event
   if (s.status === 'finished' || s.status === 'failed') throw new InstanceEndedError(s.instanceId, s.status);
   const run = new Run(process, model, s, ctx);
   // Refusals (unknown item, decision not offered) are thrown before anything moved.
-  if (event.kind === 'decision') applyDecision(run, event);
-  else applyTimers(run);
-  await guarded(run, () => drain(run));
+  await guarded(run, async () => {
+    if (event.kind === 'decision') applyDecision(run, event);
+    else applyTimers(run);
+    await drain(run);
+  });
   return outcome(run);
 }
 

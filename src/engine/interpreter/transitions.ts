@@ -8,7 +8,7 @@
  *   whose lineage gains the split's id.
  * - AND-join: a token arriving at an AND-join waits for every branch of its innermost split (the split's
  *   `expected` count). A branch that ends elsewhere is no longer expected. When the last expected branch has
- *   arrived, one token continues with the split's lineage; joins of nested splits at the same activity chain.
+ *   arrived, one token continues with the split's lineage. Each split needs its own AND-join activity.
  */
 import type { ActivityModel } from '../../definition/model/activity.js';
 import type { TransitionModel } from '../../definition/model/transition.js';
@@ -76,20 +76,19 @@ function moveTo(token: TokenState, to: string): void {
  * by the join), or null when it must wait for the other branches.
  */
 export function arriveAtJoin(run: Run, token: TokenState): TokenState | null {
-  let t: TokenState | null = token;
-  while (t && t.lineage.length > 0) {
-    const id = t.lineage[t.lineage.length - 1]!;
-    const split = run.state.splits[id];
-    if (!split) {
-      t.lineage.pop();
-      continue;
-    }
-    split.arrived++;
-    split.at ??= t.activity;
-    run.removeToken(t);
-    t = fireJoin(run, id);
+  const id = token.lineage[token.lineage.length - 1];
+  // Not a branch of an open split: a join of one, pass through.
+  if (id === undefined) return token;
+  const split = run.state.splits[id];
+  if (!split) {
+    token.lineage.pop();
+    return token;
   }
-  return t;
+  split.arrived++;
+  split.at ??= token.activity;
+  run.removeToken(token);
+  // The joined token enters this activity; it is not counted again here, so an enclosing split joins further on.
+  return fireJoin(run, id);
 }
 
 /** Makes the joined token when every expected branch of split `id` has arrived. */

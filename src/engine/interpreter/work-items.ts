@@ -120,7 +120,12 @@ function resolveOwners(run: Run, token: TokenState, models: readonly OwnerModel[
   }
   // The same person named twice gets one item.
   const seen = new Set<string>();
-  return out.filter((o) => o.owner === null || (!seen.has(o.owner) && (seen.add(o.owner), true)));
+  return out.filter((o) => {
+    if (o.owner === null) return true;
+    if (seen.has(o.owner)) return false;
+    seen.add(o.owner);
+    return true;
+  });
 }
 
 function requestText(manual: ManualActionModel, action: ManualActionActionModel, activity: ActivityModel, scope: Scope): string {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 
 /** The better-sqlite3 connection type, re-exported so other files need not import the driver. */
 export type SqliteDatabase = Database.Database;
+export type SqliteStatement = Database.Statement;
 
 /**
  * Opens (creating when missing) an SQLite database file with the settings idflow relies on:

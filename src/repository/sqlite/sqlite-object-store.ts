@@ -4,7 +4,7 @@ import type { DefinitionObject, ObjectType } from '../../definition/model/object
 import { InvalidInputError } from '../../errors.js';
 import { objectDigest } from '../object-digest.js';
 import type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from '../object-store.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
 interface ObjectRow {
   id: string;
@@ -22,6 +22,7 @@ const SUMMARY_COLUMNS = 'id, type, name, version, digest, source_file, created_a
 const ALL_COLUMNS = `${SUMMARY_COLUMNS}, model, xml`;
 /** The newest version of each (type, name): no later row of the same object exists. */
 const IS_LATEST = 'NOT EXISTS (SELECT 1 FROM objects n WHERE n.type = o.type AND n.name = o.name AND n.version > o.version)';
+const SELECT_LATEST = `SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`;
 
 /**
  * Definition objects in SQLite. better-sqlite3 is synchronous; the methods are async only to satisfy the
@@ -29,9 +30,20 @@ const IS_LATEST = 'NOT EXISTS (SELECT 1 FROM objects n WHERE n.type = o.type AND
  */
 export class SqliteObjectStore implements ObjectStore {
   readonly #db: SqliteDatabase;
+  /** Prepared statements by SQL text: the engine lists definitions before every launch and worker round. */
+  readonly #statements = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+  }
+
+  #prepare(sql: string): SqliteStatement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.#db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   async putMany(objects: readonly LoadedObject[]): Promise<{ status: PutStatus; stored: StoredObject }[]> {
@@ -47,8 +59,8 @@ export class SqliteObjectStore implements ObjectStore {
       }
       seen.add(key);
     }
-    const latest = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects o WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`);
-    const insert = this.#db.prepare(
+    const latest = this.#prepare(SELECT_LATEST);
+    const insert = this.#prepare(
       `INSERT INTO objects (id, type, name, version, digest, model, xml, source_file, created_at)
        VALUES (@id, @type, @name, @version, @digest, @model, @xml, @sourceFile, @createdAt)`,
     );
@@ -79,38 +91,38 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async getLatest(type: ObjectType, name: string): Promise<StoredObject | undefined> {
-    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`).get(type, name);
+    const row = this.#prepare(SELECT_LATEST).get(type, name);
     return row ? toStored(row as ObjectRow) : undefined;
   }
 
   async getVersion(type: ObjectType, name: string, version: number): Promise<StoredObject | undefined> {
-    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? AND version = ?`).get(type, name, version);
+    const row = this.#prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? AND version = ?`).get(type, name, version);
     return row ? toStored(row as ObjectRow) : undefined;
   }
 
   async getById(id: string): Promise<StoredObject | undefined> {
-    const row = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE id = ?`).get(id);
+    const row = this.#prepare(`SELECT ${ALL_COLUMNS} FROM objects WHERE id = ?`).get(id);
     return row ? toStored(row as ObjectRow) : undefined;
   }
 
   async list(type: ObjectType): Promise<StoredObjectSummary[]> {
-    const rows = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
+    const rows = this.#prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
     return (rows as ObjectRow[]).map(toSummary);
   }
 
   /** Latest version of every object of a type, with the models (for listings that show dialect and counts). */
   async listLatest(type: ObjectType): Promise<StoredObject[]> {
-    const rows = this.#db.prepare(`SELECT ${ALL_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
+    const rows = this.#prepare(`SELECT ${ALL_COLUMNS} FROM objects o WHERE type = ? AND ${IS_LATEST} ORDER BY name`).all(type);
     return (rows as ObjectRow[]).map(toStored);
   }
 
   async versions(type: ObjectType, name: string): Promise<StoredObjectSummary[]> {
-    const rows = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version`).all(type, name);
+    const rows = this.#prepare(`SELECT ${SUMMARY_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version`).all(type, name);
     return (rows as ObjectRow[]).map(toSummary);
   }
 
   async counts(): Promise<Partial<Record<ObjectType, number>>> {
-    const rows = this.#db.prepare('SELECT type, COUNT(DISTINCT name) AS count FROM objects GROUP BY type').all() as { type: ObjectType; count: number }[];
+    const rows = this.#prepare('SELECT type, COUNT(DISTINCT name) AS count FROM objects GROUP BY type').all() as { type: ObjectType; count: number }[];
     return Object.fromEntries(rows.map((r) => [r.type, r.count]));
   }
 

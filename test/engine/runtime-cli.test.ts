@@ -1,0 +1,134 @@
+/**
+ * The runtime commands as a user runs them: `idflow run`, `workitems`, `workitem decide`, `tasks`, `task show`,
+ * `tasks terminate` and `worker`, each a child process against a temp database.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { engineFixture } from './runtime-harness.js';
+
+const BIN = fileURLToPath(new URL('../../bin/idflow.js', import.meta.url));
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('runtime CLI', () => {
+  let dir: string;
+  let db: string;
+
+  const env = (): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, IDFLOW_USER: 'cli-user' };
+    delete e['IDFLOW_DB'];
+    delete e['DATABASE_URL'];
+    return e;
+  };
+  const idflow = (...args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [BIN, '--db', db, ...args], { env: env() }, (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      });
+    });
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const r = await idflow(...args, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'idflow-runtime-cli-'));
+    db = join(dir, 'cli.db');
+    const r = await idflow('import', engineFixture('task-parameters.xml'));
+    assert.equal(r.status, 0, r.stderr);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a sync approval, lists it in the owner’s inbox, decides it and shows the finished task', async () => {
+    const run = await idflow('run', 'Approval', '--var', 'approver=alice', '--subject', 'jdoe', '--as', 'bob');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /state\s+executing \(waiting\)/);
+    assert.match(run.stdout, /Please approve, alice/);
+    const taskId = /^id\s+(\S+)$/m.exec(run.stdout)?.[1];
+    assert.ok(taskId);
+
+    const inbox = await json<{ id: string; owner: string; instanceId: string }[]>('workitems', '--owner', 'alice');
+    assert.deepEqual(
+      inbox.map((w) => [w.owner, w.instanceId]),
+      [['alice', taskId]],
+    );
+    assert.deepEqual(await json<unknown[]>('workitems', '--owner', 'bob'), []);
+
+    const busy = await idflow('run', 'Auto Sync', '--subject', 'jdoe');
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /error SUBJECT_BUSY/);
+
+    const refused = await idflow('workitem', 'decide', inbox[0]!.id, '--decision', 'approve', '--as', 'mallory');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /WORKITEM_NOT_OWNER: .*belongs to alice/);
+
+    const decided = await idflow('workitem', 'decide', inbox[0]!.id, '--decision', 'approve', '--comment', 'looks fine', '--as', 'alice');
+    assert.equal(decided.status, 0, decided.stderr);
+    assert.match(decided.stdout, /is finished/);
+
+    const show = await idflow('task', 'show', taskId);
+    assert.equal(show.status, 0, show.stderr);
+    assert.match(show.stdout, /state\s+finished/);
+    assert.match(show.stdout, /outputs\s+\{"outcome":"approved"\}/);
+    assert.match(show.stdout, /progress\s+finished after 4 steps/);
+    assert.match(show.stdout, /subject\s+jdoe/);
+  });
+
+  it('parses --var values as JSON when they are JSON and as text otherwise', async () => {
+    const r = await json<{ instance: { variables: Record<string, unknown>; launcher: string } }>(
+      'run', 'Approval', '--var', 'approver=alice', '--var', 'n=3', '--var', 'flags={"a":true}', '--var', 'word=hello world',
+    );
+    assert.equal(r.instance.variables['n'], 3);
+    assert.deepEqual(r.instance.variables['flags'], { a: true });
+    assert.equal(r.instance.variables['word'], 'hello world');
+    assert.equal(r.instance.launcher, 'cli-user');
+  });
+
+  it('filters tasks by state and definition', async () => {
+    const waiting = await json<{ definition: { name: string }; state: string }[]>('tasks', '--state', 'executing', '--definition', 'Approval');
+    assert.ok(waiting.length >= 1);
+    assert.ok(waiting.every((t) => t.state === 'executing' && t.definition.name === 'Approval'));
+    const bad = await idflow('tasks', '--state', 'sleeping');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /CLI_BAD_STATE/);
+  });
+
+  it('refuses a bulk terminate without --yes when it cannot ask, and terminates with --yes', async () => {
+    const refused = await idflow('tasks', 'terminate', '--definition', 'Approval');
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /CLI_CONFIRMATION_REQUIRED: 1 task instance\(s\) match/);
+    const done = await json<{ terminated: number }>('tasks', 'terminate', '--definition', 'Approval', '--yes');
+    assert.equal(done.terminated, 1);
+  });
+
+  it('runs async launches in `idflow worker` and stops cleanly on SIGTERM', { timeout: 30_000 }, async () => {
+    const launched = await json<{ instance: { id: string; state: string } }>('run', 'Auto Default', '--var', 'who=worker');
+    assert.equal(launched.instance.state, 'ready');
+    const worker = spawn(process.execPath, [BIN, '--db', db, 'worker'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    try {
+      let state = 'ready';
+      for (let i = 0; i < 100 && state !== 'finished'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = (await json<{ instance: { state: string } }>('task', 'show', launched.instance.id)).instance.state;
+      }
+      assert.equal(state, 'finished');
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /idflow worker: stopped/);
+  });
+});
