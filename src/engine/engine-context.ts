@@ -1,4 +1,4 @@
-import type { ServiceOperation } from './interpreter/interpreter-types.js';
+import type { OperationRegistry } from '../services/operation-registry.js';
 import type { Repository } from '../repository/repository.js';
 import type { RuntimeStore } from '../repository/runtime-store.js';
 import type { DefinitionCache } from './definition-cache.js';
@@ -18,7 +18,7 @@ export interface EngineContext {
   readonly idleMs: number;
   readonly definitions: DefinitionCache;
   readonly interpreter: InterpreterPort;
-  readonly operations: ReadonlyMap<string, ServiceOperation>;
+  readonly operations: OperationRegistry;
   readonly permissions: PermissionResolver | undefined;
   /** asyncImmediate advances started by launch and not finished yet; `close()` waits for them. */
   readonly background: Set<Promise<unknown>>;

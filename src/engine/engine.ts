@@ -6,7 +6,7 @@ import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilte
 import type { EngineContext } from './engine-context.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
-import type { ServiceOperation } from './interpreter/interpreter-types.js';
+import { createOperationRegistry } from '../services/operation-registry.js';
 import { launchTask } from './launch.js';
 import { mayDecide } from './may-decide.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
@@ -40,7 +40,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
-  const operations = new Map<string, ServiceOperation>(Object.entries(options.operations ?? {}));
+  const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
   const ctx: EngineContext = {
     repository: options.repository,

@@ -12,8 +12,7 @@ export function makeRunContext(
     now,
     launcher: instance.launcher,
     ...(instance.subject !== null && { subject: instance.subject }),
-    // Operations are registered by op name; the `application`/`class` of the action does not select among them.
-    resolveOperation: (op) => ctx.operations.get(op),
+    resolveOperation: (op, application) => ctx.operations.resolveOperation(op, application),
     resolveProcess: (name) => ctx.definitions.process(name),
     resolveRule: (name) => ctx.definitions.rule(name),
   };
