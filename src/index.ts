@@ -56,9 +56,12 @@ export { openRepository } from './repository/open-repository.js';
 export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
+export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
 
 // Engine
 export { openEngine } from './engine/engine.js';
+export { createAclPermissionResolver } from './engine/acl-permission-resolver.js';
+export type { AclGrant, AclPermissionResolver, AclRuleIndex, PersonPermissions } from './engine/acl-permission-resolver.js';
 export type {
   DecideRequest,
   DecideResult,

@@ -16,19 +16,28 @@ export function dbOption(command: Command): string | undefined {
   return undefined;
 }
 
+/** `openRepository` options naming the database the command line chose (none: the environment decides). */
+export function dbChoice(command: Command): { db?: string } {
+  const db = dbOption(command);
+  return db !== undefined ? { db } : {};
+}
+
 /** Opens (creating when missing) the repository the command line names. Callers close it. */
 export function openCliRepository(command: Command, onMigrated?: (results: readonly MigrationResult[]) => void): Promise<Repository> {
-  const db = dbOption(command);
-  return openRepository({ ...(db !== undefined ? { db } : {}), ...(onMigrated ? { onMigrated } : {}) });
+  return openRepository({ ...dbChoice(command), ...(onMigrated ? { onMigrated } : {}) });
+}
+
+/** The repository, which must exist already (`REPO_NOT_FOUND` otherwise): for commands that only read. */
+export function openRequiredCliRepository(command: Command): Promise<Repository> {
+  return openRepository({ ...dbChoice(command), mustExist: true });
 }
 
 /** The repository when one exists already; undefined rather than creating one (`idflow check`). */
 export async function openExistingCliRepository(command: Command): Promise<Repository | undefined> {
-  const db = dbOption(command);
-  const path = repositoryPath(db !== undefined ? { db } : {});
+  const path = repositoryPath(dbChoice(command));
   // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
   if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
-  return openRepository({ ...(db !== undefined ? { db } : {}), mustExist: true });
+  return openRequiredCliRepository(command);
 }
 
 /** Runs `fn` with a repository and closes it afterwards, whatever happens. */
@@ -38,10 +47,4 @@ export async function withRepository<T>(repo: Repository, fn: (repo: Repository)
   } finally {
     await repo.close();
   }
-}
-
-/** The repository, which must exist already (`REPO_NOT_FOUND` otherwise): for commands that only read. */
-export function openRequiredCliRepository(command: Command): Promise<Repository> {
-  const db = dbOption(command);
-  return openRepository({ ...(db !== undefined ? { db } : {}), mustExist: true });
 }

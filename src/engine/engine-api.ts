@@ -103,8 +103,20 @@ export interface WorkItemFilter {
   readonly limit?: number;
 }
 
-/** Who holds which Netwrix permission; replaceable by the permission model of the HTTP milestone. */
-export type PermissionResolver = (person: string, permission: string) => boolean | Promise<boolean>;
+/**
+ * Who holds which Netwrix permission; replaceable by the permission model of the HTTP milestone. A plain function
+ * `(person, permission) => boolean` is one. The default is {@link createAclPermissionResolver} (profiles and
+ * AccessControlRules in the repository).
+ */
+export interface PermissionResolver {
+  (person: string, permission: string): boolean | Promise<boolean>;
+  /**
+   * Optional: every permission the person holds, as exact strings (a grant of a whole activity listed once per
+   * state). With it an inbox is one query by permission list instead of a check of every item offered by
+   * permission to anybody.
+   */
+  readonly held?: (person: string) => Promise<readonly string[]>;
+}
 
 export interface EngineOptions {
   readonly repository: Repository;

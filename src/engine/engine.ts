@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
 import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView } from './engine-api.js';
@@ -53,7 +54,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     definitions: new DefinitionCache(options.repository),
     interpreter: interpreter satisfies InterpreterPort,
     operations,
-    permissions: options.permissions,
+    permissions: options.permissions ?? createAclPermissionResolver(options.repository),
     background,
     onRoundError:
       options.onRoundError ??
@@ -101,9 +102,17 @@ class EngineImpl implements RuntimeEngine {
   }
 
   async listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItemView[]> {
-    const { store, permissions } = this.#ctx;
+    const { store } = this.#ctx;
+    let permissions = this.#ctx.permissions;
+    // When the resolver can list what the person holds, the inbox is one query by that list (limit included: every
+    // row it returns is decidable) and the check below a set lookup, not a resolver call per offered item.
+    const held = filter.owner !== undefined && permissions?.held ? new Set(await permissions.held(filter.owner)) : undefined;
+    if (held) permissions = (_person: string, permission: string) => held.has(permission);
     const rows = await store.listWorkItems({
-      ...(filter.owner !== undefined && { owner: filter.owner, includePermissionItems: permissions !== undefined }),
+      ...(filter.owner !== undefined &&
+        (held
+          ? { owner: filter.owner, permissions: [...held], ...(filter.limit !== undefined && { limit: filter.limit }) }
+          : { owner: filter.owner, includePermissionItems: permissions !== undefined })),
       ...(filter.instanceId !== undefined && { instanceId: filter.instanceId }),
       state: filter.state ?? 'open',
     });

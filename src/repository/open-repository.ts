@@ -30,19 +30,24 @@ export const DEFAULT_DATABASE_FILE = 'idflow.db';
  * until the PostgreSQL repository lands (roadmap milestone 3).
  */
 export async function openRepository(options: OpenRepositoryOptions = {}): Promise<Repository> {
-  const env = options.env ?? process.env;
-  const url = options.url ?? (options.db === undefined ? nonEmpty(env['DATABASE_URL']) : undefined);
-  if (url !== undefined) refuseUrl(url);
-  const path = options.db ?? nonEmpty(env['IDFLOW_DB']) ?? DEFAULT_DATABASE_FILE;
-  return openSqliteRepository(path, options);
+  const chosen = chooseDatabase(options);
+  if ('url' in chosen) refuseUrl(chosen.url);
+  return openSqliteRepository(chosen.path, options);
 }
 
 /** Returns the SQLite file `openRepository` would use, without opening it (undefined for a database URL). */
 export function repositoryPath(options: Pick<OpenRepositoryOptions, 'db' | 'url' | 'env'> = {}): string | undefined {
+  const chosen = chooseDatabase(options);
+  if ('url' in chosen) return undefined;
+  return chosen.path === ':memory:' ? chosen.path : resolve(chosen.path);
+}
+
+/** `url` or `db` when given, else `DATABASE_URL`, else `IDFLOW_DB`, else ./idflow.db. */
+function chooseDatabase(options: Pick<OpenRepositoryOptions, 'db' | 'url' | 'env'>): { url: string } | { path: string } {
   const env = options.env ?? process.env;
-  if (options.url ?? (options.db === undefined ? nonEmpty(env['DATABASE_URL']) : undefined)) return undefined;
-  const path = options.db ?? nonEmpty(env['IDFLOW_DB']) ?? DEFAULT_DATABASE_FILE;
-  return path === ':memory:' ? path : resolve(path);
+  const url = options.url ?? (options.db === undefined ? nonEmpty(env['DATABASE_URL']) : undefined);
+  if (url !== undefined) return { url };
+  return { path: options.db ?? nonEmpty(env['IDFLOW_DB']) ?? DEFAULT_DATABASE_FILE };
 }
 
 async function openSqliteRepository(path: string, options: OpenRepositoryOptions): Promise<SqliteRepository> {

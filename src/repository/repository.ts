@@ -1,4 +1,5 @@
 import type { ObjectStore } from './object-store.js';
+import type { ProfileStore } from './profile-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /**
@@ -8,6 +9,8 @@ import type { RuntimeStore } from './runtime-store.js';
 export interface Repository {
   readonly objects: ObjectStore;
   readonly runtime: RuntimeStore;
+  /** Who holds which profile (the profiles AccessControlRules grant permissions to). */
+  readonly profiles: ProfileStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */

@@ -158,6 +158,11 @@ export interface WorkItemQuery {
   readonly owner?: string;
   /** Also return items offered by permission (owner or not); the engine filters them by the resolver. */
   readonly includePermissionItems?: boolean;
+  /**
+   * Also return items offered by one of these exact permissions (owner or not): an inbox of a person whose
+   * permissions are known. Takes precedence over `includePermissionItems`.
+   */
+  readonly permissions?: readonly string[];
   readonly instanceId?: string;
   readonly state?: WorkItemStateName;
   readonly limit?: number;

@@ -194,6 +194,8 @@ describe('idflow import, list and show', () => {
     const types = await idflow(dir, ['list', '--db', db()]);
     assert.match(types.stdout, /^TaskDefinition\s+1$/m);
     assert.match(types.stdout, /^Workflow\s+0$/m);
+    const typesJson = JSON.parse((await idflow(dir, ['list', '--json', '--db', db()])).stdout) as { types: { type: string; count: number }[] };
+    assert.deepEqual(typesJson.types.find((t) => t.type === 'TaskDefinition'), { type: 'TaskDefinition', count: 1 });
   });
 
   it('rejects an unknown type with exit status 2 and lists the types', async () => {

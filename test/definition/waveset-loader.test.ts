@@ -306,6 +306,7 @@ describe('manual actions', () => {
     assert.equal(m.ignoreTimeout, true);
     assert.equal(m.itemType, 'escalation');
     assert.equal(m.request, 'Escalated: update of $(accountId)');
+    assert.equal(m.requester, '$(WF_CASE_OWNER)');
     assert.deepEqual(m.exposedVariables, ['accountId', 'approved']);
     assert.deepEqual(m.editableVariables, ['approved']);
     assert.equal(m.viewVariables, undefined);

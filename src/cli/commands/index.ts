@@ -3,6 +3,7 @@ import { registerCheck } from './check.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerProfile } from './profile.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
@@ -32,4 +33,5 @@ export const commands: readonly RegisterCommand[] = [
   registerTask,
   registerWorker,
   registerSchedule,
+  registerProfile,
 ];

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { repositoryPath } from '../../repository/open-repository.js';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
-import { dbOption, openCliRepository, withRepository } from '../cli-repository.js';
+import { dbChoice, openCliRepository, withRepository } from '../cli-repository.js';
 import { countDiagnostics, importFiles, importResultJson, importSummary, printDiagnostics, printImportResults } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson, println } from '../output.js';
@@ -42,19 +42,16 @@ Examples:
     )
     .action(
       action(async (options: InitOptions, command: Command) => {
-        const db = dbOption(command);
-        const path = repositoryPath(db !== undefined ? { db } : {});
+        // Read the defaults first: a wrong --defaults must not delete (--force) or create a repository.
+        const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
+        const path = repositoryPath(dbChoice(command));
         const existed = path !== undefined && path !== ':memory:' && existsSync(path);
         if (existed && options.force) {
           for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
         }
         let migrations: readonly MigrationResult[] = [];
         const repo = await openCliRepository(command, (r) => (migrations = r));
-        const files = await withRepository(repo, async () => {
-          const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
-          return { files, outcome: await importFiles(repo, files) };
-        });
-        const { load, results } = files.outcome;
+        const { load, results } = await withRepository(repo, () => importFiles(repo, files));
         const applied = migrations.filter((m) => m.status === 'applied');
         const created = !existed || Boolean(options.force);
         if (options.json) {
@@ -77,7 +74,7 @@ Examples:
           return ExitStatus.failed;
         }
         printImportResults(results);
-        println(importSummary(results, files.files.length));
+        println(importSummary(results, files.length));
         return ExitStatus.ok;
       }),
     );

@@ -60,6 +60,8 @@ export interface ManualActionModel {
   /** Request text shown to the owner: a literal (with `$(var)`) or an expression. */
   readonly request?: string;
   readonly requestExpression?: Expr;
+  /** Who asks, as shown with the work item (Waveset `requester=`, reference §2.2): text with `$(var)`. */
+  readonly requester?: string;
   /** Variables copied into the work item; undefined = all process variables. */
   readonly exposedVariables?: readonly string[];
   /** Variables a decision may write back; undefined = all exposed ones. */

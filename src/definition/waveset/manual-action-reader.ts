@@ -18,7 +18,7 @@ import { readVariables } from './variable-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
 
 /** Attributes that describe a work item; also accepted on `<Action manual='true'>` without a `<ManualAction>`. */
-export const WORK_ITEM_ATTRIBUTES = ['owner', 'timeout', 'ignoreTimeout', 'itemType', 'authType', 'request'] as const;
+export const WORK_ITEM_ATTRIBUTES = ['owner', 'timeout', 'ignoreTimeout', 'itemType', 'authType', 'request', 'requester'] as const;
 /** Children that describe a work item; also accepted on `<Action manual='true'>` without a `<ManualAction>`. */
 export const WORK_ITEM_CHILDREN = [
   'Owner',
@@ -159,6 +159,7 @@ export function readWorkItem(
     authType: stringAttr(el, 'authType'),
     request,
     requestExpression,
+    requester: stringAttr(el, 'requester'),
     exposedVariables: names.ExposedVariables,
     editableVariables: names.EditableVariables,
     viewVariables: names.ViewVariables,

@@ -1,6 +1,7 @@
 import type { Repository } from '../repository.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
+import { SqliteProfileStore } from './sqlite-profile-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
 
 /** The embedded repository: every store on one better-sqlite3 connection. Open it with `openRepository`. */
@@ -9,6 +10,7 @@ export class SqliteRepository implements Repository {
   readonly location: string;
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
+  readonly profiles: SqliteProfileStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
    * src/repository/ may use it: that code must run on PostgreSQL too.
@@ -20,6 +22,7 @@ export class SqliteRepository implements Repository {
     this.location = location;
     this.objects = new SqliteObjectStore(db);
     this.runtime = new SqliteRuntimeStore(db);
+    this.profiles = new SqliteProfileStore(db);
   }
 
   async close(): Promise<void> {

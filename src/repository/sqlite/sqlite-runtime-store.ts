@@ -253,7 +253,13 @@ export class SqliteRuntimeStore implements RuntimeStore {
   async listWorkItems(query: WorkItemQuery = {}): Promise<WorkItemRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (query.owner !== undefined) {
+    if (query.permissions !== undefined) {
+      // One bound JSON array, however many permissions a person holds; the IN list uses the permission index.
+      const byPermission = 'permission IN (SELECT value FROM json_each(?))';
+      where.push(query.owner !== undefined ? `(owner = ? OR ${byPermission})` : byPermission);
+      if (query.owner !== undefined) args.push(query.owner);
+      args.push(JSON.stringify(query.permissions));
+    } else if (query.owner !== undefined) {
       where.push(query.includePermissionItems ? '(owner = ? OR permission IS NOT NULL)' : 'owner = ?');
       args.push(query.owner);
     } else if (query.includePermissionItems) {

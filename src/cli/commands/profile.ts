@@ -1,0 +1,160 @@
+import type { Command } from 'commander';
+import { createAclPermissionResolver } from '../../engine/acl-permission-resolver.js';
+import { action } from '../action.js';
+import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
+import { printJson, println, printTable } from '../output.js';
+import { actingUser, shortTime } from './run-support.js';
+
+interface AssignOptions {
+  readonly as?: string;
+  readonly json?: boolean;
+}
+
+interface JsonOption {
+  readonly json?: boolean;
+}
+
+interface ListOptions extends JsonOption {
+  readonly person?: string;
+}
+
+/**
+ * `idflow profile …`: who holds which profile. AccessControlRules grant permissions to profiles; a Netwrix work item
+ * in a waiting state is offered to every person holding a profile with the state's permission.
+ */
+export function registerProfile(program: Command): void {
+  const profile = program
+    .command('profile')
+    .summary('assign profiles to people (who may act on Netwrix work items)')
+    .description(
+      'AccessControlRules grant permissions (/Custom/Workflows/<workflow>/<activity>/<state>) to profiles; these ' +
+        'commands say who holds which profile. A work item in a waiting state is offered to everyone whose profile ' +
+        'holds its permission; the first to decide takes it.',
+    );
+
+  profile
+    .command('assign')
+    .summary('give a person one or more profiles')
+    .description(
+      'Gives PERSON the profiles, all or nothing. Assigning a profile the person holds already changes nothing. A ' +
+        'profile that no AccessControlRule names is assigned all the same, with a warning: it grants nothing until a ' +
+        'rule names it.',
+    )
+    .argument('<person>', 'the person (the name used with --as and --owner)')
+    .argument('<profiles...>', 'profile names, as in AccessControlRule Profile="…"')
+    .option('--as <user>', 'who makes the assignment (recorded); default $IDFLOW_USER or the system user')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow profile assign bob Manager
+  idflow profile assign ann HR Administrator --as root`,
+    )
+    .action(
+      action(async (person: string, profiles: string[], options: AssignOptions, command: Command) => {
+        await withRepository(await openRequiredCliRepository(command), async (repo) => {
+          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const results = await repo.profiles.assign(person, profiles, actingUser(options.as), Date.now());
+          for (const r of results) {
+            if (!known.has(r.profile)) {
+              process.stderr.write(
+                `idflow: warning PROFILE_UNKNOWN: no AccessControlRule names the profile "${r.profile}"; ` +
+                  `assigned anyway, it grants nothing until a rule does\n`,
+              );
+            }
+          }
+          if (options.json) return printJson({ person, profiles: results.map((r) => ({ ...r, known: known.has(r.profile) })) });
+          for (const r of results) println(r.status === 'assigned' ? `${person} now holds ${r.profile}` : `${person} already holds ${r.profile}`);
+        });
+      }),
+    );
+
+  profile
+    .command('unassign')
+    .summary('take profiles away from a person')
+    .description('Takes the profiles away from PERSON, all or nothing: a profile the person does not hold is refused (PROFILE_NOT_ASSIGNED).')
+    .argument('<person>', 'the person')
+    .argument('<profiles...>', 'profile names')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow profile unassign bob Manager`,
+    )
+    .action(
+      action(async (person: string, profiles: string[], options: JsonOption, command: Command) => {
+        await withRepository(await openRequiredCliRepository(command), async (repo) => {
+          await repo.profiles.unassign(person, profiles);
+          if (options.json) return printJson({ person, unassigned: [...new Set(profiles)] });
+          for (const p of new Set(profiles)) println(`${person} no longer holds ${p}`);
+        });
+      }),
+    );
+
+  profile
+    .command('list')
+    .summary('list profile assignments')
+    .description('Lists who holds which profile, by person; --person shows one person.')
+    .option('--person <person>', 'only this person')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow profile list
+  idflow profile list --person bob --json`,
+    )
+    .action(
+      action(async (options: ListOptions, command: Command) => {
+        await withRepository(await openRequiredCliRepository(command), async (repo) => {
+          const rows = await repo.profiles.list(options.person !== undefined ? { person: options.person } : {});
+          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const out = rows.map((r) => ({ ...r, assignedAt: new Date(r.assignedAt).toISOString(), known: known.has(r.profile) }));
+          if (options.json) return printJson(out);
+          if (out.length === 0) return println(options.person !== undefined ? `${options.person} holds no profile` : 'no profile assignments');
+          printTable(out, [
+            { header: 'person', value: (r) => r.person },
+            { header: 'profile', value: (r) => (r.known ? r.profile : `${r.profile} (no rule)`) },
+            { header: 'assigned by', value: (r) => r.assignedBy },
+            { header: 'assigned at', value: (r) => shortTime(r.assignedAt) },
+          ]);
+        });
+      }),
+    );
+
+  profile
+    .command('permissions')
+    .summary('show what a person may act on')
+    .description(
+      "Lists the permissions PERSON holds through their profiles' AccessControlRules (latest versions), with the " +
+        'profile and rule that grant each. A permission without a state grants every state of the activity.',
+    )
+    .argument('<person>', 'the person')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow profile permissions bob
+  idflow profile permissions bob --json`,
+    )
+    .action(
+      action(async (person: string, options: JsonOption, command: Command) => {
+        await withRepository(await openRequiredCliRepository(command), async (repo) => {
+          const mine = await createAclPermissionResolver(repo).permissionsOf(person);
+          if (options.json) return printJson(mine);
+          if (mine.profiles.length === 0) return println(`${person} holds no profile, so nothing is offered to them by permission`);
+          println(`${person} holds ${mine.profiles.join(', ')}`);
+          if (mine.unknownProfiles.length > 0) println(`no AccessControlRule names ${mine.unknownProfiles.join(', ')}`);
+          if (mine.grants.length === 0) return println('their profiles grant no permission');
+          printTable(mine.grants, [
+            { header: 'permission', value: (g) => (g.everyState ? `${g.permission} (every state)` : g.permission) },
+            { header: 'profile', value: (g) => g.profile },
+            { header: 'rule', value: (g) => g.rule },
+          ]);
+        });
+      }),
+    );
+}
