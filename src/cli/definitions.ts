@@ -1,5 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from '../definition/diagnostic.js';
-import { loadDefinitionFiles, type LoadResult } from '../definition/load.js';
+import { loadDefinitionFiles, type LoadedObject, type LoadResult } from '../definition/load.js';
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
 import type { Repository } from '../repository/repository.js';
@@ -11,22 +11,27 @@ export interface StoredNames {
   /** TaskDefinitions, Workflows and Configurations with a process, by object name and by process name. */
   readonly processes: ReadonlySet<string>;
   readonly rules: ReadonlySet<string>;
+  /** The latest Netwrix Workflows and Aspects, linked with new files so aspects reach workflows imported apart. */
+  readonly netwrix: readonly LoadedObject[];
 }
 
 export async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
   const processes = new Set<string>();
   const rules = new Set<string>();
+  const netwrix: LoadedObject[] = [];
   if (repo) {
     for (const type of ['TaskDefinition', 'Workflow', 'Configuration'] as const satisfies readonly ObjectType[]) {
       for (const o of await repo.objects.listLatest(type)) {
+        if (type === 'Workflow') netwrix.push({ object: o.model, xml: o.xml, file: o.sourceFile });
         if (!('process' in o.model) || !o.model.process) continue;
         processes.add(o.name);
         processes.add(o.model.process.name);
       }
     }
+    for (const o of await repo.objects.listLatest('Aspect')) netwrix.push({ object: o.model, xml: o.xml, file: o.sourceFile });
     for (const o of await repo.objects.list('Rule')) rules.add(o.name);
   }
-  return { processes, rules };
+  return { processes, rules, netwrix };
 }
 
 /**
@@ -39,6 +44,7 @@ export async function loadForRepository(files: readonly string[], repo: Reposito
   try {
     return await loadDefinitionFiles(files, {
       resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
+      stored: known.netwrix,
       ...(bar ? { onFile: (file: string, index: number) => bar.update(index, file) } : {}),
     });
   } finally {

@@ -28,6 +28,11 @@ export interface LoadResult {
 
 export interface LoadOptions {
   readonly limits?: XmlReadLimits;
+  /**
+   * Stored Netwrix Workflows and Aspects (latest versions) to link with the files given: see `linkWithStored`.
+   * Stored workflows whose aspects change come back in `LoadResult.objects` to be stored as new versions.
+   */
+  readonly stored?: readonly LoadedObject[];
   /** Subprocess names known outside the files given (the repository's objects). */
   readonly resolveExternal?: ExternalProcessResolver;
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
@@ -107,11 +112,37 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     }
     objects.push(...loadDocument(bytes, file, diags, options.limits));
   }
-  linkNetwrixSet(objects.map((o) => o.object), diags);
+  const relinked = linkWithStored(objects, options.stored ?? [], diags);
   validateObjects(
     objects.map((o) => o.object),
     diags,
     options.resolveExternal,
   );
-  return { objects, diagnostics: diags.sorted(), ok: !diags.hasErrors() };
+  return { objects: [...objects, ...relinked], diagnostics: diags.sorted(), ok: !diags.hasErrors() };
+}
+
+/**
+ * Links Netwrix aspects across the load set and the stored objects, so an aspect imported on its own reaches a
+ * workflow imported earlier and a workflow imported again keeps the stored aspects that cut it. Loaded objects win
+ * over stored ones of the same type and name. Returns the stored workflows whose linked aspects changed: they must be
+ * stored again (as a new version) for the engine to run the new aspects. Problems located in stored objects are
+ * reported as warnings: they do not stop this import.
+ */
+function linkWithStored(loaded: readonly LoadedObject[], stored: readonly LoadedObject[], diags: DiagnosticBag): LoadedObject[] {
+  const key = (o: DefinitionObject): string => `${o.type}\u0000${o.name}`;
+  const loadedKeys = new Set(loaded.map((o) => key(o.object)));
+  // Stored models are copied: linking mutates workflow models in place.
+  const others = stored
+    .filter((o) => (o.object.type === 'Workflow' || o.object.type === 'Aspect') && !loadedKeys.has(key(o.object)))
+    .map((o) => ({ ...o, object: structuredClone(o.object) }));
+  const before = new Map(others.map((o) => [o, JSON.stringify(o.object)]));
+  const linkDiags = new DiagnosticBag();
+  linkNetwrixSet([...loaded, ...others].map((o) => o.object), linkDiags);
+  const files = new Set(loaded.map((o) => o.file));
+  for (const d of linkDiags.items) {
+    if (files.has(d.location.file)) diags.add(d);
+    // A stored aspect that no longer fits a workflow being imported is worth knowing, but it is not this import's error.
+    else diags.warning(d.code, `stored object: ${d.message}`, d.location);
+  }
+  return others.filter((o) => o.object.type === 'Workflow' && JSON.stringify(o.object) !== before.get(o));
 }

@@ -105,8 +105,8 @@ export interface WorkItemFilter {
 
 /**
  * Who holds which Netwrix permission; replaceable by the permission model of the HTTP milestone. A plain function
- * `(person, permission) => boolean` is one. The default is {@link createAclPermissionResolver} (profiles and
- * AccessControlRules in the repository).
+ * `(person, permission) => boolean` is one. The default is `createAclPermissionResolver` (profiles and
+ * AccessControlRules in the repository; src/engine/acl-permission-resolver.ts).
  */
 export interface PermissionResolver {
   (person: string, permission: string): boolean | Promise<boolean>;
@@ -128,6 +128,7 @@ export interface EngineOptions {
   readonly batchSize?: number;
   /** Extra service operations by op name (added to the built-in registry). */
   readonly operations?: Readonly<Record<string, ServiceOperation>>;
+  /** Who holds which permission. @default createAclPermissionResolver(repository) */
   readonly permissions?: PermissionResolver;
 }
 
