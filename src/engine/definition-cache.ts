@@ -14,8 +14,8 @@ const PROCESS_TYPES = ['TaskDefinition', 'Workflow', 'Configuration'] as const;
  * Definition versions by generated id, and the latest version of every process and rule by name.
  *
  * The interpreter resolves subprocesses and rules synchronously, so the latest versions are held in memory and
- * {@link refresh}ed before each launch, decision and worker round. A refresh reads only summaries and fetches the
- * models of versions it has not seen; model objects stay the same objects between rounds, so the interpreter's
+ * {@link refresh}ed before each launch, decision and worker round. A refresh costs one query when nothing was imported;
+ * otherwise it reads summaries and fetches the models of versions it has not seen; model objects stay the same objects between rounds, so the interpreter's
  * per-model indexes stay warm.
  */
 export class DefinitionCache {
@@ -24,12 +24,16 @@ export class DefinitionCache {
   #latest = new Map<string, StoredObject>();
   #rules = new Map<string, RuleObject>();
   #schedules: TaskScheduleObject[] = [];
+  #mark: string | undefined;
 
   constructor(repo: Repository) {
     this.#repo = repo;
   }
 
+  /** Re-reads the latest versions when anything was imported since the last refresh; one small query otherwise. */
   async refresh(): Promise<void> {
+    const mark = await this.#repo.objects.changeMark();
+    if (mark === this.#mark) return;
     const latest = new Map<string, StoredObject>();
     // Later types lose to earlier ones: a TaskDefinition wins over a Workflow or Configuration of the same name.
     for (const type of [...PROCESS_TYPES].reverse()) {
@@ -51,6 +55,7 @@ export class DefinitionCache {
     this.#latest = latest;
     this.#rules = rules;
     this.#schedules = schedules;
+    this.#mark = mark;
   }
 
   async #get(id: string): Promise<StoredObject | undefined> {

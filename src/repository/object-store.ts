@@ -37,6 +37,11 @@ export interface ObjectStore {
   counts(): Promise<Partial<Record<ObjectType, number>>>;
   /** Every version of one object, oldest first. */
   versions(type: ObjectType, name: string): Promise<StoredObjectSummary[]>;
+  /**
+   * An opaque token that changes whenever an object is stored. Caches compare it with one cheap query instead of
+   * re-listing every object.
+   */
+  changeMark(): Promise<string>;
   /** Latest launchable/callable process called `name`: TaskDefinition, then Workflow, then Configuration with a process. */
   findProcess(name: string): Promise<StoredObject | undefined>;
 }

@@ -121,6 +121,12 @@ export class SqliteObjectStore implements ObjectStore {
     return (rows as ObjectRow[]).map(toSummary);
   }
 
+  async changeMark(): Promise<string> {
+    // Objects are only ever added (a change is a new version), so the row count and the last rowid move on every import.
+    const row = this.#prepare('SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS r FROM objects').get() as { n: number; r: number };
+    return `${row.n}:${row.r}`;
+  }
+
   async counts(): Promise<Partial<Record<ObjectType, number>>> {
     const rows = this.#prepare('SELECT type, COUNT(DISTINCT name) AS count FROM objects GROUP BY type').all() as { type: ObjectType; count: number }[];
     return Object.fromEntries(rows.map((r) => [r.type, r.count]));
