@@ -78,10 +78,12 @@ export function createAclPermissionResolver(repository: Repository): AclPermissi
 
   const holds = async (person: string, permission: string): Promise<boolean> => {
     const [index, profiles] = await Promise.all([rules(), repository.profiles.profilesOf(person)]);
-    const activity = activityOf(permission);
-    return profiles.some(
-      (p) => index.exact.get(p)?.has(permission) === true || (activity !== undefined && index.wholeActivities.get(p)?.has(activity) === true),
-    );
+    return profiles.some((p) => {
+      if (index.exact.get(p)?.has(permission)) return true;
+      // A whole-activity grant is `/Custom/Workflows/<wf>/<activity>`: the item's permission one segment up.
+      const whole = index.wholeActivities.get(p);
+      return whole !== undefined && whole.has(permission.slice(0, permission.lastIndexOf('/')));
+    });
   };
 
   const held = async (person: string): Promise<readonly string[]> => {
@@ -133,11 +135,4 @@ function compile(models: readonly DefinitionObject[]): CompiledIndex {
     }
   }
   return { grantsByProfile, profiles, exact, wholeActivities };
-}
-
-/** `/Custom/Workflows/<wf>/<activity>/<state>` → `/Custom/Workflows/<wf>/<activity>`; undefined for anything else. */
-function activityOf(permission: string): string | undefined {
-  const parsed = parseWorkflowPermission(permission);
-  if (typeof parsed !== 'object' || parsed.state === undefined) return undefined;
-  return permission.slice(0, permission.lastIndexOf('/'));
 }

@@ -23,7 +23,7 @@ describe('pattern: cancel activity (WCP-19)', () => {
         assert.equal(withdrawn?.state, 'timeout');
         assertWaiting(await w.engine.getTask(r.instance.id));
 
-        await assertRefused(w.engine.decide({ workItemId: review!.id, decision: 'approve', actor: 'reviewer' }), 'a decision on a withdrawn item');
+        await assertRefused(w.engine.decide({ workItemId: review!.id, decision: 'approve', actor: 'reviewer' }), 'WORKITEM_CLOSED', 'a decision on a withdrawn item');
         assert.deepEqual(w.steps(r.instance.id), ['review-withdrawn']);
 
         const done = await w.engine.decide({ workItemId: signOff!.id, decision: 'approve', actor: 'manager' });

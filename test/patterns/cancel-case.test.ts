@@ -21,7 +21,7 @@ describe('pattern: cancel case (WCP-20)', () => {
         assert.deepEqual(after.map((i) => [i.id, i.state]), items.map((i) => [i.id, 'cancelled']));
 
         for (const item of items) {
-          await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'approve', actor: item.owner! }), 'a decision after termination');
+          await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'approve', actor: item.owner! }), 'WORKITEM_CLOSED', 'a decision after termination');
         }
         w.advance(30 * MINUTE);
         await drain(w.engine);

@@ -41,7 +41,7 @@ describe('pattern: exclusive choice (WCP-4)', () => {
       await withWorld(files, async (w) => {
         const r = await w.engine.launch({ definition: 'Pattern Approval Choice', launcher: 'alice', mode: 'sync' });
         const item = await onlyItem(w.engine, r.instance.id);
-        await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'maybe', actor: 'approver' }), 'unknown decision');
+        await assertRefused(w.engine.decide({ workItemId: item.id, decision: 'maybe', actor: 'approver' }), 'WORKITEM_UNKNOWN_DECISION', 'unknown decision');
         assert.deepEqual(w.steps(r.instance.id), []);
         assert.equal((await onlyItem(w.engine, r.instance.id)).id, item.id);
       });
