@@ -60,7 +60,7 @@ describe('idflow profile', () => {
     assert.match(assign.stdout, /bob now holds Manager/);
     assert.equal(assign.stderr, '', 'Manager is a profile the default rules name: no warning');
 
-    const run = await json<{ instance: { id: string }; workItems: Item[] }>('run', 'User_Onboarding', '--sync', '--as', 'alice');
+    const run = await json<{ instance: { id: string }; workItems: Item[] }>('run', 'User_Onboarding', '--as', 'alice');
     const request = run.workItems[0];
     assert.ok(request);
     assert.equal(request.owner, 'alice');

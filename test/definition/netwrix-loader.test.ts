@@ -87,7 +87,7 @@ describe('Netwrix workflows', () => {
     assert.equal(workflow(objects, 'User_ResourcesUpdate').variablesType, 'Workflow_Directory_User');
     for (const o of objects as WorkflowObject[]) {
       assert.equal(o.entityType, 'User');
-      assert.equal(o.parameters.execMode, 'async');
+      assert.equal(o.parameters.execMode, 'sync');
     }
   });
 

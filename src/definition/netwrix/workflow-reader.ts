@@ -89,7 +89,8 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
     entityType: entityType ?? variablesType.replace(/^Workflow_/, ''),
     ...(prefix !== undefined ? { identifierPrefix: prefix } : {}),
     activities,
-    parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'async' },
+    // A person who starts a workflow gets its first work item from the launch itself (docs/decisions/netwrix-templates.md D1).
+    parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'sync' },
     process: compileWorkflowProcess(identifier, displayNames['L1'], activities, el.location),
   };
 }
