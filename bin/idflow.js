@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Thin launcher: runs the compiled CLI when built, else the TypeScript sources through tsx.
+// Thin launcher. In a source checkout it runs the TypeScript sources through tsx, so the command always matches the
+// code beside it (a stale dist/ can never shadow an edit). An installed package ships dist/ and no src/, and runs
+// the compiled CLI.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
-} else {
+const source = join(root, 'src', 'cli', 'main.ts');
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
+  await import(pathToFileURL(source).href);
+} else {
+  await import(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href);
 }

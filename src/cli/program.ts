@@ -20,7 +20,9 @@ export function createProgram(): Command {
     // never taken for the program's; --db is added to every command below so it works in either place.
     .enablePositionalOptions()
     .helpOption('-h, --help', 'show help for a command')
-    .showHelpAfterError('(run the command with --help for usage)')
+    .showHelpAfterError(process.argv.includes('--json') ? false : '(run the command with --help for usage)')
+    // Commander's own usage errors get the stable code CLI_USAGE like every other idflow error (JSON with --json).
+    .configureOutput({ outputError: (text, write) => write(formatUsageError(text, process.argv.includes('--json'))) })
     // Commander must not exit by itself: main() decides the status (2 for usage errors).
     .exitOverride()
     .addHelpText(
@@ -36,6 +38,13 @@ Examples:
   for (const register of commands) register(program);
   addDbOption(program.commands);
   return program;
+}
+
+/** `error: unknown command 'x'` → `idflow: error CLI_USAGE: unknown command 'x'`, or its JSON form. */
+export function formatUsageError(text: string, json: boolean): string {
+  const message = text.replace(/^error: /, '').trimEnd();
+  if (json) return `${JSON.stringify({ error: { code: 'CLI_USAGE', message, details: {} } })}\n`;
+  return `idflow: error CLI_USAGE: ${message}\n`;
 }
 
 const DB_FLAGS = '--db <path>';

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { XValue } from '../expression/env.js';
 import type { InstanceRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
+import { newInstanceId } from './instance-id.js';
 
 /** Parameters of a TaskDefinition or Workflow (a Configuration called as a process has none: defaults apply). */
 export function parametersOf(definition: LoadedDefinition) {
@@ -23,12 +23,13 @@ export function newInstanceRecord(
     readonly now: number;
   },
 ): InstanceRecord {
-  const id = randomUUID();
+  const id = newInstanceId();
   const execLimit = parametersOf(definition)?.execLimit ?? 0;
   return {
     id,
-    // Unnamed launches get a unique name, so resultOption only matters for named, repetitive tasks (schedules).
-    name: args.name ?? `${definition.stored.name} #${id.slice(0, 8)}`,
+    // Unnamed launches get a name that holds the whole id, so it can never collide (a prefix of the id did, among
+    // enough live instances): resultOption only matters for named, repetitive tasks (schedules).
+    name: args.name ?? defaultTaskName(definition.stored.name, id),
     definitionId: definition.stored.id,
     definitionType: definition.stored.type,
     definitionName: definition.stored.name,
@@ -54,4 +55,9 @@ export function newInstanceRecord(
     leaseUntil: null,
     revision: 0,
   };
+}
+
+/** The name of an unnamed launch: unique because it carries the whole instance id. */
+export function defaultTaskName(definitionName: string, id: string): string {
+  return `${definitionName} #${id}`;
 }

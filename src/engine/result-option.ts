@@ -9,7 +9,8 @@ const ended = (i: InstanceRecord): boolean => i.state === 'finished' || i.state 
  * What a launch does to an existing TaskInstance of the same name (resultOption, reference waveset §1.4):
  * - `wait`: refused (`TASK_RESULT_EXISTS`) while the old instance exists, running or not; a schedule skips the run.
  * - `delete`: a finished old instance is deleted; a running one makes the launch fail (`TASK_NAME_IN_USE`).
- * - `rename`: a finished old instance is renamed `<name> #<first 8 characters of its id>`; a running one fails.
+ * - `rename`: a finished old instance is renamed `<name> #<its id>` (unique, however often the name is reused); a
+ *   running one fails.
  * - `terminate`: the old instance is terminated if it still runs, then deleted.
  * The changes are written in the launch's own commit. Audit rows of the old instance stay.
  */
@@ -37,7 +38,7 @@ export function planResultOption(
   }
   const base = { ...auditBase(existing), at: now, actor };
   if (option === 'rename') {
-    const name = `${existing.name} #${existing.id.slice(0, 8)}`;
+    const name = `${existing.name} #${existing.id}`;
     return { renameInstances: [{ id: existing.id, name }], audit: [{ ...base, event: 'renamed', data: { to: name, reason: 'resultOption rename' } }] };
   }
   const audit: AuditRecord[] = [];

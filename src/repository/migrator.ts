@@ -91,7 +91,10 @@ export async function runMigrations(driver: MigrationDriver, migrations: readonl
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`migration list out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
+      throw new IdflowError('REPO_MIGRATION_ORDER', `migration list out of order: position ${i + 1} holds version ${m.version} (${m.name})`, {
+        position: i + 1,
+        version: m.version,
+      });
     }
   });
 }

@@ -191,7 +191,7 @@ describe('TaskDefinition parameters', () => {
       const second = await w.engine.launch({ definition: 'Option Rename', taskName: 'report-ren', launcher: 'bob', variables: { approver: 'alice' } });
       assert.equal(second.instance.name, 'report-ren');
       const old = await w.engine.getTask(first.instance.id);
-      assert.equal(old.name, `report-ren #${first.instance.id.slice(0, 8)}`);
+      assert.equal(old.name, `report-ren #${first.instance.id}`);
       assert.equal(old.state, 'finished');
     });
 

@@ -152,6 +152,14 @@ export function cloneState(state: InstanceState, instanceId: string): StateV1 {
   return structuredClone(s) as StateV1;
 }
 
+/**
+ * The variables of the root process in a stored state (what `TaskInstanceView.variables` shows). Lives here, with
+ * the state's layout, so that the store can give a row its variables without keeping a second copy of them.
+ */
+export function rootVariables(state: InstanceState): Readonly<Record<string, XValue>> {
+  return ((state as unknown as StateV1).frames?.[ROOT_FRAME]?.vars ?? {}) as Readonly<Record<string, XValue>>;
+}
+
 export function asInstanceState(state: StateV1): InstanceState {
   return state as unknown as InstanceState;
 }

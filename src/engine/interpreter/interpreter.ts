@@ -15,7 +15,7 @@ import { initStoredBuiltins } from './builtins.js';
 import { initFrameVariables, resolveMaxSteps } from './frames.js';
 import { InstanceEndedError, InstanceFailure, NotAProcessError } from './interpreter-errors.js';
 import type { AdvanceOutcome, InstanceState, ResumeEvent, RunContext, TaskResult } from './interpreter-types.js';
-import { asInstanceState, cloneState, newState, ROOT_FRAME, type StateV1 } from './instance-state.js';
+import { asInstanceState, cloneState, newState, ROOT_FRAME, rootVariables, type StateV1 } from './instance-state.js';
 import { drain, endInstance } from './run-activity.js';
 import { Run } from './run.js';
 import { applyDecision, applyTimers, earliestDue } from './work-items.js';
@@ -89,5 +89,5 @@ function taskResult(run: Run, s: StateV1): TaskResult {
 
 /** Variables of the root process, for views (`TaskInstanceView.variables`). */
 export function instanceVariables(state: InstanceState): Readonly<Record<string, XValue>> {
-  return ((state as unknown as StateV1).frames?.[ROOT_FRAME]?.vars ?? {}) as Readonly<Record<string, XValue>>;
+  return rootVariables(state);
 }

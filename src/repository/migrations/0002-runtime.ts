@@ -7,10 +7,23 @@ import type { Migration } from '../migration.js';
  * Times are epoch milliseconds (INTEGER / BIGINT) so that both databases compare them the same way and the engine
  * never parses dates on the hot path. JSON columns are TEXT in SQLite and JSONB in PostgreSQL.
  *
- * Claiming: a worker looks for `wake_at <= now` among instances that are `ready` or `executing` and not leased
- * (or whose lease expired). `wake_at` is set both for instances that must run now (async launches, `runnable` = 1)
- * and for instances waiting on a timer (`runnable` = 0), so one partial index serves the claim query.
- * `audit_events` has no foreign key to `task_instances`: the record outlives the run.
+ * Every index is paid for on every commit (each B-tree an insert touches is another page in the WAL), so each one
+ * here serves a query the engine or a user runs (docs/benchmarks.md, "Schema"):
+ * - `task_instances`: `id` (the key; time-ordered UUIDv7, so new rows land on the last page of every index that
+ *   holds it) and `name` (unique: resultOption) are the lookups. `wake` serves the worker's claim, `expires` the
+ *   resultLimit sweep, `deadline` the execLimit sweep: all partial, so an instance that waits on a person or has
+ *   finished without a deadline is in none of them. `definition` (name, state, created) serves the listings by
+ *   definition, with or without a state; a listing by state alone scans (administration, not a hot path).
+ *   `subject` (partial) serves the listing by subject. There is no index on the lease: a lease exists only on a
+ *   due row (`wake_at` set), so releasing a worker's leases goes through `wake`.
+ * - `variables` holds the launch inputs of an instance that has not started (`interpreter_state` NULL) and is NULL
+ *   afterwards: the interpreter state holds the variables, and a row never stores (or serialises) them twice.
+ * - Claiming: a worker looks for `wake_at <= now` among instances that are `ready` or `executing` and not leased
+ *   (or whose lease expired). `wake_at` is set both for instances that must run now (async launches, `runnable` =
+ *   1) and for instances waiting on a timer (`runnable` = 0), so one partial index serves the claim query.
+ * - `audit_events` has no foreign key to `task_instances`: the record outlives the run. Its key is a plain rowid
+ *   (no AUTOINCREMENT, which costs a write to sqlite_sequence per commit): rows are never deleted from the end, so
+ *   ids still only grow.
  */
 export const m0002Runtime: Migration = {
   version: 2,
@@ -29,7 +42,7 @@ CREATE TABLE task_instances (
   subject            TEXT,
   position           TEXT NOT NULL,
   interpreter_state  TEXT,
-  variables          TEXT NOT NULL,
+  variables          TEXT,
   result             TEXT,
   steps              INTEGER NOT NULL DEFAULT 0,
   progress           TEXT,
@@ -48,9 +61,7 @@ CREATE TABLE task_instances (
 CREATE INDEX task_instances_wake ON task_instances (wake_at) WHERE wake_at IS NOT NULL;
 CREATE INDEX task_instances_expires ON task_instances (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX task_instances_deadline ON task_instances (exec_deadline) WHERE exec_deadline IS NOT NULL;
-CREATE INDEX task_instances_lease ON task_instances (lease_owner) WHERE lease_owner IS NOT NULL;
-CREATE INDEX task_instances_state_definition ON task_instances (state, definition_name);
-CREATE INDEX task_instances_definition ON task_instances (definition_name, created_at);
+CREATE INDEX task_instances_definition ON task_instances (definition_name, state, created_at);
 CREATE INDEX task_instances_subject ON task_instances (subject) WHERE subject IS NOT NULL;
 
 CREATE TABLE work_items (
@@ -81,7 +92,7 @@ CREATE INDEX work_items_permission ON work_items (permission, state) WHERE permi
 CREATE INDEX work_items_instance ON work_items (instance_id);
 
 CREATE TABLE audit_events (
-  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              INTEGER PRIMARY KEY,
   at              INTEGER NOT NULL,
   instance_id     TEXT,
   instance_name   TEXT,
@@ -93,7 +104,6 @@ CREATE TABLE audit_events (
   data            TEXT
 );
 CREATE INDEX audit_events_instance ON audit_events (instance_id, id);
-CREATE INDEX audit_events_at ON audit_events (at);
 
 CREATE TABLE subject_locks (
   subject     TEXT PRIMARY KEY,
@@ -133,7 +143,7 @@ CREATE TABLE task_instances (
   subject            TEXT,
   position           JSONB NOT NULL,
   interpreter_state  JSONB,
-  variables          JSONB NOT NULL,
+  variables          JSONB,
   result             JSONB,
   steps              INTEGER NOT NULL DEFAULT 0,
   progress           JSONB,
@@ -152,9 +162,7 @@ CREATE TABLE task_instances (
 CREATE INDEX task_instances_wake ON task_instances (wake_at) WHERE wake_at IS NOT NULL;
 CREATE INDEX task_instances_expires ON task_instances (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX task_instances_deadline ON task_instances (exec_deadline) WHERE exec_deadline IS NOT NULL;
-CREATE INDEX task_instances_lease ON task_instances (lease_owner) WHERE lease_owner IS NOT NULL;
-CREATE INDEX task_instances_state_definition ON task_instances (state, definition_name);
-CREATE INDEX task_instances_definition ON task_instances (definition_name, created_at);
+CREATE INDEX task_instances_definition ON task_instances (definition_name, state, created_at);
 CREATE INDEX task_instances_subject ON task_instances (subject) WHERE subject IS NOT NULL;
 
 CREATE TABLE work_items (
@@ -197,7 +205,6 @@ CREATE TABLE audit_events (
   data            JSONB
 );
 CREATE INDEX audit_events_instance ON audit_events (instance_id, id);
-CREATE INDEX audit_events_at ON audit_events (at);
 
 CREATE TABLE subject_locks (
   subject     TEXT PRIMARY KEY,
