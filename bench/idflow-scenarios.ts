@@ -4,6 +4,7 @@
  *   which claim and commit them in batches.
  * - (a) sync: each launch runs the instance to its end before returning.
  * - (b): each launch runs (sync, as from the console) to its work item; then every work item is decided.
+ * Launches are unnamed, as most are in production: the engine names each instance after its definition and id.
  */
 import { join } from 'node:path';
 import { loadDefinitionFiles } from '../src/definition/load.js';
@@ -81,21 +82,14 @@ export async function drainWorker(engine: Engine): Promise<number> {
   }
 }
 
-/**
- * A unique task name per launch. The engine's default name carries 8 hex digits of the instance id, which collide
- * (TASK_NAME_IN_USE) with a probability of about 5 % among 20,000 live instances and about 70 % among 100,000.
- */
-let launches = 0;
-export const taskName = (): string => `bench-${process.pid}-${++launches}`;
-
 async function runAsync(engine: Engine, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await engine.launch({ definition: FOUR_STEPS, launcher: LAUNCHER, mode: 'async', taskName: taskName() });
+  for (let i = 0; i < n; i++) await engine.launch({ definition: FOUR_STEPS, launcher: LAUNCHER, mode: 'async' });
   await drainWorker(engine);
 }
 
 async function runSync(engine: Engine, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const r = await engine.launch({ definition: FOUR_STEPS, launcher: LAUNCHER, mode: 'sync', taskName: taskName() });
+    const r = await engine.launch({ definition: FOUR_STEPS, launcher: LAUNCHER, mode: 'sync' });
     if (r.instance.state !== 'finished') throw new Error(`sync launch ended in state ${r.instance.state}, expected finished`);
   }
 }
@@ -103,7 +97,7 @@ async function runSync(engine: Engine, n: number): Promise<void> {
 async function runApprovals(engine: Engine, n: number): Promise<void> {
   const items: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await engine.launch({ definition: ONE_APPROVAL, launcher: LAUNCHER, mode: 'sync', taskName: taskName() });
+    const r = await engine.launch({ definition: ONE_APPROVAL, launcher: LAUNCHER, mode: 'sync' });
     const item = r.workItems[0];
     if (!item) throw new Error(`launch of ${ONE_APPROVAL} returned no open work item (state ${r.instance.state})`);
     items.push(item.id);

@@ -6,7 +6,7 @@
  * Launches `count` instances of benchmark (b) asynchronously, lets worker rounds bring each to its work item
  * (which nobody decides), collects garbage and reads the process RSS.
  */
-import { APPROVER, drainWorker, loadOpenEngine, ONE_APPROVAL, openBenchEngine, taskName } from './idflow-scenarios.js';
+import { APPROVER, drainWorker, loadOpenEngine, ONE_APPROVAL, openBenchEngine } from './idflow-scenarios.js';
 
 export interface RssResult {
   readonly instances: number;
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const chunk = 1000;
     for (let done = 0; done < count; done += chunk) {
       for (let i = done; i < Math.min(count, done + chunk); i++) {
-        await bench.engine.launch({ definition: ONE_APPROVAL, launcher: 'bench', mode: 'async', taskName: taskName() });
+        await bench.engine.launch({ definition: ONE_APPROVAL, launcher: 'bench', mode: 'async' });
       }
       // Advance as a worker beside the launches would, so the ready queue stays short.
       await drainWorker(bench.engine);

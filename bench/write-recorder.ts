@@ -18,9 +18,17 @@ export interface WriteShape {
   readonly bytes: number;
 }
 
+/** One write statement as the engine ran it: its SQL and the values it bound. */
+export interface RecordedStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
 /** One commit: the writes it carried, merged per table and operation. */
 export interface CommitShape {
   readonly writes: readonly WriteShape[];
+  /** The write statements themselves, in order (recorded traces only; the nominal ones have none). */
+  readonly statements?: readonly RecordedStatement[];
 }
 
 export interface WriteTrace {
@@ -81,6 +89,7 @@ export function recordWrites(): { stop(instances: number): WriteTrace } {
 
   const commits: CommitShape[] = [];
   let pending = new Map<string, { table: string; op: WriteOp; rows: number; bytes: number }>();
+  let statements: RecordedStatement[] = [];
 
   const addWrite = (table: string, op: WriteOp, rows: number, bytes: number): void => {
     if (rows === 0) return;
@@ -92,8 +101,9 @@ export function recordWrites(): { stop(instances: number): WriteTrace } {
     } else pending.set(key, { table, op, rows, bytes });
   };
   const flush = (): void => {
-    commits.push({ writes: [...pending.values()] });
+    commits.push({ writes: [...pending.values()], statements });
     pending = new Map();
+    statements = [];
   };
 
   const saved = {
@@ -114,10 +124,14 @@ export function recordWrites(): { stop(instances: number): WriteTrace } {
         const rows =
           name === 'run' ? (result as Database.RunResult).changes : name === 'all' ? (result as unknown[]).length : result === undefined ? 0 : 1;
         addWrite(write.table, write.op, rows, bytesOf(params));
+        statements.push({ sql, params });
         if (!wasInTx && !db.inTransaction) flush();
       } else if (wasInTx && !db.inTransaction) {
         if (COMMIT_RE.test(sql)) flush();
-        else if (ROLLBACK_RE.test(sql)) pending = new Map();
+        else if (ROLLBACK_RE.test(sql)) {
+          pending = new Map();
+          statements = [];
+        }
       }
       return result;
     };
@@ -132,7 +146,10 @@ export function recordWrites(): { stop(instances: number): WriteTrace } {
     // exec'd SQL carries no bound values; count it as one row per write statement found.
     for (const part of sql.split(';')) {
       const write = classifyWrite(part);
-      if (write) addWrite(write.table, write.op, 1, 0);
+      if (write) {
+        addWrite(write.table, write.op, 1, 0);
+        statements.push({ sql: part, params: [] });
+      }
     }
     if (wasInTx && !this.inTransaction && COMMIT_RE.test(sql.split(';').at(-2) ?? sql)) flush();
     else if (!wasInTx && !this.inTransaction && pending.size > 0) flush();

@@ -4,7 +4,9 @@ import type { EngineContext } from './engine-context.js';
 import { mayDecide } from './may-decide.js';
 import { parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
-import { makeRunContext } from './run-context.js';
+import type { AuditRecord } from '../repository/runtime-store.js';
+import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import type { AdvanceOutcome, RunContext } from './interpreter/interpreter-types.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 
 const MAX_ATTEMPTS = 3;
@@ -72,9 +74,28 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   const definition = await ctx.definitions.byId(instance.definitionId);
   if (!definition) throw missingVersion(instance.definitionId, instance.definitionName);
   const now = ctx.clock();
-  const outcome = await ctx.interpreter.resume(
+  const kind = item.decisions.find((d) => d.name === request.decision)?.kind ?? 'complete';
+  const decisionAudit: AuditRecord = {
+    ...auditBase(instance),
+    at: now,
+    event: 'decision',
+    activity: item.activity,
+    actor: request.actor,
+    workItemId: item.id,
+    data: {
+      decision: request.decision,
+      as: verdict.as,
+      ...(request.comment !== undefined && { comment: request.comment }),
+      ...(request.assignee !== undefined && { assignee: request.assignee }),
+      ...(Object.keys(variables).length > 0 && { variables: { ...variables } }),
+    },
+  };
+  const state = instance.interpreterState;
+  // Usually one commit at the next wait or the end; a long run of automatic steps also commits checkpoints.
+  const at: AdvancePosition = { before: instance, insert: false, audit: [decisionAudit], extra: undefined, now, checkpoints: 0 };
+  const resumeOnDecision = (runCtx: RunContext) => ctx.interpreter.resume(
     definition.object,
-    instance.interpreterState,
+    state,
     {
       kind: 'decision',
       workItemId: item.id,
@@ -84,40 +105,36 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
       ...(request.comment !== undefined && { comment: request.comment }),
       ...(request.assignee !== undefined && { assignee: request.assignee }),
     },
-    makeRunContext(ctx, instance, now),
+    runCtx,
   );
-  const kind = item.decisions.find((d) => d.name === request.decision)?.kind ?? 'complete';
   // The interpreter closes the decided item; should it not, the runtime does, so a decision is never lost.
-  const closes = outcome.closeWorkItems.some((c) => c.id === item.id) || kind === 'save'
-    ? outcome
-    : { ...outcome, closeWorkItems: [...outcome.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: request.decision, actor: request.actor, ...(request.comment !== undefined && { comment: request.comment }) }] };
+  const closing = (outcome: AdvanceOutcome): AdvanceOutcome =>
+    outcome.closeWorkItems.some((c) => c.id === item.id) || kind === 'save'
+      ? outcome
+      : { ...outcome, closeWorkItems: [...outcome.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: request.decision, actor: request.actor, ...(request.comment !== undefined && { comment: request.comment }) }] };
+  const advanced = await advanceWithCheckpoints(ctx, definition, at, resumeOnDecision, closing);
+  if (advanced.kind === 'refused') {
+    // A refused first checkpoint wrote nothing: the decision is checked and applied again on the new state. After a
+    // committed one, the decision is on record and whoever changed the instance took it on from there.
+    return at.checkpoints > 0 ? currentResult(ctx, instance.id) : undefined;
+  }
   const built = outcomeWrite(ctx, {
-    before: instance,
+    before: at.before,
     definition,
-    outcome: closes,
-    now,
+    outcome: advanced.outcome,
+    now: at.now,
     insert: false,
-    audit: [
-      {
-        ...auditBase(instance),
-        at: now,
-        event: 'decision',
-        activity: item.activity,
-        actor: request.actor,
-        workItemId: item.id,
-        data: {
-          decision: request.decision,
-          as: verdict.as,
-          ...(request.comment !== undefined && { comment: request.comment }),
-          ...(request.assignee !== undefined && { assignee: request.assignee }),
-          ...(Object.keys(variables).length > 0 && { variables: { ...variables } }),
-        },
-      },
-    ],
+    audit: at.audit,
   });
   const [status] = await store.commit(built.writes);
-  if (status !== 'committed') return undefined;
-  const open = built.writes[0]?.delete ? [] : await store.listWorkItems({ instanceId: instance.id, state: 'open' });
+  if (status !== 'committed') {
+    // The decision is on record in a checkpoint; whoever changed the instance since took it on from there.
+    if (at.checkpoints > 0) return currentResult(ctx, instance.id);
+    return undefined;
+  }
+  // An instance that ended in this commit has no open item left (the commit closed them all): nothing to look up.
+  const ended = built.instance.state === 'finished' || built.instance.state === 'terminated';
+  const open = ended ? [] : await store.listWorkItems({ instanceId: instance.id, state: 'open' });
   const workItems = open.map(toWorkItemView);
   let next: WorkItemView | undefined;
   if (parametersOf(definition)?.wizard) {
@@ -129,6 +146,13 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
     }
   }
   return { instance: toTaskView(built.instance), workItems, ...(next && { next }) };
+}
+
+async function currentResult(ctx: EngineContext, id: string): Promise<DecideResult> {
+  const row = await ctx.store.getInstance(id);
+  if (!row) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${id} ended and was deleted while the decision was applied`, { id });
+  const open = await ctx.store.listWorkItems({ instanceId: id, state: 'open' });
+  return { instance: toTaskView(row), workItems: open.map(toWorkItemView) };
 }
 
 export function missingVersion(id: string, name: string): IdflowError {

@@ -130,6 +130,11 @@ export interface EngineOptions {
   readonly operations?: Readonly<Record<string, ServiceOperation>>;
   /** Who holds which permission. @default createAclPermissionResolver(repository) */
   readonly permissions?: PermissionResolver;
+  /**
+   * Output of XPRESS `<print>` and `<trace>` while an instance runs, one line at a time.
+   * @default writes `idflow [<instanceId>] <line>` to stderr
+   */
+  readonly onPrint?: (instanceId: string, line: string) => void;
 }
 
 export interface Engine {
@@ -141,6 +146,13 @@ export interface Engine {
   suspend(id: string, actor: string): Promise<TaskInstanceView>;
   resume(id: string, actor: string): Promise<TaskInstanceView>;
   terminate(id: string, actor: string): Promise<TaskInstanceView>;
+  /**
+   * Deletes a TaskInstance that ended aborted, with its work items; its AuditEvents stay and gain `purged`. The
+   * actor must hold the Aborted permission of the activity where it was aborted
+   * (`/Custom/Workflows/<wf>/<activity>/Aborted`). Refusals: `TASK_NOT_PURGEABLE` (not ended aborted),
+   * `TASK_PURGE_NOT_ALLOWED`. Returns the instance as it was when it went (outcome `purged`).
+   */
+  purge(id: string, actor: string): Promise<TaskInstanceView>;
   /** Bulk terminate; returns how many were terminated. */
   terminateMany(filter: TaskFilter, actor: string): Promise<number>;
   /**

@@ -26,4 +26,8 @@ export interface EngineContext {
   readonly kick: (ids: readonly string[]) => void;
   /** Told when a worker round fails; the loop goes on. */
   readonly onRoundError: (error: unknown) => void;
+  /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints). */
+  readonly wallClock: () => number;
+  /** Where an instance's XPRESS `<print>` and `<trace>` lines go. */
+  readonly onPrint: (instanceId: string, line: string) => void;
 }

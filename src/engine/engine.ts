@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
@@ -10,6 +11,7 @@ import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
 import { launchTask } from './launch.js';
 import { mayDecide } from './may-decide.js';
+import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
@@ -23,6 +25,11 @@ export interface RuntimeOptions {
   readonly idleMs?: number;
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
+  /**
+   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints;
+   * separate from `clock` (the time written in rows), so a fake clock does not stop them. @default performance.now
+   */
+  readonly wallClock?: () => number;
 }
 
 /** The engine plus the runtime extras the CLI uses (schedules). */
@@ -59,6 +66,8 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     onRoundError:
       options.onRoundError ??
       ((e) => process.stderr.write(`idflow worker: round failed, retrying: ${e instanceof Error ? e.message : String(e)}\n`)),
+    wallClock: options.wallClock ?? (() => performance.now()),
+    onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),
     kick: (ids) => {
       const p = advanceNow(ctx, ids)
         // A failed immediate advance is not lost: the instance stays due and the next worker round picks it up.
@@ -136,6 +145,10 @@ class EngineImpl implements RuntimeEngine {
 
   terminate(id: string, actor: string) {
     return terminateTask(this.#ctx, id, actor);
+  }
+
+  purge(id: string, actor: string) {
+    return purgeTask(this.#ctx, id, actor);
   }
 
   terminateMany(filter: TaskFilter, actor: string) {

@@ -3,10 +3,11 @@ import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } f
 import type { CommitStatus, InstanceWrite } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import { launchInputs } from './launch-inputs.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
-import { makeRunContext } from './run-context.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { checkVisibility, type LaunchSource } from './visibility.js';
 
@@ -57,10 +58,11 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     ...(request.taskName !== undefined && { name: request.taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
-    inputs: request.variables ?? {},
+    inputs: launchInputs(definition, request),
     now,
   });
-  const existing = await ctx.store.getInstanceByName(record.name);
+  // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
+  const existing = request.taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
   const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
   if (request.subject !== undefined) {
     const holder = await ctx.store.subjectHolder(request.subject);
@@ -80,9 +82,18 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
 
   if (mode === 'sync') {
     const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
-    const outcome = await ctx.interpreter.start(definition.object, record.variables, makeRunContext(ctx, running, now));
-    const built = outcomeWrite(ctx, { before: running, definition, outcome, now, insert: true, audit: [...plan.audit, launched], extra: replace });
-    check((await ctx.store.commit(built.writes))[0], record);
+    // Usually one commit at the first wait or the end; a long run of automatic steps also commits checkpoints.
+    const at: AdvancePosition = { before: running, insert: true, audit: [...plan.audit, launched], extra: replace, now, checkpoints: 0 };
+    const advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));
+    if (advanced.kind === 'refused') {
+      if (at.checkpoints > 0) return currentView(ctx, record.id);
+      throw refusal(advanced.status, record);
+    }
+    const built = outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: at.insert, audit: at.audit, ...(at.extra && { extra: at.extra }) });
+    const [status] = await ctx.store.commit(built.writes);
+    // After a checkpoint, somebody else may have moved the instance on (a decision on an item it offered): show that.
+    if (status !== 'committed' && at.checkpoints > 0) return currentView(ctx, record.id);
+    check(status, record);
     return {
       instance: toTaskView(built.instance),
       workItems: built.createdItems.filter((w) => !built.writes[0]?.delete).map(toWorkItemView),
@@ -102,10 +113,20 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   return { instance: toTaskView(write.instance), workItems: [] };
 }
 
+async function currentView(ctx: EngineContext, id: string): Promise<LaunchResult> {
+  const row = await ctx.store.getInstance(id);
+  if (!row) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${id} ended and was deleted while it was being launched`, { id });
+  const items = await ctx.store.listWorkItems({ instanceId: id, state: 'open' });
+  return { instance: toTaskView(row), workItems: items.map(toWorkItemView) };
+}
+
 function check(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): void {
-  if (status === 'committed') return;
-  if (status === 'subject-busy') throw subjectBusy(record.subject ?? '', undefined);
-  throw new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
+  if (status !== 'committed') throw refusal(status, record);
+}
+
+function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): Error {
+  if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
+  return new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
 }
 
 function subjectBusy(subject: string, holder: string | undefined): ConflictError {

@@ -1,5 +1,5 @@
 import type { XValue } from '../expression/env.js';
-import type { InstanceRecord } from '../repository/runtime-store.js';
+import { defaultTaskName, type InstanceRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { newInstanceId } from './instance-id.js';
 
@@ -55,9 +55,4 @@ export function newInstanceRecord(
     leaseUntil: null,
     revision: 0,
   };
-}
-
-/** The name of an unnamed launch: unique because it carries the whole instance id. */
-export function defaultTaskName(definitionName: string, id: string): string {
-  return `${definitionName} #${id}`;
 }

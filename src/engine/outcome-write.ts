@@ -37,9 +37,7 @@ export function outcomeWrite(
   const ended = outcome.status !== 'waiting';
   const steps = before.steps + outcome.steps;
   const resultLimit = params?.resultLimit ?? 0;
-  const interval = params?.progressInterval ?? 5000;
-  // Progress is written with the commits, never on its own, and at most once per progressInterval.
-  const progressDue = ended || before.progress === null || now - before.progress.at >= interval;
+  // Progress is current at every commit (a wait, the end, a progressInterval checkpoint); it costs no write of its own.
   const instance: InstanceRecord = {
     ...before,
     state: ended ? 'finished' : 'executing',
@@ -49,7 +47,7 @@ export function outcomeWrite(
     variables: instanceVariables(outcome.state),
     result: outcome.result ?? null,
     steps,
-    progress: progressDue ? { message: progressMessage(outcome, steps), at: now } : before.progress,
+    progress: { message: progressMessage(outcome, steps), at: now },
     updatedAt: now,
     finishedAt: ended ? now : null,
     expiresAt: ended && resultLimit > 0 ? now + resultLimit * 1000 : null,
@@ -125,7 +123,8 @@ export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | '
 }
 
 function progressMessage(outcome: AdvanceOutcome, steps: number): string {
-  const where = outcome.status === 'waiting' ? `at ${outcome.position.join(', ') || '(no activity)'}` : outcome.status;
+  const at = `at ${outcome.position.join(', ') || '(no activity)'}`;
+  const where = outcome.checkpoint ? `running, ${at}` : outcome.status === 'waiting' ? at : outcome.status;
   return `${where} after ${steps} step${steps === 1 ? '' : 's'}`;
 }
 

@@ -1,11 +1,15 @@
 import type { RunContext } from './interpreter/interpreter-types.js';
 import type { EngineContext } from './engine-context.js';
 
-/** The interpreter's view of the world for one advance of one instance. */
+/**
+ * The interpreter's view of the world for one advance of one instance. `checkpointDue`, when given, lets a long
+ * run of automatic steps stop part-way so the runtime commits it (src/engine/checkpoint.ts).
+ */
 export function makeRunContext(
   ctx: EngineContext,
   instance: { readonly id: string; readonly launcher: string; readonly subject: string | null },
   now: number,
+  checkpointDue?: () => boolean,
 ): RunContext {
   return {
     instanceId: instance.id,
@@ -15,5 +19,7 @@ export function makeRunContext(
     resolveOperation: (op, application) => ctx.operations.resolveOperation(op, application),
     resolveProcess: (name) => ctx.definitions.process(name),
     resolveRule: (name) => ctx.definitions.rule(name),
+    print: (line) => ctx.onPrint(instance.id, line),
+    ...(checkpointDue && { checkpointDue }),
   };
 }

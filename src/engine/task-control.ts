@@ -118,7 +118,8 @@ export async function terminateWrite(ctx: EngineContext, instance: InstanceRecor
   };
 }
 
-async function retrying(ctx: EngineContext, id: string, make: (i: InstanceRecord) => Promise<InstanceWrite>): Promise<TaskInstanceView> {
+/** One commit built by `make` from the instance as stored, retried (re-read, re-checked) when it conflicts. */
+export async function retrying(ctx: EngineContext, id: string, make: (i: InstanceRecord) => Promise<InstanceWrite>): Promise<TaskInstanceView> {
   await ctx.definitions.refresh();
   for (let attempt = 1; ; attempt++) {
     const instance = await ctx.store.getInstance(id);

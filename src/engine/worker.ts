@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import { missingVersion } from './decide.js';
 import type { EngineContext } from './engine-context.js';
-import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
-import { makeRunContext } from './run-context.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
 
@@ -70,6 +69,8 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
   for (const instance of claimed) {
     const now = ctx.clock();
     const built = await advanceOne(ctx, instance, now);
+    // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
+    if (built.length === 0) continue;
     own.push(writes.length);
     writes.push(...built);
   }
@@ -79,20 +80,25 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
 
 async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: number): Promise<InstanceWrite[]> {
   const definition = await ctx.definitions.byId(instance.definitionId);
-  const runCtx = makeRunContext(ctx, instance, now);
   if (!definition) return [failedWrite(instance, missingVersion(instance.definitionId, instance.definitionName), now)];
-  let outcome: AdvanceOutcome;
+  // A long run of automatic steps commits checkpoints on its own; the rest joins the batch commit.
+  const at: AdvancePosition = { before: instance, insert: false, audit: [], extra: undefined, now, checkpoints: 0 };
+  let advanced: AdvanceResult;
   try {
-    outcome =
-      instance.interpreterState === null
-        ? await ctx.interpreter.start(definition.object, instance.variables, runCtx)
-        : await ctx.interpreter.resume(definition.object, instance.interpreterState, { kind: 'timer' }, runCtx);
+    const state = instance.interpreterState;
+    // `timer` also continues the steps a checkpoint left to run (an instance whose runner died).
+    advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) =>
+      state === null
+        ? ctx.interpreter.start(definition.object, instance.variables, runCtx)
+        : ctx.interpreter.resume(definition.object, state, { kind: 'timer' }, runCtx),
+    );
   } catch (e) {
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
-    return [failedWrite(instance, e, now)];
+    return [failedWrite(at.before, e, at.now)];
   }
-  return outcomeWrite(ctx, { before: instance, definition, outcome, now, insert: false }).writes;
+  if (advanced.kind === 'refused') return [];
+  return outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: false }).writes;
 }
 
 function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {

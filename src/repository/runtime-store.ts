@@ -14,6 +14,14 @@ import type { DecisionModel } from '../definition/model/action.js';
 import type { XValue } from '../expression/env.js';
 
 export type InstanceStateName = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
+
+/**
+ * The name of a TaskInstance launched without one: its definition's name and its whole id, so it can never collide
+ * with another instance's. Stores may keep such names implicit (derived from the row) rather than store them.
+ */
+export function defaultTaskName(definitionName: string, id: string): string {
+  return `${definitionName} #${id}`;
+}
 export type WorkItemStateName = 'open' | 'decided' | 'cancelled' | 'timeout';
 
 /** One TaskInstance row. */

@@ -3,7 +3,8 @@
  * so a replayed step records them again under the same idempotency key.
  * - `audit` / `auditWorkflow`: an AuditEvent; `event` from the `action` (or `type`) argument, all arguments as data.
  * - `notify`: a notification to `to` (a name, an address or a list) with `subject` and `body`.
- * - `getProperty`: returns its `value` argument (or null) as `value`; harmless plumbing for tests and examples.
+ * Any other op is unknown until registered (`EngineOptions.operations`): the action fails and sets WF_ACTION_ERROR,
+ * as in Waveset. No built-in pretends to be a Waveset op it does not implement.
  */
 import type { XValue } from '../expression/env.js';
 import type { ServiceOperation } from '../engine/interpreter/interpreter-types.js';
@@ -25,11 +26,8 @@ const notify: ServiceOperation = (call) => {
   return { values: { sent: to.length } };
 };
 
-const getProperty: ServiceOperation = (call) => ({ values: { value: call.args['value'] ?? null } });
-
 export const BUILTIN_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
   audit,
   auditWorkflow: audit,
   notify,
-  getProperty,
 });

@@ -111,6 +111,66 @@ describe('runtime CLI', () => {
     assert.equal(done.terminated, 1);
   });
 
+  it('lists only the tasks on one subject with `tasks --subject`', async () => {
+    const mine = await json<{ instance: { id: string } }>('run', 'Approval', '--var', 'approver=alice', '--subject', 'sam');
+    await json('run', 'Approval', '--var', 'approver=alice', '--subject', 'tom');
+    const listed = await json<{ id: string; subject: string }[]>('tasks', '--subject', 'sam');
+    assert.deepEqual(listed.map((t) => [t.id, t.subject]), [[mine.instance.id, 'sam']]);
+    const table = await idflow('tasks', '--subject', 'sam');
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, new RegExp(mine.instance.id));
+    assert.doesNotMatch(table.stdout, /\btom\b/);
+  });
+
+  it('suspends, resumes and terminates one task with `task suspend|resume|terminate`, refusing what does not apply', async () => {
+    const run = await json<{ instance: { id: string }; workItems: { id: string }[] }>('run', 'Approval', '--var', 'approver=alice');
+    const id = run.instance.id;
+    const suspended = await idflow('task', 'suspend', id, '--as', 'admin');
+    assert.equal(suspended.status, 0, suspended.stderr);
+    assert.match(suspended.stdout, new RegExp(`task instance ${id} is suspended`));
+    const blocked = await idflow('workitem', 'decide', run.workItems[0]!.id, '--decision', 'approve', '--as', 'alice');
+    assert.equal(blocked.status, 1);
+    assert.match(blocked.stderr, /TASK_SUSPENDED/);
+    const again = await idflow('task', 'suspend', id);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /TASK_NOT_RUNNING/);
+
+    const resumed = await json<{ state: string; waiting: boolean }>('task', 'resume', id, '--as', 'admin');
+    assert.deepEqual([resumed.state, resumed.waiting], ['executing', true]);
+    assert.match((await idflow('task', 'resume', id)).stderr, /TASK_NOT_SUSPENDED/);
+
+    const terminated = await idflow('task', 'terminate', id, '--as', 'admin');
+    assert.equal(terminated.status, 0, terminated.stderr);
+    assert.match(terminated.stdout, /is terminated/);
+    const shown = await json<{ instance: { state: string; result: { errors: string[] } }; workItems: unknown[] }>('task', 'show', id);
+    assert.equal(shown.instance.state, 'terminated');
+    assert.deepEqual(shown.instance.result.errors, ['terminated by admin']);
+    assert.deepEqual(shown.workItems, [], 'its work item was cancelled');
+    const twice = await idflow('task', 'terminate', id);
+    assert.equal(twice.status, 1);
+    assert.match(twice.stderr, /TASK_ALREADY_ENDED/);
+    assert.match((await idflow('task', 'suspend', 'no-such-task')).stderr, /TASK_NOT_FOUND/);
+  });
+
+  it('purges an aborted Netwrix instance with `task purge` for a holder of the Aborted permission only', async () => {
+    assert.equal((await idflow('import', engineFixture('purge.xml'))).status, 0);
+    assert.equal((await idflow('profile', 'assign', 'pat', 'Purger')).status, 0);
+    const run = await json<{ instance: { id: string }; workItems: { id: string }[] }>('run', 'Purge_Request', '--as', 'alice');
+    const id = run.instance.id;
+    const notYet = await idflow('task', 'purge', id, '--as', 'pat');
+    assert.equal(notYet.status, 1);
+    assert.match(notYet.stderr, /TASK_NOT_PURGEABLE: .*only an instance that ended aborted can be purged/);
+    assert.equal((await idflow('workitem', 'decide', run.workItems[0]!.id, '--decision', 'Abort', '--as', 'alice')).status, 0);
+
+    const refused = await idflow('task', 'purge', id, '--as', 'alice');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /TASK_PURGE_NOT_ALLOWED: .*\/Custom\/Workflows\/Purge_Request\/Request\/Aborted/);
+    const purged = await idflow('task', 'purge', id, '--as', 'pat');
+    assert.equal(purged.status, 0, purged.stderr);
+    assert.match(purged.stdout, new RegExp(`task instance ${id} \\(.*\\) is purged`));
+    assert.match((await idflow('task', 'show', id)).stderr, /TASK_NOT_FOUND/);
+  });
+
   it('runs async launches in `idflow worker` and stops cleanly on SIGTERM', { timeout: 30_000 }, async () => {
     const launched = await json<{ instance: { id: string; state: string } }>('run', 'Auto Default', '--var', 'who=worker');
     assert.equal(launched.instance.state, 'ready');

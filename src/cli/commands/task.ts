@@ -12,7 +12,7 @@ interface TaskOptions {
 }
 
 export function registerTask(program: Command): void {
-  const task = program.command('task').summary('show, suspend, resume or terminate one TaskInstance').description('Acts on one TaskInstance.');
+  const task = program.command('task').summary('show, suspend, resume, terminate or purge one TaskInstance').description('Acts on one TaskInstance.');
   task
     .command('show')
     .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
@@ -32,7 +32,7 @@ export function registerTask(program: Command): void {
         });
       }),
     );
-  const control = (name: 'suspend' | 'resume' | 'terminate', summary: string, run: (e: RuntimeEngine, id: string, actor: string) => Promise<TaskInstanceView>) =>
+  const control = (name: 'suspend' | 'resume' | 'terminate' | 'purge', summary: string, run: (e: RuntimeEngine, id: string, actor: string) => Promise<TaskInstanceView>) =>
     task
       .command(name)
       .summary(summary)
@@ -44,6 +44,7 @@ export function registerTask(program: Command): void {
           await withEngine(command, async (engine) => {
             const instance = await run(engine, id, actingUser(options.as));
             if (options.json) return printJson(instance);
+            if (name === 'purge') return println(`task instance ${instance.id} (${instance.name}) is purged; its audit events stay`);
             println(`task instance ${instance.id} is ${stateText(instance)}`);
           });
         }),
@@ -51,4 +52,7 @@ export function registerTask(program: Command): void {
   control('suspend', 'suspend a running TaskInstance (refused when its definition is not suspendable)', (e, id, a) => e.suspend(id, a));
   control('resume', 'resume a suspended TaskInstance', (e, id, a) => e.resume(id, a));
   control('terminate', 'terminate an unfinished TaskInstance and cancel its work items', (e, id, a) => e.terminate(id, a));
+  control('purge', 'delete a TaskInstance that ended aborted, with its work items (needs the Aborted permission where it was aborted)', (e, id, a) =>
+    e.purge(id, a),
+  );
 }

@@ -90,7 +90,9 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
     ...(prefix !== undefined ? { identifierPrefix: prefix } : {}),
     activities,
     // A person who starts a workflow gets its first work item from the launch itself (docs/decisions/netwrix-templates.md D1).
-    parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'sync' },
+    // Instances are kept after they end: they are the workflow's record, and an aborted one waits for its Purge
+    // (docs/decisions/netwrix-instance-retention.md).
+    parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'sync', resultLimit: -1 },
     process: compileWorkflowProcess(identifier, displayNames['L1'], activities, el.location),
   };
 }

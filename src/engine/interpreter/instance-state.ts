@@ -116,6 +116,11 @@ export interface StateV1 {
   records: ActivityRecord[];
   errors: string[];
   messages: string[];
+  /**
+   * Tokens that were ready to move when an advance stopped at a checkpoint, in queue order; the next advance
+   * moves them first. Absent when the instance rests (waits or has ended).
+   */
+  runnable?: string[];
 }
 
 export const ROOT_FRAME = 'f0';
@@ -149,7 +154,23 @@ export function cloneState(state: InstanceState, instanceId: string): StateV1 {
   if (typeof s.frames !== 'object' || !Array.isArray(s.tokens) || typeof s.waits !== 'object' || typeof s.counters !== 'object') {
     throw new InstanceStateError(`task instance ${instanceId}: state is malformed`);
   }
-  return structuredClone(s) as StateV1;
+  return copyJson(s) as StateV1;
+}
+
+/**
+ * A deep copy of plain JSON data (the state is nothing else). Several times faster than structuredClone on the
+ * small objects a state is made of, and the one copy every resume makes.
+ */
+function copyJson(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) if (Object.hasOwn(v, k)) out[k] = copyJson((v as Record<string, unknown>)[k]);
+  return out;
 }
 
 /**

@@ -92,6 +92,11 @@ export interface AdvanceOutcome {
   readonly result?: TaskResult;
   /** Human-readable progress (current activity names). */
   readonly position: readonly string[];
+  /**
+   * True when the advance stopped at a checkpoint ({@link RunContext.checkpointDue}) with steps still to run:
+   * status is `waiting`, `wakeAt` is now, and the state continues with a `continue` (or any) resume event.
+   */
+  readonly checkpoint?: true;
 }
 
 /** Why an instance is advanced. */
@@ -107,7 +112,9 @@ export type ResumeEvent =
       readonly assignee?: string;
     }
   /** Timers whose time has come (work item timeouts). */
-  | { readonly kind: 'timer' };
+  | { readonly kind: 'timer' }
+  /** Go on after a checkpoint: only the steps that were still to run, nothing else fires. */
+  | { readonly kind: 'continue' };
 
 /** A named operation that `<Action application=… op=…>` calls. */
 export interface ServiceCall {
@@ -146,5 +153,11 @@ export interface RunContext {
   resolveRule(name: string): RuleObject | undefined;
   /** Default maxSteps when a process says 0. @default 5000 */
   readonly defaultMaxSteps?: number;
+  /** Output of XPRESS `<print>` and `<trace>`. */
   print?(line: string): void;
+  /**
+   * Asked before each activity is entered: true makes the advance stop there and return a checkpoint outcome, so
+   * the runtime can commit a long run of automatic steps part-way (progressInterval). Absent: never.
+   */
+  checkpointDue?(): boolean;
 }

@@ -16,7 +16,7 @@ import { initFrameVariables, resolveMaxSteps } from './frames.js';
 import { InstanceEndedError, InstanceFailure, NotAProcessError } from './interpreter-errors.js';
 import type { AdvanceOutcome, InstanceState, ResumeEvent, RunContext, TaskResult } from './interpreter-types.js';
 import { asInstanceState, cloneState, newState, ROOT_FRAME, rootVariables, type StateV1 } from './instance-state.js';
-import { drain, endInstance } from './run-activity.js';
+import { drain, endInstance, requeueRunnable } from './run-activity.js';
 import { Run } from './run.js';
 import { applyDecision, applyTimers, earliestDue } from './work-items.js';
 
@@ -36,7 +36,10 @@ export async function start(process: ProcessObject, input: Readonly<Record<strin
   return outcome(run);
 }
 
-/** Continues an instance after a decision on one of its work items or when its timers are due. */
+/**
+ * Continues an instance after a decision on one of its work items, when its timers are due, or after a checkpoint
+ * (`continue`). Steps a checkpoint left to run go first, whatever the event.
+ */
 export async function resume(process: ProcessObject, state: InstanceState, event: ResumeEvent, ctx: RunContext): Promise<AdvanceOutcome> {
   const model = process.process;
   if (!model) throw new NotAProcessError(process.name);
@@ -45,8 +48,9 @@ export async function resume(process: ProcessObject, state: InstanceState, event
   const run = new Run(process, model, s, ctx);
   // Refusals (unknown item, decision not offered) are thrown before anything moved.
   await guarded(run, async () => {
+    requeueRunnable(run);
     if (event.kind === 'decision') applyDecision(run, event);
-    else applyTimers(run);
+    else if (event.kind === 'timer') applyTimers(run);
     await drain(run);
   });
   return outcome(run);
@@ -67,15 +71,18 @@ function outcome(run: Run): AdvanceOutcome {
   if (s.status === 'running' || s.status === 'waiting') s.status = 'waiting';
   const status = s.status === 'waiting' ? 'waiting' : s.status;
   const ended = status !== 'waiting';
+  const checkpoint = !ended && run.paused;
   return {
     state: asInstanceState(s),
     status,
     createWorkItems: run.createWorkItems,
     closeWorkItems: run.closeWorkItems,
-    wakeAt: ended ? null : earliestDue(run),
+    // A checkpoint is due again at once: should the runtime stop after committing it, a worker takes it over.
+    wakeAt: ended ? null : checkpoint ? run.ctx.now : earliestDue(run),
     effects: run.effects,
     steps: run.steps,
     ...(ended ? { result: taskResult(run, s) } : {}),
+    ...(checkpoint ? { checkpoint: true as const } : {}),
     position: s.tokens.filter((t) => t.phase !== 'call').map((t) => (t.frame === ROOT_FRAME ? t.activity : `${s.frames[t.frame]?.process ?? t.frame}/${t.activity}`)),
   };
 }

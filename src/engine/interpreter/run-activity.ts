@@ -22,6 +22,11 @@ export async function drain(run: Run): Promise<void> {
     while (token && !run.ended) {
       switch (token.phase) {
         case 'enter':
+          // Only after this advance entered an activity, so every advance makes progress.
+          if (run.steps > 0 && run.ctx.checkpointDue?.() === true) {
+            pause(run, token);
+            return;
+          }
           token = enterActivity(run, token);
           break;
         case 'actions':
@@ -35,6 +40,26 @@ export async function drain(run: Run): Promise<void> {
           token = null;
       }
     }
+  }
+}
+
+/**
+ * Stops the advance before `token` enters its next activity: it and the queued tokens are remembered, in order,
+ * in the state, so the next advance (after the runtime committed this checkpoint) moves them first.
+ */
+function pause(run: Run, token: TokenState): void {
+  run.state.runnable = [token.id, ...run.queue.map((t) => t.id)];
+  run.queue.length = 0;
+  run.paused = true;
+}
+
+/** Puts the tokens a checkpoint stopped back in the queue, before anything else moves. */
+export function requeueRunnable(run: Run): void {
+  const ids = run.state.runnable ?? [];
+  delete run.state.runnable;
+  for (const id of ids) {
+    const token = run.token(id);
+    if (token) run.queue.push(token);
   }
 }
 

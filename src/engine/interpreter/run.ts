@@ -19,6 +19,8 @@ export class Run {
   steps = 0;
   /** Set once the instance ended (finished, declined, aborted, failed) during this advance. */
   ended = false;
+  /** Set when the advance stopped at a checkpoint with tokens still to move (kept in `state.runnable`). */
+  paused = false;
   /** Tokens ready to move, in FIFO order. */
   readonly queue: TokenState[] = [];
   private readonly processes = new Map<string, ProcessIndex>();

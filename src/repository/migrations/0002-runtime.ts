@@ -9,13 +9,15 @@ import type { Migration } from '../migration.js';
  *
  * Every index is paid for on every commit (each B-tree an insert touches is another page in the WAL), so each one
  * here serves a query the engine or a user runs (docs/benchmarks.md, "Schema"):
- * - `task_instances`: `id` (the key; time-ordered UUIDv7, so new rows land on the last page of every index that
- *   holds it) and `name` (unique: resultOption) are the lookups. `wake` serves the worker's claim, `expires` the
- *   resultLimit sweep, `deadline` the execLimit sweep: all partial, so an instance that waits on a person or has
- *   finished without a deadline is in none of them. `definition` (name, state, created) serves the listings by
- *   definition, with or without a state; a listing by state alone scans (administration, not a hot path).
- *   `subject` (partial) serves the listing by subject. There is no index on the lease: a lease exists only on a
- *   due row (`wake_at` set), so releasing a worker's leases goes through `wake`.
+ * - `task_instances`: `id` is the key (time-ordered UUIDv7, so new rows land on the last page of every index that
+ *   holds it). `name` is stored only for a launch that was given one (NULL otherwise: the instance goes by
+ *   `<definition> #<id>`, unique by construction), and the unique index that resultOption relies on holds only
+ *   those. `wake` serves the worker's claim, `expires` the resultLimit sweep, `deadline` the execLimit sweep.
+ *   `unfinished` (state, definition, created) serves the listings of running, ready and suspended instances and
+ *   the bulk terminate; listings that include finished instances scan (administration, not a hot path).
+ *   `subject` serves the listing by subject. All of them are partial, so an instance is only in the indexes that
+ *   concern it: one that finished in its launch's commit touches the key and `expires`. There is no index on the
+ *   lease: a lease exists only on a due row (`wake_at` set), so releasing a worker's leases goes through `wake`.
  * - `variables` holds the launch inputs of an instance that has not started (`interpreter_state` NULL) and is NULL
  *   afterwards: the interpreter state holds the variables, and a row never stores (or serialises) them twice.
  * - Claiming: a worker looks for `wake_at <= now` among instances that are `ready` or `executing` and not leased
@@ -31,7 +33,7 @@ export const m0002Runtime: Migration = {
   sqlite: `
 CREATE TABLE task_instances (
   id                 TEXT PRIMARY KEY,
-  name               TEXT NOT NULL,
+  name               TEXT,
   definition_id      TEXT NOT NULL,
   definition_type    TEXT NOT NULL,
   definition_name    TEXT NOT NULL,
@@ -55,13 +57,13 @@ CREATE TABLE task_instances (
   exec_deadline      INTEGER,
   lease_owner        TEXT,
   lease_until        INTEGER,
-  revision           INTEGER NOT NULL,
-  CONSTRAINT task_instances_name UNIQUE (name)
+  revision           INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX task_instances_name ON task_instances (name) WHERE name IS NOT NULL;
 CREATE INDEX task_instances_wake ON task_instances (wake_at) WHERE wake_at IS NOT NULL;
 CREATE INDEX task_instances_expires ON task_instances (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX task_instances_deadline ON task_instances (exec_deadline) WHERE exec_deadline IS NOT NULL;
-CREATE INDEX task_instances_definition ON task_instances (definition_name, state, created_at);
+CREATE INDEX task_instances_unfinished ON task_instances (state, definition_name, created_at) WHERE state IN ('ready', 'executing', 'suspended');
 CREATE INDEX task_instances_subject ON task_instances (subject) WHERE subject IS NOT NULL;
 
 CREATE TABLE work_items (
@@ -132,7 +134,7 @@ CREATE TABLE schedule_state (
   postgres: `
 CREATE TABLE task_instances (
   id                 TEXT PRIMARY KEY,
-  name               TEXT NOT NULL,
+  name               TEXT,
   definition_id      TEXT NOT NULL,
   definition_type    TEXT NOT NULL,
   definition_name    TEXT NOT NULL,
@@ -156,13 +158,13 @@ CREATE TABLE task_instances (
   exec_deadline      BIGINT,
   lease_owner        TEXT,
   lease_until        BIGINT,
-  revision           INTEGER NOT NULL,
-  CONSTRAINT task_instances_name UNIQUE (name)
+  revision           INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX task_instances_name ON task_instances (name) WHERE name IS NOT NULL;
 CREATE INDEX task_instances_wake ON task_instances (wake_at) WHERE wake_at IS NOT NULL;
 CREATE INDEX task_instances_expires ON task_instances (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX task_instances_deadline ON task_instances (exec_deadline) WHERE exec_deadline IS NOT NULL;
-CREATE INDEX task_instances_definition ON task_instances (definition_name, state, created_at);
+CREATE INDEX task_instances_unfinished ON task_instances (state, definition_name, created_at) WHERE state IN ('ready', 'executing', 'suspended');
 CREATE INDEX task_instances_subject ON task_instances (subject) WHERE subject IS NOT NULL;
 
 CREATE TABLE work_items (

@@ -1,0 +1,86 @@
+import type { AuditRecord, CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { EngineContext } from './engine-context.js';
+import type { AdvanceOutcome, RunContext } from './interpreter/interpreter-types.js';
+import { parametersOf } from './new-instance.js';
+import { outcomeWrite } from './outcome-write.js';
+import { makeRunContext } from './run-context.js';
+
+/**
+ * Where an advance stands: the row its next commit goes over, and what that commit must still write. The caller
+ * passes it in; {@link advanceWithCheckpoints} moves it on with every checkpoint it commits.
+ */
+export interface AdvancePosition {
+  /** The row as last committed (for a synchronous launch: the fresh record, until a checkpoint inserted it). */
+  before: InstanceRecord;
+  /** The next commit inserts the row. */
+  insert: boolean;
+  /** Rows the next commit writes first (launch or decision audit); a checkpoint writes them. */
+  audit: readonly AuditRecord[];
+  /** Extra write fields for the next commit (resultOption replacements); a checkpoint writes them. */
+  extra: Partial<InstanceWrite> | undefined;
+  /** The `now` of the current advance. */
+  now: number;
+  /** Checkpoints committed so far. */
+  checkpoints: number;
+}
+
+export type AdvanceResult =
+  /** The run rests (waits or ended): commit `outcome` over `position.before`. */
+  | { readonly kind: 'rest'; readonly outcome: AdvanceOutcome }
+  /** A checkpoint commit was refused (the instance changed meanwhile, a name or subject clash): stop. */
+  | { readonly kind: 'refused'; readonly status: CommitStatus };
+
+/**
+ * progressInterval: runs an instance's automatic steps and, whenever a run of them has lasted longer than the
+ * definition's progressInterval (wall clock, `ctx.wallClock`), commits a checkpoint before the next activity and
+ * goes on from it. A checkpoint is an ordinary commit of the state so far (progress, position, steps, work items,
+ * effects, audit): the instance stays `executing`, not waiting, due now and leased to this process, so a worker
+ * continues it once the lease expires if this process dies. `progressInterval` 0 means no checkpoints: the
+ * instance is committed only at its waits and its end (DESIGN decision 3).
+ *
+ * `first` runs the first advance with the run context it is given; `adjust` may change that first outcome before
+ * it is written (a decision makes sure its item is closed).
+ */
+export async function advanceWithCheckpoints(
+  ctx: EngineContext,
+  definition: LoadedDefinition,
+  position: AdvancePosition,
+  first: (runCtx: RunContext) => AdvanceOutcome | Promise<AdvanceOutcome>,
+  adjust: (outcome: AdvanceOutcome) => AdvanceOutcome = (o) => o,
+): Promise<AdvanceResult> {
+  const interval = parametersOf(definition)?.progressInterval ?? 0;
+  let startedAt = ctx.wallClock();
+  const due = interval > 0 ? () => ctx.wallClock() - startedAt >= interval : undefined;
+  let outcome = adjust(await first(makeRunContext(ctx, position.before, position.now, due)));
+  while (outcome.checkpoint) {
+    const built = outcomeWrite(ctx, {
+      before: position.before,
+      definition,
+      outcome,
+      now: position.now,
+      insert: position.insert,
+      audit: position.audit,
+      ...(position.extra && { extra: position.extra }),
+    });
+    const [own, ...children] = built.writes;
+    const instance: InstanceRecord = {
+      ...built.instance,
+      waiting: false,
+      runnable: true,
+      leaseOwner: ctx.workerId,
+      leaseUntil: position.now + ctx.leaseMs,
+    };
+    const [status] = await ctx.store.commit([{ ...own!, instance }, ...children]);
+    if (status !== 'committed') return { kind: 'refused', status: status ?? 'conflict' };
+    position.before = instance;
+    position.insert = false;
+    position.audit = [];
+    position.extra = undefined;
+    position.checkpoints++;
+    position.now = ctx.clock();
+    startedAt = ctx.wallClock();
+    outcome = await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, makeRunContext(ctx, instance, position.now, due));
+  }
+  return { kind: 'rest', outcome };
+}
