@@ -1,5 +1,5 @@
 /**
- * Baseline 2: bpmn-engine (v25) running the equivalent BPMN processes, made durable the way an application
+ * Baseline 3: bpmn-engine (v25) running the equivalent BPMN processes, made durable the way an application
  * embedding it would: its state (`engine.getState()`) is saved to an SQLite file (WAL, same pragmas as idflow)
  * at every wait state and at the end, one commit per save.
  *

@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --only a|b|rss]`: completed instances per second of idflow on SQLite beside two
- * baselines measured in the same run (bare better-sqlite3 writing what the engine writes, and bpmn-engine with
- * its state saved to SQLite), and the RSS with many instances waiting on work items. Prints a table and writes
- * bench/results/<timestamp>.json. What is measured and why: docs/benchmarks.md.
+ * `npm run bench [-- --quick] [-- --only a|b|rss] [-- --repeat N]`: completed instances per second of idflow on
+ * SQLite beside three baselines measured in the same run (bare better-sqlite3 writing the engine's rows and
+ * commits on a minimal schema; the engine's own write statements replayed on idflow's schema; bpmn-engine with
+ * its state saved to SQLite), each figure the best of N interleaved runs, and the RSS with many instances waiting
+ * on work items. Prints a table and the targets met or missed, and writes bench/results/<timestamp>.json.
+ * What is measured and why: docs/benchmarks.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
