@@ -33,7 +33,12 @@ Examples:
   idflow check workflows/                      validate every .xml file of a directory
   idflow import workflows/onboarding.xml       store the definitions (new versions when changed)
   idflow list TaskDefinition                   the latest version of every TaskDefinition
-  idflow show Workflow User_Onboarding --xml   the stored XML of one object`,
+  idflow show Workflow User_Onboarding --xml   the stored XML of one object
+  idflow run User_Onboarding --as alice        start a workflow; alice gets its Request work item
+  idflow workitems --owner bob                 what bob may decide (his items and those offered to his profiles)
+  idflow workitem decide ID --decision Approve --as bob
+  idflow tasks --state executing               running TaskInstances; idflow task show ID for one
+  idflow worker                                run asynchronous instances, timers, sweeps and schedules`,
     );
   for (const register of commands) register(program);
   addDbOption(program.commands);

@@ -83,7 +83,7 @@ describe('pattern: deferred choice (WCP-16)', () => {
           const { item } = await toReview(w);
           const first = await w.engine.decide({ workItemId: item.id, decision: 'Decline', actor: 'ron' });
           assertFinished(first.instance, 'declined');
-          // The declined workflow keeps no result (resultLimit 0), so its items may already be gone.
+          // The last decision reports the end; the items of the declined workflow are closed.
           await assertRefused(
             w.engine.decide({ workItemId: item.id, decision: 'Approve', actor: 'rita' }),
             ['WORKITEM_CLOSED', 'WORKITEM_NOT_FOUND'],

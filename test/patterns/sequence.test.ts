@@ -62,7 +62,7 @@ describe('pattern: sequence (WCP-1)', () => {
             ],
           );
 
-          // A Netwrix workflow keeps no result (resultLimit 0): the last decision reports the end.
+          // The last decision reports the end of the Netwrix workflow.
           const done = await w.engine.decide({ workItemId: confirm.id, decision: 'Execute', actor: 'carl' });
           assertFinished(done.instance);
           assert.deepEqual(done.workItems, []);
