@@ -27,6 +27,7 @@ export const NOT_ERROR_CODES: ReadonlyMap<string, string> = new Map([
 /** Prefixes of literals that are never codes. */
 export const NOT_ERROR_CODE_PREFIXES: ReadonlyMap<string, string> = new Map([
   ['WF_', 'Waveset built-in workflow variables (WF_ACTION_ERROR, WF_CASE_OWNER, …)'],
+  ['SQLITE_', "SQLite's own result codes (SQLITE_CONSTRAINT_UNIQUE), which idflow matches but never raises"],
 ]);
 
 export function isErrorCodeLiteral(s: string): boolean {

@@ -3,7 +3,7 @@ import { loadDefinitionFiles, type LoadedObject, type LoadResult } from '../defi
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
 import type { Repository } from '../repository/repository.js';
-import { formatTable, println } from './output.js';
+import { ExitStatus, formatTable, println } from './output.js';
 import { progressFor } from './progress.js';
 
 /** Names stored in the repository that references in new files may point to. */
@@ -15,7 +15,7 @@ export interface StoredNames {
   readonly netwrix: readonly LoadedObject[];
 }
 
-export async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
+async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
   const processes = new Set<string>();
   const rules = new Set<string>();
   const netwrix: LoadedObject[] = [];
@@ -85,7 +85,7 @@ export async function importFiles(repo: Repository, files: readonly string[]): P
 const STATUS_WORDS: Record<PutStatus, string> = { created: 'created', 'new-version': 'new version', unchanged: 'unchanged' };
 
 /** One line per object: `created      TaskDefinition  Name  v1  (id)`, aligned. */
-export function printImportResults(results: readonly { status: PutStatus; stored: StoredObject }[]): void {
+function printImportResults(results: readonly { status: PutStatus; stored: StoredObject }[]): void {
   if (results.length === 0) return;
   // Empty headers: a header row is noise in a progress report, and must not widen the columns.
   const table = formatTable(results, [
@@ -99,9 +99,24 @@ export function printImportResults(results: readonly { status: PutStatus; stored
 }
 
 /** `3 objects from 2 files: 1 created, 1 new version, 1 unchanged`. */
-export function importSummary(results: readonly { status: PutStatus }[], fileCount: number): string {
+function importSummary(results: readonly { status: PutStatus }[], fileCount: number): string {
   const count = (s: PutStatus) => results.filter((r) => r.status === s).length;
   return `${plural(results.length, 'object')} from ${plural(fileCount, 'file')}: ${count('created')} created, ${plural(count('new-version'), 'new version')}, ${count('unchanged')} unchanged`;
+}
+
+/**
+ * The text report of an import (`idflow import`, `idflow init`): the diagnostics, then one line per object and a
+ * summary, or `<refusal>: N errors, M warnings` when nothing was stored. Returns the exit status.
+ */
+export function printImportOutcome(outcome: ImportOutcome, fileCount: number, refusal: string): number {
+  printDiagnostics(outcome.load.diagnostics);
+  if (!outcome.results) {
+    println(`${refusal}: ${countDiagnostics(outcome.load.diagnostics)}`);
+    return ExitStatus.failed;
+  }
+  printImportResults(outcome.results);
+  println(importSummary(outcome.results, fileCount));
+  return ExitStatus.ok;
 }
 
 /** The JSON shape of one import result (`--json`). */

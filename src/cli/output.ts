@@ -17,6 +17,11 @@ export function println(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** `2024-05-01T09:30:12.345Z` → `2024-05-01 09:30:12Z`; empty for no time. */
+export function shortTime(iso: string | undefined): string {
+  return iso === undefined ? '' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
 /** Pretty-printed JSON on stdout, for `--json`. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { linkNetwrixSet, loadNetwrixDocument } from './netwrix/netwrix-loader.js
 import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
 import { loadWavesetDocument } from './waveset/waveset-loader.js';
 import type { XmlElement } from './xml/xml-element.js';
-import { readXml, type XmlReadLimits } from './xml/xml-reader.js';
+import { DEFAULT_XML_LIMITS, readXml, type XmlReadLimits } from './xml/xml-reader.js';
 import { serializeXml } from './xml/xml-serialize.js';
 
 export const NETWRIX_NAMESPACE = 'urn:schemas-usercube-com:configuration';
@@ -100,7 +100,12 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     let bytes: Uint8Array;
     try {
       const info = await stat(file);
-      const max = options.limits?.maxBytes ?? 8 * 1024 * 1024;
+      // A device or pipe (/dev/zero, a FIFO) would be read without end, and a directory not at all.
+      if (!info.isFile()) {
+        diags.error('FILE_UNREADABLE', `not a regular file (${info.isDirectory() ? 'a directory' : 'a device, pipe or socket'}); give an XML file`, { file, line: 1, column: 1 });
+        continue;
+      }
+      const max = options.limits?.maxBytes ?? DEFAULT_XML_LIMITS.maxBytes;
       if (info.size > max) {
         diags.error('XML_TOO_LARGE', `file is ${info.size} bytes; the limit is ${max} bytes`, { file, line: 1, column: 1 });
         continue;

@@ -1,29 +1,13 @@
-import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { runIdflow, type Run } from './cli-harness.js';
 
-const BIN = fileURLToPath(new URL('../../bin/idflow.js', import.meta.url));
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real `idflow` in `cwd` with a clean environment (no IDFLOW_DB or DATABASE_URL from the caller). */
+/** Runs the real `idflow` in `cwd`. */
 function idflow(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'IDFLOW_DB' && k !== 'DATABASE_URL') base[k] = v;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env } }, (err, stdout, stderr) => {
-      const status = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runIdflow(args, { cwd, env });
 }
 
 /** A Waveset TaskDefinition; `extra` adds an activity, `padding` moves it down in the file. */
@@ -239,5 +223,69 @@ describe('idflow import, list and show', () => {
     assert.equal((await idflow(dir, ['show', 'TaskDefinition', 'Approve', '--xml', '--json', '--db', db()])).status, 2);
     assert.equal((await idflow(dir, ['import'])).status, 2);
     assert.equal((await idflow(dir, ['frobnicate'])).status, 2);
+  });
+});
+
+describe('hostile command lines', () => {
+  it('refuses init --force on a file that is not a repository, and leaves the file as it was', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'keep me\n');
+    const r = await idflow(dir, ['init', '--force', '--db', notes]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^idflow: error CLI_NOT_A_REPOSITORY: .*notes\.txt is not an SQLite database; nothing was deleted/);
+    assert.equal(readFileSync(notes, 'utf8'), 'keep me\n');
+  });
+
+  it('refuses --var names and object keys that would reach an object prototype, before opening anything', async () => {
+    const db = join(dir, 'never-created.db');
+    for (const v of ['__proto__={"admin":true}', 'constructor=1', 'user={"name":"x","__proto__":{"admin":true}}', 'deep={"a":[{"prototype":1}]}']) {
+      const r = await idflow(dir, ['run', 'Anything', '--var', v, '--json', '--db', db]);
+      assert.equal(r.status, 2, v);
+      assert.equal((JSON.parse(r.stderr) as { error: { code: string } }).error.code, 'CLI_BAD_VAR', v);
+      assert.equal(r.stdout, '');
+    }
+    const list = await idflow(dir, ['list', '--db', db]);
+    assert.match(list.stderr, /REPO_NOT_FOUND/);
+  });
+
+  it('refuses --var numbers that would lose digits and values nested too deep, saying how to pass text', async () => {
+    const big = await idflow(dir, ['run', 'Anything', '--var', 'employee=12345678901234567890']);
+    assert.equal(big.status, 2);
+    assert.match(big.stderr, /CLI_BAD_VAR: --var employee: .*quote them as a JSON string/);
+    const deep = await idflow(dir, ['run', 'Anything', '--var', `x=${'['.repeat(5000)}${']'.repeat(5000)}`]);
+    assert.equal(deep.status, 2);
+    assert.match(deep.stderr, /CLI_BAD_VAR: --var x: the value is nested more than 64 levels deep/);
+  });
+
+  it('refuses counts written in another notation than decimal digits', async () => {
+    for (const [option, value, code] of [['--limit', '0x10', 'CLI_BAD_LIMIT'], ['--limit', '1e3', 'CLI_BAD_LIMIT'], ['--limit', '0', 'CLI_BAD_LIMIT']]) {
+      const r = await idflow(dir, ['tasks', option!, value!, '--db', join(dir, 'defs.db')]);
+      assert.equal(r.status, 2, `${option} ${value}`);
+      assert.match(r.stderr, new RegExp(`^idflow: error ${code}: ${option} takes a positive whole number`));
+    }
+  });
+
+  it('reads the XML files a directory links to', async () => {
+    const linked = join(dir, 'linked');
+    mkdirSync(linked);
+    writeFileSync(join(dir, 'target.xml'), taskDefinition('Linked'));
+    symlinkSync(join(dir, 'target.xml'), join(linked, 'onboarding.xml'));
+    const r = await idflow(dir, ['check', 'linked', '--json']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { objects: { name: string }[] }).objects.map((o) => o.name), ['Linked']);
+  });
+});
+
+describe('listing commands', () => {
+  it('print plain JSON with --json, without colour or progress codes', async () => {
+    const work = join(dir, 'listing');
+    mkdirSync(work);
+    assert.equal((await idflow(work, ['init'])).status, 0);
+    for (const args of [['list'], ['list', 'Workflow'], ['profile', 'list'], ['profile', 'permissions', 'bob'], ['schedule', 'list'], ['tasks'], ['workitems']]) {
+      const r = await idflow(work, [...args, '--json']);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /\x1b/, args.join(' '));
+      assert.doesNotThrow(() => JSON.parse(r.stdout), args.join(' '));
+    }
   });
 });

@@ -3,21 +3,13 @@
  * against a temp database created by `idflow init` (the default workflows and AccessControlRules).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runIdflow, type Run } from './cli-harness.js';
 
-const BIN = fileURLToPath(new URL('../../bin/idflow.js', import.meta.url));
 const REVIEW = '/Custom/Workflows/User_Onboarding/Review/ReviewPending';
-
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface Item {
   readonly id: string;
@@ -30,16 +22,7 @@ describe('idflow profile', () => {
   let dir: string;
   let db: string;
 
-  const idflow = (...args: string[]): Promise<Run> => {
-    const env: NodeJS.ProcessEnv = { ...process.env, IDFLOW_USER: 'admin' };
-    delete env['IDFLOW_DB'];
-    delete env['DATABASE_URL'];
-    return new Promise((resolve) => {
-      execFile(process.execPath, [BIN, '--db', db, ...args], { env }, (err, stdout, stderr) => {
-        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
-  };
+  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: { IDFLOW_USER: 'admin' } });
   const json = async <T>(...args: string[]): Promise<T> => {
     const r = await idflow(...args, '--json');
     assert.equal(r.status, 0, r.stderr);

@@ -36,10 +36,11 @@ describe('scanning sources for codes', () => {
     assert.deepEqual(stringLiterals(source), ['http://example.com', 'AFTER_REGEX', 'x  y', 'DOUBLE_QUOTED', "it's"]);
   });
 
-  it('counts SCREAMING_SNAKE literals as codes, except environment variables and Waveset built-in variables', () => {
+  it('counts SCREAMING_SNAKE literals as codes, except environment variables, Waveset built-in variables and SQLite result codes', () => {
     assert.equal(isErrorCodeLiteral('TASK_NOT_FOUND'), true);
     assert.equal(isErrorCodeLiteral('DATABASE_URL'), false);
     assert.equal(isErrorCodeLiteral('WF_ACTION_ERROR'), false);
+    assert.equal(isErrorCodeLiteral('SQLITE_CONSTRAINT_UNIQUE'), false);
     assert.equal(isErrorCodeLiteral('Workflow_User'), false);
     assert.equal(isErrorCodeLiteral('URL'), false);
   });

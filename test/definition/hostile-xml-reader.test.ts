@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiagnosticBag, type Diagnostic } from '../../src/definition/diagnostic.js';
 import { readXml, type XmlReadLimits } from '../../src/definition/xml/xml-reader.js';
+import { serializeXml } from '../../src/definition/xml/xml-serialize.js';
 
 /** Reads `input` and returns the root and the single diagnostic (asserting there is at most one). */
 function read(input: string | Uint8Array, limits?: XmlReadLimits) {
@@ -90,5 +91,15 @@ describe('the XML reader on broken input', () => {
   it('reads ISO-8859-1 when the declaration says so', () => {
     const bytes = Buffer.concat([Buffer.from("<?xml version='1.0' encoding='ISO-8859-1'?><a>"), Buffer.from([0xe9]), Buffer.from('</a>')]);
     assert.equal(read(bytes).root?.text, 'é');
+  });
+});
+
+describe('writing XML back', () => {
+  it('keeps tabs, line feeds and carriage returns in attributes and text through a round trip', () => {
+    const { root } = read('<a b="x&#9;y&#10;z&#13;w">t&#13;u<c d="&quot;&amp;&lt;"/></a>');
+    const again = read(serializeXml(root!)).root!;
+    assert.equal(again.attributes.get('b'), 'x\ty\nz\rw');
+    assert.equal(again.text, 't\ru');
+    assert.equal(again.children[0]!.attributes.get('d'), '"&<');
   });
 });

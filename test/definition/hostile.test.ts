@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -139,4 +140,28 @@ describe('hostile files generated at run time', () => {
       assertRefused(result, ms, g.expected);
     });
   }
+});
+
+describe('paths that are not regular files', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idflow-not-files-'));
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a directory with FILE_UNREADABLE', async () => {
+    await mkdir(join(dir, 'folder.xml'));
+    const { result } = await loadTimed(join(dir, 'folder.xml'));
+    assert.deepEqual(result.diagnostics.map((d) => `${d.code}: ${d.message}`), ['FILE_UNREADABLE: not a regular file (a directory); give an XML file']);
+  });
+
+  it('refuses a named pipe with FILE_UNREADABLE instead of waiting for a writer', { skip: process.platform === 'win32' }, async () => {
+    const fifo = join(dir, 'pipe.xml');
+    execFileSync('mkfifo', [fifo]);
+    const { result, ms } = await loadTimed(fifo);
+    assertRefused(result, ms, { code: 'FILE_UNREADABLE' });
+    assert.match(result.diagnostics[0]!.message, /a device, pipe or socket/);
+  });
 });

@@ -458,12 +458,12 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses a boolean attribute that is not a boolean',
       body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="Workflow_User">\n    <Activity Identifier="P" DisplayName_L1="P" Template="Persist" WorkflowOverviewDisable="maybe" />\n  </Workflow>',
-      expect: 'bad.xml:3:68: error DEF_BAD_VALUE: <Activity> WorkflowOverviewDisable="maybe" is not a boolean; write true, false, 1 or 0',
+      expect: 'bad.xml:3:68: error DEF_BAD_VALUE: WorkflowOverviewDisable=\'maybe\' on <Activity> is not valid; expected true, false, 1 or 0',
     },
     {
       name: 'refuses an unknown attribute on an activity, listing the allowed ones',
       body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="Workflow_User">\n    <Activity Identifier="P" DisplayName_L1="P" Template="Persist" Color="red" />\n  </Workflow>',
-      expect: 'bad.xml:3:68: error DEF_UNKNOWN_ATTRIBUTE: <Activity> has no attribute Color; allowed: Identifier, DisplayName_L1…L16, Template, ArgumentBlockProvisioning, ArgumentCalledWorkflow, WorkflowOverviewDisable',
+      expect: 'bad.xml:3:68: error DEF_UNKNOWN_ATTRIBUTE: <Activity> has no attribute "Color"; allowed: Identifier, DisplayName_L1…L16, Template, ArgumentBlockProvisioning, ArgumentCalledWorkflow, WorkflowOverviewDisable',
     },
     {
       name: 'refuses an activity declared twice',
@@ -498,7 +498,7 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses a priority that is not an integer',
       body: '  <AssertValueRequiredAspect Identifier="A" Binding="Workflow_User:Directory_User.Mail" Priority="high">\n    <PointCut Activity="W:R" ActivityState="Review-Approved" />\n  </AssertValueRequiredAspect>',
-      expect: 'bad.xml:2:89: error DEF_BAD_VALUE: <AssertValueRequiredAspect> Priority="high" is not an integer',
+      expect: 'bad.xml:2:89: error DEF_BAD_VALUE: Priority=\'high\' on <AssertValueRequiredAspect> is not valid; expected a whole number',
     },
     {
       name: 'refuses a point cut mode other than Before and After',
@@ -531,6 +531,21 @@ describe('Netwrix errors', () => {
       expect: 'bad.xml:3:12: error DEF_BAD_VALUE: "Waiting" in "/Custom/Workflows/W/R/Waiting" is not a template state; use one of ActionPending, Executed, Aborted, Purged, RefinePending, ReviewPending, Declined, Approved, Invoked',
     },
     {
+      name: 'refuses a VariablesType named like a property every object has',
+      body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="constructor"><Activity Identifier="R" DisplayName_L1="R" Template="Action" /></Workflow>',
+      expect: 'bad.xml:2:47: error NETWRIX_ENTITY_TYPE_UNSUPPORTED: VariablesType="constructor" names no Workflow_<EntityType>; idflow has a fixed identity model and supports only Workflow_User and Workflow_Directory_User (both mean a User)',
+    },
+    {
+      name: 'refuses an attribute named like a property every object has, even where some attributes are ignored',
+      body: '  <BuildUniqueValueAspect Identifier="L" Binding="B" constructor="x"><Expression><s>x</s></Expression><PointCut Activity="W:R" ActivityState="Action-Executed" /></BuildUniqueValueAspect>',
+      expect: 'bad.xml:2:54: error DEF_UNKNOWN_ATTRIBUTE: <BuildUniqueValueAspect> has no attribute "constructor"; allowed: Identifier, Binding, ExpressionBinding, Priority, IterationsCount, Message_L1…L16, HistorizeBinding, OnlyIfNew, Expression, IfExpression, SqlBuildExpression, SqlCheckExpression, SimulationExpression',
+    },
+    {
+      name: 'refuses a child element named like a property every object has, even where some children are ignored',
+      body: '  <BuildUniqueValueAspect Identifier="L" Binding="B"><Expression><s>x</s></Expression><toString /><PointCut Activity="W:R" ActivityState="Action-Executed" /></BuildUniqueValueAspect>',
+      expect: 'bad.xml:2:87: error DEF_UNKNOWN_ELEMENT: <BuildUniqueValueAspect> may not contain <toString>; allowed: PointCut, Expression (XPRESS), IfExpression (XPRESS), SqlBuildExpression (XPRESS), SqlCheckExpression (XPRESS)',
+    },
+    {
       name: 'refuses a filter inside an access control rule, which idflow would not apply',
       body: '  <AccessControlRule Identifier="R" Profile="P">\n    <Filter Binding="Site" />\n  </AccessControlRule>',
       expect: 'bad.xml:3:5: error DEF_UNKNOWN_ELEMENT: <AccessControlRule> may contain only <Entry Permission="…" CanExecute="true"/>, not <Filter>',
@@ -542,6 +557,12 @@ describe('Netwrix errors', () => {
       assert.deepEqual(diags.errors.map(formatDiagnostic), [c.expect]);
     });
   }
+
+  it('treats a top-level element named like a property every object has as out of scope, not as an aspect', () => {
+    const { objects, diags } = load(wrap('  <constructor Identifier="X" />'));
+    assert.deepEqual(objects, []);
+    assert.deepEqual(diags.items.map((d) => `${d.severity} ${d.code}`), ['warning DEF_OUT_OF_SCOPE']);
+  });
 
   it('warns about attributes it reads but does not act on', () => {
     const { diags } = load(

@@ -493,6 +493,13 @@ describe('Waveset diagnostics', () => {
     assert.equal(diags.find((d) => d.code === 'DEF_UNKNOWN_ELEMENT')?.message.includes('JavaScript actions are not supported'), true);
   });
 
+  it('refuses a map key that would replace the map itself instead of adding an entry', () => {
+    const { diags } = load(`<TaskSchedule name='s' definition='d' start='1736128800000'>
+  <Variables><Map><MapEntry key='__proto__'><Map><MapEntry key='admin' value='true'/></Map></MapEntry></Map></Variables>
+</TaskSchedule>`);
+    assert.deepEqual(at(diags, 'DEF_BAD_VALUE'), ['2:29']);
+  });
+
   it('reports an unparseable schedule start and a repeat without a unit', () => {
     const { diags, objects } = load(`<TaskSchedule name='s' definition='d' start='tomorrow' repeatCount='3'/>`);
     assert.deepEqual(at(diags, 'DEF_BAD_VALUE'), ['1:39']);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { openCliRepository, withRepository } from '../cli-repository.js';
-import { countDiagnostics, importFiles, importResultJson, importSummary, printDiagnostics, printImportResults } from '../definitions.js';
+import { importFiles, importResultJson, printImportOutcome } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
-import { ExitStatus, printJson, println } from '../output.js';
+import { ExitStatus, printJson } from '../output.js';
 
 interface ImportOptions {
   readonly json?: boolean;
@@ -42,14 +42,7 @@ Output, one line per object:
           printJson({ ok: load.ok, files, results: (results ?? []).map(importResultJson), diagnostics: load.diagnostics });
           return load.ok ? ExitStatus.ok : ExitStatus.failed;
         }
-        printDiagnostics(load.diagnostics);
-        if (!results) {
-          println(`nothing imported: ${countDiagnostics(load.diagnostics)}`);
-          return ExitStatus.failed;
-        }
-        printImportResults(results);
-        println(importSummary(results, files.length));
-        return ExitStatus.ok;
+        return printImportOutcome(outcome, files.length, 'nothing imported');
       }),
     );
 }

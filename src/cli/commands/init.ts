@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -6,9 +6,10 @@ import { repositoryPath } from '../../repository/open-repository.js';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
 import { dbChoice, openCliRepository, withRepository } from '../cli-repository.js';
-import { countDiagnostics, importFiles, importResultJson, importSummary, printDiagnostics, printImportResults } from '../definitions.js';
+import { importFiles, importResultJson, printImportOutcome } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson, println } from '../output.js';
+import { UsageError } from '../usage-error.js';
 
 interface InitOptions {
   readonly force?: boolean;
@@ -47,11 +48,13 @@ Examples:
         const path = repositoryPath(dbChoice(command));
         const existed = path !== undefined && path !== ':memory:' && existsSync(path);
         if (existed && options.force) {
+          assertRepositoryFile(path);
           for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
         }
         let migrations: readonly MigrationResult[] = [];
         const repo = await openCliRepository(command, (r) => (migrations = r));
-        const { load, results } = await withRepository(repo, () => importFiles(repo, files));
+        const outcome = await withRepository(repo, () => importFiles(repo, files));
+        const { load, results } = outcome;
         const applied = migrations.filter((m) => m.status === 'applied');
         const created = !existed || Boolean(options.force);
         if (options.json) {
@@ -68,14 +71,7 @@ Examples:
         println(`${created ? 'created' : 'opened existing'} repository ${repo.location} (${repo.kind})`);
         for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
         if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
-        printDiagnostics(load.diagnostics);
-        if (!results) {
-          println(`default configuration not imported: ${countDiagnostics(load.diagnostics)}`);
-          return ExitStatus.failed;
-        }
-        printImportResults(results);
-        println(importSummary(results, files.length));
-        return ExitStatus.ok;
+        return printImportOutcome(outcome, files.length, 'default configuration not imported');
       }),
     );
 }
@@ -84,4 +80,31 @@ Examples:
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/**
+ * `--force` deletes the file `--db` names: refuse unless it is an SQLite database (or empty), so a mistyped
+ * `--db notes.txt` or a directory is never destroyed.
+ */
+function assertRepositoryFile(path: string): void {
+  const info = statSync(path);
+  let header = '';
+  if (info.isFile() && info.size > 0) {
+    const fd = openSync(path, 'r');
+    try {
+      const bytes = Buffer.alloc(SQLITE_HEADER.length);
+      header = bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  }
+  if (!info.isFile() || (info.size > 0 && header !== SQLITE_HEADER)) {
+    throw new UsageError(
+      'CLI_NOT_A_REPOSITORY',
+      `init --force deletes the repository file, but ${path} is ${info.isFile() ? 'not an SQLite database' : 'not a file'}; nothing was deleted (check --db and $IDFLOW_DB)`,
+      { path },
+    );
+  }
 }

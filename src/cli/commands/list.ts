@@ -4,7 +4,7 @@ import type { StoredObject } from '../../repository/object-store.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { parseObjectType } from '../object-type-arg.js';
-import { printJson, println, printTable, type Column } from '../output.js';
+import { printJson, println, printTable, shortTime, type Column } from '../output.js';
 
 interface ListOptions {
   readonly json?: boolean;
@@ -39,11 +39,6 @@ function typeFacts(model: DefinitionObject): Facts {
 }
 
 const FACT_HEADERS: Record<string, string> = { execMode: 'exec mode', pointCuts: 'pointcuts', repeatSeconds: 'repeat (s)' };
-
-/** `2024-05-01T09:30:12.345Z` → `2024-05-01 09:30:12Z`. */
-function shortTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
-}
 
 export function registerList(program: Command): void {
   program

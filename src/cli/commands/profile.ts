@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { createAclPermissionResolver } from '../../engine/acl-permission-resolver.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
-import { printJson, println, printTable } from '../output.js';
-import { actingUser, shortTime } from './run-support.js';
+import { printJson, println, printTable, shortTime } from '../output.js';
+import { actingUser } from './run-support.js';
 
 interface AssignOptions {
   readonly as?: string;

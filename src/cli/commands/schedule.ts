@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { printJson, println, printTable } from '../output.js';
-import { shortTime, withEngine } from './run-support.js';
+import { printJson, println, printTable, shortTime } from '../output.js';
+import { withEngine } from './run-support.js';
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').summary('TaskSchedules').description('TaskSchedules and where they stand.');
@@ -9,6 +9,13 @@ export function registerSchedule(program: Command): void {
     .command('list')
     .summary('list TaskSchedules with their last and next run')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow schedule list
+  idflow schedule list --json`,
+    )
     .action(
       action(async (options: { json?: boolean }, command: Command) => {
         await withEngine(command, async (engine) => {

@@ -5,7 +5,7 @@ import { openRequiredCliRepository, withRepository } from '../cli-repository.js'
 import { describeObject } from '../describe-object.js';
 import { parseObjectType } from '../object-type-arg.js';
 import { printJson, println } from '../output.js';
-import { UsageError } from '../usage-error.js';
+import { positiveInteger } from '../option-values.js';
 
 interface ShowOptions {
   readonly version?: string;
@@ -38,7 +38,7 @@ Examples:
     .action(
       action(async (typeText: string, name: string, options: ShowOptions, command: Command) => {
         const type = parseObjectType(typeText);
-        const version = options.version === undefined ? undefined : parseVersion(options.version);
+        const version = options.version === undefined ? undefined : positiveInteger(options.version, '--version', 'CLI_BAD_VERSION');
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const stored = version === undefined ? await repo.objects.getLatest(type, name) : await repo.objects.getVersion(type, name, version);
           if (!stored) {
@@ -57,10 +57,4 @@ Examples:
         });
       }),
     );
-}
-
-function parseVersion(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError('CLI_BAD_VERSION', `--version takes a version number (1, 2, …), not "${text}"`, { version: text });
-  return n;
 }

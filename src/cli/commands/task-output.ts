@@ -1,6 +1,5 @@
 import type { TaskInstanceView, WorkItemView } from '../../engine/engine-api.js';
-import { println, printTable } from '../output.js';
-import { shortTime } from './run-support.js';
+import { println, printTable, shortTime } from '../output.js';
 
 /** The state as people read it: `executing (waiting)` while the instance waits on people or timers. */
 export function stateText(t: TaskInstanceView): string {

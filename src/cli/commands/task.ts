@@ -18,6 +18,13 @@ export function registerTask(program: Command): void {
     .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
     .argument('<id>', 'task instance id')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow task show 3f2a…
+  idflow task show 3f2a… --json`,
+    )
     .action(
       action(async (id: string, options: TaskOptions, command: Command) => {
         await withEngine(command, async (engine) => {
@@ -39,6 +46,7 @@ export function registerTask(program: Command): void {
       .argument('<id>', 'task instance id')
       .option('--as <user>', 'who does it (kept in the audit)')
       .option('--json', 'print the result as JSON')
+      .addHelpText('after', `\nExample:\n  idflow task ${name} 3f2a… --as alice`)
       .action(
         action(async (id: string, options: TaskOptions, command: Command) => {
           await withEngine(command, async (engine) => {

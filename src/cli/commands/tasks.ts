@@ -2,9 +2,10 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { TaskFilter, TaskState } from '../../engine/engine-api.js';
 import { action } from '../action.js';
-import { printJson, println, printTable } from '../output.js';
+import { printJson, println, printTable, shortTime } from '../output.js';
+import { oneOf, positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
-import { actingUser, shortTime, withEngine } from './run-support.js';
+import { actingUser, withEngine } from './run-support.js';
 import { stateText } from './task-output.js';
 
 interface TasksOptions {
@@ -22,16 +23,14 @@ interface TerminateOptions extends TasksOptions {
 
 const STATES: readonly TaskState[] = ['ready', 'executing', 'suspended', 'finished', 'terminated'];
 
-function filterOf(options: TasksOptions): TaskFilter {
-  if (options.state !== undefined && !(STATES as readonly string[]).includes(options.state)) {
-    throw new UsageError('CLI_BAD_STATE', `--state must be one of ${STATES.join(', ')}, not "${options.state}"`, { state: options.state });
-  }
-  const limit = options.limit === undefined ? undefined : Number(options.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new UsageError('CLI_BAD_LIMIT', `--limit must be a positive integer, not "${options.limit}"`, { limit: options.limit });
-  }
+/** States an unfinished instance may be in: what `tasks terminate` can act on. */
+const UNFINISHED: readonly TaskState[] = ['ready', 'executing', 'suspended'];
+
+function filterOf(options: TasksOptions, states: readonly TaskState[] = STATES): TaskFilter {
+  const state = options.state === undefined ? undefined : oneOf(options.state, states, '--state', 'CLI_BAD_STATE');
+  const limit = options.limit === undefined ? undefined : positiveInteger(options.limit, '--limit', 'CLI_BAD_LIMIT');
   return {
-    ...(options.state !== undefined && { state: options.state as TaskState }),
+    ...(state !== undefined && { state }),
     ...(options.definition !== undefined && { definition: options.definition }),
     ...(options.subject !== undefined && { subject: options.subject }),
     ...(limit !== undefined && { limit }),
@@ -84,20 +83,33 @@ Examples:
       'Terminates every unfinished TaskInstance matching the filters (at least one filter is required). Prints how ' +
         'many match and asks for confirmation; --yes skips the question. Without a terminal to ask on, --yes is required.',
     )
-    .option('--state <state>', 'ready, executing or suspended')
+    .option('--state <state>', UNFINISHED.join(', '))
     .option('--definition <name>', 'definition name')
     .option('--subject <user>', 'the user the workflows work on')
     .option('--yes', 'do not ask for confirmation')
     .option('--as <user>', 'who terminates them (kept in the audit)')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow tasks terminate --definition "Nightly Report" --state suspended
+  idflow tasks terminate --subject jdoe --yes --json`,
+    )
     .action(
       action(async (options: TerminateOptions, command: Command) => {
-        const filter = filterOf(options);
+        // Finished and terminated instances cannot be terminated: refuse the state rather than match nothing.
+        const filter = filterOf(options, UNFINISHED);
         if (filter.state === undefined && filter.definition === undefined && filter.subject === undefined) {
           throw new UsageError('CLI_FILTER_REQUIRED', 'tasks terminate needs --state, --definition or --subject; it does not terminate everything', {});
         }
         return withEngine(command, async (engine) => {
           const matching = (await engine.listTasks(filter)).filter((t) => t.state !== 'finished' && t.state !== 'terminated');
+          if (matching.length === 0) {
+            if (options.json) return printJson({ matched: 0, terminated: 0 });
+            println('no unfinished task instance matches; nothing terminated');
+            return undefined;
+          }
           if (!options.yes) {
             if (!process.stdin.isTTY) {
               throw new UsageError(
@@ -110,7 +122,9 @@ Examples:
             const answer = await rl.question(`Terminate ${matching.length} task instance(s)? [y/N] `);
             rl.close();
             if (!/^y(es)?$/i.test(answer.trim())) {
-              println('nothing terminated');
+              // stdout stays JSON with --json; the refusal is the exit status.
+              if (options.json) printJson({ matched: matching.length, terminated: 0 });
+              else println('nothing terminated');
               return 1;
             }
           }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { UsageError } from '../usage-error.js';
+import { positiveInteger } from '../option-values.js';
 import { withEngine } from './run-support.js';
 
 interface WorkerOptions {
@@ -20,12 +20,16 @@ export function registerWorker(program: Command): void {
     )
     .option('--batch-size <n>', 'instances claimed per round (default 100)')
     .option('--once', 'run one round and exit')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow worker
+  idflow worker --once --batch-size 500`,
+    )
     .action(
       action(async (options: WorkerOptions, command: Command) => {
-        const batchSize = options.batchSize === undefined ? undefined : Number(options.batchSize);
-        if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
-          throw new UsageError('CLI_BAD_BATCH_SIZE', `--batch-size must be a positive integer, not "${options.batchSize}"`, {});
-        }
+        const batchSize = options.batchSize === undefined ? undefined : positiveInteger(options.batchSize, '--batch-size', 'CLI_BAD_BATCH_SIZE');
         await withEngine(
           command,
           async (engine) => {

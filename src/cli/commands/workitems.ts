@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
-import { UsageError } from '../usage-error.js';
+import { oneOf } from '../option-values.js';
 import { withEngine } from './run-support.js';
 import { printWorkItems } from './task-output.js';
 
@@ -30,14 +30,11 @@ Examples:
     )
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
-        const state = options.state ?? 'open';
-        if (!(STATES as readonly string[]).includes(state)) {
-          throw new UsageError('CLI_BAD_STATE', `--state must be one of ${STATES.join(', ')}, not "${state}"`, { state });
-        }
+        const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
         await withEngine(command, async (engine) => {
           const items = await engine.listWorkItems({
             ...(options.owner !== undefined && { owner: options.owner }),
-            state: state as (typeof STATES)[number],
+            state,
           });
           if (options.json) return printJson(items);
           if (items.length === 0) return println(`no ${state} work items${options.owner ? ` for ${options.owner}` : ''}`);

@@ -50,7 +50,8 @@ const MODELLED = new Set(['Identifier', 'Binding', 'ExpressionBinding', 'Priorit
 
 /** The element names this reader handles. */
 export function isAspectElement(name: string): name is AspectKind {
-  return name === 'InvokeScriptAspect' || name in KINDS;
+  // Own keys only: `<constructor>` is not an aspect kind found on Object.prototype.
+  return name === 'InvokeScriptAspect' || Object.hasOwn(KINDS, name);
 }
 
 /** Reads one aspect element; undefined when it is refused or unusable (the errors say why). */
@@ -81,7 +82,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
     } else if (child.name === 'Recipient' && spec.children?.includes('Recipient')) {
       const r = readRecipient(child, ctx);
       if (r) recipients.push(r);
-    } else if (spec.ignoredChildren?.[child.name] !== undefined) {
+    } else if (spec.ignoredChildren && Object.hasOwn(spec.ignoredChildren, child.name)) {
       ctx.diags.warning('DEF_UNKNOWN_ELEMENT', `<${child.name}> is accepted but ignored: ${spec.ignoredChildren[child.name]}`, child.location);
     } else if (!expressionNames.includes(child.name)) {
       const allowed = ['PointCut', ...(spec.children ?? []), ...expressionNames.map((n) => `${n} (XPRESS)`)];

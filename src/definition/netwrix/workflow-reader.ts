@@ -24,21 +24,31 @@ export const SUPPORTED_VARIABLES_TYPES: Readonly<Record<string, string>> = {
 /** Characters that would break `Workflow:Activity` references or `/Custom/Workflows/…` permission paths. */
 const SEPARATORS = /[/:]/;
 
-/** Reads one `<Workflow>`; undefined when nothing usable could be read (the errors say why). */
-export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject | undefined {
-  checkAttributes(el, { known: ['Identifier', localized('DisplayName'), 'VariablesType', 'IdentifierPrefix'] }, ctx);
+/**
+ * The Identifier (required, without separators) and the localized display names (DisplayName_L1 expected) that
+ * workflows and activities both carry.
+ */
+function readNames(el: XmlElement, what: 'workflow' | 'activity', ctx: LoadContext): { identifier?: string; displayNames: Record<string, string> } {
   const identifier = requireAttribute(el, 'Identifier', ctx);
   if (identifier !== undefined && SEPARATORS.test(identifier)) {
-    ctx.diags.error('DEF_BAD_VALUE', `workflow Identifier "${identifier}" may not contain "/" or ":"`, attrLocation(el, 'Identifier'));
+    ctx.diags.error('DEF_BAD_VALUE', `${what} Identifier "${identifier}" may not contain "/" or ":"`, attrLocation(el, 'Identifier'));
   }
   const displayNames = localizedValues(el, 'DisplayName');
   if (displayNames['L1'] === undefined) {
-    ctx.diags.warning('DEF_MISSING_ATTRIBUTE', `<Workflow> should have DisplayName_L1; idflow shows the Identifier instead`, el.location);
+    ctx.diags.warning('DEF_MISSING_ATTRIBUTE', `<${el.name}> should have DisplayName_L1; idflow shows the Identifier instead`, el.location);
   }
+  return identifier === undefined ? { displayNames } : { identifier, displayNames };
+}
+
+/** Reads one `<Workflow>`; undefined when nothing usable could be read (the errors say why). */
+export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject | undefined {
+  checkAttributes(el, { known: ['Identifier', localized('DisplayName'), 'VariablesType', 'IdentifierPrefix'] }, ctx);
+  const { identifier, displayNames } = readNames(el, 'workflow', ctx);
   const variablesType = requireAttribute(el, 'VariablesType', ctx, 'Workflow_<EntityType>');
   let entityType: string | undefined;
   if (variablesType !== undefined) {
-    entityType = SUPPORTED_VARIABLES_TYPES[variablesType];
+    // Own keys only: VariablesType="constructor" names no entity type.
+    entityType = Object.hasOwn(SUPPORTED_VARIABLES_TYPES, variablesType) ? SUPPORTED_VARIABLES_TYPES[variablesType] : undefined;
     if (entityType === undefined) {
       const named = variablesType.startsWith('Workflow_') ? `entity type ${variablesType.slice('Workflow_'.length)}` : 'no Workflow_<EntityType>';
       ctx.diags.error(
@@ -111,14 +121,7 @@ function readActivity(el: XmlElement, ctx: LoadContext): NetwrixActivityDecl | u
   for (const child of el.children) {
     ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<Activity> has no child elements; <${child.name}> is not allowed`, child.location);
   }
-  const identifier = requireAttribute(el, 'Identifier', ctx);
-  if (identifier !== undefined && SEPARATORS.test(identifier)) {
-    ctx.diags.error('DEF_BAD_VALUE', `activity Identifier "${identifier}" may not contain "/" or ":"`, attrLocation(el, 'Identifier'));
-  }
-  const displayNames = localizedValues(el, 'DisplayName');
-  if (displayNames['L1'] === undefined) {
-    ctx.diags.warning('DEF_MISSING_ATTRIBUTE', `<Activity> should have DisplayName_L1; idflow shows the Identifier instead`, el.location);
-  }
+  const { identifier, displayNames } = readNames(el, 'activity', ctx);
   const template = requireAttribute(el, 'Template', ctx, `one of ${TEMPLATE_NAMES.join(', ')}`);
   let templateOk = template !== undefined;
   if (template !== undefined && !isTemplateName(template)) {

@@ -1,5 +1,5 @@
 import type { LoadContext } from '../load-context.js';
-import type { XmlElement } from '../xml/xml-element.js';
+import { attrLocation, type XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, parseInteger } from './attribute-types.js';
 import { reportUnknownElement, textOf } from './child-elements.js';
 import { WavesetCodes } from './waveset-codes.js';
@@ -70,6 +70,11 @@ export function readMap(el: XmlElement, ctx: LoadContext): Record<string, XmlObj
     const key = entry.attributes.get('key');
     if (key === undefined) {
       ctx.diags.error(WavesetCodes.MISSING_ATTRIBUTE, `<MapEntry> needs a key attribute`, entry.location);
+      continue;
+    }
+    if (key === '__proto__') {
+      // Assigned into a plain object it would replace the map's prototype, and the entry would vanish.
+      ctx.diags.error(WavesetCodes.BAD_VALUE, `<MapEntry key='__proto__'> is refused: __proto__ cannot be a map key`, attrLocation(entry, 'key'));
       continue;
     }
     const attrValue = entry.attributes.get('value');

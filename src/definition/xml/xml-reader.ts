@@ -17,7 +17,8 @@ export interface XmlReadLimits {
   maxAttributes?: number;
 }
 
-const DEFAULT_LIMITS: Required<XmlReadLimits> = {
+/** The limits a read uses where the caller sets none. */
+export const DEFAULT_XML_LIMITS: Readonly<Required<XmlReadLimits>> = {
   maxBytes: 8 * 1024 * 1024,
   maxDepth: 200,
   maxElements: 100_000,
@@ -79,7 +80,7 @@ export function readXml(
   diags: DiagnosticBag,
   limits: XmlReadLimits = {},
 ): XmlElement | undefined {
-  const lim = { ...DEFAULT_LIMITS, ...limits };
+  const lim = { ...DEFAULT_XML_LIMITS, ...limits };
   const at = (line = 1, column = 1): SourceLocation => ({ file, line, column });
 
   const byteLength = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;

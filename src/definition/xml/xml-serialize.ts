@@ -1,7 +1,9 @@
 import type { XmlElement } from './xml-element.js';
 
-const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escapeAttr = (s: string): string => escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+// A carriage return written as is would come back as a line feed, and a tab or line feed inside an attribute
+// as a space (XML end-of-line and attribute-value normalisation): write them as character references.
+const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+const escapeAttr = (s: string): string => escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 
 /**
  * Writes an element back as XML (what `idflow show --xml` prints). Attribute order and text are kept;

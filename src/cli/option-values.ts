@@ -1,0 +1,20 @@
+import { UsageError } from './usage-error.js';
+
+/**
+ * Option values read from the command line. Each refusal is a {@link UsageError} with the option's own stable code
+ * and a message naming what is allowed.
+ */
+
+/** `--limit 20`: digits only, so `0x10`, `1e3` and ` 5` are refused rather than read as some other number. */
+export function positiveInteger(text: string, option: string, code: string): number {
+  const n = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1)) throw new UsageError(code, `${option} takes a positive whole number (1, 2, …), not "${text}"`, { [option.replace(/^-+/, '')]: text });
+  return n;
+}
+
+/** `--state open`: one of `values`, as written. */
+export function oneOf<T extends string>(text: string, values: readonly T[], option: string, code: string): T {
+  const found = values.find((v) => v === text);
+  if (found === undefined) throw new UsageError(code, `${option} must be one of ${values.join(', ')}, not "${text}"`, { [option.replace(/^-+/, '')]: text });
+  return found;
+}
