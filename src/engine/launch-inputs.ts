@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.js';
 import type { XValue } from '../expression/env.js';
 import type { LaunchRequest } from './engine-api.js';
 import type { LoadedDefinition } from './definition-cache.js';
@@ -12,6 +13,10 @@ export const SUBJECT_VARIABLE = 'subject';
  */
 export function launchInputs(definition: LoadedDefinition, request: Pick<LaunchRequest, 'variables' | 'subject'>): Readonly<Record<string, XValue>> {
   const given = request.variables ?? {};
+  // Variables become keys of plain objects; "__proto__" would replace a scope's prototype instead of naming a variable.
+  if (Object.hasOwn(given, '__proto__')) {
+    throw new InvalidInputError('ENGINE_BAD_VARIABLE_NAME', '"__proto__" cannot be a variable name', { name: '__proto__' });
+  }
   if (request.subject === undefined || Object.hasOwn(given, SUBJECT_VARIABLE)) return given;
   const declared = definition.object.process?.variables.some((v) => v.name === SUBJECT_VARIABLE) ?? false;
   return declared ? { ...given, [SUBJECT_VARIABLE]: request.subject } : given;

@@ -51,6 +51,17 @@ describe('the engine and a running instance', () => {
     assert.doesNotMatch(r.stdout, /hello cli/, 'stdout stays the command’s own output');
   });
 
+  it('refuses a launch variable named __proto__ and keeps a nested __proto__ key as plain data', async () => {
+    const bad = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, never>;
+    await assert.rejects(engine.launch({ definition: 'Printer', launcher: 'bob', variables: bad }), { code: 'ENGINE_BAD_VARIABLE_NAME' });
+    const nested = JSON.parse('{"who": "x", "extra": {"__proto__": {"polluted": 1}}}') as Record<string, never>;
+    const r = await engine.launch({ definition: 'Printer', launcher: 'bob', variables: nested });
+    const extra = r.instance.variables['extra'] as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(extra), Object.prototype);
+    assert.deepEqual(Object.keys(extra), ['__proto__']);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  });
+
   it('resolves a stored Rule called with <rule name=…> from an expression action, arguments and defaults included', async () => {
     const r = await engine.launch({ definition: 'Rule Caller', launcher: 'bob', variables: { first: 'Ann', last: 'Lee' } });
     assert.equal(r.instance.state, 'finished');

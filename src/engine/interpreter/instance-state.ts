@@ -169,7 +169,13 @@ function copyJson(v: unknown): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k in v) if (Object.hasOwn(v, k)) out[k] = copyJson((v as Record<string, unknown>)[k]);
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const value = copyJson((v as Record<string, unknown>)[k]);
+    // An own "__proto__" key (JSON.parse and XPRESS maps make them) must stay a key: assigning it would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
   return out;
 }
 

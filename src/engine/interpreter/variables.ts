@@ -196,7 +196,11 @@ export function copyValue(v: XValue): XValue {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(copyValue);
   const out: { [key: string]: XValue } = {};
-  for (const k of Object.keys(v)) out[k] = copyValue(v[k]!);
+  for (const k of Object.keys(v)) {
+    // An own "__proto__" key (JSON.parse and XPRESS maps make them) must stay a key: assigning it would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyValue(v[k]!), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyValue(v[k]!);
+  }
   return out;
 }
 
