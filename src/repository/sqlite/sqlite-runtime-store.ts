@@ -117,6 +117,7 @@ const AUDIT_COLUMNS = ['at', 'instance_id', 'instance_name', 'definition_name', 
 const MAX_ROWS_PER_INSERT = 64;
 
 type Statements = ReturnType<typeof prepare>;
+type Transactions = ReturnType<typeof makeTransactions>;
 
 /**
  * The runtime tables in SQLite. better-sqlite3 is synchronous and a process has one connection, so a batch commit
@@ -133,7 +134,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
   /** @internal */
   readonly db: SqliteDatabase;
   #statements: Statements | undefined;
-  #transactions: ReturnType<SqliteRuntimeStore['makeTransactions']> | undefined;
+  #transactions: Transactions | undefined;
   /** Statements whose SQL depends on the query (listings), by SQL text. */
   readonly #dynamic = new Map<string, SqliteStatement>();
 
@@ -153,38 +154,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return st;
   }
 
-  /** @internal The transaction functions, made once (better-sqlite3 builds several closures per `transaction()`). */
-  private makeTransactions() {
-    const s = this.#s;
-    const single = this.db.transaction((w: InstanceWrite) => {
-      writeOne(s, w);
-      if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
-    });
-    const savepoint = this.db.transaction((w: InstanceWrite) => writeOne(s, w));
-    const batch = this.db.transaction((writes: readonly InstanceWrite[]) => {
-      // Audit rows carry no constraint that can refuse a write, so they are written after the instances, all in
-      // as few statements as possible, in the order of the writes.
-      const audit: AuditRecord[] = [];
-      const statuses = writes.map((w): CommitStatus => {
-        try {
-          savepoint(w);
-          if (w.audit) for (const a of w.audit) audit.push(a);
-          return 'committed';
-        } catch (e) {
-          if (!(e instanceof WriteRefused)) throw e;
-          if (w.auditIfRefused) for (const a of w.auditIfRefused) audit.push(a);
-          return e.status;
-        }
-      });
-      if (audit.length > 0) s.insertAudit(audit.map(auditValues));
-      return statuses;
-    });
-    const audit = this.db.transaction((records: readonly AuditRecord[]) => s.insertAudit(records.map(auditValues)));
-    return { single, batch, audit };
-  }
-
   async commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
-    const tx = (this.#transactions ??= this.makeTransactions());
+    const tx = (this.#transactions ??= makeTransactions(this.db, this.#s));
     if (writes.length !== 1) return writes.length === 0 ? [] : tx.batch.immediate(writes);
     const w = writes[0]!;
     try {
@@ -236,7 +207,20 @@ export class SqliteRuntimeStore implements RuntimeStore {
    */
   hotQueryPlans(): Record<string, string> {
     const s = this.#s;
-    const hot = { claimable: s.claimable, claimableById: s.claimableById, leaseMany: s.leaseMany, releaseLeases: s.releaseLeases, expired: s.expired, overdue: s.overdue, instanceByName: s.instanceByName, updateInstance: s.updateInstance, deleteInstance: s.deleteInstance, closeOpen: s.closeOpen, closeWorkItem: s.closeWorkItem, deleteLocksOf: s.deleteLocksOf };
+    const hot = {
+      claimable: s.claimable,
+      claimableById: s.claimableById,
+      leaseMany: s.leaseMany,
+      releaseLeases: s.releaseLeases,
+      expired: s.expired,
+      overdue: s.overdue,
+      instanceByName: s.instanceByName,
+      updateInstance: s.updateInstance,
+      deleteInstance: s.deleteInstance,
+      closeOpen: s.closeOpen,
+      closeWorkItem: s.closeWorkItem,
+      deleteLocksOf: s.deleteLocksOf,
+    };
     const plans: Record<string, string> = {};
     for (const [name, st] of Object.entries(hot)) {
       const params = (st.source.match(/\?/g) ?? []).map(() => null);
@@ -352,7 +336,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    (this.#transactions ??= this.makeTransactions()).audit(records);
+    (this.#transactions ??= makeTransactions(this.db, this.#s)).audit(records);
   }
 
   async listAudit(filter: { readonly instanceId?: string; readonly limit?: number } = {}): Promise<StoredAuditEvent[]> {
@@ -401,6 +385,35 @@ export class SqliteRuntimeStore implements RuntimeStore {
       ).changes === 1
     );
   }
+}
+
+/** The commit's transaction functions, made once per store (better-sqlite3 builds several closures per `transaction()`). */
+function makeTransactions(db: SqliteDatabase, s: Statements) {
+  const single = db.transaction((w: InstanceWrite) => {
+    writeOne(s, w);
+    if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
+  });
+  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w));
+  const batch = db.transaction((writes: readonly InstanceWrite[]) => {
+    // Audit rows carry no constraint that can refuse a write, so they are written after the instances, all in
+    // as few statements as possible, in the order of the writes.
+    const audit: AuditRecord[] = [];
+    const statuses = writes.map((w): CommitStatus => {
+      try {
+        savepoint(w);
+        if (w.audit) for (const a of w.audit) audit.push(a);
+        return 'committed';
+      } catch (e) {
+        if (!(e instanceof WriteRefused)) throw e;
+        if (w.auditIfRefused) for (const a of w.auditIfRefused) audit.push(a);
+        return e.status;
+      }
+    });
+    if (audit.length > 0) s.insertAudit(audit.map(auditValues));
+    return statuses;
+  });
+  const audit = db.transaction((records: readonly AuditRecord[]) => s.insertAudit(records.map(auditValues)));
+  return { single, batch, audit };
 }
 
 /**
