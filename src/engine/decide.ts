@@ -1,4 +1,5 @@
-import { ConflictError, IdflowError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { DefinitionVersionMissingError, TaskNotFoundError } from './engine-errors.js';
 import type { DecideRequest, DecideResult, WorkItemView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { mayDecide } from './may-decide.js';
@@ -63,7 +64,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
     );
   }
   const instance = await store.getInstance(item.instanceId);
-  if (!instance) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${item.instanceId} of work item ${item.id} no longer exists`, { id: item.instanceId });
+  if (!instance) throw new TaskNotFoundError(item.instanceId, `of work item ${item.id} no longer exists`);
   if (instance.state === 'suspended') {
     throw new ConflictError('TASK_SUSPENDED', `task instance ${instance.id} is suspended; resume it before deciding its work items`, { id: instance.id });
   }
@@ -72,7 +73,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   }
   await ctx.definitions.refresh();
   const definition = await ctx.definitions.byId(instance.definitionId);
-  if (!definition) throw missingVersion(instance.definitionId, instance.definitionName);
+  if (!definition) throw new DefinitionVersionMissingError(instance.definitionId, instance.definitionName);
   const now = ctx.clock();
   const kind = item.decisions.find((d) => d.name === request.decision)?.kind ?? 'complete';
   const decisionAudit: AuditRecord = {
@@ -87,7 +88,8 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
       as: verdict.as,
       ...(request.comment !== undefined && { comment: request.comment }),
       ...(request.assignee !== undefined && { assignee: request.assignee }),
-      ...(Object.keys(variables).length > 0 && { variables: { ...variables } }),
+      // Names only: the audit outlives the instance (purge, resultLimit), and a form field may hold a secret.
+      ...(Object.keys(variables).length > 0 && { variables: Object.keys(variables) }),
     },
   };
   const state = instance.interpreterState;
@@ -150,14 +152,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
 
 async function currentResult(ctx: EngineContext, id: string): Promise<DecideResult> {
   const row = await ctx.store.getInstance(id);
-  if (!row) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${id} ended and was deleted while the decision was applied`, { id });
+  if (!row) throw new TaskNotFoundError(id, 'ended and was deleted while the decision was applied');
   const open = await ctx.store.listWorkItems({ instanceId: id, state: 'open' });
   return { instance: toTaskView(row), workItems: open.map(toWorkItemView) };
-}
-
-export function missingVersion(id: string, name: string): IdflowError {
-  return new IdflowError('DEFINITION_VERSION_MISSING', `the version of "${name}" this instance was launched from (${id}) is no longer in the repository`, {
-    definitionId: id,
-    definition: name,
-  });
 }

@@ -6,12 +6,12 @@ import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
 
-/** TaskInstance states (reference waveset §1.4) plus `terminated` by an administrator. */
+/** TaskInstance states (reference waveset §1.4) plus `terminated` (by an administrator or the execLimit sweep). */
 export type TaskState = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
 
 export interface TaskInstanceView {
   readonly id: string;
-  /** Task name (unique among live instances; resultOption applies when it clashes). */
+  /** Task name, unique among stored instances (finished ones included); resultOption applies when a launch reuses it. */
   readonly name: string;
   readonly definition: { readonly id: string; readonly type: string; readonly name: string; readonly version: number };
   readonly state: TaskState;
@@ -99,6 +99,7 @@ export interface WorkItemFilter {
   /** Items this person may decide (owner, delegate, or permission holder). */
   readonly owner?: string;
   readonly instanceId?: string;
+  /** @default 'open' */
   readonly state?: WorkItemView['state'];
   readonly limit?: number;
 }
@@ -153,11 +154,12 @@ export interface Engine {
    * `TASK_PURGE_NOT_ALLOWED`. Returns the instance as it was when it went (outcome `purged`).
    */
   purge(id: string, actor: string): Promise<TaskInstanceView>;
-  /** Bulk terminate; returns how many were terminated. */
+  /** Bulk terminate of the unfinished instances matching `filter`, at most `filter.limit`; returns how many were terminated. */
   terminateMany(filter: TaskFilter, actor: string): Promise<number>;
   /**
-   * One worker round: claim a batch of runnable instances (async launches, due timers, resumed ones), advance and
-   * commit them; run due schedules; sweep expired results and execLimit. Returns how much it did.
+   * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
+   * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns
+   * how much it did.
    */
   runWorkerOnce(): Promise<{ readonly advanced: number; readonly scheduled: number; readonly swept: number }>;
   /** Runs rounds until `signal` aborts (idle rounds wait a little). */

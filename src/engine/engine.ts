@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
 import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
@@ -96,7 +97,7 @@ class EngineImpl implements RuntimeEngine {
 
   async getTask(id: string): Promise<TaskInstanceView> {
     const row = await this.#ctx.store.getInstance(id);
-    if (!row) throw new NotFoundError('TASK_NOT_FOUND', `no task instance ${id}`, { id });
+    if (!row) throw new TaskNotFoundError(id);
     return toTaskView(row);
   }
 

@@ -3,6 +3,7 @@ import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } f
 import type { CommitStatus, InstanceWrite } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
@@ -94,10 +95,10 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     // After a checkpoint, somebody else may have moved the instance on (a decision on an item it offered): show that.
     if (status !== 'committed' && at.checkpoints > 0) return currentView(ctx, record.id);
     check(status, record);
-    return {
-      instance: toTaskView(built.instance),
-      workItems: built.createdItems.filter((w) => !built.writes[0]?.delete).map(toWorkItemView),
-    };
+    // Open items: none once it ended; after a checkpoint, also those an earlier commit created, so they are read back.
+    const ended = built.instance.state !== 'executing';
+    const open = ended ? [] : at.checkpoints > 0 ? await ctx.store.listWorkItems({ instanceId: record.id, state: 'open' }) : built.createdItems;
+    return { instance: toTaskView(built.instance), workItems: open.map(toWorkItemView) };
   }
 
   const write: InstanceWrite = {
@@ -115,7 +116,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
 
 async function currentView(ctx: EngineContext, id: string): Promise<LaunchResult> {
   const row = await ctx.store.getInstance(id);
-  if (!row) throw new NotFoundError('TASK_NOT_FOUND', `task instance ${id} ended and was deleted while it was being launched`, { id });
+  if (!row) throw new TaskNotFoundError(id, 'ended and was deleted while it was being launched');
   const items = await ctx.store.listWorkItems({ instanceId: id, state: 'open' });
   return { instance: toTaskView(row), workItems: items.map(toWorkItemView) };
 }

@@ -2,7 +2,7 @@ import type { AuditRecord, InstanceRecord, InstanceWrite, WorkItemCloseWrite, Wo
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
 import { instanceVariables } from './interpreter/interpreter.js';
-import type { AdvanceOutcome, Effect, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
+import type { AdvanceOutcome, Effect, TaskResult, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 
 export interface OutcomeCommit {
@@ -115,6 +115,31 @@ export function outcomeWrite(
     ...args.extra,
   };
   return { writes: [write, ...children], instance, createdItems };
+}
+
+/**
+ * The row of an instance ended from outside its process (terminated, or failed because it could not be advanced):
+ * nothing left due, no lease, no deadline, the revision bumped. Its process state stays as last committed.
+ */
+export function endedRecord(
+  instance: InstanceRecord,
+  end: { readonly state: 'finished' | 'terminated'; readonly result: TaskResult; readonly now: number; readonly expiresAt: number | null },
+): InstanceRecord {
+  return {
+    ...instance,
+    state: end.state,
+    waiting: false,
+    result: end.result,
+    updatedAt: end.now,
+    finishedAt: end.now,
+    expiresAt: end.expiresAt,
+    wakeAt: null,
+    runnable: false,
+    execDeadline: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    revision: instance.revision + 1,
+  };
 }
 
 /** Audit fields naming the instance. */

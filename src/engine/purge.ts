@@ -1,9 +1,9 @@
 import { ConflictError, NotAuthorizedError } from '../errors.js';
 import type { InstanceRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
-import { missingVersion } from './decide.js';
 import type { TaskInstanceView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import { DefinitionVersionMissingError } from './engine-errors.js';
 import type { StateV1 } from './interpreter/instance-state.js';
 import { mayPurge } from './may-purge.js';
 import { auditBase } from './outcome-write.js';
@@ -38,7 +38,7 @@ export async function purgeTask(ctx: EngineContext, id: string, actor: string): 
       ...(instance.result && { outcome: instance.result.outcome }),
     });
     const definition = await ctx.definitions.byId(instance.definitionId);
-    if (!definition) throw missingVersion(instance.definitionId, instance.definitionName);
+    if (!definition) throw new DefinitionVersionMissingError(instance.definitionId, instance.definitionName);
     const at = await abortedAt(ctx, definition, instance);
     if (!at) {
       throw new ConflictError(

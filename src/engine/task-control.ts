@@ -1,9 +1,10 @@
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import type { TaskFilter, TaskInstanceView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import { TaskNotFoundError } from './engine-errors.js';
 import { parametersOf } from './new-instance.js';
-import { auditBase } from './outcome-write.js';
+import { auditBase, endedRecord } from './outcome-write.js';
 import { toTaskView } from './task-view.js';
 
 const MAX_ATTEMPTS = 3;
@@ -61,55 +62,55 @@ export async function terminateTask(ctx: EngineContext, id: string, actor: strin
   });
 }
 
-/** Terminates every unfinished instance matching `filter`, in batches; returns how many were terminated. */
+/**
+ * Terminates every unfinished instance matching `filter` (at most `filter.limit`), in batches; returns how many were
+ * terminated. An instance that changed meanwhile (its commit conflicts) is tried once more, then left alone.
+ */
 export async function terminateMatching(ctx: EngineContext, filter: TaskFilter, actor: string): Promise<number> {
   if (filter.state === 'finished' || filter.state === 'terminated') return 0;
   const states = filter.state ? [filter.state] : [...UNFINISHED];
   let count = 0;
-  const seen = new Set<string>();
+  const conflicted = new Set<string>();
+  // Left alone, still unfinished, so still listed: each listing asks for that many rows more.
+  const skipped = new Set<string>();
   for (;;) {
+    const wanted = Math.min(ctx.batchSize, (filter.limit ?? Number.POSITIVE_INFINITY) - count);
+    if (wanted <= 0) return count;
     const batch = (
       await ctx.store.listInstances({
         states,
         ...(filter.definition !== undefined && { definitionName: filter.definition }),
         ...(filter.subject !== undefined && { subject: filter.subject }),
-        limit: ctx.batchSize,
+        limit: wanted + skipped.size,
       })
-    ).filter((i) => !seen.has(i.id));
+    )
+      .filter((i) => !skipped.has(i.id))
+      .slice(0, wanted);
     if (batch.length === 0) return count;
     await ctx.definitions.refresh();
     const now = ctx.clock();
     const writes = await Promise.all(batch.map((i) => terminateWrite(ctx, i, actor, `terminated by ${actor}`, now)));
     const statuses = await ctx.store.commit(writes);
     statuses.forEach((s, n) => {
+      const id = batch[n]!.id;
       if (s === 'committed') count++;
-      // A conflicting instance is looked at again in the next batch; one that keeps conflicting is left alone.
-      else seen.add(batch[n]!.id);
+      else if (conflicted.has(id)) skipped.add(id);
+      else conflicted.add(id);
     });
-    if (filter.limit !== undefined && count >= filter.limit) return count;
   }
 }
 
-/** The commit that ends an unfinished instance as `terminated` (administrator, execLimit, resultOption). */
+/** The commit that ends an unfinished instance as `terminated` (administrator, bulk terminate, execLimit sweep). */
 export async function terminateWrite(ctx: EngineContext, instance: InstanceRecord, actor: string, reason: string, now: number): Promise<InstanceWrite> {
   const definition = await ctx.definitions.byId(instance.definitionId);
   const resultLimit = (definition ? parametersOf(definition)?.resultLimit : undefined) ?? 0;
   return {
-    instance: {
-      ...instance,
+    instance: endedRecord(instance, {
       state: 'terminated',
-      waiting: false,
       result: { outputs: instance.result?.outputs ?? {}, errors: [reason], messages: [], outcome: 'terminated' },
-      updatedAt: now,
-      finishedAt: now,
+      now,
       expiresAt: resultLimit > 0 ? now + resultLimit * 1000 : null,
-      wakeAt: null,
-      runnable: false,
-      execDeadline: null,
-      leaseOwner: null,
-      leaseUntil: null,
-      revision: instance.revision + 1,
-    },
+    }),
     expectedRevision: instance.revision,
     closeOpenWorkItems: { state: 'cancelled', at: now },
     releaseSubject: true,
@@ -123,7 +124,7 @@ export async function retrying(ctx: EngineContext, id: string, make: (i: Instanc
   await ctx.definitions.refresh();
   for (let attempt = 1; ; attempt++) {
     const instance = await ctx.store.getInstance(id);
-    if (!instance) throw new NotFoundError('TASK_NOT_FOUND', `no task instance ${id}`, { id });
+    if (!instance) throw new TaskNotFoundError(id);
     const write = await make(instance);
     const [status] = await ctx.store.commit([write]);
     if (status === 'committed') return toTaskView(write.instance);

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
-import { missingVersion } from './decide.js';
 import type { EngineContext } from './engine-context.js';
-import { auditBase, outcomeWrite } from './outcome-write.js';
+import { DefinitionVersionMissingError } from './engine-errors.js';
+import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
 
@@ -80,7 +80,7 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
 
 async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: number): Promise<InstanceWrite[]> {
   const definition = await ctx.definitions.byId(instance.definitionId);
-  if (!definition) return [failedWrite(instance, missingVersion(instance.definitionId, instance.definitionName), now)];
+  if (!definition) return [failedWrite(instance, new DefinitionVersionMissingError(instance.definitionId, instance.definitionName), now)];
   // A long run of automatic steps commits checkpoints on its own; the rest joins the batch commit.
   const at: AdvancePosition = { before: instance, insert: false, audit: [], extra: undefined, now, checkpoints: 0 };
   let advanced: AdvanceResult;
@@ -103,23 +103,15 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
 
 function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {
   const message = e instanceof Error ? e.message : String(e);
-  const code = (e as { code?: unknown }).code;
+  const code = e !== null && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
   return {
-    instance: {
-      ...instance,
+    // Kept whatever its resultLimit, for investigation (docs/task-parameters.md, resultLimit).
+    instance: endedRecord(instance, {
       state: 'finished',
-      waiting: false,
       result: { outputs: {}, errors: [message], messages: [], outcome: 'failed' },
-      updatedAt: now,
-      finishedAt: now,
+      now,
       expiresAt: null,
-      wakeAt: null,
-      runnable: false,
-      execDeadline: null,
-      leaseOwner: null,
-      leaseUntil: null,
-      revision: instance.revision + 1,
-    },
+    }),
     expectedRevision: instance.revision,
     closeOpenWorkItems: { state: 'cancelled', at: now },
     releaseSubject: true,

@@ -10,8 +10,10 @@
  */
 import type { XValue } from '../expression/env.js';
 import type { ServiceCall, ServiceOperation, ServiceResult } from '../engine/interpreter/interpreter-types.js';
+import { copyValue } from '../engine/interpreter/variables.js';
 
-export const NETWRIX_APPLICATION = 'idflow.netwrix';
+/** The application the Netwrix compiler gives its system-state actions (one constant, defined by the compiler). */
+export { NETWRIX_APPLICATION } from '../definition/netwrix/compile-workflow.js';
 
 type Obj = { [key: string]: XValue };
 const asObj = (v: XValue | undefined): Obj => (v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : {});
@@ -27,7 +29,7 @@ function persistWith(provisioningAllowed: boolean): ServiceOperation {
       event: 'changeset:persisted',
       ...(activity !== undefined ? { activity } : {}),
       actor: call.launcher,
-      data: { changes: structuredClone(changes), provisioning, idempotencyKey: call.idempotencyKey },
+      data: { changes: copyValue(changes), provisioning, idempotencyKey: call.idempotencyKey },
     });
     // `subject` comes back so the workflow keeps working on the same User (a creation gets one from the
     // identity store once it exists; until then it is whatever the workflow was given).

@@ -109,6 +109,17 @@ describe('progressInterval checkpoints', () => {
     assert.equal(seen[2]!.row?.leaseOwner, 'runner', 'the checkpoint keeps the worker’s lease');
   });
 
+  it('returns from a synchronous launch the work items a checkpoint committed before it came to rest', async () => {
+    reset();
+    // Slow Branch: one branch puts up a work item at once, the other runs slow steps past progressInterval.
+    const r = await engine.launch({ definition: 'Slow Branch', launcher: 'bob' });
+    assert.ok(commits.length >= 2, `a checkpoint before the final commit (commits: ${commits.join(', ')})`);
+    assert.equal(r.instance.waiting, true);
+    const open = await engine.listWorkItems({ instanceId: r.instance.id });
+    assert.equal(open.length, 1);
+    assert.deepEqual(r.workItems.map((i) => i.id), open.map((i) => i.id));
+  });
+
   it('makes no checkpoint when progressInterval is not exceeded (a fast run commits once)', async () => {
     reset();
     const r = await engine.launch({ definition: 'Four Steps', launcher: 'bob' });

@@ -119,4 +119,25 @@ describe('runtime store', () => {
     );
     assert.deepEqual((await store.listAudit({ instanceId: b.id })).map((e) => e.event), ['launched']);
   });
+
+  it('writes nothing of a batch when one of its writes fails outright part-way (a ledger key written twice)', async () => {
+    const a = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
+    const b = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
+    const at = w.now();
+    const effect = { key: `${b.id}:1:A:0`, operation: 'ledger', data: {}, instanceId: b.id, at };
+    await assert.rejects(
+      store.commit([
+        { instance: { ...a, state: 'suspended', revision: a.revision + 1 }, expectedRevision: a.revision, audit: [{ at, instanceId: a.id, event: 'a1' }] },
+        { instance: { ...b, state: 'suspended', revision: b.revision + 1 }, expectedRevision: b.revision, sideEffects: [effect, effect] },
+      ]),
+      /UNIQUE/,
+    );
+    for (const before of [a, b]) {
+      const now = (await store.getInstance(before.id))!;
+      assert.equal(now.revision, before.revision);
+      assert.equal(now.state, 'ready');
+    }
+    assert.deepEqual((await store.listAudit({ instanceId: a.id })).map((e) => e.event), ['launched']);
+    assert.deepEqual(await store.listSideEffects({ instanceId: b.id }), []);
+  });
 });

@@ -317,6 +317,14 @@ describe('running instances', () => {
     assert.deepEqual(decision?.data, { decision: 'approve', as: 'owner', comment: 'fine' });
   });
 
+  it('records which variables a decision wrote, never their values, in the audit', async () => {
+    const r = await w.engine.launch({ definition: 'Approval', launcher: 'bob', variables: { approver: 'alice' } });
+    await w.engine.decide({ workItemId: r.workItems[0]!.id, decision: 'approve', actor: 'alice', variables: { outcome: 'pw-Xy7!q' } });
+    const audit = await w.repository.runtime.listAudit({ instanceId: r.instance.id });
+    assert.deepEqual(audit.find((a) => a.event === 'decision')?.data, { decision: 'approve', as: 'owner', variables: ['outcome'] });
+    assert.doesNotMatch(JSON.stringify(audit), /pw-Xy7/);
+  });
+
   it('terminates an instance, cancels its work items and frees its subject', async () => {
     const r = await w.engine.launch({ definition: 'Approval', subject: 'tq', launcher: 'bob', variables: { approver: 'alice' } });
     const t = await w.engine.terminate(r.instance.id, 'admin');
@@ -339,6 +347,14 @@ describe('running instances', () => {
     for (const id of asyncIds) assert.equal((await w.engine.getTask(id)).state, 'terminated');
     assert.equal((await w.engine.getTask(other.instance.id)).state, 'executing');
     assert.equal(await w.engine.terminateMany({ definition: 'Approval Async' }, 'admin'), 0);
+  });
+
+  it('terminates in bulk no more instances than the limit asked for', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await w.engine.launch({ definition: 'Approval Async', launcher: 'bob', variables: { approver: 'alice' } })).instance.id);
+    assert.equal(await w.engine.terminateMany({ definition: 'Approval Async', limit: 2 }, 'admin'), 2);
+    const states = await Promise.all(ids.map(async (id) => (await w.engine.getTask(id)).state));
+    assert.deepEqual(states, ['terminated', 'terminated', 'ready']);
   });
 
   it('takes over an instance whose worker died once that worker’s lease expires', async () => {

@@ -158,10 +158,11 @@ export function cloneState(state: InstanceState, instanceId: string): StateV1 {
 }
 
 /**
- * A deep copy of plain JSON data (the state is nothing else). Several times faster than structuredClone on the
- * small objects a state is made of, and the one copy every resume makes.
+ * A deep copy of plain JSON data: the one copy every resume makes of the state, and every copy of a variable's value
+ * (`copyValue`). Several times faster than structuredClone on the small objects a state is made of.
  */
-function copyJson(v: unknown): unknown {
+export function copyJson<T>(v: T): T;
+export function copyJson(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);

@@ -75,7 +75,7 @@ export class AspectUnsupportedError extends UnsupportedError {
 /**
  * A failure that ends the instance (recorded in the result, not thrown to the caller). Used internally to unwind
  * the advance loop; `code` is one of ENGINE_MAX_STEPS, ENGINE_NO_TRANSITION, ENGINE_ACTIVITY_NOT_FOUND,
- * ENGINE_NO_OWNER, ENGINE_EXPRESSION_FAILED, ENGINE_PROCESS_NOT_FOUND, ENGINE_DEADLOCK.
+ * ENGINE_NO_OWNER, ENGINE_EXPRESSION_FAILED, ENGINE_PROCESS_NOT_FOUND, ENGINE_STATE_INVALID.
  */
 export class InstanceFailure extends Error {
   constructor(readonly code: string, message: string) {

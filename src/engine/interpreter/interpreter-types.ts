@@ -28,7 +28,10 @@ export type Effect =
    * the commit, so a replayed step after a crash produces the same key and the ledger shows it ran once.
    */
   | { readonly kind: 'side-effect'; readonly key: string; readonly operation: string; readonly data: Readonly<Record<string, XValue>> }
-  /** Launch another TaskDefinition/Workflow after this commit (Netwrix InvokeWorkflowAspect, ContinueWith). */
+  /**
+   * Launch another TaskDefinition/Workflow (Netwrix InvokeWorkflowAspect, ContinueWith): a new async instance
+   * inserted in this same commit, or an audit row `launch-refused` when it cannot start (unknown, subject busy).
+   */
   | { readonly kind: 'launch'; readonly definition: string; readonly variables: Readonly<Record<string, XValue>>; readonly launcher: string; readonly subject?: string }
   /** A message for a person (NotificationAspect, notify op); the mail transport arrives with the HTTP milestone. */
   | { readonly kind: 'notification'; readonly to: readonly string[]; readonly subject: string; readonly body: string };
@@ -70,10 +73,10 @@ export interface WorkItemClose {
 export interface TaskResult {
   /** Output variables (declared `output='true'`), by name. */
   readonly outputs: Readonly<Record<string, XValue>>;
-  /** Error messages collected (failed actions, maxSteps, execLimit). */
+  /** Error messages collected (failed actions, maxSteps, the reason of a termination). */
   readonly errors: readonly string[];
   readonly messages: readonly string[];
-  /** Netwrix outcome or Waveset end: `completed`, `declined`, `aborted`, `purged`, `failed`. */
+  /** Netwrix outcome or Waveset end: `completed`, `declined`, `aborted`, `failed`; set by the runtime: `terminated`, `purged`. */
   readonly outcome: string;
 }
 
@@ -86,7 +89,7 @@ export interface AdvanceOutcome {
   /** Earliest time the instance must be woken (work item timeout, …); null when none. */
   readonly wakeAt: number | null;
   readonly effects: readonly Effect[];
-  /** Steps taken in this advance (for execLimit/progress). */
+  /** Activities entered in this advance (added to the instance's step count, shown in its progress). */
   readonly steps: number;
   /** Present when status is finished or failed. */
   readonly result?: TaskResult;

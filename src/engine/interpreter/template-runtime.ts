@@ -15,6 +15,7 @@
 import type { ActionModel, DecisionModel, ManualActionActionModel, ServiceActionModel } from '../../definition/model/action.js';
 import type { ActivityModel } from '../../definition/model/activity.js';
 import type { NetwrixActivityDecl, ProcessObject } from '../../definition/model/objects.js';
+import { NETWRIX_APPLICATION } from '../../services/netwrix-operations.js';
 
 const d = (name: string, kind: DecisionModel['kind'] = 'complete'): DecisionModel => Object.freeze({ name, kind });
 const SAVE = d('Save', 'save');
@@ -36,9 +37,6 @@ export const SYSTEM_STATE_OPS: Readonly<Record<string, string>> = Object.freeze(
   'ContinueWith-Invoked': 'continueWith',
 });
 
-import { NETWRIX_APPLICATION } from '../../services/netwrix-operations.js';
-
-export { NETWRIX_APPLICATION };
 /** The decision a system state leaves with (matches `…-Invoked-Invoke` transitions carrying `decision='Invoke'`). */
 export const INVOKE = 'Invoke';
 

@@ -14,7 +14,7 @@ import { NotFoundError } from '../../errors.js';
 import { evaluate, substituteValue, truthy } from '../../expression/index.js';
 import type { XpressEnv, XValue } from '../../expression/env.js';
 import { computedBuiltin } from './builtins.js';
-import type { FrameState, TokenState } from './instance-state.js';
+import { copyJson, type FrameState, type TokenState } from './instance-state.js';
 import type { Run } from './run.js';
 
 const hasOwn = Object.hasOwn;
@@ -193,15 +193,7 @@ export function assignPath(env: XpressEnv, path: string, value: XValue): void {
 
 /** Deep copy of a JSON value (work item copies must not alias process variables). */
 export function copyValue(v: XValue): XValue {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyValue);
-  const out: { [key: string]: XValue } = {};
-  for (const k of Object.keys(v)) {
-    // An own "__proto__" key (JSON.parse and XPRESS maps make them) must stay a key: assigning it would set the prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: copyValue(v[k]!), enumerable: true, writable: true, configurable: true });
-    else out[k] = copyValue(v[k]!);
-  }
-  return out;
+  return copyJson(v);
 }
 
 /** XPRESS truth (reference waveset §4.2), from the expression module. */

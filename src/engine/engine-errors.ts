@@ -1,0 +1,25 @@
+/**
+ * Errors the runtime raises from more than one module, as classes, so that each code is built in one place with
+ * one message shape and one set of details.
+ */
+import { NotFoundError } from '../errors.js';
+
+/**
+ * No task instance with that id (`TASK_NOT_FOUND`). `gone` tells how it went when the caller held it a moment ago
+ * (e.g. `ended and was deleted while the decision was applied`).
+ */
+export class TaskNotFoundError extends NotFoundError {
+  constructor(id: string, gone?: string) {
+    super('TASK_NOT_FOUND', gone === undefined ? `no task instance ${id}` : `task instance ${id} ${gone}`, { id });
+  }
+}
+
+/** The definition version an instance is pinned to is no longer in the repository (`DEFINITION_VERSION_MISSING`). */
+export class DefinitionVersionMissingError extends NotFoundError {
+  constructor(definitionId: string, definition: string) {
+    super('DEFINITION_VERSION_MISSING', `the version of "${definition}" this instance was launched from (${definitionId}) is no longer in the repository`, {
+      definitionId,
+      definition,
+    });
+  }
+}
