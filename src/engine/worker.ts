@@ -64,23 +64,63 @@ export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Pr
 
 async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[]): Promise<number> {
   if (claimed.length === 0) return 0;
-  const writes: InstanceWrite[] = [];
-  const own: number[] = [];
+  const groups: Advanced[] = [];
   for (const instance of claimed) {
-    const now = ctx.clock();
-    const built = await advanceOne(ctx, instance, now);
+    const advanced = await advanceOne(ctx, instance, ctx.clock());
     // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
-    if (built.length === 0) continue;
-    own.push(writes.length);
-    writes.push(...built);
+    if (advanced.writes.length > 0) groups.push(advanced);
   }
-  const statuses = await ctx.store.commit(writes);
-  return own.filter((i) => statuses[i] === 'committed').length;
+  if (groups.length === 0) return 0;
+  let statuses: readonly string[];
+  try {
+    statuses = await ctx.store.commit(groups.flatMap((g) => g.writes));
+  } catch (e) {
+    return commitOneByOne(ctx, groups, e);
+  }
+  let index = 0;
+  let committed = 0;
+  for (const g of groups) {
+    if (statuses[index] === 'committed') committed++;
+    index += g.writes.length;
+  }
+  return committed;
 }
 
-async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: number): Promise<InstanceWrite[]> {
+/**
+ * A batch commit failed as a whole. When the database is down every commit fails and the error goes up (the claims
+ * expire and a later round retries). When only some instances' writes are refused (a value or constraint the
+ * database rejects), those must not hold back the rest of the batch at every lease expiry: the others commit on
+ * their own and each refused instance ends as failed, on record with the database's message.
+ */
+async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown): Promise<number> {
+  let committed = 0;
+  const refused: { group: Advanced; error: unknown }[] = [];
+  for (const group of groups) {
+    try {
+      const [status] = await ctx.store.commit(group.writes);
+      if (status === 'committed') committed++;
+    } catch (error) {
+      refused.push({ group, error });
+    }
+  }
+  if (refused.length === groups.length) throw batchError;
+  for (const { group, error } of refused) {
+    await ctx.store.commit([failedWrite(group.before, error, ctx.clock())]);
+  }
+  return committed;
+}
+
+/** One claimed instance advanced: its writes, and its row as they expect it (after any checkpoint). */
+interface Advanced {
+  readonly before: InstanceRecord;
+  readonly writes: InstanceWrite[];
+}
+
+async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: number): Promise<Advanced> {
   const definition = await ctx.definitions.byId(instance.definitionId);
-  if (!definition) return [failedWrite(instance, new DefinitionVersionMissingError(instance.definitionId, instance.definitionName), now)];
+  if (!definition) {
+    return { before: instance, writes: [failedWrite(instance, new DefinitionVersionMissingError(instance.definitionId, instance.definitionName), now)] };
+  }
   // A long run of automatic steps commits checkpoints on its own; the rest joins the batch commit.
   const at: AdvancePosition = { before: instance, insert: false, audit: [], extra: undefined, now, checkpoints: 0 };
   let advanced: AdvanceResult;
@@ -95,10 +135,10 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
   } catch (e) {
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
-    return [failedWrite(at.before, e, at.now)];
+    return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };
   }
-  if (advanced.kind === 'refused') return [];
-  return outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: false }).writes;
+  if (advanced.kind === 'refused') return { before: at.before, writes: [] };
+  return { before: at.before, writes: outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: false }).writes };
 }
 
 function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {
