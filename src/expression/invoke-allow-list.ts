@@ -36,7 +36,9 @@ function strictInt(v: XValue | undefined): number {
   if (typeof v === 'number') return Math.trunc(v);
   const n = typeof v === 'string' ? parseInteger(v) : undefined;
   if (n === undefined) {
-    throw new ExpressionError('XPRESS_NUMBER_FORMAT', `"${toStr(v ?? null)}" is not an integer`);
+    // The value itself stays out of the message: it may be a secret, and messages end up in results and the audit.
+    const what = typeof v === 'string' ? `a string of ${v.length} characters` : v === null || v === undefined ? 'null' : `a ${Array.isArray(v) ? 'list' : typeof v}`;
+    throw new ExpressionError('XPRESS_NUMBER_FORMAT', `expected an integer, got ${what} that is not one`);
   }
   return n;
 }
