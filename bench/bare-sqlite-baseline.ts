@@ -23,7 +23,9 @@ interface TableWriter {
 
 function openBenchDb(dir: string, name: string): Database.Database {
   const db = new Database(join(dir, name));
-  // The same settings as src/repository/sqlite/sqlite-database.ts, so the floor is measured on equal terms.
+  // The same settings as src/repository/sqlite/sqlite-database.ts, so the floor is measured on equal terms
+  // (page size included: it must come before WAL mode writes the file's header).
+  db.pragma('page_size = 2048');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -56,17 +56,25 @@ describe('runtime store', () => {
     assert.match(plans['overdue']!, /task_instances_deadline/);
   });
 
-  it('stores a started instance’s variables once, in its state, and still shows them', async () => {
+  it('stores an instance’s variables once, and keeps an ended one’s without its interpreter state', async () => {
     const done = await w.engine.launch({ definition: 'Auto Sync', launcher: 'bob', variables: { who: 'vera' } });
     const ready = await w.engine.launch({ definition: 'Auto Default', launcher: 'bob', variables: { who: 'rita' } });
     const raw = (id: string) => store.db.prepare('SELECT variables, interpreter_state FROM task_instances WHERE id = ?').get(id) as { variables: string | null; interpreter_state: string | null };
-    assert.equal(raw(done.instance.id).variables, null);
-    assert.match(raw(done.instance.id).interpreter_state ?? '', /"who":"vera"/);
+    // Ended: the final variables, no state (nothing runs it again).
+    assert.equal(done.instance.state, 'finished');
+    assert.equal(raw(done.instance.id).interpreter_state, null);
+    assert.equal(JSON.parse(raw(done.instance.id).variables ?? '{}').who, 'vera');
     assert.equal((await w.engine.getTask(done.instance.id)).variables['who'], 'vera');
+    assert.deepEqual((await w.engine.getTask(done.instance.id)).variables, done.instance.variables);
     // Not started yet: the launch inputs are all there is, in the variables column.
     assert.equal(raw(ready.instance.id).interpreter_state, null);
     assert.equal(JSON.parse(raw(ready.instance.id).variables ?? '{}').who, 'rita');
     assert.equal((await w.engine.getTask(ready.instance.id)).variables['who'], 'rita');
+    // Waiting on a person: the state holds the variables (the column does not repeat them) until it ends.
+    const waiting = await w.engine.launch({ definition: 'Approval', launcher: 'bob', variables: { approver: 'bob' } });
+    assert.equal(waiting.instance.state, 'executing');
+    assert.equal(raw(waiting.instance.id).variables, null);
+    assert.match(raw(waiting.instance.id).interpreter_state ?? '', /"approver":"bob"/);
   });
 
   it('keeps closed a work item that one commit both created and cancelled', async () => {

@@ -19,7 +19,9 @@ import type { Migration } from '../migration.js';
  *   concern it: one that finished in its launch's commit touches the key and `expires`. There is no index on the
  *   lease: a lease exists only on a due row (`wake_at` set), so releasing a worker's leases goes through `wake`.
  * - `variables` holds the launch inputs of an instance that has not started (`interpreter_state` NULL) and is NULL
- *   afterwards: the interpreter state holds the variables, and a row never stores (or serialises) them twice.
+ *   while it runs: the interpreter state holds the variables, and a row never stores (or serialises) them twice.
+ *   An ended instance (finished, terminated) keeps its final variables here and no interpreter state: nothing runs
+ *   it again, and the state is most of the row's bytes, kept for resultLimit.
  * - Claiming: a worker looks for `wake_at <= now` among instances that are `ready` or `executing` and not leased
  *   (or whose lease expired). `wake_at` is set both for instances that must run now (async launches, `runnable` =
  *   1) and for instances waiting on a timer (`runnable` = 0), so one partial index serves the claim query.

@@ -90,6 +90,12 @@ interface AuditRow {
 const UNFINISHED = `('ready', 'executing', 'suspended')`;
 const UNFINISHED_STATES: ReadonlySet<string> = new Set<InstanceStateName>(['ready', 'executing', 'suspended']);
 const STATES: ReadonlySet<string> = new Set<InstanceStateName>(['ready', 'executing', 'suspended', 'finished', 'terminated']);
+/**
+ * An ended instance keeps its variables, result and audit, not its interpreter state: nothing runs it again, and
+ * the state (frames, tokens, activity records) is most of a row's bytes, paid at every commit that ends an instance
+ * and kept for resultLimit. The activity records live on in the audit (`decision`, `workitem-*` events).
+ */
+const ENDED_STATES: ReadonlySet<string> = new Set<InstanceStateName>(['finished', 'terminated']);
 const DERIVED_NAME = /^(.*) #([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Refusals inside a commit that skip one write but not the batch. */
@@ -556,6 +562,7 @@ function auditValues(a: AuditRecord): unknown[] {
 
 /** The row's values in INSTANCE_COLUMNS order. */
 function instanceValues(i: InstanceRecord): unknown[] {
+  const keepsState = i.interpreterState !== null && !ENDED_STATES.has(i.state);
   return [
     // A generated name is not stored: it is derived from the row, and stays out of the unique name index.
     i.name === defaultTaskName(i.definitionName, i.id) ? null : i.name,
@@ -568,9 +575,10 @@ function instanceValues(i: InstanceRecord): unknown[] {
     i.launcher,
     i.subject,
     JSON.stringify(i.position),
-    i.interpreterState === null ? null : JSON.stringify(i.interpreterState),
-    // Once the interpreter state exists it holds the variables; they are not serialised a second time.
-    i.interpreterState === null ? JSON.stringify(i.variables) : null,
+    // While it runs, the interpreter state holds the variables: they are not serialised a second time. Before it
+    // starts and once it ended, the variables column holds them and there is no state (see ENDED_STATES).
+    keepsState ? JSON.stringify(i.interpreterState) : null,
+    keepsState ? null : JSON.stringify(i.variables),
     i.result === null ? null : JSON.stringify(i.result),
     i.steps,
     i.progress === null ? null : JSON.stringify(i.progress),
