@@ -25,11 +25,29 @@ export interface TaskInstanceView {
   readonly result?: TaskResult;
   readonly steps: number;
   readonly progress?: { readonly message: string; readonly at: string };
+  /**
+   * The record of every activity that held a manual action, oldest first: who decided what and when, and the
+   * activity's variables (kept after the instance ends, as long as the instance is kept).
+   */
+  readonly history: readonly ActivityHistoryEntry[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly finishedAt?: string;
   /** When a finished instance will be deleted (resultLimit), if ever. */
   readonly expiresAt?: string;
+}
+
+/** One manual-action activity in a TaskInstance's history. */
+export interface ActivityHistoryEntry {
+  readonly activity: string;
+  readonly enteredAt: string;
+  readonly completedAt?: string;
+  readonly workItems: readonly string[];
+  readonly decision?: string;
+  readonly actor?: string;
+  readonly comment?: string;
+  readonly timedOut?: boolean;
+  readonly variables?: Readonly<Record<string, XValue>>;
 }
 
 export interface WorkItemView {

@@ -1,5 +1,6 @@
 import type { InstanceRecord, WorkItemRecord } from '../repository/runtime-store.js';
-import type { TaskInstanceView, WorkItemView } from './engine-api.js';
+import type { ActivityHistoryEntry, TaskInstanceView, WorkItemView } from './engine-api.js';
+import { activityHistory } from './interpreter/instance-state.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -18,6 +19,19 @@ export function toTaskView(r: InstanceRecord): TaskInstanceView {
     ...(r.result !== null && { result: r.result }),
     steps: r.steps,
     ...(r.progress !== null && { progress: { message: r.progress.message, at: iso(r.progress.at) } }),
+    history: activityHistory(r.interpreterState).map(
+      (h): ActivityHistoryEntry => ({
+        activity: h.activity,
+        enteredAt: iso(h.enteredAt),
+        ...(h.completedAt !== undefined && { completedAt: iso(h.completedAt) }),
+        workItems: h.workItems,
+        ...(h.decision !== undefined && { decision: h.decision }),
+        ...(h.actor !== undefined && { actor: h.actor }),
+        ...(h.comment !== undefined && { comment: h.comment }),
+        ...(h.timedOut === true && { timedOut: true }),
+        ...(h.variables !== undefined && { variables: h.variables }),
+      }),
+    ),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
     ...(r.finishedAt !== null && { finishedAt: iso(r.finishedAt) }),

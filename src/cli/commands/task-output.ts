@@ -29,6 +29,14 @@ export function printTaskInstance(t: TaskInstanceView, options: { readonly varia
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) if (v !== undefined) println(`${k.padEnd(width)}  ${v}`);
+  if (t.history.length) {
+    println('history:');
+    for (const h of t.history) {
+      const how = h.timedOut ? 'timed out' : h.decision ? `${h.decision} by ${h.actor ?? '?'}` : 'open';
+      const when = h.completedAt ? shortTime(h.completedAt) : `since ${shortTime(h.enteredAt)}`;
+      println(`  ${h.activity}: ${how} (${when})${h.comment ? ` "${h.comment}"` : ''}`);
+    }
+  }
   if (options.variables) {
     const names = Object.keys(t.variables).sort();
     if (names.length) {

@@ -181,6 +181,37 @@ export function copyJson(v: unknown): unknown {
 }
 
 /**
+ * What an ended instance keeps of its state: the records of its manual-action activities (who decided what, when,
+ * with the activity's variables: reference waveset §1.3 keeps those with the activity's record), and nothing of the
+ * running machinery (frames, tokens, waits). Null when there is no record to keep.
+ */
+export function endedState(state: InstanceState): InstanceState | null {
+  const s = state as unknown as StateV1;
+  if (!s.records || s.records.length === 0) return null;
+  const kept: StateV1 = {
+    v: 1,
+    instanceId: s.instanceId,
+    status: s.status,
+    ...(s.outcome !== undefined && { outcome: s.outcome }),
+    steps: s.steps,
+    counters: s.counters,
+    frames: {},
+    tokens: [],
+    waits: {},
+    splits: {},
+    records: s.records,
+    errors: [],
+    messages: [],
+  };
+  return asInstanceState(kept);
+}
+
+/** The records of manual-action activities in a stored state, oldest first (`TaskInstanceView.history`). */
+export function activityHistory(state: InstanceState | null): readonly ActivityRecord[] {
+  return ((state as unknown as StateV1 | null)?.records ?? []) as readonly ActivityRecord[];
+}
+
+/**
  * The variables of the root process in a stored state (what `TaskInstanceView.variables` shows). Lives here, with
  * the state's layout, so that the store can give a row its variables without keeping a second copy of them.
  */

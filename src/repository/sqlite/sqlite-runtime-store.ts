@@ -1,5 +1,5 @@
 import type { DecisionModel } from '../../definition/model/action.js';
-import { rootVariables } from '../../engine/interpreter/instance-state.js';
+import { endedState, rootVariables } from '../../engine/interpreter/instance-state.js';
 import type { InstanceState, TaskResult } from '../../engine/interpreter/interpreter-types.js';
 import type { XValue } from '../../expression/env.js';
 import {
@@ -562,7 +562,10 @@ function auditValues(a: AuditRecord): unknown[] {
 
 /** The row's values in INSTANCE_COLUMNS order. */
 function instanceValues(i: InstanceRecord): unknown[] {
-  const keepsState = i.interpreterState !== null && !ENDED_STATES.has(i.state);
+  const ended = ENDED_STATES.has(i.state);
+  const keepsState = i.interpreterState !== null && !ended;
+  // An ended instance keeps only its activity records (the history of its work items), not the running machinery.
+  const kept = keepsState ? i.interpreterState : ended && i.interpreterState !== null ? endedState(i.interpreterState) : null;
   return [
     // A generated name is not stored: it is derived from the row, and stays out of the unique name index.
     i.name === defaultTaskName(i.definitionName, i.id) ? null : i.name,
@@ -576,8 +579,8 @@ function instanceValues(i: InstanceRecord): unknown[] {
     i.subject,
     JSON.stringify(i.position),
     // While it runs, the interpreter state holds the variables: they are not serialised a second time. Before it
-    // starts and once it ended, the variables column holds them and there is no state (see ENDED_STATES).
-    keepsState ? JSON.stringify(i.interpreterState) : null,
+    // starts and once it ended, the variables column holds them; an ended instance's state is only its records.
+    kept === null ? null : JSON.stringify(kept),
     keepsState ? null : JSON.stringify(i.variables),
     i.result === null ? null : JSON.stringify(i.result),
     i.steps,
