@@ -58,6 +58,24 @@ const BAD_TARGET = `<Waveset>
 </Waveset>
 `;
 
+/** Valid, but its start activity holds an action: a warning (DEF_START_HAS_ACTIONS), which must not stop an import. */
+const WARNED = `<Waveset>
+  <TaskDefinition name='Warned'>
+    <Extension>
+      <WFProcess name='Warned'>
+        <Activity id='0' name='start'>
+          <Action id='0' name='early'>
+            <expression><s>x</s></expression>
+          </Action>
+          <Transition to='end'/>
+        </Activity>
+        <Activity id='1' name='end'/>
+      </WFProcess>
+    </Extension>
+  </TaskDefinition>
+</Waveset>
+`;
+
 let dir: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'idflow-cli-'));
@@ -110,16 +128,17 @@ describe('idflow check', () => {
     const r = await idflow(dir, ['check', 'malformed.xml', 'lost.xml']);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /^malformed\.xml:\d+:\d+: error XML_[A-Z_]+: /m);
-    assert.match(r.stdout, /^lost\.xml:6:\d+: error DEF_TRANSITION_TARGET: .*nowhere/m);
+    // The column is that of the <Transition> element: a user jumps straight to it.
+    assert.match(r.stdout, /^lost\.xml:6:11: error DEF_TRANSITION_TARGET: .*nowhere/m);
     assert.match(r.stdout, /^2 files, \d+ objects?: [1-9]\d* errors?, /m);
   });
 
   it('prints the diagnostics as JSON with --json', async () => {
     const r = await idflow(dir, ['check', '--json', 'lost.xml']);
     assert.equal(r.status, 1);
-    const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; severity: string; location: { file: string; line: number } }[] };
+    const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; severity: string; location: { file: string; line: number; column: number } }[] };
     assert.equal(out.ok, false);
-    assert.ok(out.diagnostics.some((d) => d.code === 'DEF_TRANSITION_TARGET' && d.location.file === 'lost.xml' && d.location.line === 6));
+    assert.ok(out.diagnostics.some((d) => d.code === 'DEF_TRANSITION_TARGET' && d.location.file === 'lost.xml' && d.location.line === 6 && d.location.column === 11));
   });
 
   it('does not create a repository', async () => {
@@ -161,8 +180,22 @@ describe('idflow import, list and show', () => {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /^lost\.xml:6:\d+: error DEF_TRANSITION_TARGET/m);
     assert.match(r.stdout, /^nothing imported: /m);
+    const json = await idflow(dir, ['import', 'other.xml', 'lost.xml', '--json', '--db', db()]);
+    assert.equal(json.status, 1);
+    assert.equal((JSON.parse(json.stdout) as { ok: boolean }).ok, false);
     const list = await idflow(dir, ['list', 'TaskDefinition', '--json', '--db', db()]);
     assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((o) => o.name), ['Approve']);
+  });
+
+  it('stores a file that has only warnings, printing them, and exits 0', async () => {
+    const work = join(dir, 'warned');
+    mkdirSync(work);
+    writeFileSync(join(work, 'warned.xml'), WARNED);
+    const r = await idflow(work, ['import', 'warned.xml', '--db', join(work, 'w.db')]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^warned\.xml:6:11: warning DEF_START_HAS_ACTIONS: /m);
+    assert.match(r.stdout, /^created\s+TaskDefinition\s+Warned\s+v1/m);
+    assert.equal((await idflow(work, ['check', 'warned.xml'])).status, 0);
   });
 
   it('lists the latest version of each object as JSON', async () => {

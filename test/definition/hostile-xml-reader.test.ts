@@ -38,6 +38,15 @@ describe('the XML reader on well-formed input', () => {
     assert.equal(read("<a x='1' y='2'/>", { maxAttributes: 1 }).d?.code, 'XML_TOO_MANY_ATTRIBUTES');
     assert.equal(read('<a/>', { maxBytes: 3 }).d?.code, 'XML_TOO_LARGE');
   });
+
+  it('accepts a file that reaches a limit exactly; only one past it is refused', () => {
+    const atDepth = read('<a><b><c/></b></a>', { maxDepth: 3 });
+    assert.equal(atDepth.d, undefined);
+    assert.equal(atDepth.root?.children[0]?.children[0]?.name, 'c');
+    assert.equal(read('<a><b/><c/></a>', { maxElements: 3 }).d, undefined);
+    assert.equal(read("<a x='1' y='2'/>", { maxAttributes: 2 }).d, undefined);
+    assert.equal(read('<a/>', { maxBytes: 4 }).d, undefined);
+  });
 });
 
 describe('the XML reader on broken input', () => {

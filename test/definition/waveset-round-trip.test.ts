@@ -39,6 +39,7 @@ describe('Waveset documents end to end', () => {
 
   it('reads every object back from its stored XML into the same model', async () => {
     const result = await loadDefinitionFiles(files);
+    assert.ok(result.objects.length >= files.length, `only ${result.objects.length} objects from ${files.length} files`);
     for (const { object, xml } of result.objects) {
       assert.deepEqual(models(xml), [canonicalJson(object)], `${object.type} ${object.name}`);
     }

@@ -398,6 +398,22 @@ describe('interpreter: work items', () => {
     ]);
   });
 
+  it('withdraws the other owners’ items at the first decision even while the instance waits on a later activity', async () => {
+    const p = taskDefinition(
+      processModel('MultiThenMore', [
+        activity('start', { actions: [manual({ owners: [owner('bob'), owner('carol')] })], transitions: [to('Next')] }),
+        activity('Next', { actions: [manual({ owners: [owner('dave')] })], transitions: [to('end')] }),
+        activity('end'),
+      ]),
+    );
+    const h = new Harness(p);
+    await h.start();
+    const o = await h.decide('T1.1', 'approve', { actor: 'bob' });
+    assert.equal(o.status, 'waiting');
+    assert.deepEqual([...h.open.values()].map((w) => w.owner), ['dave'], 'only the next activity’s item is left open');
+    await assert.rejects(h.decide('T1.2', 'approve', { actor: 'carol' }), (e: unknown) => hasErrorCode(e, 'ENGINE_WORKITEM_NOT_OPEN'));
+  });
+
   it('computes the request text, falling back to the action title and then the activity name', async () => {
     const mk = (m: Parameters<typeof manual>[0]) =>
       taskDefinition(processModel('Req', [activity('Approve Account', { actions: [manual(m)], transitions: [to('end')] }), activity('end')]));

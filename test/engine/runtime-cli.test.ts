@@ -31,7 +31,8 @@ describe('runtime CLI', () => {
   };
   const idflow = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(process.execPath, [BIN, '--db', db, ...args], { env: env() }, (err, stdout, stderr) => {
+      // The timeout turns a command that waits for input it will never get (a confirmation prompt) into a failure.
+      execFile(process.execPath, [BIN, '--db', db, ...args], { env: env(), timeout: 60_000 }, (err, stdout, stderr) => {
         resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
     });
@@ -103,7 +104,10 @@ describe('runtime CLI', () => {
     assert.match(bad.stderr, /CLI_BAD_STATE/);
   });
 
-  it('refuses a bulk terminate without --yes when it cannot ask, and terminates with --yes', async () => {
+  it('refuses a bulk terminate without a filter, or without --yes when it cannot ask, and terminates with --yes', async () => {
+    const unfiltered = await idflow('tasks', 'terminate', '--yes');
+    assert.equal(unfiltered.status, 2);
+    assert.match(unfiltered.stderr, /CLI_FILTER_REQUIRED/);
     const refused = await idflow('tasks', 'terminate', '--definition', 'Approval');
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /CLI_CONFIRMATION_REQUIRED: 1 task instance\(s\) match/);

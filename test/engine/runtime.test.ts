@@ -422,6 +422,9 @@ describe('TaskSchedules', () => {
     await w.engine.runWorkerOnce();
     assert.equal(await runs('Hourly Greeting'), 4);
     assert.equal(await runs('Skipping Greeting'), 2);
+    // Of the three occurrences due (T0+2h, +3h, +4h) skipMissed runs the latest, not the oldest.
+    const skipping = (await w.engine.listSchedules()).find((s) => s.name === 'Skipping Greeting');
+    assert.equal(skipping?.lastRun, new Date(T0 + 4 * HOUR).toISOString());
     const greetings = await w.engine.listTasks({ definition: 'Auto Sync' });
     assert.deepEqual(greetings.map((t) => t.name).sort(), ['Hourly Greeting', 'Skipping Greeting']);
     assert.deepEqual(greetings.find((t) => t.name === 'Hourly Greeting')?.result?.outputs, { greeting: 'hello scheduler' });

@@ -216,6 +216,29 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('refuses a database that recorded a migration under another name, and applies nothing', async () => {
+    const db = openSqliteDatabase(':memory:');
+    await runMigrations(new SqliteMigrationDriver(db), migrations);
+    db.prepare('UPDATE schema_migrations SET name = ? WHERE version = 1').run('someone-elses-schema');
+    const next = [...migrations, { version: migrations.length + 1, name: 'later', sqlite: 'CREATE TABLE later (x);', postgres: '' }];
+    const report = await runMigrations(new SqliteMigrationDriver(db), next);
+    assert.equal(report.error?.code, 'REPO_MIGRATION_MISMATCH');
+    assert.match(report.error?.message ?? '', /someone-elses-schema/);
+    assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'later'`).get(), undefined);
+    db.close();
+  });
+
+  it('refuses a migration list with a gap or a repeat before touching the database', async () => {
+    const db = openSqliteDatabase(':memory:');
+    const gap = [...migrations, { version: migrations.length + 2, name: 'gap', sqlite: 'CREATE TABLE gap (x);', postgres: '' }];
+    const repeat = [...migrations, { version: migrations.length, name: 'repeat', sqlite: 'CREATE TABLE repeat (x);', postgres: '' }];
+    for (const list of [gap, repeat]) {
+      await assert.rejects(runMigrations(new SqliteMigrationDriver(db), list), (e: unknown) => hasErrorCode(e, 'REPO_MIGRATION_ORDER'));
+    }
+    assert.equal(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'`).get(), undefined);
+    db.close();
+  });
+
   it('rolls back a failing migration and reports which one failed', async () => {
     const db = openSqliteDatabase(':memory:');
     const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sqlite: 'CREATE TABLE half (x); SELECT * FROM nowhere;', postgres: '' }];
