@@ -9,14 +9,8 @@ import { launchTask } from './launch.js';
 const MAX_CATCH_UP = 100;
 
 /** A schedule with where it stands, for `idflow schedule list`. */
-export interface ScheduleView {
-  readonly name: string;
-  readonly definition: string;
-  readonly start: string;
-  readonly repeatSeconds: number;
-  readonly repeatCount?: number;
-  readonly disabled: boolean;
-  readonly skipMissed: boolean;
+export interface ScheduleView
+  extends Pick<TaskScheduleObject, 'name' | 'definition' | 'start' | 'repeatSeconds' | 'repeatCount' | 'disabled' | 'skipMissed'> {
   readonly lastRun?: string;
   /** Absent when the schedule has no run left (a one-shot that ran, repeatCount reached) or is invalid. */
   readonly nextRun?: string;

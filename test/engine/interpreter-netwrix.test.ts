@@ -7,8 +7,6 @@ import type { Expr } from '../../src/definition/model/expression.js';
 import type { DefinitionObject, WorkflowObject } from '../../src/definition/model/objects.js';
 import { linkNetwrixSet, loadNetwrixDocument } from '../../src/definition/netwrix/netwrix-loader.js';
 import { readXml } from '../../src/definition/xml/xml-reader.js';
-import { TEMPLATE_VERBS } from '../../src/engine/interpreter/template-runtime.js';
-import { TEMPLATES } from '../../src/definition/netwrix/templates.js';
 import { hasErrorCode } from '../../src/errors.js';
 import type { XValue } from '../../src/expression/env.js';
 import { activity, call, Harness, i, loc, processModel, ref, s, taskDefinition, to } from './interpreter-harness.js';
@@ -33,18 +31,6 @@ const goodChanges = (): Record<string, XValue> => ({ LastName: 'Doe', Records: [
 const decisions = (h: Harness): string[] => h.item().decisions.map((d) => d.name);
 
 describe('interpreter: Netwrix templates', () => {
-  it('offers exactly the template verbs of every waiting state', () => {
-    for (const t of Object.values(TEMPLATES)) {
-      for (const st of t.states.filter((x) => x.role === 'waiting')) {
-        assert.deepEqual(
-          TEMPLATE_VERBS[`${t.name}-${st.short}`]?.map((d) => [d.name, d.kind]),
-          st.verbs.map((v) => [v.verb, v.kind]),
-          `${t.name}-${st.short}`,
-        );
-      }
-    }
-  });
-
   it('gives the first state to the requester and offers later states by permission, with their verbs', async () => {
     const h = new Harness(startInternal, { launcher: 'manager1' });
     const o = await h.start({ changes: goodChanges() });

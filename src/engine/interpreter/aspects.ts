@@ -26,7 +26,7 @@ import { isBuiltinName } from './builtins.js';
 import { AspectAssertionError, AspectUniqueValueError, AspectUnsupportedError } from './interpreter-errors.js';
 import type { TokenState } from './instance-state.js';
 import type { Run } from './run.js';
-import { INVOKE, TEMPLATE_VERBS } from './template-runtime.js';
+import { INVOKE, isWaitingState } from './template-runtime.js';
 import { copyValue, Scope, toText, truthy } from './variables.js';
 
 const sortedCache = new WeakMap<readonly AspectModel[], readonly AspectModel[]>();
@@ -215,7 +215,7 @@ function nextActorPermission(run: Run, token: TokenState, from: ActivityModel): 
     if (!next) return undefined;
     current = run.activity(frame, next.to);
     const tpl = current.template;
-    if (tpl?.permission && TEMPLATE_VERBS[tpl.state]) return tpl.permission;
+    if (tpl?.permission && isWaitingState(current)) return tpl.permission;
   }
   return undefined;
 }

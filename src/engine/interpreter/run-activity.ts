@@ -11,7 +11,7 @@ import { ROOT_FRAME, type FrameState, type TokenState } from './instance-state.j
 import { errorMessage } from './messages.js';
 import { runAction } from './run-action.js';
 import type { Run } from './run.js';
-import { effectiveActions, endingOutcome, INVOKE, isSystemState } from './template-runtime.js';
+import { endingOutcome, INVOKE, isSystemState } from './template-runtime.js';
 import { arriveAtJoin, branchEnded, chooseTransitions, followTransitions } from './transitions.js';
 import { assignPath, declareVariables, Scope } from './variables.js';
 
@@ -63,10 +63,6 @@ export function requeueRunnable(run: Run): void {
   }
 }
 
-export function actionsOf(run: Run, frame: FrameState, activity: ActivityModel) {
-  return effectiveActions(activity, activity.name === run.processOf(frame).model.start);
-}
-
 function enterActivity(run: Run, arriving: TokenState): TokenState | null {
   const frame = run.frame(arriving.frame);
   const activity = run.activity(frame, arriving.activity);
@@ -108,7 +104,7 @@ function enterActivity(run: Run, arriving: TokenState): TokenState | null {
 async function runActions(run: Run, token: TokenState): Promise<'done' | 'blocked'> {
   const frame = run.frame(token.frame);
   const activity = run.activity(frame, token.activity);
-  const actions = actionsOf(run, frame, activity);
+  const actions = activity.actions;
   for (; token.action < actions.length; token.action++) {
     if ((await runAction(run, token, frame, activity, actions[token.action]!)) === 'blocked') return 'blocked';
     if (run.ended) return 'blocked';
@@ -175,7 +171,7 @@ function completeFrame(run: Run, frame: FrameState): void {
   if (!caller) return;
   const parent = run.frame(caller.frame);
   const activity = run.activity(parent, caller.activity);
-  const action = actionsOf(run, parent, activity)[caller.action];
+  const action = activity.actions[caller.action];
   const scope = new Scope(run, parent, caller);
   if (action && action.returns.length > 0) {
     for (const r of action.returns) assignPath(scope, r.to, Object.hasOwn(frame.vars, r.from) ? frame.vars[r.from]! : null);

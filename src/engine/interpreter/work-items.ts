@@ -23,7 +23,6 @@ import { AssigneeRequiredError, DecisionRefusedError, InstanceFailure, WorkItemN
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent, WorkItemSpec } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
-import { actionsOf } from './run-activity.js';
 import type { Run } from './run.js';
 import { assignPath, copyValue, declareVariables, expandText, resolvePath, Scope, toText } from './variables.js';
 
@@ -157,7 +156,7 @@ function exposedVariables(manual: ManualActionModel, scope: Scope, frame: FrameS
 
 function manualOf(run: Run, frame: FrameState, wait: WaitState): { activity: ActivityModel; action: ManualActionActionModel } {
   const activity = run.activity(frame, wait.activity);
-  const action = actionsOf(run, frame, activity)[wait.action];
+  const action = activity.actions[wait.action];
   if (action?.kind !== 'manual') throw new InstanceFailure('ENGINE_STATE_INVALID', `activity '${wait.activity}' has no manual action ${wait.action}`);
   return { activity, action };
 }
