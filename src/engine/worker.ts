@@ -1,16 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
-import { DefinitionVersionMissingError } from './engine-errors.js';
+import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
+import { newWorkerCounters, takeWorkerActivity, type WorkerActivity, type WorkerCounters } from './worker-activity.js';
+import { roundRetryDelay } from './worker-backoff.js';
 
 export interface WorkerRound {
   readonly advanced: number;
   readonly scheduled: number;
   readonly swept: number;
+}
+
+/** How `runWorker` runs (engine-api.ts WorkerRunOptions, compiled). */
+export interface WorkerLoopOptions {
+  /** Batches in flight at once in this process, each in its own round loop. */
+  readonly concurrency: number;
+  /** Told what the worker did since the last report, every `reportEveryMs` and once at the end. */
+  readonly onReport?: (activity: WorkerActivity) => void;
+  readonly reportEveryMs: number;
 }
 
 /**
@@ -22,68 +33,185 @@ export interface WorkerRound {
  * claimed instances leased; when the lease expires another worker claims them and replays the advance from the
  * last committed state (the interpreter is deterministic), so every step is committed exactly once.
  */
-export async function runWorkerOnce(ctx: EngineContext): Promise<WorkerRound> {
+export async function runWorkerOnce(ctx: EngineContext, counters: WorkerCounters = newWorkerCounters(), housekeeping = true): Promise<WorkerRound & { claimed: number }> {
   await ctx.definitions.refresh();
   const now = ctx.clock();
-  const swept = await sweep(ctx, now);
-  const scheduled = await runSchedules(ctx, now);
-  const claimed = await ctx.store.claim(ctx.workerId, now, now + ctx.leaseMs, ctx.batchSize);
-  const advanced = await advanceClaimed(ctx, claimed);
-  return { advanced, scheduled, swept };
+  const swept = housekeeping ? await sweep(ctx, now) : 0;
+  const scheduled = housekeeping ? await runSchedules(ctx, now) : 0;
+  const claimed = await ctx.store.claim(ctx.workerId, now, ctx.leaseMs, ctx.batchSize);
+  noteClaims(counters, claimed, now);
+  const advanced = await advanceClaimed(ctx, claimed, counters);
+  return { advanced, scheduled, swept, claimed: claimed.length };
 }
 
 /** Claims these instances (if due and free) and advances them now: asyncImmediate launches. */
 export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Promise<number> {
   const now = ctx.clock();
-  const claimed = await ctx.store.claimIds(ids, ctx.workerId, now, now + ctx.leaseMs);
-  return advanceClaimed(ctx, claimed);
+  const claimed = await ctx.store.claimIds(ids, ctx.workerId, now, ctx.leaseMs);
+  return advanceClaimed(ctx, claimed, newWorkerCounters());
 }
 
 /**
- * Runs rounds until `signal` aborts, pausing when a round found little to do; releases its leases at the end.
- * A round that fails (the database busy or gone for a moment) is reported and retried after a pause: its claims
- * simply expire, so nothing is lost.
+ * Runs rounds until `signal` aborts: `concurrency` round loops at once, the first of which also sweeps and runs
+ * schedules. A loop pauses when a round claimed less than a full batch. A round that fails (the database busy,
+ * restarting or gone for a moment) hands back what it held, is reported and retried after a backoff with jitter
+ * that grows with consecutive failures: nothing is lost, and no instance ends as failed for it.
+ *
+ * On abort every loop finishes the round it is in (its batch commits or is handed back), then the worker hands back
+ * any lease it still holds, reports a last time and returns.
  */
-export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Promise<void> {
+export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal, options: WorkerLoopOptions = { concurrency: 1, reportEveryMs: 5000 }): Promise<void> {
+  const counters = newWorkerCounters();
+  const report = options.onReport;
+  const timer = report ? setInterval(() => report(takeWorkerActivity(counters, ctx.wallClock())), options.reportEveryMs) : undefined;
+  timer?.unref();
   try {
-    while (!signal.aborted) {
-      let pause = 0;
-      try {
-        const round = await runWorkerOnce(ctx);
-        if (round.advanced < ctx.batchSize) pause = ctx.idleMs;
-      } catch (e) {
-        ctx.onRoundError(e);
-        pause = Math.max(ctx.idleMs, 1000);
-      }
-      if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
-    }
+    await Promise.all(Array.from({ length: options.concurrency }, (_, lane) => runLane(ctx, signal, counters, lane === 0)));
   } finally {
-    await ctx.store.releaseLeases(ctx.workerId);
+    if (timer) clearInterval(timer);
+    try {
+      await ctx.store.releaseLeases(ctx.workerId);
+    } catch (e) {
+      // The database is gone at shutdown: the leases expire on their own and other workers take the instances over.
+      ctx.onRoundError(e);
+    }
+    report?.(takeWorkerActivity(counters, ctx.wallClock()));
   }
 }
 
-async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[]): Promise<number> {
+async function runLane(ctx: EngineContext, signal: AbortSignal, counters: WorkerCounters, housekeeping: boolean): Promise<void> {
+  let failures = 0;
+  while (!signal.aborted) {
+    let pause = 0;
+    try {
+      const round = await runWorkerOnce(ctx, counters, housekeeping);
+      failures = 0;
+      if (round.claimed < ctx.batchSize) pause = ctx.idleMs;
+    } catch (e) {
+      failures++;
+      counters.retried++;
+      ctx.onRoundError(e);
+      pause = roundRetryDelay(failures, Math.random);
+    }
+    if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+function noteClaims(counters: WorkerCounters, claimed: readonly InstanceRecord[], now: number): void {
+  counters.claimed += claimed.length;
+  for (const c of claimed) {
+    if (c.wakeAt !== null && now - c.wakeAt > counters.lagMs) counters.lagMs = now - c.wakeAt;
+  }
+}
+
+/**
+ * The leases of one batch, kept alive while it runs: renewed every third of the lease, and once more before the
+ * commit when the last renewal is older than half a lease, so a batch never outlives its lease unnoticed. An
+ * instance whose lease was lost (this process stalled past it and another worker claimed it) is dropped from the
+ * commit; whichever worker commits first wins by revision either way.
+ */
+class LeaseKeeper {
+  readonly held: Set<string>;
+  #renewedAt: number;
+  #timer: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly counters: WorkerCounters,
+    ids: readonly string[],
+  ) {
+    this.held = new Set(ids);
+    this.#renewedAt = ctx.wallClock();
+    this.#timer = setInterval(() => void this.renew(), Math.max(1, Math.floor(ctx.leaseMs / 3)));
+    this.#timer.unref();
+  }
+
+  renew(): Promise<void> {
+    this.#renewing ??= this.#renewOnce().finally(() => (this.#renewing = undefined));
+    return this.#renewing;
+  }
+
+  async #renewOnce(): Promise<void> {
+    if (this.held.size === 0) return;
+    const asked = this.ctx.wallClock();
+    let kept: string[];
+    try {
+      kept = await this.ctx.store.renewLeases(this.ctx.workerId, [...this.held], this.ctx.leaseMs);
+    } catch {
+      // The next renewal (or the check before the commit) tries again; the lease still runs meanwhile.
+      return;
+    }
+    const still = new Set(kept);
+    for (const id of this.held) {
+      if (!still.has(id)) {
+        this.held.delete(id);
+        this.counters.lost++;
+      }
+    }
+    this.#renewedAt = asked;
+  }
+
+  /** Before the commit: renews when the lease may be running short, so `held` is what this worker still holds. */
+  async check(): Promise<void> {
+    if (this.ctx.wallClock() - this.#renewedAt > this.ctx.leaseMs / 2) await this.renew();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[], counters: WorkerCounters): Promise<number> {
   if (claimed.length === 0) return 0;
-  const groups: Advanced[] = [];
-  for (const instance of claimed) {
-    const advanced = await advanceOne(ctx, instance, ctx.clock());
-    // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
-    if (advanced.writes.length > 0) groups.push(advanced);
-  }
-  if (groups.length === 0) return 0;
-  let statuses: readonly string[];
+  const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
   try {
-    statuses = await ctx.store.commit(groups.flatMap((g) => g.writes));
+    const groups: Advanced[] = [];
+    for (const instance of claimed) {
+      const advanced =
+        instance.attempts > ctx.maxAttempts
+          ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
+          : await advanceOne(ctx, instance, ctx.clock());
+      // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
+      if (advanced.writes.length > 0) groups.push(advanced);
+    }
+    await leases.check();
+    const mine = groups.filter((g) => leases.held.has(g.before.id));
+    if (mine.length === 0) return 0;
+    let statuses: readonly CommitStatus[];
+    try {
+      statuses = await ctx.store.commit(mine.flatMap((g) => g.writes));
+    } catch (e) {
+      return await commitOneByOne(ctx, mine, e, counters);
+    }
+    let index = 0;
+    let committed = 0;
+    for (const g of mine) {
+      if (statuses[index] === 'committed') {
+        committed++;
+        noteCommitted(counters, g);
+      }
+      index += g.writes.length;
+    }
+    return committed;
   } catch (e) {
-    return commitOneByOne(ctx, groups, e);
+    // The batch could not commit (the database busy or gone): hand its instances back at once instead of letting
+    // them wait out the lease. If the database is gone this fails too, and the leases expire on their own.
+    await ctx.store.releaseLeases(ctx.workerId, [...leases.held]).catch(() => undefined);
+    throw e;
+  } finally {
+    leases.stop();
   }
-  let index = 0;
-  let committed = 0;
-  for (const g of groups) {
-    if (statuses[index] === 'committed') committed++;
-    index += g.writes.length;
+}
+
+function noteCommitted(counters: WorkerCounters, g: Advanced): void {
+  counters.committed++;
+  const after = g.writes[0]?.instance;
+  if (after && (after.state === 'finished' || after.state === 'terminated')) {
+    counters.finished++;
+    if (after.result?.outcome === 'failed') counters.failed++;
   }
-  return committed;
 }
 
 /**
@@ -92,20 +220,25 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
  * database rejects), those must not hold back the rest of the batch at every lease expiry: the others commit on
  * their own and each refused instance ends as failed, on record with the database's message.
  */
-async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown): Promise<number> {
+async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown, counters: WorkerCounters): Promise<number> {
   let committed = 0;
   const refused: { group: Advanced; error: unknown }[] = [];
   for (const group of groups) {
     try {
       const [status] = await ctx.store.commit(group.writes);
-      if (status === 'committed') committed++;
+      if (status === 'committed') {
+        committed++;
+        noteCommitted(counters, group);
+      }
     } catch (error) {
       refused.push({ group, error });
     }
   }
   if (refused.length === groups.length) throw batchError;
   for (const { group, error } of refused) {
-    await ctx.store.commit([failedWrite(group.before, error, ctx.clock())]);
+    const write = failedWrite(group.before, error, ctx.clock());
+    const [status] = await ctx.store.commit([write]);
+    if (status === 'committed') noteCommitted(counters, { before: group.before, writes: [write] });
   }
   return committed;
 }

@@ -19,6 +19,12 @@ export interface OpenRepositoryOptions {
   readonly onMigrated?: (results: readonly MigrationResult[]) => void;
   /** Where `DATABASE_URL` and `IDFLOW_DB` are read; `process.env` by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * SQLite only: the clock standing in for database time (worker leases), since an embedded database has no server
+   * clock; every process sharing the file must use the same one. Tests pass the fake clock they control.
+   * @default Date.now
+   */
+  readonly databaseClock?: () => number;
 }
 
 /** The default database file, relative to the working directory. */
@@ -71,7 +77,7 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
     throw report.error;
   }
   options.onMigrated?.(report.results);
-  return new SqliteRepository(db, location);
+  return new SqliteRepository(db, location, options.databaseClock);
 }
 
 function refuseUrl(url: string): never {

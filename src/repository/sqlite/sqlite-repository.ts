@@ -17,11 +17,12 @@ export class SqliteRepository implements Repository {
    */
   readonly db: SqliteDatabase;
 
-  constructor(db: SqliteDatabase, location: string) {
+  /** `databaseClock`: database time for leases (see OpenRepositoryOptions.databaseClock). */
+  constructor(db: SqliteDatabase, location: string, databaseClock?: () => number) {
     this.db = db;
     this.location = location;
     this.objects = new SqliteObjectStore(db);
-    this.runtime = new SqliteRuntimeStore(db);
+    this.runtime = new SqliteRuntimeStore(db, databaseClock);
     this.profiles = new SqliteProfileStore(db);
   }
 
