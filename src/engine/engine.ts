@@ -176,7 +176,7 @@ class EngineImpl implements RuntimeEngine {
     return { advanced, scheduled, swept };
   }
 
-  runWorker(signal: AbortSignal, options: WorkerRunOptions = {}) {
+  async runWorker(signal: AbortSignal, options: WorkerRunOptions = {}) {
     return runWorkerLoop(this.#ctx, signal, compileWorkerRunOptions(options));
   }
 
