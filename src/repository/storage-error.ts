@@ -120,12 +120,13 @@ export type StorageErrorMapper = (error: unknown, location: string) => StorageEr
  */
 export function mapStorageErrors<T extends object>(store: T, location: string, map: StorageErrorMapper): T {
   const translate = (e: unknown): unknown => (e instanceof StorageError ? e : (map(e, location) ?? e));
-  const wrapped = new Map<PropertyKey, unknown>();
+  // Keyed by the method itself, not its name: a method replaced on the store (a test's hook) is wrapped afresh.
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function' || property === 'constructor') return value;
-      let fn = wrapped.get(property);
+      let fn = wrapped.get(value);
       if (!fn) {
         const method = value as (...args: unknown[]) => unknown;
         fn = (...args: unknown[]): unknown => {
@@ -137,7 +138,7 @@ export function mapStorageErrors<T extends object>(store: T, location: string, m
           }
           return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(translate(e))) : result;
         };
-        wrapped.set(property, fn);
+        wrapped.set(value, fn);
       }
       return fn;
     },
