@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retryDelay, retryTransient } from '../repository/retry-transient.js';
 import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { StorageError } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
@@ -7,7 +9,6 @@ import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
 import { newWorkerCounters, takeWorkerActivity, type WorkerActivity, type WorkerCounters } from './worker-activity.js';
-import { roundRetryDelay } from './worker-backoff.js';
 
 export interface WorkerRound {
   readonly advanced: number;
@@ -52,10 +53,17 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
 }
 
 /**
+ * The pause before the next round after `n` consecutive failed rounds: doubling from 200 ms to 10 s, with jitter
+ * over its upper half (retry-transient.ts), so that a fleet whose database restarted does not come back in step.
+ */
+const ROUND_RETRY = { baseDelayMs: 200, maxDelayMs: 10_000, random: Math.random } as const;
+
+/**
  * Runs rounds until `signal` aborts: `concurrency` round loops at once, the first of which also sweeps and runs
  * schedules. A loop pauses when a round claimed less than a full batch. A round that fails (the database busy,
- * restarting or gone for a moment) hands back what it held, is reported and retried after a backoff with jitter
- * that grows with consecutive failures: nothing is lost, and no instance ends as failed for it.
+ * restarting or gone for a moment, the disk full) hands back what it held, is reported and retried after a backoff
+ * with jitter that grows with consecutive failures: nothing is lost, and no instance ends as failed for it. A fatal
+ * storage error (`REPO_CORRUPT`, `REPO_READ_ONLY`) cannot get better by retrying: every loop stops and it is thrown.
  *
  * On abort every loop finishes the round it is in (its batch commits or is handed back), then the worker hands back
  * any lease it still holds, reports a last time and returns.
@@ -65,20 +73,37 @@ export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal, opt
   const report = options.onReport;
   const timer = report ? setInterval(() => report(takeWorkerActivity(counters, ctx.wallClock())), options.reportEveryMs) : undefined;
   timer?.unref();
+  const stopLanes = new AbortController();
+  const onAbort = (): void => stopLanes.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stopLanes.abort();
+  let fatal: StorageError | undefined;
+  const lane = async (housekeeping: boolean): Promise<void> => {
+    try {
+      await runLane(ctx, stopLanes.signal, counters, housekeeping);
+    } catch (e) {
+      fatal ??= e as StorageError;
+      stopLanes.abort();
+    }
+  };
   try {
-    await Promise.all(Array.from({ length: options.concurrency }, (_, lane) => runLane(ctx, signal, counters, lane === 0)));
+    await Promise.all(Array.from({ length: options.concurrency }, (_, k) => lane(k === 0)));
   } finally {
+    signal.removeEventListener('abort', onAbort);
     if (timer) clearInterval(timer);
     try {
       await ctx.store.releaseLeases(ctx.workerId);
     } catch (e) {
       // The database is gone at shutdown: the leases expire on their own and other workers take the instances over.
-      ctx.onRoundError(e);
+      // After a fatal error the release fails too: the first error is the one to report.
+      if (!fatal) ctx.onRoundError(e);
     }
     report?.(takeWorkerActivity(counters, ctx.wallClock()));
   }
+  if (fatal) throw fatal;
 }
 
+/** One round loop; throws only a fatal storage error. */
 async function runLane(ctx: EngineContext, signal: AbortSignal, counters: WorkerCounters, housekeeping: boolean): Promise<void> {
   let failures = 0;
   while (!signal.aborted) {
@@ -88,10 +113,11 @@ async function runLane(ctx: EngineContext, signal: AbortSignal, counters: Worker
       failures = 0;
       if (round.claimed < ctx.batchSize) pause = ctx.idleMs;
     } catch (e) {
+      if (e instanceof StorageError && e.fatal) throw e;
       failures++;
       counters.retried++;
       ctx.onRoundError(e);
-      pause = roundRetryDelay(failures, Math.random);
+      pause = retryDelay(ROUND_RETRY, failures);
     }
     if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
   }
@@ -181,9 +207,12 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
     if (mine.length === 0) return 0;
     let statuses: readonly CommitStatus[];
     try {
-      statuses = await ctx.store.commit(mine.flatMap((g) => g.writes));
+      statuses = await retryTransient(() => ctx.store.commit(mine.flatMap((g) => g.writes)), ctx.storageRetry);
     } catch (e) {
-      return await commitOneByOne(ctx, mine, e, counters);
+      // The database itself (busy past every retry, restarting, full, damaged): the round fails and its batch is
+      // handed back; no instance is to blame, so none ends. Anything else is a refusal of some instance's data.
+      if (e instanceof StorageError) throw e;
+      return await commitOneByOne(ctx, mine, counters);
     }
     let index = 0;
     let committed = 0;
@@ -215,29 +244,30 @@ function noteCommitted(counters: WorkerCounters, g: Advanced): void {
 }
 
 /**
- * A batch commit failed as a whole. When the database is down every commit fails and the error goes up (the claims
- * expire and a later round retries). When only some instances' writes are refused (a value or constraint the
- * database rejects), those must not hold back the rest of the batch at every lease expiry: the others commit on
- * their own and each refused instance ends as failed, on record with the database's message.
+ * A batch commit was refused for its data, not for the database's state. Those refused writes must not hold back
+ * the rest of the batch at every lease expiry: each instance commits on its own, and one whose writes the database
+ * refuses (a value or constraint it rejects, which no retry changes) ends as failed, on record with the database's
+ * message. A storage error on the way (busy past its retries, disk full) stops this round instead: the claims
+ * expire and a later round replays the instances, none of which is ended for it.
  */
-async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown, counters: WorkerCounters): Promise<number> {
+async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], counters: WorkerCounters): Promise<number> {
   let committed = 0;
   const refused: { group: Advanced; error: unknown }[] = [];
   for (const group of groups) {
     try {
-      const [status] = await ctx.store.commit(group.writes);
+      const [status] = await retryTransient(() => ctx.store.commit(group.writes), ctx.storageRetry);
       if (status === 'committed') {
         committed++;
         noteCommitted(counters, group);
       }
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       refused.push({ group, error });
     }
   }
-  if (refused.length === groups.length) throw batchError;
   for (const { group, error } of refused) {
     const write = failedWrite(group.before, error, ctx.clock());
-    const [status] = await ctx.store.commit([write]);
+    const [status] = await retryTransient(() => ctx.store.commit([write]), ctx.storageRetry);
     if (status === 'committed') noteCommitted(counters, { before: group.before, writes: [write] });
   }
   return committed;
@@ -266,6 +296,8 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
         : ctx.interpreter.resume(definition.object, state, { kind: 'timer' }, runCtx),
     );
   } catch (e) {
+    // The database failing a checkpoint or a lookup is not the instance's fault: the round fails and it is replayed.
+    if (e instanceof StorageError) throw e;
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };
