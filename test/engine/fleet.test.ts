@@ -4,8 +4,10 @@
  * every instance finished, the side-effect ledger holds each step's key exactly once, and no process wrote anything
  * on stderr (an unhandled error) or exited other than cleanly.
  *
- * SQLite here: the processes share one file. The same scenario against PostgreSQL, with a restart of a throwaway
- * server, runs once the PostgreSQL store is in (docs/workers.md).
+ * On SQLite the processes share one file. On PostgreSQL they share a throwaway server the test starts itself
+ * (never the shared development server), which it also restarts once midway (`pg_ctl restart -m fast`): every
+ * connection drops, and the workers must ride it out without failing an instance. The PostgreSQL case is skipped
+ * when the PostgreSQL server binaries or the PostgreSQL store are missing.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,11 +15,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { loadDefinitionFiles } from '../../src/definition/load.js';
 import { openEngine } from '../../src/engine/engine.js';
 import { openRepository } from '../../src/repository/open-repository.js';
+import type { Repository } from '../../src/repository/repository.js';
 import { engineFixture } from './runtime-harness.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 
 const AUTOMATIC = 2500;
 const WITH_WORK_ITEM = 2500;
@@ -63,12 +67,18 @@ function events(c: Child): { event: string; [k: string]: unknown }[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('a fleet of workers on one database', () => {
-  it('finishes 5,000 instances across three workers, one SIGKILLed midway, with each side effect once and no unhandled error', { timeout: 300_000 }, async (t) => {
+/** Where the fleet runs: an SQLite file in the test's temp dir, or a PostgreSQL database (with a restart). */
+interface Target {
+  readonly database?: string;
+  readonly repository?: Repository;
+  readonly restart?: () => void;
+}
+
+async function runFleet(t: TestContext, target: Target): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'idflow-fleet-'));
-    const db = join(dir, 'fleet.db');
     const log = join(dir, 'calls.log');
-    const repository = await openRepository({ db });
+    const db = target.database ?? join(dir, 'fleet.db');
+    const repository = target.repository ?? (await openRepository({ db }));
     const children: Child[] = [];
     try {
       const loaded = await loadDefinitionFiles([engineFixture('durability.xml'), engineFixture('fleet.xml')]);
@@ -97,6 +107,13 @@ describe('a fleet of workers on one database', () => {
       victim.child.kill('SIGKILL');
       assert.equal((await victim.exited).signal, 'SIGKILL');
       assert.ok(atKill < INSTANCES, `killed midway (${atKill} of ${INSTANCES} finished)`);
+      let atRestart: number | undefined;
+      if (target.restart) {
+        for (let i = 0; i < 3000 && (await finished()) < atKill + INSTANCES / 5; i++) await sleep(20);
+        atRestart = await finished();
+        target.restart();
+        assert.ok(atRestart < INSTANCES, `restarted midway (${atRestart} of ${INSTANCES} finished)`);
+      }
 
       for (let i = 0; i < 6000 && (await finished()) < INSTANCES; i++) await sleep(50);
       const survivors = [workers[0]!, workers[2]!, decider];
@@ -136,11 +153,38 @@ describe('a fleet of workers on one database', () => {
       // The operations ran at least once per step; more where the killed worker's batch was replayed.
       const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
       assert.ok(calls >= INSTANCES * 2, `the operation ran ${calls} times`);
-      t.diagnostic(`finished at the kill: ${atKill}; claims ${sum('claimed')}, rounds retried ${sum('retried')}, leases lost ${sum('lost')}, operation calls ${calls}`);
+      t.diagnostic(`finished at the kill: ${atKill}${atRestart === undefined ? '' : `, at the restart: ${atRestart}`}; claims ${sum('claimed')}, rounds retried ${sum('retried')}, leases lost ${sum('lost')}, operation calls ${calls}`);
     } finally {
       for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-      await repository.close();
+      if (!target.repository) await repository.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe('a fleet of workers on one database', () => {
+  it('finishes 5,000 instances across three workers on one SQLite file, one SIGKILLed midway, with each side effect once and no unhandled error', { timeout: 300_000 }, async (t) => {
+    await runFleet(t, {});
+  });
+
+  it('finishes 5,000 instances across three workers on PostgreSQL, one SIGKILLed and the server restarted midway, with each side effect once and no unhandled error', { timeout: 600_000 }, async (t) => {
+    let server: ThrowawayPostgres | undefined;
+    let repository: Repository | undefined;
+    try {
+      server = await startThrowawayPostgres();
+      if (!server) return t.skip('no PostgreSQL server binaries (pg_config --bindir)');
+      server.createDatabase('fleet_test');
+      const url = server.url('fleet_test');
+      try {
+        repository = await openRepository({ url });
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'REPO_POSTGRES_NOT_YET') return t.skip('the PostgreSQL store is not in this build');
+        throw e;
+      }
+      const s = server;
+      await runFleet(t, { database: url, repository, restart: () => s.restart() });
+    } finally {
+      await repository?.close();
+      server?.stop();
     }
   });
 });
