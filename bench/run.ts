@@ -16,11 +16,13 @@ import { loadSchemaSide, runBareSchema, type SchemaSide } from './bare-schema-ba
 import { runBpmnFourTasks, runBpmnUserTask, type BpmnRun } from './bpmn-baseline.js';
 import type { ScenarioName } from './idflow-scenarios.js';
 import { nominalTrace } from './nominal-traces.js';
+import { runFleetPart, type FleetRow } from './fleet-bench.js';
+import { fleetTable } from './fleet-report.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss';
+type Part = 'a' | 'b' | 'rss' | 'fleet';
 
 interface Options {
   readonly quick: boolean;
@@ -30,7 +32,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss[,…]] [--repeat N] [--keep]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|fleet[,…]] [--repeat N] [--keep]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -49,7 +51,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss') throw new Error(`--only takes a, b or rss, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'fleet') throw new Error(`--only takes a, b, rss or fleet, not '${p}'\n${USAGE}`);
         only.add(p);
       }
     } else if (arg === '--help' || arg === '-h') {
@@ -57,14 +59,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'fleet']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, fleetA: 2_000, fleetB: 400 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, fleetA: 10_000, fleetB: 2_000 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -191,6 +193,36 @@ function measureRss(dir: string, count: number): RssResult | { unavailable: stri
   return JSON.parse(line) as RssResult | { unavailable: string };
 }
 
+/**
+ * Several processes on one database (bench/fleet-bench.ts): on SQLite files, and on a PostgreSQL server of the
+ * benchmark's own (initdb + pg_ctl in the temp dir, default durability settings) when the server binaries and the
+ * PostgreSQL store are there.
+ */
+async function runFleet(dir: string, counts: { a: number; b: number }, repeat: number): Promise<{ rows: FleetRow[]; skipped: string[] }> {
+  const log = (line: string): void => console.error(line);
+  const rows = await runFleetPart(dir, { kind: 'sqlite' }, counts, repeat, log);
+  const skipped: string[] = [];
+  const { startThrowawayPostgres } = await import('../test/engine/throwaway-postgres.js');
+  const server = await startThrowawayPostgres();
+  if (!server) skipped.push('PostgreSQL fleet rows skipped: no PostgreSQL server binaries (pg_config --bindir)');
+  else {
+    try {
+      let n = 0;
+      const fresh = (): string => {
+        const name = `fleet_bench_${++n}`;
+        server.createDatabase(name);
+        return server.url(name);
+      };
+      rows.push(...(await runFleetPart(dir, { kind: 'postgres', fresh }, counts, repeat, log)));
+    } catch (e) {
+      skipped.push(`PostgreSQL fleet rows skipped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    } finally {
+      server.stop();
+    }
+  }
+  return { rows, skipped };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const n = counts(options.quick);
@@ -199,6 +231,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const results: ScenarioResult[] = [];
   let rss: ReturnType<typeof measureRss> | undefined;
+  let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -236,6 +269,9 @@ async function main(): Promise<void> {
       console.error(`· RSS with ${n.rss} instances waiting on work items`);
       rss = measureRss(dir, n.rss);
     }
+    if (options.only.has('fleet') && idflowSide) {
+      fleet = await runFleet(dir, { a: n.fleetA, b: n.fleetB }, options.repeat);
+    }
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`· databases kept in ${dir}`);
@@ -261,10 +297,16 @@ async function main(): Promise<void> {
     } else console.log(`RSS: ${'unavailable' in rss ? rss.unavailable : rss.error}`);
   }
 
+  if (fleet) {
+    console.log('');
+    if (fleet.rows.length) console.log(fleetTable(fleet.rows));
+    for (const why of fleet.skipped) console.log(why);
+  }
+
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   if (results.some((r) => r.error) || (rss && 'error' in rss)) process.exitCode = 1;
 }
