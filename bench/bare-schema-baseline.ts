@@ -45,13 +45,13 @@ export async function loadSchemaSide(): Promise<SchemaSide> {
 /** Epoch milliseconds between 2001 and 2286: the only numbers this large that the engine binds. */
 const isTime = (v: number): boolean => v >= 1e12 && v < 1e13;
 
-interface Remap {
+export interface Remap {
   readonly ids: Map<string, string>;
   readonly newId: NewId;
   readonly shift: number;
 }
 
-function remap(value: unknown, m: Remap): unknown {
+export function remap(value: unknown, m: Remap): unknown {
   if (typeof value === 'number') return m.shift !== 0 && isTime(value) ? value + m.shift : value;
   if (typeof value === 'string') {
     return value.length < 36
@@ -72,7 +72,7 @@ function remap(value: unknown, m: Remap): unknown {
 }
 
 /** First and last time bound anywhere in the trace. */
-function timeSpan(trace: WriteTrace): number {
+export function timeSpan(trace: WriteTrace): number {
   let min = Infinity;
   let max = -Infinity;
   const visit = (v: unknown): void => {

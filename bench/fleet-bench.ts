@@ -15,8 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newInstanceId } from '../src/engine/instance-id.js';
 import { openEngine } from '../src/engine/engine.js';
-import { FOUR_STEPS, openBenchEngine } from './idflow-scenarios.js';
+import { openRepository } from '../src/repository/open-repository.js';
+import { runBarePostgres } from './bare-postgres-baseline.js';
+import { APPROVER, drainWorker, FOUR_STEPS, ONE_APPROVAL, openBenchEngine } from './idflow-scenarios.js';
+import { recordPgWrites } from './pg-write-recorder.js';
+import type { WriteTrace } from './write-recorder.js';
 
 const CHILD = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
 
@@ -115,7 +120,46 @@ export interface FleetRow {
   readonly processes: number;
   readonly instances: number;
   readonly perSecond: number;
+  /** PostgreSQL: idflow's recorded writes replayed bare over P connections (bare-postgres-baseline.ts), inst/s. */
+  readonly barePerSecond?: number;
   readonly runs: number;
+}
+
+/** What idflow writes on PostgreSQL for `n` instances of a fleet scenario, recorded in this process (untimed). */
+export async function tracePostgres(url: string, scenario: FleetRun['scenario'], n: number): Promise<{ setup?: WriteTrace; timed: WriteTrace }> {
+  const bench = await openBenchEngine(openEngine, '', '', { url });
+  try {
+    if (scenario === 'a-fleet') {
+      const launches = recordPgWrites();
+      let setup: WriteTrace;
+      try {
+        for (let i = 0; i < n; i++) await bench.engine.launch({ definition: FOUR_STEPS, launcher: 'bench', mode: 'async' });
+      } finally {
+        setup = launches.stop(n);
+      }
+      const rounds = recordPgWrites();
+      let timed: WriteTrace;
+      try {
+        await drainWorker(bench.engine);
+      } finally {
+        timed = rounds.stop(n);
+      }
+      return { setup, timed };
+    }
+    const recorder = recordPgWrites();
+    let timed: WriteTrace;
+    try {
+      for (let i = 0; i < n; i++) {
+        const r = await bench.engine.launch({ definition: ONE_APPROVAL, launcher: 'bench', mode: 'sync' });
+        await bench.engine.decide({ workItemId: r.workItems[0]!.id, decision: 'approve', actor: APPROVER });
+      }
+    } finally {
+      timed = recorder.stop(n);
+    }
+    return { timed };
+  } finally {
+    await bench.close();
+  }
 }
 
 /** Where a fleet run writes: a fresh SQLite file in `dir`, or a fresh PostgreSQL database made by `fresh`. */
@@ -131,6 +175,14 @@ export interface FleetDatabase {
  */
 export async function runFleetPart(dir: string, database: FleetDatabase, counts: { a: number; b: number }, repeat: number, log: (line: string) => void): Promise<FleetRow[]> {
   const best = new Map<string, FleetRow>();
+  const traces = new Map<string, { setup?: WriteTrace; timed: WriteTrace }>();
+  if (database.fresh) {
+    for (const scenario of ['a-fleet', 'b-fleet'] as const) {
+      log(`· ${scenario} on postgres: recording what idflow writes (untimed)`);
+      traces.set(scenario, await tracePostgres(database.fresh(), scenario, Math.min(1000, scenario === 'a-fleet' ? counts.a : counts.b)));
+    }
+  }
+  const bareBest = new Map<string, number>();
   for (let k = 1; k <= repeat; k++) {
     for (const processes of [1, 2, 4]) {
       for (const scenario of ['a-fleet', 'b-fleet'] as const) {
@@ -140,6 +192,14 @@ export async function runFleetPart(dir: string, database: FleetDatabase, counts:
         try {
           const run = scenario === 'a-fleet' ? await runFleetA(sub, counts.a, processes, url) : await runFleetB(sub, counts.b, processes, url);
           const key = `${scenario}:${processes}`;
+          const trace = traces.get(scenario);
+          if (trace && database.fresh) {
+            // The bare replay of idflow's writes, over as many connections as idflow had processes, in the same run.
+            const bareUrl = database.fresh();
+            await (await openRepository({ url: bareUrl })).close();
+            const bare = await runBarePostgres(bareUrl, trace.setup, trace.timed, scenario === 'a-fleet' ? counts.a : counts.b, processes, newInstanceId);
+            bareBest.set(key, Math.max(bareBest.get(key) ?? 0, bare.instances / bare.seconds));
+          }
           const previous = best.get(key);
           if (!previous || run.perSecond > previous.perSecond) {
             best.set(key, { database: database.kind, scenario, processes, instances: run.instances, perSecond: run.perSecond, runs: k });
@@ -150,7 +210,10 @@ export async function runFleetPart(dir: string, database: FleetDatabase, counts:
       }
     }
   }
-  return [...best.values()].map((r) => ({ ...r, runs: repeat }));
+  return [...best.values()].map((r) => {
+    const bare = bareBest.get(`${r.scenario}:${r.processes}`);
+    return { ...r, runs: repeat, ...(bare !== undefined && { barePerSecond: bare }) };
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

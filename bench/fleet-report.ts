@@ -6,7 +6,12 @@ export function fleetTable(rows: readonly FleetRow[]): string {
   const keys = [...new Set(rows.map((r) => `${r.database}:${r.scenario}`))];
   const rate = (database: string, scenario: string, processes: number): string => {
     const row = rows.find((r) => r.database === database && r.scenario === scenario && r.processes === processes);
-    return row ? Math.round(row.perSecond).toLocaleString('en-US') : '—';
+    if (!row) return '—';
+    const idflow = Math.round(row.perSecond).toLocaleString('en-US');
+    // PostgreSQL: beside the bare replay of idflow's own writes over as many connections, and the ratio.
+    return row.barePerSecond === undefined
+      ? idflow
+      : `${idflow} (bare ${Math.round(row.barePerSecond).toLocaleString('en-US')}, ${(row.perSecond / row.barePerSecond).toFixed(2)}×)`;
   };
   return markdownTable(
     ['database', 'scenario', '1 process inst/s', '2 processes inst/s', '4 processes inst/s'],
