@@ -197,6 +197,26 @@ describe('worker leases', () => {
     assert.equal((await real.getInstance(id))?.leaseOwner, null);
   });
 
+  it('stops every round loop and throws when one of them meets a damaged database', async () => {
+    const real = w.repository.runtime;
+    let claims = 0;
+    const damaged = new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'claim') {
+          return () => {
+            claims++;
+            return Promise.reject(new StorageError('corrupt', 'test', new Error('database disk image is malformed')));
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const e = await worker('doomed', { repository: { ...w.repository, runtime: damaged, close: () => Promise.resolve() } });
+    await assert.rejects(e.runWorker(new AbortController().signal, { concurrency: 3 }), { code: 'REPO_CORRUPT' });
+    assert.ok(claims >= 1 && claims <= 3, `each loop claimed at most once (${claims} claims)`);
+  });
+
   it('hands back its leases when stopped, without charging an attempt', async () => {
     const id = await launch();
     let entered!: () => void;
