@@ -138,6 +138,8 @@ function noteClaims(counters: WorkerCounters, claimed: readonly InstanceRecord[]
  */
 class LeaseKeeper {
   readonly held: Set<string>;
+  /** Set once the commit starts: a renewal answering after it sees the commit's released rows, not lost leases. */
+  #settled = false;
   #renewedAt: number;
   #timer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
@@ -168,6 +170,7 @@ class LeaseKeeper {
       // The next renewal (or the check before the commit) tries again; the lease still runs meanwhile.
       return;
     }
+    if (this.#settled) return;
     const still = new Set(kept);
     for (const id of this.held) {
       if (!still.has(id)) {
@@ -178,9 +181,13 @@ class LeaseKeeper {
     this.#renewedAt = asked;
   }
 
-  /** Before the commit: renews when the lease may be running short, so `held` is what this worker still holds. */
+  /**
+   * Before the commit: renews when the lease may be running short, so `held` is what this worker still holds; from
+   * then on `held` is settled (renewals go on extending the leases while the commit runs).
+   */
   async check(): Promise<void> {
     if (this.ctx.wallClock() - this.#renewedAt > this.ctx.leaseMs / 2) await this.renew();
+    this.#settled = true;
   }
 
   stop(): void {
