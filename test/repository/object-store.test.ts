@@ -264,12 +264,28 @@ describe('migrations', () => {
 });
 
 describe('opening a repository', () => {
-  it('refuses a PostgreSQL URL with a clear not-yet error', async () => {
-    await assert.rejects(openRepository({ env: { DATABASE_URL: 'postgres://u:secret@db/idflow' } }), (e) => {
-      assert.ok(hasErrorCode(e, 'REPO_POSTGRES_NOT_YET'));
+  it('reports a PostgreSQL server it cannot reach with REPO_CONNECTION_FAILED, without the password', async () => {
+    await assert.rejects(openRepository({ env: { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/idflow' } }), (e) => {
+      assert.ok(hasErrorCode(e, 'REPO_CONNECTION_FAILED'), String(e));
+      assert.match((e as Error).message, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/idflow/);
       assert.doesNotMatch((e as Error).message + JSON.stringify((e as { details: unknown }).details), /secret/);
       return true;
     });
+  });
+
+  it('refuses a database URL it cannot read, or that names no database, with REPO_URL_INVALID', async () => {
+    for (const url of ['postgres://u:secret@[::1', 'postgres://u:secret@localhost:5432']) {
+      await assert.rejects(openRepository({ url }), (e) => {
+        assert.ok(hasErrorCode(e, 'REPO_URL_INVALID'), String(e));
+        assert.doesNotMatch((e as Error).message, /secret/);
+        return true;
+      });
+    }
+  });
+
+  it('takes a postgres:// URL given as --db for a server, not for a file name', async () => {
+    await assert.rejects(openRepository({ db: 'postgres://u:secret@127.0.0.1:1/idflow', env: {} }), (e) => hasErrorCode(e, 'REPO_CONNECTION_FAILED'));
+    await assert.rejects(openRepository({ db: 'mysql://u@h/x', env: {} }), (e) => hasErrorCode(e, 'REPO_URL_UNSUPPORTED'));
   });
 
   it('takes the file from IDFLOW_DB and refuses a missing one when it must exist', async () => {
