@@ -56,6 +56,8 @@ export interface PgDatabaseOptions {
  */
 export class PgDatabase implements PgQueryable {
   readonly pool: pg.Pool;
+  /** Statements sent so far, transactions' included: the tests hold the batch commit to a fixed count. */
+  readonly stats = { statements: 0 };
 
   constructor(url: string, options: PgDatabaseOptions = {}) {
     this.pool = new pg.Pool({
@@ -71,6 +73,7 @@ export class PgDatabase implements PgQueryable {
   }
 
   async query<R extends object>(st: PgStatement | string, values: PgValues = []): Promise<{ rows: R[]; rowCount: number }> {
+    this.stats.statements++;
     try {
       const r = await this.pool.query<R>(toConfig(st, values));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
@@ -90,7 +93,7 @@ export class PgDatabase implements PgQueryable {
     } catch (e) {
       throw classifyPostgresError(e, 'cannot connect to PostgreSQL');
     }
-    const tx = new PgTransaction(client);
+    const tx = new PgTransaction(client, this.stats);
     let broken: Error | undefined;
     try {
       await tx.query('BEGIN');
@@ -118,7 +121,7 @@ export class PgDatabase implements PgQueryable {
       throw classifyPostgresError(e, 'cannot connect to PostgreSQL');
     }
     try {
-      return await fn(new PgTransaction(client));
+      return await fn(new PgTransaction(client, this.stats));
     } finally {
       client.release();
     }
@@ -132,12 +135,15 @@ export class PgDatabase implements PgQueryable {
 /** Statements on one connection (a transaction's, or one held for an advisory lock). */
 export class PgTransaction implements PgQueryable {
   readonly #client: pg.PoolClient;
+  readonly #stats: { statements: number };
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, stats: { statements: number }) {
     this.#client = client;
+    this.#stats = stats;
   }
 
   async query<R extends object>(st: PgStatement | string, values: PgValues = []): Promise<{ rows: R[]; rowCount: number }> {
+    this.#stats.statements++;
     try {
       const r = await this.#client.query<R>(toConfig(st, values));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
