@@ -36,14 +36,13 @@ describe('PostgreSQL errors', () => {
       ['25006', 'REPO_READ_ONLY', false],
       ['53100', 'REPO_DISK_FULL', false],
       ['XX001', 'REPO_CORRUPT', false],
-      ['42601', 'REPO_QUERY_FAILED', false],
     ];
     for (const [state, code, transient] of cases) {
       const e = classifyPostgresError(serverError(state), 'x');
       assert.ok(e instanceof StorageError, state);
       assert.equal(e.code, code, state);
       assert.equal(e.transient, transient, state);
-      assert.equal(e.details['sqlState'], state);
+      assert.equal(e.details['driverCode'], state);
     }
   });
 
@@ -57,6 +56,13 @@ describe('PostgreSQL errors', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     assert.equal(classifyPostgresError(reset, 'x').code, 'REPO_CONNECTION_LOST');
     assert.equal(classifyPostgresError(serverError('23505'), 'x').code, 'REPO_CONSTRAINT');
+  });
+
+  it('leaves a statement the server refuses for its own content as a coded error that is not a storage error', () => {
+    const e = classifyPostgresError(serverError('42601'), 'x');
+    assert.equal(e.code, 'REPO_QUERY_FAILED');
+    assert.equal(e instanceof StorageError, false);
+    assert.equal(e.details['sqlState'], '42601');
   });
 });
 

@@ -33,7 +33,7 @@ export async function openPostgresRepository(url: string, options: OpenPostgresO
       url: location,
     });
   }
-  const db = new PgDatabase(url);
+  const db = new PgDatabase(url, location);
   try {
     const driver = new PostgresMigrationDriver(db);
     if (options.mustExist && (await driver.applied()).length === 0) {

@@ -58,8 +58,11 @@ export class PgDatabase implements PgQueryable {
   readonly pool: pg.Pool;
   /** Statements sent so far, transactions' included: the tests hold the batch commit to a fixed count. */
   readonly stats = { statements: 0 };
+  /** The URL without its password, for messages. */
+  readonly location: string;
 
-  constructor(url: string, options: PgDatabaseOptions = {}) {
+  constructor(url: string, location: string, options: PgDatabaseOptions = {}) {
+    this.location = location;
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
@@ -78,7 +81,7 @@ export class PgDatabase implements PgQueryable {
       const r = await this.pool.query<R>(toConfig(st, values));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     } catch (e) {
-      throw classifyPostgresError(e, 'a PostgreSQL statement failed');
+      throw classifyPostgresError(e, this.location);
     }
   }
 
@@ -91,9 +94,9 @@ export class PgDatabase implements PgQueryable {
     try {
       client = await this.pool.connect();
     } catch (e) {
-      throw classifyPostgresError(e, 'cannot connect to PostgreSQL');
+      throw classifyPostgresError(e, this.location);
     }
-    const tx = new PgTransaction(client, this.stats);
+    const tx = new PgTransaction(client, this.stats, this.location);
     let broken: Error | undefined;
     try {
       await tx.query('BEGIN');
@@ -118,10 +121,10 @@ export class PgDatabase implements PgQueryable {
     try {
       client = await this.pool.connect();
     } catch (e) {
-      throw classifyPostgresError(e, 'cannot connect to PostgreSQL');
+      throw classifyPostgresError(e, this.location);
     }
     try {
-      return await fn(new PgTransaction(client, this.stats));
+      return await fn(new PgTransaction(client, this.stats, this.location));
     } finally {
       client.release();
     }
@@ -136,10 +139,12 @@ export class PgDatabase implements PgQueryable {
 export class PgTransaction implements PgQueryable {
   readonly #client: pg.PoolClient;
   readonly #stats: { statements: number };
+  readonly #location: string;
 
-  constructor(client: pg.PoolClient, stats: { statements: number }) {
+  constructor(client: pg.PoolClient, stats: { statements: number }, location: string) {
     this.#client = client;
     this.#stats = stats;
+    this.#location = location;
   }
 
   async query<R extends object>(st: PgStatement | string, values: PgValues = []): Promise<{ rows: R[]; rowCount: number }> {
@@ -148,7 +153,7 @@ export class PgTransaction implements PgQueryable {
       const r = await this.#client.query<R>(toConfig(st, values));
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     } catch (e) {
-      throw classifyPostgresError(e, 'a PostgreSQL statement failed');
+      throw classifyPostgresError(e, this.#location);
     }
   }
 }

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { ConflictError, IdflowError } from '../../errors.js';
-import { StorageError, type StorageErrorCode } from '../storage-error.js';
+import { StorageError, type StorageErrorKind } from '../storage-error.js';
 
 /** SQLSTATEs by meaning (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 export const SqlState = {
@@ -45,17 +45,8 @@ function isConnectionFailure(e: unknown): boolean {
   return e instanceof Error && !(e instanceof IdflowError) && !(e instanceof TypeError) && !(e instanceof RangeError);
 }
 
-/** What a failed statement means for the caller; `unique` violations are left to the caller, which knows why. */
-export function classifyPostgresError(e: unknown, what: string): IdflowError {
-  if (e instanceof IdflowError) return e;
-  const state = sqlState(e);
-  const reason = e instanceof Error ? e.message : String(e);
-  const make = (code: StorageErrorCode, message: string): StorageError =>
-    new StorageError(code, `${what}: ${message}`, state !== undefined ? { sqlState: state } : {}, { cause: e });
-  if (state === undefined) {
-    if (isConnectionFailure(e)) return make('REPO_CONNECTION_LOST', `the connection to PostgreSQL failed (${reason}); try again when the server is back`);
-    return make('REPO_QUERY_FAILED', reason);
-  }
+/** The storage-error kind of each SQLSTATE that is about the database rather than the statement's data. */
+function kindOf(state: string): StorageErrorKind | undefined {
   switch (state) {
     case SqlState.SERIALIZATION_FAILURE:
     case SqlState.DEADLOCK_DETECTED:
@@ -63,20 +54,49 @@ export function classifyPostgresError(e: unknown, what: string): IdflowError {
     case SqlState.QUERY_CANCELED:
     case SqlState.TOO_MANY_CONNECTIONS:
     case SqlState.OUT_OF_MEMORY:
-      return make('REPO_BUSY', `PostgreSQL is busy (${reason}); try again`);
+      return 'busy';
     case SqlState.READ_ONLY_TRANSACTION:
-      return make('REPO_READ_ONLY', `the PostgreSQL database is read-only (${reason}): connect to the primary server`);
+      return 'read-only';
     case SqlState.DISK_FULL:
-      return make('REPO_DISK_FULL', `the PostgreSQL server's disk is full (${reason})`);
+      return 'disk-full';
     case SqlState.DATA_CORRUPTED:
     case SqlState.INDEX_CORRUPTED:
-      return make('REPO_CORRUPT', `the PostgreSQL database is damaged (${reason}); restore it from a backup`);
-    case SqlState.UNIQUE_VIOLATION:
-      return new ConflictError('REPO_CONSTRAINT', `${what}: ${reason}`, { sqlState: state, constraint: (e as pg.DatabaseError).constraint ?? null }, { cause: e });
+      return 'corrupt';
+    case SqlState.ADMIN_SHUTDOWN:
+    case SqlState.CRASH_SHUTDOWN:
+    case SqlState.CANNOT_CONNECT_NOW:
+      return 'connection-lost';
   }
-  // Class 08 (connection exception) and the shutdown codes of class 57.
-  if (state.startsWith('08') || state === SqlState.ADMIN_SHUTDOWN || state === SqlState.CRASH_SHUTDOWN || state === SqlState.CANNOT_CONNECT_NOW) {
-    return make('REPO_CONNECTION_LOST', `the connection to PostgreSQL failed (${reason}); try again when the server is back`);
+  // Class 08: connection exception.
+  return state.startsWith('08') ? 'connection-lost' : undefined;
+}
+
+/**
+ * The {@link StorageError} a pg error stands for (the mapper of src/repository/storage-error.ts), or undefined for
+ * an error about the statement or its data.
+ */
+export function postgresStorageError(error: unknown, location: string): StorageError | undefined {
+  if (error instanceof StorageError) return error;
+  const state = sqlState(error);
+  if (state === undefined) return isConnectionFailure(error) ? new StorageError('connection-lost', location, error) : undefined;
+  const kind = kindOf(state);
+  return kind === undefined ? undefined : new StorageError(kind, location, error);
+}
+
+/**
+ * What a failed statement means, as an idflow error (never the driver's bare error, whose stack the CLI would
+ * print): a {@link StorageError} when the database is at fault, `REPO_CONSTRAINT` for a unique violation (the
+ * callers that expect one read what the statement returned instead), `REPO_QUERY_FAILED` for anything else.
+ */
+export function classifyPostgresError(e: unknown, location: string): IdflowError {
+  if (e instanceof IdflowError) return e;
+  const storage = postgresStorageError(e, location);
+  if (storage) return storage;
+  const state = sqlState(e);
+  const reason = e instanceof Error ? e.message : String(e);
+  const details = { location, ...(state !== undefined && { sqlState: state }) };
+  if (state === SqlState.UNIQUE_VIOLATION) {
+    return new ConflictError('REPO_CONSTRAINT', `the database ${location} refused a duplicate key: ${reason}`, { ...details, constraint: (e as pg.DatabaseError).constraint ?? null }, { cause: e });
   }
-  return make('REPO_QUERY_FAILED', reason);
+  return new IdflowError('REPO_QUERY_FAILED', `the database ${location} refused a statement: ${reason}`, details, { cause: e });
 }
