@@ -23,6 +23,7 @@ import type {
   InstanceRecord,
   InstanceWrite,
   RuntimeStore,
+  ScheduleStateChange,
   ScheduleStateRecord,
   SideEffectRecord,
   StoredAuditEvent,
@@ -143,6 +144,9 @@ const S = {
   ),
 };
 
+/** A write's schedule compare-and-set failed: nothing of the commit is written (see InstanceWrite.schedule). */
+class ScheduleMoved extends Error {}
+
 /** Refusals inside a commit that skip one write but not the batch. */
 class WriteRefused extends Error {
   constructor(readonly status: CommitStatus) {
@@ -173,7 +177,16 @@ export class PostgresRuntimeStore implements RuntimeStore {
 
   async commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
     if (writes.length === 0) return [];
-    return this.#db.transaction((tx) => (batchable(writes) ? commitBatch(tx, writes) : commitEach(tx, writes)));
+    try {
+      return await this.#db.transaction(async (tx) => {
+        // Schedule occurrences first: when another worker took one, the commit is nothing at all.
+        for (const w of writes) if (w.schedule && !(await moveSchedule(tx, w.schedule))) throw new ScheduleMoved();
+        return batchable(writes) ? commitBatch(tx, writes) : commitEach(tx, writes);
+      });
+    } catch (e) {
+      if (e instanceof ScheduleMoved) return writes.map(() => 'schedule-moved');
+      throw e;
+    }
   }
 
   async claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<InstanceRecord[]> {
@@ -308,11 +321,22 @@ export class PostgresRuntimeStore implements RuntimeStore {
     return rows.map((r) => ({ name: r.name, lastRun: r.last_run, nextRun: r.next_run, runCount: r.run_count, updatedAt: r.updated_at }));
   }
 
-  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean> {
-    const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name];
-    if (expectedNextRun === undefined) return (await this.#db.query(S.scheduleInsert, args)).rowCount === 1;
-    return (await this.#db.query(S.scheduleUpdate, [...args, expectedNextRun])).rowCount === 1;
+  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined, audit: readonly AuditRecord[] = []): Promise<boolean> {
+    if (audit.length === 0) return moveSchedule(this.#db, { next, expectedNextRun });
+    return this.#db.transaction(async (tx) => {
+      if (!(await moveSchedule(tx, { next, expectedNextRun }))) return false;
+      await insertAudit(tx, audit);
+      return true;
+    });
   }
+}
+
+/** The schedule compare-and-set: true when the stored next run was the expected one (or, expected undefined, no row). */
+async function moveSchedule(on: PgQueryable, change: ScheduleStateChange): Promise<boolean> {
+  const { next, expectedNextRun } = change;
+  const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name];
+  if (expectedNextRun === undefined) return (await on.query(S.scheduleInsert, args)).rowCount === 1;
+  return (await on.query(S.scheduleUpdate, [...args, expectedNextRun])).rowCount === 1;
 }
 
 /** True when the writes do not depend on each other, so each kind of write can go in one statement for all. */
