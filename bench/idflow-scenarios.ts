@@ -51,17 +51,16 @@ export interface BenchEngine {
   close(): Promise<void>;
 }
 
-/** Where a bench repository lives: a fresh file in a directory, or a database URL (PostgreSQL). */
-export type BenchLocation = { readonly dir: string; readonly file: string } | { readonly url: string };
-
 /** A fresh repository file in `dir` with both bench definitions imported, and an engine on it. */
-export async function openBenchEngine(openEngine: OpenEngine, dir: string, file: string, options: Partial<EngineOptions> = {}): Promise<BenchEngine> {
-  return openBenchEngineAt(openEngine, { dir, file }, options);
-}
-
-/** Like {@link openBenchEngine}, at any location (an empty database for a URL). */
-export async function openBenchEngineAt(openEngine: OpenEngine, at: BenchLocation, options: Partial<EngineOptions> = {}): Promise<BenchEngine> {
-  const repository = await openRepository('url' in at ? { url: at.url } : { db: join(at.dir, at.file) });
+export async function openBenchEngine(
+  openEngine: OpenEngine,
+  dir: string,
+  file: string,
+  options: Partial<EngineOptions> & { readonly url?: string } = {},
+): Promise<BenchEngine> {
+  const { url, ...engineOptions } = options;
+  // A database URL (PostgreSQL, bench/fleet-bench.ts) instead of a fresh file in `dir`.
+  const repository = await openRepository(url !== undefined ? { url } : { db: join(dir, file) });
   const loaded = await loadDefinitionFiles(FIXTURES);
   if (!loaded.ok || loaded.objects.length < 2) {
     await repository.close();
@@ -69,7 +68,7 @@ export async function openBenchEngineAt(openEngine: OpenEngine, at: BenchLocatio
     throw new Error(`the bench definitions do not load:\n${why || `${loaded.objects.length} objects loaded`}`);
   }
   await repository.objects.putMany(loaded.objects);
-  const engine = await openEngine({ repository, ...options });
+  const engine = await openEngine({ repository, ...engineOptions });
   return {
     engine,
     repository,
@@ -133,14 +132,9 @@ async function verifyFinished(engine: Engine, scenario: ScenarioName, n: number)
   }
 }
 
-/** Times `n` instances of a scenario on a fresh repository file. */
-export async function runIdflow(openEngine: OpenEngine, dir: string, scenario: ScenarioName, n: number): Promise<IdflowRun> {
-  return runIdflowOn(openEngine, { dir, file: `idflow-${scenario}.db` }, scenario, n);
-}
-
-/** Times `n` instances of a scenario on a fresh repository at `at`. */
-export async function runIdflowOn(openEngine: OpenEngine, at: BenchLocation, scenario: ScenarioName, n: number): Promise<IdflowRun> {
-  const bench = await openBenchEngineAt(openEngine, at);
+/** Times `n` instances of a scenario on a fresh repository file (or the empty database `url`: PostgreSQL). */
+export async function runIdflow(openEngine: OpenEngine, dir: string, scenario: ScenarioName, n: number, url?: string): Promise<IdflowRun> {
+  const bench = await openBenchEngine(openEngine, dir, `idflow-${scenario}.db`, url !== undefined ? { url } : {});
   try {
     // A few instances first, so that definition caches and prepared statements are warm as in a running server.
     await RUNNERS[scenario](bench.engine, Math.min(50, n));

@@ -45,6 +45,7 @@ export interface InstanceRow {
   exec_deadline: number | null;
   lease_owner: string | null;
   lease_until: number | null;
+  attempts: number;
   revision: number;
 }
 
@@ -193,6 +194,7 @@ export function toInstance(r: InstanceRow): InstanceRecord {
     execDeadline: r.exec_deadline,
     leaseOwner: r.lease_owner,
     leaseUntil: r.lease_until,
+    attempts: r.attempts,
     revision: r.revision,
   };
 }

@@ -40,8 +40,9 @@ export async function openRuntimeWorld(
   database: RepositoryFactory = DATABASES[0]!,
 ): Promise<RuntimeWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'idflow-runtime-'));
-  const repository = await database.open();
   let clock = T0;
+  // One fake clock for the engine and for database time (leases), so `advance` expires leases too.
+  const repository = await database.open({ databaseClock: () => clock });
   const importFixtures = async (...names: string[]): Promise<void> => {
     const loaded = await loadDefinitionFiles(names.map(engineFixture));
     assert.deepEqual(

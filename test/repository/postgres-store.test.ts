@@ -124,6 +124,7 @@ describe('a PostgreSQL repository', () => {
       execDeadline: null,
       leaseOwner: null,
       leaseUntil: null,
+      attempts: 0,
       revision: 1,
     });
     const ids = (n: number, p: string) => Array.from({ length: n }, (_, k) => `00000000-0000-7000-8000-${p}${String(k).padStart(12 - p.length, '0')}`);

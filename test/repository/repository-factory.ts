@@ -20,8 +20,8 @@ export const TEST_POSTGRES_ENV = 'IDFLOW_TEST_POSTGRES_URL';
 
 export interface RepositoryFactory {
   readonly name: 'sqlite' | 'postgres';
-  /** A new, empty, migrated repository; closing it removes it. */
-  open(): Promise<Repository>;
+  /** A new, empty, migrated repository; closing it removes it. `databaseClock`: a fake clock for database time. */
+  open(options?: { readonly databaseClock?: () => number }): Promise<Repository>;
   /** The `--db` / `DATABASE_URL` value of a new, empty database for a CLI run, and how to remove it. */
   location(dir: string): Promise<{ readonly db: string; dispose(): Promise<void> }>;
   /** Runs raw SQL (`?` placeholders) on the repository's own database: for checks of what is stored. */
@@ -30,9 +30,9 @@ export interface RepositoryFactory {
 
 const sqlite: RepositoryFactory = {
   name: 'sqlite',
-  async open() {
+  async open(options = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'idflow-contract-'));
-    const repository = await openRepository({ db: join(dir, 'idflow.db'), env: {} });
+    const repository = await openRepository({ db: join(dir, 'idflow.db'), env: {}, ...options });
     const close = repository.close.bind(repository);
     return Object.assign(repository, {
       close: async () => {
@@ -117,9 +117,9 @@ async function newSchema(): Promise<{ url: string; drop(): Promise<void> }> {
 
 const postgres: RepositoryFactory = {
   name: 'postgres',
-  async open() {
+  async open(options = {}) {
     const { url, drop } = await newSchema();
-    const repository = await openRepository({ url, env: {} });
+    const repository = await openRepository({ url, env: {}, ...options });
     const close = repository.close.bind(repository);
     return Object.assign(repository, {
       close: async () => {

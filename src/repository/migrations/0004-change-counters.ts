@@ -11,7 +11,8 @@ import type { Migration } from '../migration.js';
  * concurrent imports (docs/decisions/postgres-change-mark.md).
  */
 export const m0004ChangeCounters: Migration = {
-  version: 4,
+  // Numbered 0004 in the plan of issue 7; its version follows claim-attempts (version 4), which reached main first.
+  version: 5,
   name: 'change-counters',
   sqlite: `
 CREATE TABLE change_counters (

@@ -9,6 +9,8 @@ export interface OpenPostgresOptions {
   /** Fail with `REPO_NOT_FOUND` when the database holds no idflow repository yet, instead of creating one. */
   readonly mustExist?: boolean;
   readonly onMigrated?: (results: readonly MigrationResult[]) => void;
+  /** Database time for leases instead of the server's clock (tests). */
+  readonly databaseClock?: () => number;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function openPostgresRepository(url: string, options: OpenPostgresO
     await db.close().catch(() => undefined);
     throw connectionError(e, location);
   }
-  return new PostgresRepository(db, location);
+  return new PostgresRepository(db, location, options.databaseClock ? { databaseClock: options.databaseClock } : {});
 }
 
 /** Failures to reach or log in to the server, as one code with the reason; other errors as they are. */

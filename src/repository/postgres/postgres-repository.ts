@@ -19,11 +19,12 @@ export class PostgresRepository implements Repository {
   readonly db: PgDatabase;
   #closed = false;
 
-  constructor(db: PgDatabase, location: string) {
+  /** `databaseClock`: database time for leases instead of the server's clock (OpenRepositoryOptions.databaseClock). */
+  constructor(db: PgDatabase, location: string, options: { readonly databaseClock?: () => number } = {}) {
     this.db = db;
     this.location = location;
     this.objects = new PostgresObjectStore(db);
-    this.runtime = new PostgresRuntimeStore(db);
+    this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
     this.profiles = new PostgresProfileStore(db);
   }
 

@@ -40,7 +40,7 @@ const COLUMN_TYPES: Readonly<Record<string, string>> = {
   runnable: 'boolean', exec_deadline: 'bigint', lease_owner: 'text', lease_until: 'bigint', revision: 'int', id: 'text', instance_id: 'text',
   activity: 'text', action: 'text', owner: 'text', permission: 'text', request: 'text', item_type: 'text', decisions: 'json', editable: 'json',
   form: 'text', due_at: 'bigint', delegated_from: 'text', decision: 'text', decided_by: 'text', comment: 'text', closed_at: 'bigint',
-  key: 'text', operation: 'text', at: 'bigint', instance_name: 'text', event: 'text', actor: 'text', work_item_id: 'text', data: 'json', expected: 'int',
+  key: 'text', operation: 'text', hold: 'bigint', at: 'bigint', instance_name: 'text', event: 'text', actor: 'text', work_item_id: 'text', data: 'json', expected: 'int',
 };
 
 /** `unnest($1::text[], $2::bigint[], …) AS v(a, b, …)` for these columns, parameters numbered from `from`. */
@@ -70,24 +70,37 @@ function pgInstanceValues(i: InstanceRecord): unknown[] {
 }
 
 const INSTANCE_LIST = INSTANCE_COLUMNS.join(', ');
-const DUE = `wake_at <= $1 AND state IN ('ready', 'executing') AND (lease_until IS NULL OR lease_until <= $1)`;
+
+/**
+ * Database time, epoch milliseconds, in SQL: the server's clock, or the bound parameter `$k` when it is not NULL
+ * (a store opened with a `databaseClock`: the tests' fake clock, which must expire leases too).
+ */
+function dbNow(k: number): string {
+  return `COALESCE($${k}::bigint, (extract(epoch FROM statement_timestamp()) * 1000)::bigint)`;
+}
+
+/** Due at engine time `$1` and free in database time `$k`. */
+const due = (k: number) => `wake_at <= $1 AND state IN ('ready', 'executing') AND (lease_until IS NULL OR lease_until <= ${dbNow(k)})`;
+
+/** The lease column of a written row: as the record has it, or held for `v.hold` ms of database time (holdLeaseMs). */
+const LEASE_UNTIL_VALUE = (k: number) => `CASE WHEN v.hold IS NULL THEN v.lease_until ELSE ${dbNow(k)} + v.hold END`;
 const CLOSE_COLUMNS = ['id', 'state', 'decision', 'decided_by', 'comment', 'variables', 'closed_at'] as const;
 const SIDE_EFFECT_COLUMNS = ['key', 'operation', 'data', 'instance_id', 'at'] as const;
 
 const S = {
+  // Parameters: one array per column, the hold array, then the database-time override.
   insertInstances: statement(
-    `INSERT INTO task_instances (${INSTANCE_LIST}) SELECT * FROM ${unnest(INSTANCE_COLUMNS)} ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO task_instances (${INSTANCE_LIST})
+     SELECT ${INSTANCE_COLUMNS.map((c) => (c === 'lease_until' ? LEASE_UNTIL_VALUE(INSTANCE_COLUMNS.length + 2) : `v.${c}`)).join(', ')}
+     FROM ${unnest([...INSTANCE_COLUMNS, 'hold'])} ON CONFLICT DO NOTHING RETURNING id`,
   ),
+  // Parameters: one array per column, the expected revisions, the hold array, then the database-time override. A
+  // commit is progress: the claims that did not get this far are forgiven (attempts back to 0).
   updateInstances: statement(
-    `UPDATE task_instances t SET ${INSTANCE_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = v.${c}`).join(', ')}
-     FROM ${unnest([...INSTANCE_COLUMNS, 'expected'])} WHERE t.id = v.id AND t.revision = v.expected RETURNING t.id`,
-  ),
-  insertInstance: statement(
-    `INSERT INTO task_instances (${INSTANCE_LIST}) VALUES (${INSTANCE_COLUMNS.map((_, k) => `$${k + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
-  ),
-  updateInstance: statement(
-    `UPDATE task_instances SET ${INSTANCE_COLUMNS.filter((c) => c !== 'id').map((c, k) => `${c} = $${k + 1}`).join(', ')}
-     WHERE id = $${INSTANCE_COLUMNS.length} AND revision = $${INSTANCE_COLUMNS.length + 1}`,
+    `UPDATE task_instances t SET ${INSTANCE_COLUMNS.filter((c) => c !== 'id')
+      .map((c) => `${c} = ${c === 'lease_until' ? LEASE_UNTIL_VALUE(INSTANCE_COLUMNS.length + 3) : `v.${c}`}`)
+      .join(', ')}, attempts = 0
+     FROM ${unnest([...INSTANCE_COLUMNS, 'expected', 'hold'])} WHERE t.id = v.id AND t.revision = v.expected RETURNING t.id`,
   ),
   instanceById: statement('SELECT * FROM task_instances WHERE id = $1'),
   instanceByName: statement('SELECT * FROM task_instances WHERE name = $1'),
@@ -95,15 +108,27 @@ const S = {
   rename: statement('UPDATE task_instances SET name = $1, revision = revision + 1 WHERE id = $2'),
   // One statement: the rows are picked and leased under row locks that other workers skip, so two workers never
   // claim the same instance and neither waits for the other.
+  // Parameters: engine now, owner, lease ms, limit (or ids), database-time override.
   claim: statement(
-    `UPDATE task_instances SET lease_owner = $2, lease_until = $3
-     WHERE id IN (SELECT id FROM task_instances WHERE ${DUE} ORDER BY wake_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *`,
+    `UPDATE task_instances SET lease_owner = $2, lease_until = ${dbNow(5)} + $3, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM task_instances WHERE ${due(5)} ORDER BY wake_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *`,
   ),
   claimIds: statement(
-    `UPDATE task_instances SET lease_owner = $2, lease_until = $3
-     WHERE id IN (SELECT id FROM task_instances WHERE id = ANY($4::text[]) AND ${DUE} FOR UPDATE SKIP LOCKED) RETURNING *`,
+    `UPDATE task_instances SET lease_owner = $2, lease_until = ${dbNow(5)} + $3, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM task_instances WHERE id = ANY($4::text[]) AND ${due(5)} FOR UPDATE SKIP LOCKED) RETURNING *`,
   ),
-  releaseLeases: statement('UPDATE task_instances SET lease_owner = NULL, lease_until = NULL WHERE wake_at IS NOT NULL AND lease_owner = $1'),
+  renewLeases: statement(
+    `UPDATE task_instances SET lease_until = ${dbNow(4)} + $3 WHERE id = ANY($1::text[]) AND lease_owner = $2 RETURNING id`,
+  ),
+  databaseTime: statement(`SELECT ${dbNow(1)} AS now`),
+  // Leases are taken only on due rows (wake_at set) and dropped by every write that clears wake_at: the wake index
+  // finds them all. Handing a lease back takes back the attempt its claim added.
+  releaseLeases: statement(
+    'UPDATE task_instances SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE wake_at IS NOT NULL AND lease_owner = $1',
+  ),
+  releaseLeasesOn: statement(
+    'UPDATE task_instances SET lease_owner = NULL, lease_until = NULL, attempts = GREATEST(attempts - 1, 0) WHERE id = ANY($1::text[]) AND lease_owner = $2',
+  ),
   lockHolder: statement('SELECT instance_id FROM subject_locks WHERE subject = $1'),
   lockHolders: statement('SELECT subject, instance_id FROM subject_locks WHERE subject = ANY($1::text[])'),
   insertLock: statement('INSERT INTO subject_locks (subject, instance_id, acquired_at) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING'),
@@ -170,9 +195,22 @@ class WriteRefused extends Error {
 export class PostgresRuntimeStore implements RuntimeStore {
   readonly kind = 'runtime' as const;
   readonly #db: PgDatabase;
+  /** Database time when the store was opened with a clock (tests); the server's clock otherwise. */
+  readonly #clock: (() => number) | undefined;
 
-  constructor(db: PgDatabase) {
+  constructor(db: PgDatabase, clock?: () => number) {
     this.#db = db;
+    this.#clock = clock;
+  }
+
+  /** The bound value that stands for database time: NULL for the server's clock. */
+  #now(): number | null {
+    return this.#clock ? this.#clock() : null;
+  }
+
+  async databaseTime(): Promise<number> {
+    if (this.#clock) return this.#clock();
+    return (await this.#db.query<{ now: number }>(S.databaseTime, [null])).rows[0]!.now;
   }
 
   async commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
@@ -181,7 +219,8 @@ export class PostgresRuntimeStore implements RuntimeStore {
       return await this.#db.transaction(async (tx) => {
         // Schedule occurrences first: when another worker took one, the commit is nothing at all.
         for (const w of writes) if (w.schedule && !(await moveSchedule(tx, w.schedule))) throw new ScheduleMoved();
-        return batchable(writes) ? commitBatch(tx, writes) : commitEach(tx, writes);
+        const now = this.#now();
+        return batchable(writes) ? commitBatch(tx, writes, now) : commitEach(tx, writes, now);
       });
     } catch (e) {
       if (e instanceof ScheduleMoved) return writes.map(() => 'schedule-moved');
@@ -189,15 +228,15 @@ export class PostgresRuntimeStore implements RuntimeStore {
     }
   }
 
-  async claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<InstanceRecord[]> {
-    const { rows } = await this.#db.query<InstanceRow>(S.claim, [now, owner, leaseUntil, limit]);
+  async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<InstanceRecord[]> {
+    const { rows } = await this.#db.query<InstanceRow>(S.claim, [now, owner, leaseMs, limit, this.#now()]);
     // RETURNING follows no order; the worker advances the longest-due first.
     return rows.sort((a, b) => (a.wake_at ?? 0) - (b.wake_at ?? 0) || (a.id < b.id ? -1 : 1)).map(toInstance);
   }
 
-  async claimIds(ids: readonly string[], owner: string, now: number, leaseUntil: number): Promise<InstanceRecord[]> {
+  async claimIds(ids: readonly string[], owner: string, now: number, leaseMs: number): Promise<InstanceRecord[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.#db.query<InstanceRow>(S.claimIds, [now, owner, leaseUntil, ids]);
+    const { rows } = await this.#db.query<InstanceRow>(S.claimIds, [now, owner, leaseMs, ids, this.#now()]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return [...new Set(ids)].flatMap((id) => {
       const r = byId.get(id);
@@ -205,8 +244,14 @@ export class PostgresRuntimeStore implements RuntimeStore {
     });
   }
 
-  async releaseLeases(owner: string): Promise<number> {
-    return (await this.#db.query(S.releaseLeases, [owner])).rowCount;
+  async renewLeases(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.#db.query<{ id: string }>(S.renewLeases, [ids, owner, leaseMs, this.#now()])).rows.map((r) => r.id);
+  }
+
+  async releaseLeases(owner: string, ids?: readonly string[]): Promise<number> {
+    if (ids === undefined) return (await this.#db.query(S.releaseLeases, [owner])).rowCount;
+    return ids.length === 0 ? 0 : (await this.#db.query(S.releaseLeasesOn, [ids, owner])).rowCount;
   }
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
@@ -364,7 +409,7 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   return !(acquires && releases);
 }
 
-async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
+async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[], now: number | null): Promise<CommitStatus[]> {
   const refused: (CommitStatus | undefined)[] = new Array(writes.length);
   const all = writes.map((w, index) => ({ w, index }));
 
@@ -395,14 +440,11 @@ async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[]):
   const inserts = all.filter((x) => refused[x.index] === undefined && x.w.expectedRevision === null);
   const updates = all.filter((x) => refused[x.index] === undefined && x.w.expectedRevision !== null);
   if (inserts.length > 0) {
-    const { rows } = await tx.query<{ id: string }>(S.insertInstances, columnsOf(inserts.map((x) => pgInstanceValues(x.w.instance)), INSTANCE_COLUMNS.length));
-    const done = new Set(rows.map((r) => r.id));
+    const done = await insertInstances(tx, inserts.map((x) => x.w), now);
     for (const x of inserts) if (!done.has(x.w.instance.id)) refused[x.index] = 'name-taken';
   }
   if (updates.length > 0) {
-    const values = updates.map((x) => [...pgInstanceValues(x.w.instance), x.w.expectedRevision]);
-    const { rows } = await tx.query<{ id: string }>(S.updateInstances, columnsOf(values, INSTANCE_COLUMNS.length + 1));
-    const done = new Set(rows.map((r) => r.id));
+    const done = await updateInstances(tx, updates.map((x) => x.w), now);
     for (const x of updates) if (!done.has(x.w.instance.id)) refused[x.index] = 'conflict';
   }
   const undo = [...lockedHere].filter((i) => refused[i] !== undefined);
@@ -451,13 +493,13 @@ async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[]):
 }
 
 /** Writes that depend on each other: one at a time, each under a savepoint that a refusal rolls back to. */
-async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
+async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[], now: number | null): Promise<CommitStatus[]> {
   const audit: AuditRecord[] = [];
   const statuses: CommitStatus[] = [];
   for (const w of writes) {
     await tx.query('SAVEPOINT idflow_write');
     try {
-      await writeOne(tx, w);
+      await writeOne(tx, w, now);
       await tx.query('RELEASE SAVEPOINT idflow_write');
       if (w.audit) audit.push(...w.audit);
       statuses.push('committed');
@@ -474,19 +516,17 @@ async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[]): 
 }
 
 /** One instance's writes, in the SQLite store's order (work items are inserted before any is closed). */
-async function writeOne(tx: PgTransaction, w: InstanceWrite): Promise<void> {
+async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null): Promise<void> {
   const i = w.instance;
   if (w.deleteInstances?.length) {
     await tx.query(S.deleteLocksOf, [w.deleteInstances]);
     await tx.query(S.deleteInstances, [w.deleteInstances]);
   }
   for (const r of w.renameInstances ?? []) await tx.query(S.rename, [r.name, r.id]);
-  const values = pgInstanceValues(i);
   if (w.expectedRevision === null) {
-    if ((await tx.query(S.insertInstance, values)).rowCount === 0) throw new WriteRefused('name-taken');
+    if ((await insertInstances(tx, [w], now)).size === 0) throw new WriteRefused('name-taken');
   } else {
-    // updateInstance's parameters: the columns but the id, then the id, then the expected revision.
-    if ((await tx.query(S.updateInstance, [...values, w.expectedRevision])).rowCount === 0) throw new WriteRefused('conflict');
+    if ((await updateInstances(tx, [w], now)).size === 0) throw new WriteRefused('conflict');
   }
   if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
   if (w.acquireSubject !== undefined && (await tx.query(S.insertLock, [w.acquireSubject, i.id, i.updatedAt])).rowCount === 0) {
@@ -511,6 +551,23 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite): Promise<void> {
     await tx.query(S.deleteLocksOf, [[i.id]]);
     await tx.query(S.deleteInstances, [[i.id]]);
   }
+}
+
+/** Inserts the writes' rows in one statement; returns the ids inserted (a taken name inserts nothing). */
+async function insertInstances(tx: PgTransaction, writes: readonly InstanceWrite[], now: number | null): Promise<Set<string>> {
+  const values = columnsOf(writes.map((w) => [...pgInstanceValues(w.instance), w.holdLeaseMs ?? null]), INSTANCE_COLUMNS.length + 1);
+  const { rows } = await tx.query<{ id: string }>(S.insertInstances, [...values, now]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Updates the writes' rows in one statement where the revision is still the expected one; returns the ids updated. */
+async function updateInstances(tx: PgTransaction, writes: readonly InstanceWrite[], now: number | null): Promise<Set<string>> {
+  const values = columnsOf(
+    writes.map((w) => [...pgInstanceValues(w.instance), w.expectedRevision, w.holdLeaseMs ?? null]),
+    INSTANCE_COLUMNS.length + 2,
+  );
+  const { rows } = await tx.query<{ id: string }>(S.updateInstances, [...values, now]);
+  return new Set(rows.map((r) => r.id));
 }
 
 async function insertAudit(on: PgQueryable, records: readonly AuditRecord[]): Promise<void> {
