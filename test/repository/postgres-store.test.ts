@@ -4,6 +4,7 @@
  * with the batch. (These need the server that IDFLOW_TEST_POSTGRES_URL names; without it they fail.)
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,22 @@ describe('a PostgreSQL repository', () => {
     } finally {
       await readOnly.close();
     }
+  });
+
+  it('keeps working when the server ended its pooled connections (a restart), instead of failing the next statements', async () => {
+    const pids = new Set<number>();
+    // Open several pooled connections and learn their server processes.
+    const rows = await Promise.all(Array.from({ length: 4 }, () => repo.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')));
+    for (const r of rows) pids.add(r.rows[0]!.pid);
+    // Ended from outside while this process is blocked, as a server restart does: the idle connections in the pool do
+    // not learn of it before they are handed out again.
+    const admin = new URL(target.db);
+    admin.pathname = '/postgres';
+    admin.search = '';
+    execFileSync('psql', [admin.toString(), '-Atc', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (${[...pids].join(',')})`]);
+    assert.equal((await repo.runtime.listInstances()).length, 0);
+    assert.deepEqual(await repo.profiles.assign('ann', ['HR'], 'admin', 1), [{ profile: 'HR', status: 'assigned' }]);
+    assert.deepEqual(await repo.profiles.profilesOf('ann'), ['HR']);
   });
 
   it('commits a batch of one write and a batch of forty in the same number of statements', async () => {

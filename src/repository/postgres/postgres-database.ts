@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { classifyPostgresError } from './postgres-errors.js';
+import { IdflowError } from '../../errors.js';
+import { classifyPostgresError, SqlState, sqlState } from './postgres-errors.js';
 
 /** Values a statement takes: pg serialises JS arrays to PostgreSQL arrays and null to NULL. */
 export type PgValues = readonly unknown[];
@@ -61,11 +62,14 @@ export class PgDatabase implements PgQueryable {
   /** The URL without its password, for messages. */
   readonly location: string;
 
+  readonly #maxConnections: number;
+
   constructor(url: string, location: string, options: PgDatabaseOptions = {}) {
     this.location = location;
+    this.#maxConnections = options.maxConnections ?? 10;
     this.pool = new pg.Pool({
       connectionString: url,
-      max: options.maxConnections ?? 10,
+      max: this.#maxConnections,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       types,
       application_name: 'idflow',
@@ -76,20 +80,38 @@ export class PgDatabase implements PgQueryable {
   }
 
   async query<R extends object>(st: PgStatement | string, values: PgValues = []): Promise<{ rows: R[]; rowCount: number }> {
-    this.stats.statements++;
-    try {
-      const r = await this.pool.query<R>(toConfig(st, values));
-      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
-    } catch (e) {
-      throw classifyPostgresError(e, this.location);
+    for (let attempt = 1; ; attempt++) {
+      this.stats.statements++;
+      try {
+        const r = await this.pool.query<R>(toConfig(st, values));
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      } catch (e) {
+        if (attempt <= this.#maxConnections && sessionTerminated(e)) continue;
+        throw classifyPostgresError(e, this.location);
+      }
     }
   }
 
   /**
    * Runs `fn` in one transaction on one connection: COMMIT when it returns, ROLLBACK when it throws. A connection
    * whose transaction could not even be rolled back is closed rather than returned to the pool.
+   *
+   * A pooled connection whose session the server ended (a restart, `pg_terminate_backend`) fails its next statement
+   * with 57P01/57P02/57P03; nothing of the transaction committed, so it runs again on another connection (at most
+   * once per pooled connection, each failure discarding one). `fn` must do nothing but statements on `tx`.
    */
   async transaction<T>(fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#transactionOnce(fn);
+      } catch (e) {
+        if (attempt <= this.#maxConnections && sessionTerminated(e)) continue;
+        throw e;
+      }
+    }
+  }
+
+  async #transactionOnce<T>(fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -109,6 +131,7 @@ export class PgDatabase implements PgQueryable {
       } catch (rollbackError) {
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
+      if (sessionTerminated(e)) broken ??= e instanceof Error ? e : new Error(String(e));
       throw e;
     } finally {
       client.release(broken);
@@ -156,6 +179,16 @@ export class PgTransaction implements PgQueryable {
       throw classifyPostgresError(e, this.#location);
     }
   }
+}
+
+/**
+ * The server ended the session before the statement completed (admin shutdown, crash shutdown, starting up): the
+ * statement did not commit, so running it again on another connection is safe. Raw or already classified.
+ */
+function sessionTerminated(e: unknown): boolean {
+  const raw = e instanceof IdflowError ? e.cause : e;
+  const code = sqlState(raw);
+  return code === SqlState.ADMIN_SHUTDOWN || code === SqlState.CRASH_SHUTDOWN || code === SqlState.CANNOT_CONNECT_NOW;
 }
 
 function toConfig(st: PgStatement | string, values: PgValues): pg.QueryConfig {
