@@ -76,7 +76,7 @@ export class PgDatabase implements PgQueryable {
     });
     // An idle connection the server closed emits 'error' on the pool; the next query reconnects. Without a
     // listener Node would end the process.
-    this.pool.on('error', () => undefined);
+    this.pool.on('error', ignore);
   }
 
   async query<R extends object>(st: PgStatement | string, values: PgValues = []): Promise<{ rows: R[]; rowCount: number }> {
@@ -120,6 +120,9 @@ export class PgDatabase implements PgQueryable {
     }
     const tx = new PgTransaction(client, this.stats, this.location);
     let broken: Error | undefined;
+    // A checked-out connection that the server ends between two statements emits 'error' on the client (the pool
+    // listens only while it is idle): unheard, Node would end the process. The next statement fails instead.
+    client.on('error', ignore);
     try {
       await tx.query('BEGIN');
       const result = await fn(tx);
@@ -134,6 +137,7 @@ export class PgDatabase implements PgQueryable {
       if (sessionTerminated(e)) broken ??= e instanceof Error ? e : new Error(String(e));
       throw e;
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }
@@ -146,10 +150,16 @@ export class PgDatabase implements PgQueryable {
     } catch (e) {
       throw classifyPostgresError(e, this.location);
     }
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       return await fn(new PgTransaction(client, this.stats, this.location));
+    } catch (e) {
+      if (sessionTerminated(e)) broken = e instanceof Error ? e : new Error(String(e));
+      throw e;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      client.release(broken);
     }
   }
 
@@ -180,6 +190,8 @@ export class PgTransaction implements PgQueryable {
     }
   }
 }
+
+function ignore(): void {}
 
 /**
  * The server ended the session before the statement completed (admin shutdown, crash shutdown, starting up): the
