@@ -79,7 +79,9 @@ export type {
   TaskState,
   WorkItemFilter,
   WorkItemView,
+  WorkerRunOptions,
 } from './engine/engine-api.js';
+export type { WorkerActivity } from './engine/worker-activity.js';
 export type {
   Effect,
   ServiceCall,

@@ -26,6 +26,12 @@ export interface OpenRepositoryOptions {
   readonly busyTimeoutMs?: number;
   /** Where `DATABASE_URL`, `IDFLOW_DB` and `IDFLOW_BUSY_TIMEOUT_MS` are read; `process.env` by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * SQLite only: the clock standing in for database time (worker leases), since an embedded database has no server
+   * clock; every process sharing the file must use the same one. Tests pass the fake clock they control.
+   * @default Date.now
+   */
+  readonly databaseClock?: () => number;
 }
 
 /** The default database file, relative to the working directory. */
@@ -86,7 +92,7 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
     throw openFailure(report.error.cause, location) ?? report.error;
   }
   options.onMigrated?.(report.results);
-  return new SqliteRepository(db, location, { readOnly });
+  return new SqliteRepository(db, location, { readOnly, ...(options.databaseClock && { databaseClock: options.databaseClock }) });
 }
 
 /**
