@@ -102,7 +102,7 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
  */
 function openFailure(e: unknown, location: string): StorageError | undefined {
   const storage = sqliteStorageError(e, location);
-  if (!storage || storage.kind === 'io' || storage.details['driverCode'] === 'SQLITE_NOTADB') return undefined;
+  if (!storage || storage.code === 'REPO_IO_ERROR' || storage.details['driverCode'] === 'SQLITE_NOTADB') return undefined;
   return storage;
 }
 
