@@ -303,12 +303,12 @@ describe('opening a repository', () => {
     }
   });
 
-  it('reports a file that is not a database with REPO_CORRUPT', async () => {
+  it('reports a file that is not a database with REPO_OPEN_FAILED', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'idflow-repo-'));
     try {
       const file = join(dir, 'not.db');
       writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header '.repeat(10));
-      await assert.rejects(openRepository({ db: file, env: {} }), (e) => hasErrorCode(e, 'REPO_CORRUPT'));
+      await assert.rejects(openRepository({ db: file, env: {} }), (e) => hasErrorCode(e, 'REPO_OPEN_FAILED'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -59,11 +59,13 @@ describe('PostgreSQL errors', () => {
     assert.equal(classifyPostgresError(serverError('23505'), 'x').code, 'REPO_CONSTRAINT');
   });
 
-  it('leaves a statement the server refuses for its own content as a coded error that is not a storage error', () => {
-    const e = classifyPostgresError(serverError('42601'), 'x');
+  it('reports a statement the server refuses for a reason it does not classify as REPO_QUERY_FAILED, not the database’s fault', () => {
+    const e = classifyPostgresError(serverError('22001'), 'x');
     assert.equal(e.code, 'REPO_QUERY_FAILED');
-    assert.equal(e instanceof StorageError, false);
-    assert.equal(e.details['sqlState'], '42601');
+    assert.ok(e instanceof StorageError);
+    assert.equal(e.databaseFault, false);
+    assert.equal(e.transient, false);
+    assert.equal(e.details['sqlState'], '22001');
   });
 });
 

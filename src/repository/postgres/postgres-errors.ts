@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { ConflictError, IdflowError } from '../../errors.js';
-import { StorageError, type StorageErrorKind } from '../storage-error.js';
+import { StorageError, storageError, type StorageErrorCode } from '../storage-error.js';
 
 /** SQLSTATEs by meaning (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 export const SqlState = {
@@ -45,8 +45,8 @@ function isConnectionFailure(e: unknown): boolean {
   return e instanceof Error && !(e instanceof IdflowError) && !(e instanceof TypeError) && !(e instanceof RangeError);
 }
 
-/** The storage-error kind of each SQLSTATE that is about the database rather than the statement's data. */
-function kindOf(state: string): StorageErrorKind | undefined {
+/** The storage-error code of each SQLSTATE that is about the database rather than the statement's data. */
+function codeOf(state: string): StorageErrorCode | undefined {
   switch (state) {
     case SqlState.SERIALIZATION_FAILURE:
     case SqlState.DEADLOCK_DETECTED:
@@ -54,21 +54,21 @@ function kindOf(state: string): StorageErrorKind | undefined {
     case SqlState.QUERY_CANCELED:
     case SqlState.TOO_MANY_CONNECTIONS:
     case SqlState.OUT_OF_MEMORY:
-      return 'busy';
+      return 'REPO_BUSY';
     case SqlState.READ_ONLY_TRANSACTION:
-      return 'read-only';
+      return 'REPO_READ_ONLY';
     case SqlState.DISK_FULL:
-      return 'disk-full';
+      return 'REPO_DISK_FULL';
     case SqlState.DATA_CORRUPTED:
     case SqlState.INDEX_CORRUPTED:
-      return 'corrupt';
+      return 'REPO_CORRUPT';
     case SqlState.ADMIN_SHUTDOWN:
     case SqlState.CRASH_SHUTDOWN:
     case SqlState.CANNOT_CONNECT_NOW:
-      return 'connection-lost';
+      return 'REPO_CONNECTION_LOST';
   }
   // Class 08: connection exception.
-  return state.startsWith('08') ? 'connection-lost' : undefined;
+  return state.startsWith('08') ? 'REPO_CONNECTION_LOST' : undefined;
 }
 
 /**
@@ -78,15 +78,16 @@ function kindOf(state: string): StorageErrorKind | undefined {
 export function postgresStorageError(error: unknown, location: string): StorageError | undefined {
   if (error instanceof StorageError) return error;
   const state = sqlState(error);
-  if (state === undefined) return isConnectionFailure(error) ? new StorageError('connection-lost', location, error) : undefined;
-  const kind = kindOf(state);
-  return kind === undefined ? undefined : new StorageError(kind, location, error);
+  if (state === undefined) return isConnectionFailure(error) ? storageError('REPO_CONNECTION_LOST', location, error) : undefined;
+  const code = codeOf(state);
+  return code === undefined ? undefined : storageError(code, location, error);
 }
 
 /**
  * What a failed statement means, as an idflow error (never the driver's bare error, whose stack the CLI would
  * print): a {@link StorageError} when the database is at fault, `REPO_CONSTRAINT` for a unique violation (the
- * callers that expect one read what the statement returned instead), `REPO_QUERY_FAILED` for anything else.
+ * callers that expect one read what the statement returned instead), a `REPO_QUERY_FAILED` StorageError (not the
+ * database's fault) for anything else.
  */
 export function classifyPostgresError(e: unknown, location: string): IdflowError {
   if (e instanceof IdflowError) return e;
@@ -98,5 +99,7 @@ export function classifyPostgresError(e: unknown, location: string): IdflowError
   if (state === SqlState.UNIQUE_VIOLATION) {
     return new ConflictError('REPO_CONSTRAINT', `the database ${location} refused a duplicate key: ${reason}`, { ...details, constraint: (e as pg.DatabaseError).constraint ?? null }, { cause: e });
   }
-  return new IdflowError('REPO_QUERY_FAILED', `the database ${location} refused a statement: ${reason}`, details, { cause: e });
+  // Unclassified: a StorageError that is not the database's fault (StorageError.databaseFault false), which may be
+  // about the data written, so a worker ends the instance whose write it refused.
+  return new StorageError('REPO_QUERY_FAILED', `the database ${location} refused a statement: ${reason}`, { ...details, ...(state !== undefined && { driverCode: state }) }, { cause: e });
 }
