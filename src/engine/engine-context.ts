@@ -4,6 +4,7 @@ import type { RuntimeStore } from '../repository/runtime-store.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { PermissionResolver } from './engine-api.js';
 import type { InterpreterPort } from './interpreter-port.js';
+import type { AdvanceLimits } from './interpreter/work-budget.js';
 
 /** What every engine module shares: resolved options and the stores. Internal to src/engine/. */
 export interface EngineContext {
@@ -28,6 +29,8 @@ export interface EngineContext {
   readonly onRoundError: (error: unknown) => void;
   /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints). */
   readonly wallClock: () => number;
+  /** The work budget of every advance and the size limits (engine option `limits`, resolved). */
+  readonly limits: AdvanceLimits;
   /** Where an instance's XPRESS `<print>` and `<trace>` lines go. */
   readonly onPrint: (instanceId: string, line: string) => void;
 }

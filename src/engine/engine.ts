@@ -17,6 +17,7 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
+import { compileWorkLimits } from './work-limits.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
@@ -49,6 +50,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
+  const limits = compileWorkLimits(options.limits);
   const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
   const ctx: EngineContext = {
@@ -68,6 +70,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
       options.onRoundError ??
       ((e) => process.stderr.write(`idflow worker: round failed, retrying: ${e instanceof Error ? e.message : String(e)}\n`)),
     wallClock: options.wallClock ?? (() => performance.now()),
+    limits,
     onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),
     kick: (ids) => {
       const p = advanceNow(ctx, ids)
