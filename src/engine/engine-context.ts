@@ -27,7 +27,7 @@ export interface EngineContext {
   readonly kick: (ids: readonly string[]) => void;
   /** Told when a worker round fails; the loop goes on. */
   readonly onRoundError: (error: unknown) => void;
-  /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints). */
+  /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints, `limits.advanceMs`). */
   readonly wallClock: () => number;
   /** The work budget of every advance and the size limits (engine option `limits`, resolved). */
   readonly limits: AdvanceLimits;

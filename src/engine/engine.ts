@@ -28,8 +28,9 @@ export interface RuntimeOptions {
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
   /**
-   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints;
-   * separate from `clock` (the time written in rows), so a fake clock does not stop them. @default performance.now
+   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints and
+   * the time an advance may run (`limits.advanceMs`); separate from `clock` (the time written in rows), so a fake
+   * clock does not stop them. @default performance.now
    */
   readonly wallClock?: () => number;
 }
