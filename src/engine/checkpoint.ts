@@ -1,3 +1,4 @@
+import { retryTransient } from '../repository/retry-transient.js';
 import type { AuditRecord, CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
@@ -73,7 +74,7 @@ export async function advanceWithCheckpoints(
       leaseOwner: ctx.workerId,
       leaseUntil: position.now + ctx.leaseMs,
     };
-    const [status] = await ctx.store.commit([{ ...own!, instance }, ...children]);
+    const [status] = await retryTransient(() => ctx.store.commit([{ ...own!, instance }, ...children]), ctx.storageRetry);
     if (status !== 'committed') return { kind: 'refused', status: status ?? 'conflict' };
     position.before = instance;
     position.insert = false;

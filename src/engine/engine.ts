@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InvalidInputError } from '../errors.js';
+import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
@@ -10,6 +10,7 @@ import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
+import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
 import { launchTask } from './launch.js';
 import { mayDecide } from './may-decide.js';
 import { purgeTask } from './purge.js';
@@ -25,6 +26,11 @@ export interface RuntimeOptions {
   readonly leaseMs?: number;
   /** Pause after a worker round that found little to do. @default 500 */
   readonly idleMs?: number;
+  /**
+   * How the worker retries a commit the database refused for a transient reason (`REPO_BUSY`,
+   * `REPO_CONNECTION_LOST`, `REPO_IO_ERROR`): tries, backoff, and an injectable sleep. @default 6 tries, 50 ms doubling to 2 s
+   */
+  readonly storageRetry?: RetryOptions;
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
   /**
@@ -52,6 +58,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
   const limits = compileWorkLimits(options.limits);
+  const storageRetry = compileRetryPolicy(options.storageRetry);
   const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
   const ctx: EngineContext = {
@@ -67,9 +74,13 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     operations,
     permissions: options.permissions ?? createAclPermissionResolver(options.repository),
     background,
+    storageRetry,
     onRoundError:
       options.onRoundError ??
-      ((e) => process.stderr.write(`idflow worker: round failed, retrying: ${e instanceof Error ? e.message : String(e)}\n`)),
+      ((e) =>
+        process.stderr.write(
+          `idflow worker: round failed, retrying${e instanceof IdflowError ? ` (${e.code})` : ''}: ${e instanceof Error ? e.message : String(e)}\n`,
+        )),
     wallClock: options.wallClock ?? (() => performance.now()),
     limits,
     onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retryTransient } from '../repository/retry-transient.js';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { StorageError } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError } from './engine-errors.js';
@@ -41,10 +43,12 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
 
 /**
  * Runs rounds until `signal` aborts, pausing when a round found little to do; releases its leases at the end.
- * A round that fails (the database busy or gone for a moment) is reported and retried after a pause: its claims
- * simply expire, so nothing is lost.
+ * A round that fails (the database busy or gone for a moment, the disk full) is reported and retried after a
+ * pause: its claims simply expire, so nothing is lost. A fatal storage error (`REPO_CORRUPT`, `REPO_READ_ONLY`)
+ * cannot get better by retrying: the loop stops and throws it.
  */
 export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Promise<void> {
+  let fatal: StorageError | undefined;
   try {
     while (!signal.aborted) {
       let pause = 0;
@@ -52,13 +56,18 @@ export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Pr
         const round = await runWorkerOnce(ctx);
         if (round.advanced < ctx.batchSize) pause = ctx.idleMs;
       } catch (e) {
+        if (e instanceof StorageError && e.fatal) throw (fatal = e);
         ctx.onRoundError(e);
         pause = Math.max(ctx.idleMs, 1000);
       }
       if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
     }
   } finally {
-    await ctx.store.releaseLeases(ctx.workerId);
+    // After a fatal error the release fails too (and the leases expire anyway): the first error is the one to report.
+    await ctx.store.releaseLeases(ctx.workerId).catch((e: unknown) => {
+      if (!fatal) throw e;
+      return 0;
+    });
   }
 }
 
@@ -73,9 +82,12 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
   if (groups.length === 0) return 0;
   let statuses: readonly string[];
   try {
-    statuses = await ctx.store.commit(groups.flatMap((g) => g.writes));
+    statuses = await retryTransient(() => ctx.store.commit(groups.flatMap((g) => g.writes)), ctx.storageRetry);
   } catch (e) {
-    return commitOneByOne(ctx, groups, e);
+    // The database itself (busy past every retry, full, damaged): the round fails and its claims expire; no instance
+    // is to blame, so none ends. Anything else is a refusal of some instance's data: find which.
+    if (e instanceof StorageError) throw e;
+    return commitOneByOne(ctx, groups);
   }
   let index = 0;
   let committed = 0;
@@ -87,25 +99,26 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
 }
 
 /**
- * A batch commit failed as a whole. When the database is down every commit fails and the error goes up (the claims
- * expire and a later round retries). When only some instances' writes are refused (a value or constraint the
- * database rejects), those must not hold back the rest of the batch at every lease expiry: the others commit on
- * their own and each refused instance ends as failed, on record with the database's message.
+ * A batch commit was refused for its data, not for the database's state. Those refused writes must not hold back
+ * the rest of the batch at every lease expiry: each instance commits on its own, and one whose writes the database
+ * refuses (a value or constraint it rejects, which no retry changes) ends as failed, on record with the database's
+ * message. A storage error on the way (busy past its retries, disk full) stops this round instead: the claims
+ * expire and a later round replays the instances, none of which is ended for it.
  */
-async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown): Promise<number> {
+async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[]): Promise<number> {
   let committed = 0;
   const refused: { group: Advanced; error: unknown }[] = [];
   for (const group of groups) {
     try {
-      const [status] = await ctx.store.commit(group.writes);
+      const [status] = await retryTransient(() => ctx.store.commit(group.writes), ctx.storageRetry);
       if (status === 'committed') committed++;
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       refused.push({ group, error });
     }
   }
-  if (refused.length === groups.length) throw batchError;
   for (const { group, error } of refused) {
-    await ctx.store.commit([failedWrite(group.before, error, ctx.clock())]);
+    await retryTransient(() => ctx.store.commit([failedWrite(group.before, error, ctx.clock())]), ctx.storageRetry);
   }
   return committed;
 }
@@ -133,6 +146,8 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
         : ctx.interpreter.resume(definition.object, state, { kind: 'timer' }, runCtx),
     );
   } catch (e) {
+    // The database failing a checkpoint or a lookup is not the instance's fault: the round fails and it is replayed.
+    if (e instanceof StorageError) throw e;
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };

@@ -149,9 +149,23 @@ export interface InstanceWrite {
   readonly renameInstances?: readonly { readonly id: string; readonly name: string }[];
   /** Written instead when the write is refused (a launch from another instance's effect). */
   readonly auditIfRefused?: readonly AuditRecord[];
+  /**
+   * A schedule occurrence this write launches: the schedule's state moves on in the same transaction, as a
+   * compare-and-set (see {@link RuntimeStore.updateScheduleState}), so the occurrence is consumed exactly when its
+   * instance is written. When the compare-and-set fails (another worker took the occurrence), the WHOLE commit is
+   * written as nothing and every write of it gets `schedule-moved`: its other writes are the launch's own children.
+   */
+  readonly schedule?: ScheduleStateChange;
 }
 
-export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken';
+/**
+ * - `committed`: written.
+ * - `conflict`: the row's revision was no longer `expectedRevision`; this write skipped.
+ * - `subject-busy`: another instance holds the subject; this write skipped.
+ * - `name-taken`: another instance took the name meanwhile; this write skipped.
+ * - `schedule-moved`: a write's schedule compare-and-set failed; nothing of the commit was written.
+ */
+export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved';
 
 export interface InstanceFilter {
   readonly state?: InstanceStateName;
@@ -182,6 +196,13 @@ export interface ScheduleStateRecord {
   readonly nextRun: number | null;
   readonly runCount: number;
   readonly updatedAt: number;
+}
+
+/** Moving a schedule's state on, as a compare-and-set on its stored next run. */
+export interface ScheduleStateChange {
+  readonly next: ScheduleStateRecord;
+  /** The stored `nextRun` the change expects; undefined when the schedule has no state yet. */
+  readonly expectedNextRun: number | null | undefined;
 }
 
 export interface RuntimeStore {
@@ -225,7 +246,9 @@ export interface RuntimeStore {
   /**
    * Compare-and-set of a schedule's state: succeeds only when the stored `nextRun` still equals `expectedNextRun`
    * (or the schedule has no state yet and `expectedNextRun` is undefined), so two workers never both run one
-   * occurrence.
+   * occurrence. `audit` rows are written in the same transaction, only when it succeeds: an occurrence that
+   * launches nothing (skipped, or its launch refused) is consumed together with the row that says why. An
+   * occurrence that launches goes with its launch instead ({@link InstanceWrite.schedule}).
    */
-  updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean>;
+  updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined, audit?: readonly AuditRecord[]): Promise<boolean>;
 }

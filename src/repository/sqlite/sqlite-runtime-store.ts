@@ -11,6 +11,7 @@ import {
   type InstanceStateName,
   type InstanceWrite,
   type RuntimeStore,
+  type ScheduleStateChange,
   type ScheduleStateRecord,
   type SideEffectRecord,
   type StoredAuditEvent,
@@ -105,6 +106,9 @@ class WriteRefused extends Error {
   }
 }
 
+/** A write's schedule compare-and-set failed: the whole batch is rolled back (see InstanceWrite.schedule). */
+class ScheduleMoved extends Error {}
+
 /** The id last, so that one value list serves both the INSERT and the UPDATE … WHERE id = ? (see instanceValues). */
 const INSTANCE_COLUMNS = [
   'name', 'definition_id', 'definition_type', 'definition_name', 'definition_version', 'state', 'waiting', 'launcher', 'subject',
@@ -162,14 +166,22 @@ export class SqliteRuntimeStore implements RuntimeStore {
 
   async commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
     const tx = (this.#transactions ??= makeTransactions(this.db, this.#s));
-    if (writes.length !== 1) return writes.length === 0 ? [] : tx.batch.immediate(writes);
+    if (writes.length !== 1) {
+      if (writes.length === 0) return [];
+      try {
+        return tx.batch.immediate(writes);
+      } catch (e) {
+        if (e instanceof ScheduleMoved) return writes.map(() => 'schedule-moved');
+        throw e;
+      }
+    }
     const w = writes[0]!;
     try {
       tx.single.immediate(w);
       return ['committed'];
     } catch (e) {
       if (!(e instanceof WriteRefused)) throw e;
-      if (w.auditIfRefused?.length) tx.audit.immediate(w.auditIfRefused);
+      if (w.auditIfRefused?.length && e.status !== 'schedule-moved') tx.audit.immediate(w.auditIfRefused);
       return [e.status];
     }
   }
@@ -375,22 +387,24 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return rows.map((r) => ({ name: r.name, lastRun: r.last_run, nextRun: r.next_run, runCount: r.run_count, updatedAt: r.updated_at }));
   }
 
-  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean> {
-    const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name] as const;
-    if (expectedNextRun === undefined) {
-      return (
-        this.#prepare('INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING').run(
-          ...args,
-        ).changes === 1
-      );
-    }
-    return (
-      this.#prepare('UPDATE schedule_state SET last_run = ?, next_run = ?, run_count = ?, updated_at = ? WHERE name = ? AND next_run IS ?').run(
-        ...args,
-        expectedNextRun,
-      ).changes === 1
-    );
+  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined, audit: readonly AuditRecord[] = []): Promise<boolean> {
+    const s = this.#s;
+    return this.db
+      .transaction(() => {
+        if (!moveSchedule(s, { next, expectedNextRun })) return false;
+        if (audit.length > 0) s.insertAudit(audit.map(auditValues));
+        return true;
+      })
+      .immediate();
   }
+}
+
+/** The schedule compare-and-set: true when the stored next run was the expected one (or, expected undefined, no row). */
+function moveSchedule(s: Statements, change: ScheduleStateChange): boolean {
+  const { next, expectedNextRun } = change;
+  const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name] as const;
+  if (expectedNextRun === undefined) return s.insertScheduleState.run(...args).changes === 1;
+  return s.updateScheduleState.run(...args, expectedNextRun).changes === 1;
 }
 
 /** The commit's transaction functions, made once per store (better-sqlite3 builds several closures per `transaction()`). */
@@ -411,6 +425,8 @@ function makeTransactions(db: SqliteDatabase, s: Statements) {
         return 'committed';
       } catch (e) {
         if (!(e instanceof WriteRefused)) throw e;
+        // The occurrence went to another worker: nothing of this commit (the launch and its children) is written.
+        if (e.status === 'schedule-moved') throw new ScheduleMoved();
         if (w.auditIfRefused) for (const a of w.auditIfRefused) audit.push(a);
         return e.status;
       }
@@ -428,6 +444,7 @@ function makeTransactions(db: SqliteDatabase, s: Statements) {
  */
 function writeOne(s: Statements, w: InstanceWrite): void {
   const i = w.instance;
+  if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
   for (const id of w.deleteInstances ?? []) {
     s.deleteLocksOf.run(id);
     s.deleteInstance.run(id);
@@ -541,6 +558,10 @@ function prepare(db: SqliteDatabase) {
     workItemById: db.prepare('SELECT * FROM work_items WHERE id = ?'),
     insertAudit: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
     insertSideEffect: db.prepare('INSERT INTO side_effects (key, operation, data, instance_id, at) VALUES (?, ?, ?, ?, ?)'),
+    insertScheduleState: db.prepare(
+      'INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+    updateScheduleState: db.prepare('UPDATE schedule_state SET last_run = ?, next_run = ?, run_count = ?, updated_at = ? WHERE name = ? AND next_run IS ?'),
     expired: db.prepare(`SELECT id FROM task_instances WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`),
     overdue: db.prepare(`SELECT * FROM task_instances WHERE exec_deadline <= ? AND +state IN ${UNFINISHED} ORDER BY exec_deadline LIMIT ?`),
   };
