@@ -31,6 +31,6 @@ export class DefinitionVersionMissingError extends NotFoundError {
  */
 export class StateTooLargeError extends InvalidInputError {
   constructor(what: string, bytes: number, limit: number, limitName: string) {
-    super('ENGINE_STATE_TOO_LARGE', `${what} would store about ${bytes} bytes; the limit (${limitName}) is ${limit}`, { bytes, limit, limitName });
+    super('ENGINE_STATE_TOO_LARGE', `${what} would store more than ${limit} bytes (at least ${bytes}); the limit is ${limitName}`, { bytes, limit, limitName });
   }
 }

@@ -41,9 +41,15 @@ export const DEFAULT_LIMITS: Readonly<Required<EvaluateLimits>> = Object.freeze(
   maxValueSize: 16 * 1024 * 1024,
 });
 
-/** Completes caller limits with the defaults (no copy when the defaults apply). */
+const COMPLETE = new WeakSet<EvaluateLimits>([DEFAULT_LIMITS]);
+
+/** Completes caller limits with the defaults (no copy when the defaults apply, or for limits it completed). */
 export function resolveLimits(limits: EvaluateLimits | undefined): Readonly<Required<EvaluateLimits>> {
-  return limits === undefined || limits === DEFAULT_LIMITS ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...limits };
+  if (limits === undefined) return DEFAULT_LIMITS;
+  if (COMPLETE.has(limits)) return limits as Readonly<Required<EvaluateLimits>>;
+  const out = Object.freeze({ ...DEFAULT_LIMITS, ...limits });
+  COMPLETE.add(out);
+  return out;
 }
 
 /** What has been spent against the limits; evaluations sharing the budget add to the same counters. */

@@ -33,20 +33,34 @@ export function valueSize(v: XValue | undefined): number {
 }
 
 /**
- * The stored size of values that may have been changed in place since they were built (the engine's variables):
- * measured afresh, each shared object once per call (so a list of references to one list costs one pass over it,
- * yet counts it every time it appears).
+ * The stored size of values that may have been changed in place since they were built (the engine's variables),
+ * measured afresh, counting a shared object at every place it appears, as the serialised JSON holds it. The walk
+ * stops once the total passes `max` (and gives a number above it), so however values share parts, measuring costs
+ * at most about `max` visits. `add` is the total so far.
  */
-export function storedSize(v: XValue | undefined, seen: Map<object, number> = new Map()): number {
-  if (v === null || v === undefined || typeof v !== 'object') return valueSize(v);
-  const known = seen.get(v);
-  if (known !== undefined) return known;
-  let n = 2;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) n += storedSize(v[i], seen) + 2;
-  } else {
-    for (const k of Object.keys(v)) n += k.length + 4 + storedSize(v[k], seen);
+export function storedSizeUpTo(v: XValue | undefined, max: number, add = 0): number {
+  return sizeUpTo(v, add, max);
+}
+
+// A plain recursive function, not a closure: it runs over every instance's state at every advance.
+function sizeUpTo(x: XValue | undefined, total: number, max: number): number {
+  if (x === null || x === undefined) return total + 4;
+  switch (typeof x) {
+    case 'string':
+      return total + x.length + 2;
+    case 'number':
+      return total + (x >= 0 && x < 10 ? 1 : String(x).length);
+    case 'boolean':
+      return total + 5;
   }
-  seen.set(v, n);
-  return n;
+  total += 2;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length && total <= max; i++) total = sizeUpTo(x[i], total + 2, max);
+    return total;
+  }
+  for (const k in x) {
+    if (total > max) break;
+    if (Object.hasOwn(x, k)) total = sizeUpTo(x[k], total + k.length + 4, max);
+  }
+  return total;
 }

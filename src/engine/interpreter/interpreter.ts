@@ -72,10 +72,10 @@ export async function resume(process: ProcessObject, state: InstanceState, event
  */
 function withinSize(run: Run, before: () => Run): AdvanceOutcome {
   const max = (run.ctx.limits ?? DEFAULT_ADVANCE_LIMITS).maxStateBytes;
-  const size = storedBytes(run);
+  const size = storedBytes(run, max);
   if (size <= max) return outcome(run);
   const failed = before();
-  failed.state.errors.push(`ENGINE_STATE_TOO_LARGE: the instance would store about ${size} bytes (state, work items and effects of this advance); the limit is ${max}`);
+  failed.state.errors.push(`ENGINE_STATE_TOO_LARGE: the instance would store more than ${max} bytes (its state, and the work items and effects of this advance); the limit is maxStateBytes`);
   endInstance(failed, 'failed', 'failed');
   return outcome(failed);
 }

@@ -9,7 +9,7 @@
  * activities, so they never change what an instance computes, only where its commits fall.
  */
 import { DEFAULT_MAX_STEPS_CEILING } from '../../definition/validate/rules/max-steps-ceiling.js';
-import { EvaluationBudget, type EvaluateLimits } from '../../expression/evaluation-budget.js';
+import { EvaluationBudget, resolveLimits, type EvaluateLimits } from '../../expression/evaluation-budget.js';
 
 /** The limits an engine runs instances under (resolved engine options; see `WorkLimits` in engine-api.ts). */
 export interface AdvanceLimits {
@@ -53,6 +53,18 @@ export const UNYIELDING_LIMITS: AdvanceLimits = Object.freeze({
 /** Why an advance yielded. */
 export type YieldReason = 'steps' | 'xpress' | 'time';
 
+const resolved = new WeakMap<AdvanceLimits, EvaluateLimits>();
+
+/** The XPRESS limits of an engine's limits, made once per engine rather than once per advance. */
+function xpressLimits(limits: AdvanceLimits): EvaluateLimits {
+  let x = resolved.get(limits);
+  if (!x) {
+    x = resolveLimits({ maxSteps: limits.activityXpressSteps, maxValueSize: limits.maxValueBytes });
+    resolved.set(limits, x);
+  }
+  return x;
+}
+
 export class WorkBudget {
   /** Shared by every evaluation of the current activity and the rules it calls. */
   readonly xpress: EvaluationBudget;
@@ -64,8 +76,7 @@ export class WorkBudget {
     readonly limits: AdvanceLimits,
     private readonly monotonic: (() => number) | undefined,
   ) {
-    const xpress: EvaluateLimits = { maxSteps: limits.activityXpressSteps, maxValueSize: limits.maxValueBytes };
-    this.xpress = new EvaluationBudget(xpress);
+    this.xpress = new EvaluationBudget(xpressLimits(limits));
     this.#startedAt = monotonic ? monotonic() : 0;
   }
 
