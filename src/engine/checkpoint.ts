@@ -73,8 +73,10 @@ export async function advanceWithCheckpoints(
       runnable: true,
       leaseOwner: ctx.workerId,
       leaseUntil: position.now + ctx.leaseMs,
+      attempts: 0,
     };
-    const [status] = await retryTransient(() => ctx.store.commit([{ ...own!, instance }, ...children]), ctx.storageRetry);
+    // The lease runs in database time from the commit, not in this process's clock.
+    const [status] = await retryTransient(() => ctx.store.commit([{ ...own!, instance, holdLeaseMs: ctx.leaseMs }, ...children]), ctx.storageRetry);
     if (status !== 'committed') return { kind: 'refused', status: status ?? 'conflict' };
     position.before = instance;
     position.insert = false;

@@ -16,6 +16,8 @@ export interface EngineContext {
   readonly batchSize: number;
   /** How long a claim holds an instance; a killed worker's instances come back after it. */
   readonly leaseMs: number;
+  /** Claims of one instance without a commit (workers that died running it) after which it ends as failed. */
+  readonly maxAttempts: number;
   /** Pause between idle worker rounds. */
   readonly idleMs: number;
   readonly definitions: DefinitionCache;

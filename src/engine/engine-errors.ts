@@ -2,7 +2,7 @@
  * Errors the runtime raises from more than one module, as classes, so that each code is built in one place with
  * one message shape and one set of details.
  */
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { IdflowError, InvalidInputError, NotFoundError } from '../errors.js';
 
 /**
  * No task instance with that id (`TASK_NOT_FOUND`). `gone` tells how it went when the caller held it a moment ago
@@ -32,5 +32,20 @@ export class DefinitionVersionMissingError extends NotFoundError {
 export class StateTooLargeError extends InvalidInputError {
   constructor(what: string, bytes: number, limit: number, limitName: string) {
     super('ENGINE_STATE_TOO_LARGE', `${what} would store more than ${limit} bytes (at least ${bytes}); the limit is ${limitName}`, { bytes, limit, limitName });
+  }
+}
+
+/**
+ * Workers claimed this instance more times than allowed without ever committing it or handing it back
+ * (`WORKER_ATTEMPTS_EXHAUSTED`): each of them died or lost its lease while running it. The instance ends as failed
+ * instead of taking down worker after worker.
+ */
+export class WorkerAttemptsExhaustedError extends IdflowError {
+  constructor(id: string, attempts: number, maxAttempts: number) {
+    super(
+      'WORKER_ATTEMPTS_EXHAUSTED',
+      `task instance ${id} was claimed ${attempts} times without a commit (the limit is ${maxAttempts}): every worker that ran it died or lost its lease`,
+      { id, attempts, maxAttempts },
+    );
   }
 }

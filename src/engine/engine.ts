@@ -4,7 +4,7 @@ import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView } from './engine-api.js';
+import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
@@ -17,13 +17,19 @@ import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
-import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
+import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
   /** How long a worker's claim holds an instance. @default 60000 */
   readonly leaseMs?: number;
+  /**
+   * How many times workers may claim an instance without committing it or handing it back (each of them died or
+   * lost its lease while running it) before the next claim ends it as failed (`WORKER_ATTEMPTS_EXHAUSTED`).
+   * @default 5
+   */
+  readonly maxAttempts?: number;
   /** Pause after a worker round that found little to do. @default 500 */
   readonly idleMs?: number;
   /**
@@ -58,6 +64,14 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
   const limits = compileWorkLimits(options.limits);
+  const leaseMs = options.leaseMs ?? 60_000;
+  if (!Number.isInteger(leaseMs) || leaseMs < 3) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `leaseMs must be an integer of at least 3 milliseconds, not ${String(leaseMs)}`, { leaseMs });
+  }
+  const maxAttempts = options.maxAttempts ?? 5;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `maxAttempts must be a positive integer, not ${String(maxAttempts)}`, { maxAttempts });
+  }
   const storageRetry = compileRetryPolicy(options.storageRetry);
   const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
@@ -67,7 +81,8 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     clock: options.clock ?? Date.now,
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     batchSize,
-    leaseMs: options.leaseMs ?? 60_000,
+    leaseMs,
+    maxAttempts,
     idleMs: options.idleMs ?? 500,
     definitions: new DefinitionCache(options.repository),
     interpreter: interpreter satisfies InterpreterPort,
@@ -171,12 +186,13 @@ class EngineImpl implements RuntimeEngine {
     return terminateMatching(this.#ctx, filter, actor);
   }
 
-  runWorkerOnce() {
-    return runWorkerOnce(this.#ctx);
+  async runWorkerOnce() {
+    const { advanced, scheduled, swept } = await runWorkerOnce(this.#ctx);
+    return { advanced, scheduled, swept };
   }
 
-  runWorker(signal: AbortSignal) {
-    return runWorkerLoop(this.#ctx, signal);
+  async runWorker(signal: AbortSignal, options: WorkerRunOptions = {}) {
+    return runWorkerLoop(this.#ctx, signal, compileWorkerRunOptions(options));
   }
 
   listSchedules() {
@@ -186,4 +202,17 @@ class EngineImpl implements RuntimeEngine {
   async close(): Promise<void> {
     await Promise.all([...this.#ctx.background]);
   }
+}
+
+/** Checks `runWorker`'s options once, at the boundary. */
+function compileWorkerRunOptions(options: WorkerRunOptions): WorkerLoopOptions {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `concurrency must be a positive integer, not ${String(concurrency)}`, { concurrency });
+  }
+  const reportEveryMs = options.reportEveryMs ?? 5000;
+  if (!Number.isInteger(reportEveryMs) || reportEveryMs < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `reportEveryMs must be a positive integer, not ${String(reportEveryMs)}`, { reportEveryMs });
+  }
+  return { concurrency, reportEveryMs, ...(options.onReport && { onReport: options.onReport }) };
 }

@@ -26,6 +26,12 @@ export interface OpenRepositoryOptions {
   readonly busyTimeoutMs?: number;
   /** Where `DATABASE_URL`, `IDFLOW_DB` and `IDFLOW_BUSY_TIMEOUT_MS` are read; `process.env` by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * SQLite only: the clock standing in for database time (worker leases), since an embedded database has no server
+   * clock; every process sharing the file must use the same one. Tests pass the fake clock they control.
+   * @default Date.now
+   */
+  readonly databaseClock?: () => number;
 }
 
 /** The default database file, relative to the working directory. */
@@ -72,22 +78,30 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
   try {
     db = openSqliteDatabase(location, { readOnly, busyTimeoutMs });
   } catch (e) {
-    throw sqliteStorageError(e, location) ??
+    throw openFailure(e, location) ??
       new IdflowError('REPO_OPEN_FAILED', `cannot open the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
   }
   const report = await runMigrations(new SqliteMigrationDriver(db), migrations).catch((e: unknown) => {
     db.close();
-    throw sqliteStorageError(e, location) ??
+    throw openFailure(e, location) ??
       new IdflowError('REPO_OPEN_FAILED', `cannot read the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
   });
   if (report.error) {
     db.close();
     // A migration that failed because the database is read-only, locked or damaged says so, with its code.
-    const storage = sqliteStorageError(report.error.cause, location);
-    throw storage instanceof StorageError ? storage : report.error;
+    throw openFailure(report.error.cause, location) ?? report.error;
   }
   options.onMigrated?.(report.results);
-  return new SqliteRepository(db, location, { readOnly });
+  return new SqliteRepository(db, location, { readOnly, ...(options.databaseClock && { databaseClock: options.databaseClock }) });
+}
+
+/**
+ * The storage error an open or a migration met, when it says more than REPO_OPEN_FAILED would: busy, read-only,
+ * full, damaged. A file that cannot be opened at all (missing directory, a directory) stays REPO_OPEN_FAILED.
+ */
+function openFailure(e: unknown, location: string): StorageError | undefined {
+  const storage = sqliteStorageError(e, location);
+  return storage && storage.kind !== 'io' ? storage : undefined;
 }
 
 /** `busyTimeoutMs`, else `IDFLOW_BUSY_TIMEOUT_MS`, else 5 s; refused unless a whole number of milliseconds ≥ 0. */

@@ -359,7 +359,7 @@ describe('running instances', () => {
 
   it('takes over an instance whose worker died once that worker’s lease expires', async () => {
     const r = await w.engine.launch({ definition: 'Auto Default', launcher: 'bob', variables: { who: 'lease' } });
-    const claimed = await w.repository.runtime.claim('dead-worker', w.now(), w.now() + 30_000, 1000);
+    const claimed = await w.repository.runtime.claim('dead-worker', w.now(), 30_000, 1000);
     assert.ok(claimed.some((c) => c.id === r.instance.id));
     await w.engine.runWorkerOnce();
     assert.equal((await w.engine.getTask(r.instance.id)).state, 'ready');

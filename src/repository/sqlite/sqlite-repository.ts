@@ -21,13 +21,14 @@ export class SqliteRepository implements Repository {
    */
   readonly db: SqliteDatabase;
 
-  constructor(db: SqliteDatabase, location: string, options: { readonly readOnly?: boolean } = {}) {
+  /** `databaseClock`: database time for leases (see OpenRepositoryOptions.databaseClock). */
+  constructor(db: SqliteDatabase, location: string, options: { readonly readOnly?: boolean; readonly databaseClock?: () => number } = {}) {
     this.db = db;
     this.location = location;
     this.readOnly = options.readOnly ?? false;
     // The store boundary: a busy, read-only, full or damaged database leaves every store as a coded StorageError.
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
-    this.runtime = mapStorageErrors(new SqliteRuntimeStore(db), location, sqliteStorageError);
+    this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
   }
 
