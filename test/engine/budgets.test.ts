@@ -145,4 +145,14 @@ describe('size limits on stored state', () => {
     assert.equal(together.code, 'ENGINE_STATE_TOO_LARGE');
     assert.equal((await engine.listTasks()).length, before);
   });
+
+  it('refuses a decision whose variables pass the value limit and leaves its work item open', async () => {
+    const r = await engine.launch({ definition: 'Form', launcher: 'ann' });
+    const item = r.workItems[0]!;
+    const refused = await errorCode(() => engine.decide({ workItemId: item.id, decision: 'approve', actor: 'bob', variables: { comment: 'x'.repeat(2 * MiB) } }));
+    assert.equal(refused.code, 'ENGINE_STATE_TOO_LARGE');
+    assert.deepEqual((await engine.listWorkItems({ instanceId: r.instance.id })).map((i) => i.id), [item.id]);
+    const done = await engine.decide({ workItemId: item.id, decision: 'approve', actor: 'bob', variables: { comment: 'fine' } });
+    assert.equal(done.instance.result?.outputs['comment'], 'fine');
+  });
 });
