@@ -5,8 +5,10 @@ import type { XValue } from './env.js';
  * It is also an upper bound of the length of its Java string form (`[a, b]`, `{k=v}`), so a value can be measured
  * before it is turned into text. A list that holds the same string N times counts it N times, as the stored JSON does.
  *
- * Lists and maps built by XPRESS are never changed in place, so their sizes are remembered: measuring a list that
- * grows by one element costs one pass over its slots, not over everything below them.
+ * XPRESS never changes a list or map in place, so their sizes are remembered: measuring a list that grows by one
+ * element costs one pass over its slots, not over everything below them. (The engine's `<Return to='a.b'>` does
+ * write into a map in place; a size remembered for it may then be stale, which the engine's measure of the whole
+ * state at the end of every advance, taken afresh with `storedSizeUpTo`, makes up for.)
  */
 const remembered = new WeakMap<object, number>();
 
