@@ -8,6 +8,9 @@ source scripts/setup.sh
 echo "== type-checking"
 npx tsc -p tsconfig.test.json --noEmit
 
+echo "== building dist/ (bin/idflow.js runs it while it is fresh, the sources otherwise)"
+node scripts/build.mjs
+
 echo "== running tests"
 # Node 20's --test takes no globs: list the files explicitly. Test files that start servers share ports,
 # so they run one file at a time (the default on this 2-core machine anyway).

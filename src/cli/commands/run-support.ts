@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { EngineOptions } from '../../engine/engine-api.js';
-import { openEngine, type RuntimeEngine, type RuntimeOptions } from '../../engine/engine.js';
+import type { RuntimeEngine, RuntimeOptions } from '../../engine/engine.js';
 import type { XValue } from '../../expression/env.js';
 import type { Repository } from '../../repository/repository.js';
 import { openRequiredCliRepository } from '../cli-repository.js';
@@ -82,6 +82,8 @@ export async function withEngine<T>(
 ): Promise<T> {
   const repo = await openRequiredCliRepository(command);
   try {
+    // Loaded here, not at the top: registering commands must not load the engine (start-up time).
+    const { openEngine } = await import('../../engine/engine.js');
     const engine = await openEngine({ ...options, repository: repo });
     try {
       return await fn(engine, repo);
