@@ -83,6 +83,7 @@ export type {
   LaunchRequest,
   LaunchResult,
   PermissionResolver,
+  ListOrder,
   TaskFilter,
   TaskInstanceView,
   TaskState,

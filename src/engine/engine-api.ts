@@ -107,14 +107,26 @@ export interface DecideResult {
   readonly workItems: readonly WorkItemView[];
 }
 
-export interface TaskFilter {
+/**
+ * Order and paging of a list, by creation time then id. `after` continues a list past the last row of a page
+ * (its `createdAt` as epoch milliseconds, and its id); `since` is inclusive and `until` exclusive (epoch ms).
+ * @default order 'asc' (oldest first)
+ */
+export interface ListOrder {
+  readonly order?: 'asc' | 'desc';
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly since?: number;
+  readonly until?: number;
+}
+
+export interface TaskFilter extends ListOrder {
   readonly state?: TaskState;
   readonly definition?: string;
   readonly subject?: string;
   readonly limit?: number;
 }
 
-export interface WorkItemFilter {
+export interface WorkItemFilter extends ListOrder {
   /** Items this person may decide (owner, delegate, or permission holder). */
   readonly owner?: string;
   readonly instanceId?: string;

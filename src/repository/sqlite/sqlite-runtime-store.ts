@@ -7,6 +7,7 @@ import {
   type AuditRecord,
   type CommitStatus,
   type InstanceFilter,
+  type ListPaging,
   type InstanceRecord,
   type InstanceStateName,
   type InstanceWrite,
@@ -303,7 +304,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('subject = ?');
       args.push(filter.subject);
     }
-    const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
+    const order = pagingSql(filter, where, args);
+    const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
       filter.limit !== undefined ? ' LIMIT ?' : ''
     }`;
     if (filter.limit !== undefined) args.push(filter.limit);
@@ -342,7 +344,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('state = ?');
       args.push(query.state);
     }
-    const sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
+    const order = pagingSql(query, where, args);
+    const sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
       query.limit !== undefined ? ' LIMIT ?' : ''
     }`;
     if (query.limit !== undefined) args.push(query.limit);
@@ -756,3 +759,24 @@ function toAudit(r: AuditRow): StoredAuditEvent {
   };
 }
 
+
+/**
+ * The paging terms of a list (ListPaging) added to `where`/`args`; returns the ORDER BY clause. The cursor is a
+ * row-value comparison, which SQLite and PostgreSQL evaluate alike and answer from an index on (…, created_at, id).
+ */
+function pagingSql(paging: ListPaging, where: string[], args: unknown[]): string {
+  const desc = paging.order === 'desc';
+  if (paging.createdFrom !== undefined) {
+    where.push('created_at >= ?');
+    args.push(paging.createdFrom);
+  }
+  if (paging.createdTo !== undefined) {
+    where.push('created_at < ?');
+    args.push(paging.createdTo);
+  }
+  if (paging.after !== undefined) {
+    where.push(desc ? '(created_at, id) < (?, ?)' : '(created_at, id) > (?, ?)');
+    args.push(paging.after.createdAt, paging.after.id);
+  }
+  return desc ? 'ORDER BY created_at DESC, id DESC' : 'ORDER BY created_at, id';
+}

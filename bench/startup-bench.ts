@@ -1,0 +1,104 @@
+/**
+ * Start-up of the `idflow` command (`npm run bench -- --only startup`): `idflow --version` and
+ * `idflow workitems --owner approver` on a repository holding `items` open work items of that person, each beside a
+ * bare `node -e ''` measured in the same rounds. Every round runs the three commands one after the other, so load
+ * from other work on the machine falls on all three alike; the figure is the fastest of the rounds (as for the
+ * throughput figures) with the median beside it. docs/decisions/cli-start-up.md says what runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APPROVER, loadOpenEngine, ONE_APPROVAL, openBenchEngine } from './idflow-scenarios.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'idflow.js');
+
+export interface StartupFigure {
+  readonly command: string;
+  readonly bestMs: number;
+  readonly medianMs: number;
+}
+
+export interface StartupResult {
+  readonly items: number;
+  readonly rounds: number;
+  /** `dist` when the launcher ran the compiled code, `tsx` when it ran the sources (a stale or missing build). */
+  readonly ran: 'dist' | 'tsx';
+  readonly bare: StartupFigure;
+  readonly version: StartupFigure;
+  readonly workitems: StartupFigure;
+}
+
+/** A repository with `items` open work items of {@link APPROVER} (sync launches of the one-approval bench flow). */
+async function prepareInbox(dir: string, items: number): Promise<string> {
+  const openEngine = await loadOpenEngine();
+  if (!openEngine) throw new Error('src/engine/engine.ts is missing');
+  const file = 'idflow-startup.db';
+  const bench = await openBenchEngine(openEngine, dir, file);
+  try {
+    for (let i = 0; i < items; i++) await bench.engine.launch({ definition: ONE_APPROVAL, launcher: 'bench', mode: 'sync' });
+  } finally {
+    await bench.close();
+  }
+  return join(dir, file);
+}
+
+function timeOnce(args: readonly string[]): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, IDFLOW_DB: '' } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  return ms;
+}
+
+function figure(command: string, samples: readonly number[]): StartupFigure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { command, bestMs: sorted[0]!, medianMs: sorted[Math.floor(sorted.length / 2)]! };
+}
+
+/** Builds dist/ (so the launcher runs compiled code, as an installed idflow does), fills an inbox, and measures. */
+export async function measureStartup(dir: string, items: number, rounds: number): Promise<StartupResult> {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8' });
+  const ran = build.status === 0 ? 'dist' : 'tsx';
+  if (build.status !== 0) console.error(`! npm run build failed; measuring the sources through tsx:\n${build.stderr.slice(-2000)}`);
+  console.error(`· start-up: filling an inbox of ${items.toLocaleString('en-US')} open work items`);
+  const db = await prepareInbox(dir, items);
+  const commands = {
+    bare: ['-e', ''],
+    version: [BIN, '--version'],
+    workitems: [BIN, 'workitems', '--owner', APPROVER, '--db', db],
+  } as const;
+  // One unmeasured round: the file cache then holds node, the code and the database for every measured one.
+  for (const args of Object.values(commands)) timeOnce(args);
+  const samples = { bare: [] as number[], version: [] as number[], workitems: [] as number[] };
+  for (let k = 0; k < rounds; k++) {
+    for (const [name, args] of Object.entries(commands) as [keyof typeof commands, readonly string[]][]) samples[name].push(timeOnce(args));
+  }
+  return {
+    items,
+    rounds,
+    ran,
+    bare: figure("node -e ''", samples.bare),
+    version: figure('idflow --version', samples.version),
+    workitems: figure(`idflow workitems --owner ${APPROVER} (${items.toLocaleString('en-US')} open items)`, samples.workitems),
+  };
+}
+
+/** The start-up table: each command, its best and median, and how far above bare Node it is. */
+export function startupLines(r: StartupResult, targetMs = 150): string[] {
+  const rows = [r.bare, r.version, r.workitems];
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const lines = [
+    `start-up (${r.ran === 'dist' ? 'compiled dist/' : 'sources through tsx: the build failed'}; best and median of ${r.rounds} rounds)`,
+    '',
+    '| command | best | median | above bare node (best) | ratio to bare node (best) |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((f) => `| ${f.command} | ${ms(f.bestMs)} | ${ms(f.medianMs)} | ${f === r.bare ? '' : `+${ms(f.bestMs - r.bare.bestMs)}`} | ${f === r.bare ? '' : `${(f.bestMs / r.bare.bestMs).toFixed(2)}×`} |`),
+    '',
+  ];
+  for (const f of [r.version, r.workitems]) {
+    const above = f.bestMs - r.bare.bestMs;
+    lines.push(`${above <= targetMs ? 'met' : 'MISSED'}: ${f.command} starts ${ms(above)} above bare node (target under ${targetMs} ms)`);
+  }
+  return lines;
+}
