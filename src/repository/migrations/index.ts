@@ -3,6 +3,7 @@ import { m0001ObjectStore } from './0001-object-store.js';
 import { m0002Runtime } from './0002-runtime.js';
 import { m0003ProfileAssignments } from './0003-profile-assignments.js';
 import { m0005ClaimAttempts } from './0005-claim-attempts.js';
+import { m0006ListOrder } from './0006-list-order.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   m0002Runtime,
   m0003ProfileAssignments,
   m0005ClaimAttempts,
+  m0006ListOrder,
 ];
