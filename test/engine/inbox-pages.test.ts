@@ -1,31 +1,29 @@
 /**
  * An inbox read page by page: a person's own items and the items offered to their profile's permissions, merged
- * newest first, with a cursor; every item once, none skipped. Real engine, default configuration, temp SQLite.
+ * newest first, with a cursor; every item once, none skipped. Real engine, default configuration, on SQLite and
+ * on PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitionFiles } from '../../src/definition/load.js';
 import type { WorkItemView } from '../../src/engine/engine-api.js';
 import { openEngine, type RuntimeEngine } from '../../src/engine/engine.js';
-import { openRepository } from '../../src/repository/open-repository.js';
 import type { Repository } from '../../src/repository/repository.js';
+import { DATABASES } from '../repository/repository-factory.js';
 import { T0 } from './runtime-harness.js';
 
 const DEFAULTS = fileURLToPath(new URL('../../config/default/', import.meta.url));
 
-describe('inbox pages', () => {
-  let dir: string;
+for (const database of DATABASES) describe(`${database.name}: inbox pages`, () => {
   let repository: Repository;
   let engine: RuntimeEngine;
   let clock = T0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idflow-inbox-pages-'));
-    repository = await openRepository({ db: join(dir, 'idflow.db') });
+    repository = await database.open();
     const loaded = await loadDefinitionFiles(readdirSync(DEFAULTS).filter((f) => f.endsWith('.xml')).map((f) => join(DEFAULTS, f)));
     await repository.objects.putMany(loaded.objects);
     await repository.profiles.assign('bob', ['Manager'], 'admin', T0);
@@ -47,7 +45,6 @@ describe('inbox pages', () => {
   after(async () => {
     await engine.close();
     await repository.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('merges owned and offered items newest first and pages through them with a cursor', async () => {
@@ -76,5 +73,21 @@ describe('inbox pages', () => {
     assert.deepEqual(oldest.map((i) => i.id), all.slice(0, 2).map((i) => i.id));
     const middle = await engine.listWorkItems({ owner: 'bob', order: 'asc', limit: 10, since: T0 + 1000, until: T0 + 3000 });
     assert.deepEqual(middle.map((i) => i.createdAt), [new Date(T0 + 1000).toISOString(), new Date(T0 + 2000).toISOString()]);
+  });
+
+  it('pages task instances newest first with the same cursor, on the same order', async () => {
+    const all = await engine.listTasks({ order: 'desc' });
+    assert.equal(all.length, 6);
+    const paged: string[] = [];
+    let after: { createdAt: number; id: string } | undefined;
+    for (;;) {
+      const page = await engine.listTasks({ order: 'desc', limit: 4, ...(after && { after }) });
+      paged.push(...page.map((t) => t.id));
+      if (page.length < 4) break;
+      after = { createdAt: Date.parse(page.at(-1)!.createdAt), id: page.at(-1)!.id };
+    }
+    assert.deepEqual(paged, all.map((t) => t.id));
+    const since = await engine.listTasks({ order: 'asc', since: T0 + 2000 });
+    assert.deepEqual(since.map((t) => t.id), all.slice(0, 4).reverse().map((t) => t.id));
   });
 });
