@@ -58,11 +58,12 @@ function figure(command: string, samples: readonly number[]): StartupFigure {
 
 /** Builds dist/ (so the launcher runs compiled code, as an installed idflow does), fills an inbox, and measures. */
 export async function measureStartup(dir: string, items: number, rounds: number): Promise<StartupResult> {
+  console.error(`· start-up: filling an inbox of ${items.toLocaleString('en-US')} open work items`);
+  const db = await prepareInbox(dir, items);
+  // Built just before measuring, so no source edit made during the (long) filling leaves dist/ stale.
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8' });
   const ran = build.status === 0 ? 'dist' : 'tsx';
   if (build.status !== 0) console.error(`! npm run build failed; measuring the sources through tsx:\n${build.stderr.slice(-2000)}`);
-  console.error(`· start-up: filling an inbox of ${items.toLocaleString('en-US')} open work items`);
-  const db = await prepareInbox(dir, items);
   const commands = {
     bare: ['-e', ''],
     version: [BIN, '--version'],
