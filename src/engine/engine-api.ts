@@ -72,8 +72,10 @@ export interface WorkItemView {
 }
 
 export interface LaunchRequest {
-  /** TaskDefinition or Workflow name (latest version). */
+  /** TaskDefinition or Workflow name (latest version unless `version` says otherwise). */
   readonly definition: string;
+  /** Launch this version of the definition instead of the latest (an older one, kept in the repository). */
+  readonly version?: number;
   readonly variables?: Readonly<Record<string, XValue>>;
   /** Overrides execMode when the definition allows it (syncControlAllowed). */
   readonly mode?: 'sync' | 'async';

@@ -44,6 +44,17 @@ export function collectVar(text: string, previous: Record<string, XValue> = {}):
   return { ...previous, [name]: value };
 }
 
+/**
+ * A value read from elsewhere than `--var` (`--vars-file`) under the same rules: refused with CLI_BAD_VAR, naming
+ * `where`, when its name is reserved or the value is unfit ({@link unsafeJson}).
+ */
+export function checkVarValue(name: string, value: unknown, where: string): XValue {
+  if (RESERVED_KEYS.has(name)) throw badVar(`${where}: ${name} is refused: ${[...RESERVED_KEYS].join(', ')} are not variable names`, name);
+  const problem = unsafeJson(value, 0);
+  if (problem) throw badVar(`${where}: ${name}: ${problem}`, name);
+  return value as XValue;
+}
+
 /** What makes a parsed `--var` value unfit to pass on, or undefined when it is fine. */
 function unsafeJson(value: unknown, depth: number): string | undefined {
   if (typeof value === 'number') {
