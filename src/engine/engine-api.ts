@@ -48,6 +48,8 @@ export interface ActivityHistoryEntry {
   readonly actor?: string;
   readonly comment?: string;
   readonly timedOut?: boolean;
+  /** The instance ended (terminated) while the activity's work items were open: they were cancelled. */
+  readonly cancelled?: boolean;
   readonly variables?: Readonly<Record<string, XValue>>;
 }
 

@@ -4,34 +4,30 @@
  * apart on the engine's clock (in-process), then the real command reads the file.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openRuntimeWorld } from '../engine/runtime-harness.js';
+import { openRuntimeWorld, type RuntimeWorld } from '../engine/runtime-harness.js';
 import { runIdflow, type Run } from './cli-harness.js';
 
 const DAY = 86_400_000;
 
 describe('idflow lists', () => {
-  let dir: string;
+  let world: RuntimeWorld;
   let db: string;
   /** Task ids, oldest first (2030-01-01 … 2030-01-05). */
   const tasks: string[] = [];
   const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args]);
 
   before(async () => {
-    const world = await openRuntimeWorld();
-    dir = world.dir;
-    db = join(dir, 'runtime.db');
+    world = await openRuntimeWorld();
+    // The CLI reads the world's SQLite file beside the open engine, as a second process would.
+    db = world.repository.location;
     for (let i = 0; i < 5; i++) {
       const r = await world.engine.launch({ definition: 'Approval', launcher: 'bob', mode: 'sync', variables: { approver: i === 2 ? 'Zoë 日本語 request' : 'carol' } });
       tasks.push(r.instance.id);
       world.advance(DAY);
     }
-    await world.engine.close();
-    await world.repository.close();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => world.close());
 
   const ids = (r: Run) => r.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]!);
 

@@ -33,7 +33,7 @@ export function printTaskInstance(t: TaskInstanceView, options: { readonly varia
   if (t.history.length) {
     println('history:');
     for (const h of t.history) {
-      const how = h.timedOut ? 'timed out' : h.decision ? `${h.decision} by ${h.actor ?? '?'}` : 'open';
+      const how = h.cancelled ? 'cancelled' : h.timedOut ? 'timed out' : h.decision ? `${h.decision} by ${h.actor ?? '?'}` : 'open';
       const when = h.completedAt ? shortTime(h.completedAt) : `since ${shortTime(h.enteredAt)}`;
       println(`  ${h.activity}: ${how} (${when})${h.comment ? ` "${h.comment}"` : ''}`);
     }
