@@ -48,11 +48,21 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition; see {@link LaunchRequest}. */
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   await ctx.definitions.refresh();
-  const definition = ctx.definitions.latestLaunchable(request.definition);
+  const definition =
+    request.version === undefined
+      ? ctx.definitions.latestLaunchable(request.definition)
+      : await ctx.definitions.launchableVersion(request.definition, request.version);
+  if (!definition && request.version !== undefined && ctx.definitions.latestLaunchable(request.definition)) {
+    const latest = ctx.definitions.latestLaunchable(request.definition)!.stored;
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.version}`, {
+      definition: request.definition,
+      version: request.version,
+    });
+  }
   if (!definition) {
     throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
       definition: request.definition,
