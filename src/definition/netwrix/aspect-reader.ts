@@ -105,7 +105,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
     if (name === 'SimulationExpression' && expressions[name] && ctx.diags.errors.length === errors) {
       ctx.diags.warning(
         'DEF_UNKNOWN_ATTRIBUTE',
-        'SimulationExpression is read and checked but never evaluated: idflow has no workflow preview, and its dry runs use Expression',
+        'SimulationExpression is read and checked but never evaluated: idflow has no workflow preview',
         attrLocation(el, name),
       );
     }

@@ -203,11 +203,11 @@ class Parser {
       this.#expect(';', 'after the declaration');
       return [{ k: 'declare', name: name.text, init, offset: name.offset }];
     }
-    const expr = this.#expression(0);
+    this.#expression(0);
     if (Object.hasOwn(REFUSED_OPERATORS, this.#tok.text) && this.#tok.kind === 'punct') throw this.#unexpected('');
     throw new CSharpSyntaxError(
       'a statement must be return, if/else or a local declaration (var x = …;); a call whose result is not used (such as logger.LogDebug) has no effect and is not in the subset',
-      expr.offset,
+      t.offset,
     );
   }
 
