@@ -106,6 +106,14 @@ describe('C# subset: what the constructs compute', () => {
     assert.equal(run(src, { Records: [] }), 'none');
   });
 
+  it('ends a local with the branch that declares it, as C# scopes it', () => {
+    const src = 'C#:r:if (r.A) { var x = "a"; if (r.B) return x; } if (r.C) { var x = "c"; return x; } return "none";';
+    assert.equal(run(src, { A: true, B: true }), 'a');
+    assert.equal(run(src, { A: true, C: true }), 'c');
+    assert.equal(run(src, {}), 'none');
+    assert.equal(refusal('C#:r:if (r.A) { var x = 1; } return x;').message.startsWith('unknown name "x"'), true);
+  });
+
   it('computes with dates held as ISO 8601 text', () => {
     assert.equal(run('C#:r:return DateTime.Today;'), '2025-06-15');
     assert.equal(run('C#:r:return DateTime.UtcNow;'), '2025-06-15T12:00:00Z');
@@ -126,7 +134,7 @@ describe('C# subset: what the constructs compute', () => {
   });
 
   it('stays inside the evaluation budget of XPRESS', () => {
-    const big = `C#:r:return ${Array.from({ length: 200 }, (_, i) => `r.A${i}`).join(' + ')};`;
+    const big = `C#:r:return ${Array.from({ length: 150 }, (_, i) => `r.A${i}`).join(' + ')};`;
     assert.throws(() => run(big, {}, {}, { maxSteps: 100 }), (e: unknown) => (e as { code?: string }).code === 'XPRESS_STEP_LIMIT');
   });
 });
@@ -159,6 +167,12 @@ describe('C# subset: what it refuses', () => {
       assert.equal(r.at, at.slice(0, 12));
     });
   }
+
+  it('refuses expressions nested or grown past its bounds quickly, without exhausting the stack', () => {
+    assert.match(refusal(`C#:r:return ${'('.repeat(100_000)}1;`).message, /nests deeper than 200 levels/);
+    assert.match(refusal(`C#:r:return ${Array(50_000).fill('r.A').join(' + ')};`).message, /nests deeper than 200 levels/);
+    assert.match(refusal(`C#:r:${Array(30).fill('if (r.A) { var x = 1; }').join(' ')} return 1;`).message, /more than 20000 nodes/);
+  });
 
   it('never turns an expression into JavaScript', () => {
     const dir = new URL('../../src/definition/netwrix/csharp/', import.meta.url);

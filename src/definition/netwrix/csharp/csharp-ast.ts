@@ -23,7 +23,9 @@ export interface TypeName {
 export type Statement =
   | { readonly k: 'return'; readonly value: Node | undefined; readonly offset: number }
   | { readonly k: 'if'; readonly test: Node; readonly then: readonly Statement[]; readonly otherwise: readonly Statement[] | undefined; readonly offset: number }
-  | { readonly k: 'declare'; readonly name: string; readonly init: Node; readonly offset: number };
+  | { readonly k: 'declare'; readonly name: string; readonly init: Node; readonly offset: number }
+  /** Inserted by the compiler after a branch's statements: the branch's locals go out of scope here. */
+  | { readonly k: 'end-scope'; readonly locals: number; readonly offset: number };
 
 /** A whole expression attribute: the parameter's name (`C#:person:` or `person => …`) and the body. */
 export interface Program {

@@ -27,6 +27,8 @@ const CLASSES = new Set(['string', 'String', 'System.String', 'DateTime', 'Syste
 const DATE_PROPERTIES = new Set(['Year', 'Month', 'Day', 'Hour', 'Minute', 'Date']);
 /** A bound on the compiled tree, which `if` without `else` could otherwise grow by repeating what follows. */
 const MAX_NODES = 20_000;
+/** Deepest nesting of operators and calls: far past any real expression, well inside the evaluator's depth limit. */
+const MAX_DEPTH = 200;
 
 export interface CompileOptions {
   /** The name the expression's parameter is bound to at run time. @default 'record' */
@@ -47,6 +49,7 @@ const NULL: Expr = { op: 'null' };
 class Compiler {
   #temps = 0;
   #nodes = 0;
+  #depth = 0;
   readonly #locals: string[] = [];
   readonly #localTypes = new Map<string, Type>();
 
@@ -77,11 +80,16 @@ class Compiler {
         if (!s.value) throw new CSharpSyntaxError('return needs a value', s.offset);
         return this.#result(this.#expr(s.value));
       case 'if': {
+        // Each branch runs on into the statements after the if; its own locals end with the branch.
         const rest = body.slice(i + 1);
-        const then = this.#scoped(() => this.#statements([...s.then, ...rest], 0));
-        const otherwise = this.#scoped(() => this.#statements([...(s.otherwise ?? []), ...rest], 0));
+        const end: Statement = { k: 'end-scope', locals: this.#locals.length, offset: s.offset };
+        const then = this.#scoped(() => this.#statements([...s.then, end, ...rest], 0));
+        const otherwise = this.#scoped(() => this.#statements([...(s.otherwise ?? []), end, ...rest], 0));
         return this.#count(call('cond', this.#truth(this.#expr(s.test)), then, otherwise), s.offset);
       }
+      case 'end-scope':
+        this.#locals.length = s.locals;
+        return this.#statements(body, i + 1);
       case 'declare': {
         if (s.name === this.parameter) throw new CSharpSyntaxError(`a local named "${s.name}" would hide the parameter`, s.offset);
         if (RESERVED.has(s.name)) throw new CSharpSyntaxError(`"${s.name}" is a name idflow binds for aspect expressions; give the local another name`, s.offset);
@@ -132,9 +140,14 @@ class Compiler {
   }
 
   #expr(n: Node): Typed {
-    const r = this.#node(n);
-    this.#count(r.e, n.offset);
-    return r;
+    if (++this.#depth > MAX_DEPTH) throw new CSharpSyntaxError(`the expression nests deeper than ${MAX_DEPTH} levels; simplify it`, n.offset);
+    try {
+      const r = this.#node(n);
+      this.#count(r.e, n.offset);
+      return r;
+    } finally {
+      this.#depth--;
+    }
   }
 
   #node(n: Node): Typed {

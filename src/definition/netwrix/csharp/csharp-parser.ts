@@ -67,8 +67,12 @@ export function parseProgram(src: string, parameter: string | undefined): Progra
   return new Parser(tokenize(src)).program(parameter);
 }
 
+/** Deepest nesting of parentheses and operators the parser follows (the compiler has the same bound). */
+const MAX_DEPTH = 200;
+
 class Parser {
   #pos = 0;
+  #depth = 0;
   constructor(readonly tokens: readonly Token[]) {}
 
   get #tok(): Token {
@@ -259,6 +263,15 @@ class Parser {
   }
 
   #expression(minBp: number): Node {
+    if (++this.#depth > MAX_DEPTH) throw new CSharpSyntaxError(`the expression nests deeper than ${MAX_DEPTH} levels; simplify it`, this.#tok.offset);
+    try {
+      return this.#expressionAt(minBp);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #expressionAt(minBp: number): Node {
     let left = this.#prefix();
     for (;;) {
       const t = this.#tok;
