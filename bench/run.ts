@@ -18,11 +18,12 @@ import type { ScenarioName } from './idflow-scenarios.js';
 import { nominalTrace } from './nominal-traces.js';
 import { runFleetPart, type FleetRow } from './fleet-bench.js';
 import { fleetTable } from './fleet-report.js';
+import { measureStartup, startupLines, type StartupResult } from './startup-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss' | 'fleet';
+type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet';
 
 interface Options {
   readonly quick: boolean;
@@ -32,7 +33,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|fleet[,…]] [--repeat N] [--keep]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -51,7 +52,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'fleet') throw new Error(`--only takes a, b, rss or fleet, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet') throw new Error(`--only takes a, b, rss, startup or fleet, not '${p}'\n${USAGE}`);
         only.add(p);
       }
     } else if (arg === '--help' || arg === '-h') {
@@ -59,14 +60,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'fleet']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, fleetA: 2_000, fleetB: 400 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, fleetA: 10_000, fleetB: 2_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -224,6 +225,11 @@ async function runFleet(dir: string, counts: { a: number; b: number }, repeat: n
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--postgres')) {
+    // The engine's scenarios on a PostgreSQL server, and a fleet of worker processes (bench/postgres-run.ts).
+    const { runPostgresBench } = await import('./postgres-run.js');
+    return runPostgresBench(process.argv.slice(2));
+  }
   const options = parseArgs(process.argv.slice(2));
   const n = counts(options.quick);
   const dir = mkdtempSync(join(tmpdir(), 'idflow-bench-'));
@@ -232,6 +238,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let rss: ReturnType<typeof measureRss> | undefined;
   let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
+  let startup: StartupResult | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -269,6 +276,13 @@ async function main(): Promise<void> {
       console.error(`· RSS with ${n.rss} instances waiting on work items`);
       rss = measureRss(dir, n.rss);
     }
+    if (options.only.has('startup')) {
+      try {
+        startup = await measureStartup(dir, n.inbox, Math.max(n.startupRounds, options.repeat));
+      } catch (e) {
+        startup = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
     if (options.only.has('fleet') && idflowSide) {
       fleet = await runFleet(dir, { a: n.fleetA, b: n.fleetB }, options.repeat);
     }
@@ -297,6 +311,7 @@ async function main(): Promise<void> {
     } else console.log(`RSS: ${'unavailable' in rss ? rss.unavailable : rss.error}`);
   }
 
+  if (startup) console.log(`\n${'error' in startup ? `start-up: ${startup.error}` : startupLines(startup).join('\n')}`);
   if (fleet) {
     console.log('');
     if (fleet.rows.length) console.log(fleetTable(fleet.rows));
@@ -308,7 +323,7 @@ async function main(): Promise<void> {
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  if (results.some((r) => r.error) || (rss && 'error' in rss)) process.exitCode = 1;
+  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup)) process.exitCode = 1;
 }
 
 await main();

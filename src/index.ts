@@ -45,11 +45,12 @@ export { readXml } from './definition/xml/xml-reader.js';
 export type { XmlReadLimits } from './definition/xml/xml-reader.js';
 export type { XmlElement } from './definition/xml/xml-element.js';
 export { validateObjects } from './definition/validate/validate-objects.js';
+export type { ValidateOptions } from './definition/validate/validate-objects.js';
 export * from './definition/model/index.js';
 
 // XPRESS
-export { ExpressionError, compileExpression, compileExpressionBody, evaluate, substitute, substituteValue, truthy } from './expression/index.js';
-export type { XValue, XpressEnv } from './expression/index.js';
+export { EvaluationBudget, ExpressionError, compileExpression, compileExpressionBody, evaluate, substitute, substituteValue, truthy } from './expression/index.js';
+export type { EvaluateLimits, XValue, XpressEnv } from './expression/index.js';
 
 // Repository
 export { openRepository } from './repository/open-repository.js';
@@ -57,8 +58,17 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
-export { StorageError, isTransientStorageError, mapStorageErrors, storageErrorCode } from './repository/storage-error.js';
-export type { StorageErrorKind, StorageErrorMapper } from './repository/storage-error.js';
+export {
+  FATAL_STORAGE_CODES,
+  PERMANENT_STORAGE_CODES,
+  StorageError,
+  TRANSIENT_STORAGE_CODES,
+  isDatabaseFault,
+  isTransientStorageError,
+  mapStorageErrors,
+  storageError,
+} from './repository/storage-error.js';
+export type { StorageErrorCode, StorageErrorMapper } from './repository/storage-error.js';
 export { compileRetryPolicy, retryTransient } from './repository/retry-transient.js';
 export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js';
 
@@ -74,11 +84,13 @@ export type {
   LaunchRequest,
   LaunchResult,
   PermissionResolver,
+  ListOrder,
   TaskFilter,
   TaskInstanceView,
   TaskState,
   WorkItemFilter,
   WorkItemView,
+  WorkLimits,
   WorkerRunOptions,
 } from './engine/engine-api.js';
 export type { WorkerActivity } from './engine/worker-activity.js';

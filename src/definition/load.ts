@@ -14,7 +14,10 @@ export const NETWRIX_NAMESPACE = 'urn:schemas-usercube-com:configuration';
 /** A definition object together with the XML it was read from. */
 export interface LoadedObject {
   readonly object: DefinitionObject;
-  /** The object's own XML, re-serialised from the file (for `idflow show --xml`). */
+  /**
+   * The object's own XML exactly as written (`idflow show --xml`): the whole file when the object is the file's root
+   * element (declaration, DOCTYPE and comments included), else the text of its element from `<` to its end tag.
+   */
   readonly xml: string;
   readonly file: string;
 }
@@ -35,6 +38,8 @@ export interface LoadOptions {
   readonly stored?: readonly LoadedObject[];
   /** Subprocess names known outside the files given (the repository's objects). */
   readonly resolveExternal?: ExternalProcessResolver;
+  /** Highest maxSteps a process may set: the engine's `limits.maxStepsCeiling`. @default 100_000 */
+  readonly maxStepsCeiling?: number;
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
@@ -73,8 +78,17 @@ export function loadDocument(text: string | Uint8Array, file: string, diags: Dia
   const elements = elementsByLocation(root);
   return objects.map((object) => {
     const el = elements.get(`${object.location.line}:${object.location.column}`);
-    return { object, file, xml: el ? serializeXml(el) : '' };
+    return { object, file, xml: el ? sourceTextOf(el, root) : '' };
   });
+}
+
+/** The exact text of `el` in its document; re-serialised only when the reader could not say where it is. */
+function sourceTextOf(el: XmlElement, root: XmlElement): string {
+  const source = root.source;
+  if (source === undefined || el.span === undefined) return serializeXml(el);
+  if (el === root) return source;
+  const text = source.slice(el.span.start, el.span.end);
+  return text.startsWith(`<${el.name}`) && text.endsWith('>') ? text : serializeXml(el);
 }
 
 function elementsByLocation(root: XmlElement): Map<string, XmlElement> {
@@ -122,6 +136,7 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     objects.map((o) => o.object),
     diags,
     options.resolveExternal,
+    options.maxStepsCeiling !== undefined ? { maxStepsCeiling: options.maxStepsCeiling } : {},
   );
   return { objects: [...objects, ...relinked], diagnostics: diags.sorted(), ok: !diags.hasErrors() };
 }

@@ -4,7 +4,8 @@ import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { Engine, EngineOptions, ListOrder, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { ListPaging } from '../repository/runtime-store.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
@@ -18,6 +19,7 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import { compileWorkLimits } from './work-limits.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
@@ -39,8 +41,9 @@ export interface RuntimeOptions {
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
   /**
-   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints;
-   * separate from `clock` (the time written in rows), so a fake clock does not stop them. @default performance.now
+   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints and
+   * the time an advance may run (`limits.advanceMs`); separate from `clock` (the time written in rows), so a fake
+   * clock does not stop them. @default performance.now
    */
   readonly wallClock?: () => number;
 }
@@ -61,6 +64,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
+  const limits = compileWorkLimits(options.limits);
   const leaseMs = options.leaseMs ?? 60_000;
   if (!Number.isInteger(leaseMs) || leaseMs < 3) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `leaseMs must be an integer of at least 3 milliseconds, not ${String(leaseMs)}`, { leaseMs });
@@ -94,6 +98,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
           `idflow worker: round failed, retrying${e instanceof IdflowError ? ` (${e.code})` : ''}: ${e instanceof Error ? e.message : String(e)}\n`,
         )),
     wallClock: options.wallClock ?? (() => performance.now()),
+    limits,
     onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),
     kick: (ids) => {
       const p = advanceNow(ctx, ids)
@@ -133,6 +138,7 @@ class EngineImpl implements RuntimeEngine {
       ...(filter.definition !== undefined && { definitionName: filter.definition }),
       ...(filter.subject !== undefined && { subject: filter.subject }),
       ...(filter.limit !== undefined && { limit: filter.limit }),
+      ...pagingOf(filter),
     });
     return rows.map(toTaskView);
   }
@@ -149,7 +155,10 @@ class EngineImpl implements RuntimeEngine {
         (held
           ? { owner: filter.owner, permissions: [...held], ...(filter.limit !== undefined && { limit: filter.limit }) }
           : { owner: filter.owner, includePermissionItems: permissions !== undefined })),
+      // Without an owner every row is listed: the store stops at the limit.
+      ...(filter.owner === undefined && filter.limit !== undefined && { limit: filter.limit }),
       ...(filter.instanceId !== undefined && { instanceId: filter.instanceId }),
+      ...pagingOf(filter),
       state: filter.state ?? 'open',
     });
     const views = rows.map(toWorkItemView);
@@ -211,4 +220,14 @@ function compileWorkerRunOptions(options: WorkerRunOptions): WorkerLoopOptions {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `reportEveryMs must be a positive integer, not ${String(reportEveryMs)}`, { reportEveryMs });
   }
   return { concurrency, reportEveryMs, ...(options.onReport && { onReport: options.onReport }) };
+}
+
+/** A list's order and paging, as the store takes them. */
+function pagingOf(filter: ListOrder): ListPaging {
+  return {
+    ...(filter.order !== undefined && { order: filter.order }),
+    ...(filter.after !== undefined && { after: filter.after }),
+    ...(filter.since !== undefined && { createdFrom: filter.since }),
+    ...(filter.until !== undefined && { createdTo: filter.until }),
+  };
 }

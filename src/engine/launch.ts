@@ -6,6 +6,7 @@ import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
+import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
@@ -47,11 +48,21 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition; see {@link LaunchRequest}. */
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   await ctx.definitions.refresh();
-  const definition = ctx.definitions.latestLaunchable(request.definition);
+  const definition =
+    request.version === undefined
+      ? ctx.definitions.latestLaunchable(request.definition)
+      : await ctx.definitions.launchableVersion(request.definition, request.version);
+  if (!definition && request.version !== undefined && ctx.definitions.latestLaunchable(request.definition)) {
+    const latest = ctx.definitions.latestLaunchable(request.definition)!.stored;
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.version}`, {
+      definition: request.definition,
+      version: request.version,
+    });
+  }
   if (!definition) {
     throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
       definition: request.definition,
@@ -60,12 +71,14 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
   const mode = effectiveMode(definition.stored.name, params, request.mode);
+  const inputs = launchInputs(definition, request);
+  checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
   const record = newInstanceRecord(definition, {
     ...(request.taskName !== undefined && { name: request.taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
-    inputs: launchInputs(definition, request),
+    inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.

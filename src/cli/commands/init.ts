@@ -2,10 +2,9 @@ import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'nod
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { repositoryPath } from '../../repository/open-repository.js';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
-import { dbChoice, openCliRepository, withRepository } from '../cli-repository.js';
+import { dbChoice, loadRepositoryModule, openCliRepository, withRepository } from '../cli-repository.js';
 import { importFiles, importResultJson, printImportOutcome } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson, println } from '../output.js';
@@ -45,7 +44,15 @@ Examples:
       action(async (options: InitOptions, command: Command) => {
         // Read the defaults first: a wrong --defaults must not delete (--force) or create a repository.
         const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
+        const { repositoryPath } = await loadRepositoryModule();
         const path = repositoryPath(dbChoice(command));
+        if (path === undefined && options.force) {
+          // A database URL: idflow does not drop a server's database (its owner may keep other things in it).
+          throw new UsageError(
+            'CLI_NOT_A_REPOSITORY',
+            'init --force deletes a repository file, but the repository is a PostgreSQL database; nothing was deleted (to start afresh, drop and create the database)',
+          );
+        }
         const existed = path !== undefined && path !== ':memory:' && existsSync(path);
         if (existed && options.force) {
           assertRepositoryFile(path);
@@ -56,7 +63,8 @@ Examples:
         const outcome = await withRepository(repo, () => importFiles(repo, files));
         const { load, results } = outcome;
         const applied = migrations.filter((m) => m.status === 'applied');
-        const created = !existed || Boolean(options.force);
+        // A server database existed before anyway: "created" means idflow's schema was not there yet.
+        const created = path === undefined ? migrations.some((m) => m.version === 1 && m.status === 'applied') : !existed || Boolean(options.force);
         if (options.json) {
           printJson({
             ok: load.ok,
