@@ -37,7 +37,7 @@ Examples:
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
         const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
-        const request = listRequest(options, FIELDS);
+        const request = await listRequest(options, FIELDS);
         await withEngine(command, async (engine) => {
           const items = await engine.listWorkItems({
             ...(options.owner !== undefined && { owner: options.owner }),

@@ -19,6 +19,7 @@ import { readObjectRef } from './object-ref-reader.js';
 import { RESULT_OPTIONS } from './task-definition-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
 import { readMap, type XmlObjectValue } from './xml-object-value.js';
+import { parseIsoInstant, parseWavesetDate } from '../parse-instant.js';
 
 /**
  * Length of each `repeatUnit` in seconds. A month is 30 days: the scheduler runs on a fixed period, not on
@@ -170,18 +171,18 @@ function readStart(el: XmlElement, ctx: LoadContext): string | undefined {
   return iso;
 }
 
-/** Parses the accepted `start` forms into `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+/**
+ * Parses the accepted `start` forms into `YYYY-MM-DDTHH:MM:SS.sssZ`, validating them (src/definition/parse-instant.ts):
+ * `2025-02-30` is refused rather than read as 2 March; a space for the `T`, fractional seconds and an IANA zone
+ * after a space are accepted.
+ */
 export function parseInstant(v: string): string | undefined {
-  let ms: number;
-  if (/^\d{1,15}$/.test(v)) {
-    ms = Number(v);
-  } else if (/^\d{8} \d{2}:\d{2}:\d{2}$/.test(v)) {
-    ms = Date.parse(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T${v.slice(9)}Z`);
-  } else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v)) {
-    const hasZone = /(Z|[+-]\d{2}:\d{2})$/.test(v);
-    ms = Date.parse(v.includes('T') && !hasZone ? `${v}Z` : v);
-  } else {
-    return undefined;
+  let ms: number | undefined;
+  if (/^\d{1,15}$/.test(v)) ms = Number(v);
+  else if (/^\d{8} /.test(v)) ms = parseWavesetDate(v);
+  else {
+    const parsed = parseIsoInstant(v);
+    ms = 'ms' in parsed ? parsed.ms : undefined;
   }
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
