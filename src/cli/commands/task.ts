@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RuntimeEngine } from '../../engine/engine.js';
 import type { TaskInstanceView } from '../../engine/engine-api.js';
 import { action } from '../action.js';
+import { positiveInteger } from '../option-values.js';
 import { printJson, println } from '../output.js';
 import { actingUser, withEngine } from './run-support.js';
 import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
@@ -9,6 +10,22 @@ import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
 interface TaskOptions {
   readonly as?: string;
   readonly json?: boolean;
+}
+
+interface WatchOptions {
+  readonly every?: string;
+  readonly timeout?: string;
+  readonly json?: boolean;
+}
+
+/** Where an instance stands, as `task watch` prints it when it changes. */
+function standing(t: TaskInstanceView): string {
+  return `${stateText(t)}${t.position.length ? ` at ${t.position.join(', ')}` : ''}, ${t.steps} step${t.steps === 1 ? '' : 's'}`;
+}
+
+/** An instance `task watch` stops at: it ended, or it waits on people or timers, or an administrator suspended it. */
+function settled(t: TaskInstanceView): boolean {
+  return t.state === 'finished' || t.state === 'terminated' || t.state === 'suspended' || (t.state === 'executing' && t.waiting);
 }
 
 export function registerTask(program: Command): void {
@@ -35,6 +52,62 @@ Examples:
           if (workItems.length) {
             println('open work items:');
             printWorkItems(workItems);
+          }
+        });
+      }),
+    );
+  task
+    .command('watch')
+    .summary('follow a TaskInstance until it waits or ends')
+    .description(
+      'Prints where the instance stands each time it changes (a worker moves it on) and stops when it waits on a ' +
+        'work item or a timer, ends, or is suspended; then prints it as task show does. Exit status 0 then; 3 when ' +
+        '--timeout passes first.',
+    )
+    .argument('<id>', 'task instance id')
+    .option('--every <seconds>', 'how often to look (default 1)')
+    .option('--timeout <seconds>', 'give up after this long (default: never)')
+    .option('--json', 'print each change and the end as JSON lines')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  idflow run "Update User With Approval" --var accountId=jdoe --var approver=carol --async --json
+  idflow task watch 3f2a…                 (while idflow worker runs elsewhere)
+  idflow task watch 3f2a… --timeout 60 --json`,
+    )
+    .action(
+      action(async (id: string, options: WatchOptions, command: Command) => {
+        const every = options.every === undefined ? 1 : positiveInteger(options.every, '--every', 'CLI_BAD_INTERVAL');
+        const timeout = options.timeout === undefined ? undefined : positiveInteger(options.timeout, '--timeout', 'CLI_BAD_INTERVAL');
+        return withEngine(command, async (engine) => {
+          const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
+          let last = '';
+          for (;;) {
+            const t = await engine.getTask(id);
+            const now = standing(t);
+            if (now !== last) {
+              if (options.json) process.stdout.write(`${JSON.stringify({ event: 'changed', at: t.updatedAt, state: t.state, waiting: t.waiting, position: t.position, steps: t.steps })}\n`);
+              else println(`${t.updatedAt}  ${now}`);
+              last = now;
+            }
+            if (settled(t)) {
+              const workItems = await engine.listWorkItems({ instanceId: id });
+              if (options.json) process.stdout.write(`${JSON.stringify({ event: 'settled', instance: t, workItems })}\n`);
+              else {
+                printTaskInstance(t);
+                if (workItems.length) {
+                  println('open work items:');
+                  printWorkItems(workItems);
+                }
+              }
+              return 0;
+            }
+            if (deadline !== undefined && Date.now() >= deadline) {
+              process.stderr.write(`idflow: task ${id} still ${now} after ${timeout} s; stopped watching\n`);
+              return 3;
+            }
+            await new Promise((resolve) => setTimeout(resolve, every * 1000));
           }
         });
       }),
