@@ -102,8 +102,12 @@ export interface TaskScheduleObject extends ObjectBase {
   readonly definition: string;
   /** ISO 8601 instant of the first run. */
   readonly start: string;
-  /** Repeat period in seconds; 0 = run once. */
+  /** Repeat period in seconds; 0 = run once (or `cron` decides). */
   readonly repeatSeconds: number;
+  /** A cron expression (5 or 6 fields) for the runs at and after `start`, instead of a repeat period. */
+  readonly cron?: string;
+  /** IANA time zone the cron expression's times are in (default UTC). */
+  readonly timezone?: string;
   readonly repeatCount?: number;
   readonly disabled: boolean;
   readonly skipMissed: boolean;
