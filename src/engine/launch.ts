@@ -64,16 +64,21 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
+  const option = options.resultOption ?? params?.resultOption ?? 'delete';
+  // Waveset names a task after its definition when the launch names none, which is what makes wait, rename and
+  // terminate mean anything for ordinary launches. With the default (delete) an unnamed launch keeps its generated,
+  // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
+  const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   const record = newInstanceRecord(definition, {
-    ...(request.taskName !== undefined && { name: request.taskName }),
+    ...(taskName !== undefined && { name: taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
     inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
-  const existing = request.taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
-  const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
+  const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
+  const plan = planResultOption(existing, option, request.launcher, now);
   if (request.subject !== undefined) {
     const holder = await ctx.store.subjectHolder(request.subject);
     if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(request.subject, holder);
