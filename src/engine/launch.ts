@@ -1,5 +1,5 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
-import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
 import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
@@ -57,6 +57,14 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
       definition: request.definition,
     });
+  }
+  if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
+    const executor = definition.object.javaExecutor;
+    throw new UnsupportedError(
+      'TASK_EXECUTOR_UNSUPPORTED',
+      `"${definition.stored.name}" is a Java task run by ${executor}, not a workflow; idflow stores it but cannot run it`,
+      { definition: definition.stored.name, executor },
+    );
   }
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);

@@ -72,7 +72,10 @@ function createContext(
   const definitionNames = new Set<string>();
   const ruleNames = new Set<string>();
   for (const object of objects) {
-    if (object.type === 'TaskDefinition' || object.type === 'Workflow' || (object.type === 'Configuration' && object.process)) {
+    if (object.type === 'TaskDefinition' && object.javaExecutor !== undefined) {
+      // A Java task has no process to check or call as a subprocess; launching it is refused at run time.
+      definitionNames.add(object.name);
+    } else if (object.type === 'TaskDefinition' || object.type === 'Workflow' || (object.type === 'Configuration' && object.process)) {
       const process = object.process!;
       processes.push({ object, process });
       processNames.add(object.name);
