@@ -74,6 +74,11 @@ export interface WorkItemView {
 export interface LaunchRequest {
   /** TaskDefinition or Workflow name (latest version). */
   readonly definition: string;
+  /**
+   * Which type to launch when a TaskDefinition and a Workflow share the name; without it such a launch is refused
+   * (`DEFINITION_AMBIGUOUS`).
+   */
+  readonly type?: 'TaskDefinition' | 'Workflow';
   readonly variables?: Readonly<Record<string, XValue>>;
   /** Overrides execMode when the definition allows it (syncControlAllowed). */
   readonly mode?: 'sync' | 'async';

@@ -3,6 +3,7 @@ import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, Un
 import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
@@ -52,12 +53,7 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   await ctx.definitions.refresh();
-  const definition = ctx.definitions.latestLaunchable(request.definition);
-  if (!definition) {
-    throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
-      definition: request.definition,
-    });
-  }
+  const definition = chooseDefinition(ctx, request);
   if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
     const executor = definition.object.javaExecutor;
     throw new UnsupportedError(
@@ -142,6 +138,28 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
   if (mode === 'asyncImmediate') ctx.kick([record.id]);
   return { instance: toTaskView(write.instance), workItems: [] };
+}
+
+/** The definition a launch names: the one of its type when `type` is given; refused when two types share the name. */
+function chooseDefinition(ctx: EngineContext, request: LaunchRequest): LoadedDefinition {
+  const all = ctx.definitions.launchables(request.definition);
+  const candidates = request.type === undefined ? all : all.filter((d) => d.stored.type === request.type);
+  if (candidates.length === 0) {
+    const other = request.type !== undefined && all.length > 0 ? `; there is a ${all[0]!.stored.type} of that name` : '; import it first';
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type ?? 'TaskDefinition or Workflow'} named "${request.definition}"${other}`, {
+      definition: request.definition,
+      ...(request.type !== undefined && { type: request.type }),
+    });
+  }
+  if (candidates.length > 1) {
+    const types = candidates.map((d) => d.stored.type);
+    throw new ConflictError(
+      'DEFINITION_AMBIGUOUS',
+      `"${request.definition}" names both a ${types.join(' and a ')}; say which to launch (--type ${types.join(' or --type ')})`,
+      { definition: request.definition, types },
+    );
+  }
+  return candidates[0]!;
 }
 
 async function currentView(ctx: EngineContext, id: string): Promise<LaunchResult> {

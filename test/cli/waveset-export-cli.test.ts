@@ -10,9 +10,9 @@ const EXPORT = fileURLToPath(new URL('../fixtures/waveset/export/', import.meta.
 const dir = mkdtempSync(join(tmpdir(), 'idflow-export-'));
 const db = join(dir, 'idflow.db');
 
-describe('idflow import of a whole Waveset export directory', () => {
-  after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('idflow import of a whole Waveset export directory', () => {
   it('stores the workflows and lists each object type with its stored, skipped and refused counts', async () => {
     const r = await runIdflow(['--db', db, 'import', EXPORT]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -32,5 +32,21 @@ describe('idflow import of a whole Waveset export directory', () => {
     const spml = await runIdflow(['--db', db, 'run', 'SPML Bulk Request']);
     assert.notEqual(spml.status, 0);
     assert.match(spml.stderr, /TASK_EXECUTOR_UNSUPPORTED: "SPML Bulk Request" is a Java task run by com\.waveset\.rpc\.SpmlExecutor/);
+  });
+});
+
+describe('idflow run of a name that a TaskDefinition and a Workflow share', () => {
+  const shared = join(dir, 'shared.db');
+  const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/engine/${name}`, import.meta.url));
+
+  it('refuses without --type and launches the type --type names', async () => {
+    const imported = await runIdflow(['--db', shared, 'import', fixture('shared-name-task.xml'), fixture('shared-name-workflow.xml')]);
+    assert.equal(imported.status, 0, imported.stdout + imported.stderr);
+    const ambiguous = await runIdflow(['--db', shared, 'run', 'User_Offboarding']);
+    assert.notEqual(ambiguous.status, 0);
+    assert.match(ambiguous.stderr, /DEFINITION_AMBIGUOUS/);
+    const chosen = await runIdflow(['--db', shared, 'run', 'User_Offboarding', '--type', 'taskdefinition', '--json']);
+    assert.equal(chosen.status, 0, chosen.stderr);
+    assert.equal((JSON.parse(chosen.stdout) as { instance: { definition: { type: string } } }).instance.definition.type, 'TaskDefinition');
   });
 });
