@@ -237,6 +237,13 @@ export interface Engine {
   /** Bulk terminate of the unfinished instances matching `filter`, at most `filter.limit`; returns how many were terminated. */
   terminateMany(filter: TaskFilter, actor: string): Promise<number>;
   /**
+   * Deletes a kept result by hand: a finished or terminated TaskInstance with its work items. Its AuditEvents stay and
+   * gain `deleted` (with the actor). Refusal: `TASK_NOT_ENDED` (terminate it first). Returns the instance as it was.
+   */
+  deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
+  /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: { readonly finishedBefore: number; readonly definition?: string; readonly limit?: number }, actor: string): Promise<number>;
+  /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns
    * how much it did.

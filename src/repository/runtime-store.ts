@@ -189,6 +189,8 @@ export interface InstanceFilter {
   readonly states?: readonly InstanceStateName[];
   readonly definitionName?: string;
   readonly subject?: string;
+  /** Epoch ms: only instances that ended (finished_at set) before it. */
+  readonly finishedBefore?: number;
   readonly limit?: number;
 }
 

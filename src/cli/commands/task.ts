@@ -3,6 +3,7 @@ import type { RuntimeEngine } from '../../engine/engine.js';
 import type { TaskInstanceView } from '../../engine/engine-api.js';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
+import { UsageError } from '../usage-error.js';
 import { actingUser, withEngine } from './run-support.js';
 import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
 
@@ -11,8 +12,13 @@ interface TaskOptions {
   readonly json?: boolean;
 }
 
+interface DeleteOptions extends TaskOptions {
+  readonly finishedBefore?: string;
+  readonly definition?: string;
+}
+
 export function registerTask(program: Command): void {
-  const task = program.command('task').summary('show, suspend, resume, terminate or purge one TaskInstance').description('Acts on one TaskInstance.');
+  const task = program.command('task').summary('show, suspend, resume, terminate, purge or delete TaskInstances').description('Acts on one TaskInstance.');
   task
     .command('show')
     .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
@@ -60,7 +66,47 @@ Examples:
   control('suspend', 'suspend a running TaskInstance (refused when its definition is not suspendable)', (e, id, a) => e.suspend(id, a));
   control('resume', 'resume a suspended TaskInstance', (e, id, a) => e.resume(id, a));
   control('terminate', 'terminate an unfinished TaskInstance and cancel its work items', (e, id, a) => e.terminate(id, a));
+  task
+    .command('delete')
+    .summary('delete a kept result (a finished or terminated TaskInstance), or all that ended before a date; audit events stay')
+    .argument('[id]', 'task instance id')
+    .option('--finished-before <date>', 'delete every instance that ended before this UTC date or time (2030-01-31, 2030-01-31T12:00:00Z)')
+    .option('--definition <name>', 'with --finished-before: only instances of this definition')
+    .option('--as <user>', 'who does it (kept in the audit)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `\nExamples:\n  idflow task delete 3f2a… --as alice\n  idflow task delete --finished-before 2030-01-01 --as alice`)
+    .action(
+      action(async (id: string | undefined, options: DeleteOptions, command: Command) => {
+        if ((id === undefined) === (options.finishedBefore === undefined)) {
+          throw new UsageError('CLI_USAGE', 'task delete takes either an instance id or --finished-before DATE', {});
+        }
+        if (id !== undefined && options.definition !== undefined) throw new UsageError('CLI_USAGE', '--definition goes with --finished-before, not with an id', {});
+        await withEngine(command, async (engine) => {
+          const actor = actingUser(options.as);
+          if (id !== undefined) {
+            const instance = await engine.deleteTask(id, actor);
+            if (options.json) return printJson(instance);
+            return println(`task instance ${instance.id} (${instance.name}) is deleted; its audit events stay`);
+          }
+          const before = utcInstant(options.finishedBefore!);
+          const deleted = await engine.deleteEnded({ finishedBefore: before, ...(options.definition !== undefined && { definition: options.definition }) }, actor);
+          if (options.json) return printJson({ deleted, finishedBefore: new Date(before).toISOString() });
+          println(`${deleted} task instance(s) that ended before ${new Date(before).toISOString()} deleted; their audit events stay`);
+        });
+      }),
+    );
   control('purge', 'delete a TaskInstance that ended aborted, with its work items (needs the Aborted permission where it was aborted)', (e, id, a) =>
     e.purge(id, a),
   );
+}
+
+/** `2030-01-31` (UTC midnight) or an ISO 8601 time with a zone (`2030-01-31T12:00:00Z`, `…+02:00`), as epoch ms. */
+function utcInstant(text: string): number {
+  const t = text.trim();
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t);
+  const ms = ok ? Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError('CLI_BAD_DATE', `--finished-before must be a date (2030-01-31) or a time with its zone (2030-01-31T12:00:00Z), not "${text}"`, { value: text });
+  }
+  return ms;
 }

@@ -287,6 +287,10 @@ export class PostgresRuntimeStore implements RuntimeStore {
       args.push(filter.subject);
       where.push(`subject = $${args.length}`);
     }
+    if (filter.finishedBefore !== undefined) {
+      args.push(filter.finishedBefore);
+      where.push(`finished_at < $${args.length}`);
+    }
     let sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id COLLATE "C"`;
     if (filter.limit !== undefined) {
       args.push(filter.limit);

@@ -222,6 +222,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('subject = ?');
       args.push(filter.subject);
     }
+    if (filter.finishedBefore !== undefined) {
+      where.push('finished_at < ?');
+      args.push(filter.finishedBefore);
+    }
     const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
       filter.limit !== undefined ? ' LIMIT ?' : ''
     }`;
