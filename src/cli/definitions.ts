@@ -3,6 +3,7 @@ import { loadDefinitionFiles, type LoadedObject, type LoadResult } from '../defi
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
 import type { Repository } from '../repository/repository.js';
+import { createOperationRegistry } from '../services/operation-registry.js';
 import { ExitStatus, formatTable, println } from './output.js';
 import { progressFor } from './progress.js';
 
@@ -44,6 +45,7 @@ export async function loadForRepository(files: readonly string[], repo: Reposito
   try {
     return await loadDefinitionFiles(files, {
       resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
+      operations: createOperationRegistry().names(),
       stored: known.netwrix,
       ...(bar ? { onFile: (file: string, index: number) => bar.update(index, file) } : {}),
     });

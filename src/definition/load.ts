@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly resolveExternal?: ExternalProcessResolver;
   /** Highest maxSteps a process may set: the engine's `limits.maxStepsCeiling`. @default 100_000 */
   readonly maxStepsCeiling?: number;
+  /** The service operations the engine knows; a service action calling another gets a warning (`DEF_UNKNOWN_OPERATION`). */
+  readonly operations?: readonly string[];
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
@@ -138,7 +140,10 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     objects.map((o) => o.object),
     diags,
     options.resolveExternal,
-    options.maxStepsCeiling !== undefined ? { maxStepsCeiling: options.maxStepsCeiling } : {},
+    {
+      ...(options.maxStepsCeiling !== undefined && { maxStepsCeiling: options.maxStepsCeiling }),
+      ...(options.operations !== undefined && { operations: options.operations }),
+    },
   );
   const diagnostics = diags.sorted();
   return { objects: [...objects, ...relinked], diagnostics, ok: !diags.hasErrors(), accounts: refuseWithErrors(accounts, diagnostics) };
