@@ -84,6 +84,7 @@ export type {
   LaunchRequest,
   LaunchResult,
   PermissionResolver,
+  ListOrder,
   TaskFilter,
   TaskInstanceView,
   TaskState,

@@ -1,5 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from '../definition/diagnostic.js';
-import { loadDefinitionFiles, type LoadedObject, type LoadResult } from '../definition/load.js';
+import type { LoadedObject, LoadResult } from '../definition/load.js';
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
 import type { Repository } from '../repository/repository.js';
@@ -43,6 +43,8 @@ export async function loadForRepository(files: readonly string[], repo: Reposito
   const known = await storedNames(repo);
   const bar = progressFor(files.length, 'reading');
   try {
+    // The XML loaders are loaded by the commands that read files only (start-up time of the others).
+    const { loadDefinitionFiles } = await import('../definition/load.js');
     return await loadDefinitionFiles(files, {
       resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
       operations: createOperationRegistry().names(),

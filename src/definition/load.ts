@@ -15,7 +15,10 @@ export const NETWRIX_NAMESPACE = 'urn:schemas-usercube-com:configuration';
 /** A definition object together with the XML it was read from. */
 export interface LoadedObject {
   readonly object: DefinitionObject;
-  /** The object's own XML, re-serialised from the file (for `idflow show --xml`). */
+  /**
+   * The object's own XML exactly as written (`idflow show --xml`): the whole file when the object is the file's root
+   * element (declaration, DOCTYPE and comments included), else the text of its element from `<` to its end tag.
+   */
   readonly xml: string;
   readonly file: string;
 }
@@ -90,8 +93,17 @@ export function loadDocument(
   const elements = elementsByLocation(root);
   return objects.map((object) => {
     const el = elements.get(`${object.location.line}:${object.location.column}`);
-    return { object, file, xml: el ? serializeXml(el) : '' };
+    return { object, file, xml: el ? sourceTextOf(el, root) : '' };
   });
+}
+
+/** The exact text of `el` in its document; re-serialised only when the reader could not say where it is. */
+function sourceTextOf(el: XmlElement, root: XmlElement): string {
+  const source = root.source;
+  if (source === undefined || el.span === undefined) return serializeXml(el);
+  if (el === root) return source;
+  const text = source.slice(el.span.start, el.span.end);
+  return text.startsWith(`<${el.name}`) && text.endsWith('>') ? text : serializeXml(el);
 }
 
 function elementsByLocation(root: XmlElement): Map<string, XmlElement> {

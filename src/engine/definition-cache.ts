@@ -95,6 +95,20 @@ export class DefinitionCache {
     return asDefinition(stored);
   }
 
+  /**
+   * Version `version` of the launchable definition called `name` (`idflow run --version N`), of the type its latest
+   * version has; undefined when there is no such version.
+   */
+  async launchableVersion(name: string, version: number, type?: 'TaskDefinition' | 'Workflow'): Promise<LoadedDefinition | undefined> {
+    const latest = type === undefined ? this.#latest.get(name) : this.#launchable.get(name)?.find((s) => s.type === type);
+    if (!latest || (latest.type !== 'TaskDefinition' && latest.type !== 'Workflow')) return undefined;
+    if (latest.version === version) return asDefinition(latest);
+    const stored = await this.#repo.objects.getVersion(latest.type, name, version);
+    if (!stored) return undefined;
+    this.#byId.set(stored.id, stored);
+    return asDefinition(stored);
+  }
+
   /** Any process by name (subprocess calls). */
   process(name: string): ProcessObject | undefined {
     const stored = this.#latest.get(name);

@@ -49,11 +49,22 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition; see {@link LaunchRequest}. */
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   await ctx.definitions.refresh();
-  const definition = chooseDefinition(ctx, request);
+  const latest = chooseDefinition(ctx, request);
+  let definition = latest;
+  if (request.version !== undefined && request.version !== latest.stored.version) {
+    const older = await ctx.definitions.launchableVersion(request.definition, request.version, latest.stored.type === 'Workflow' ? 'Workflow' : 'TaskDefinition');
+    if (!older) {
+      throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.stored.version}`, {
+        definition: request.definition,
+        version: request.version,
+      });
+    }
+    definition = older;
+  }
   if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
     const executor = definition.object.javaExecutor;
     throw new UnsupportedError(

@@ -29,7 +29,7 @@ describe('idflow task delete', () => {
 
   it('refuses a date it cannot read and a call with neither an id nor a date', async () => {
     const bad = await runIdflow(['--db', db, 'task', 'delete', '--finished-before', 'last week']);
-    assert.match(bad.stderr, /CLI_BAD_DATE: --finished-before must be a date \(2030-01-31\)/);
+    assert.match(bad.stderr, /CLI_BAD_DATE: --finished-before takes a date such as 2025-02-01/);
     const neither = await runIdflow(['--db', db, 'task', 'delete']);
     assert.match(neither.stderr, /CLI_USAGE: task delete takes either an instance id or --finished-before DATE/);
   });

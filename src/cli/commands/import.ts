@@ -25,8 +25,8 @@ export function registerImport(program: Command): void {
       'after',
       `
 Examples:
-  idflow import workflows/
-  idflow --db /var/lib/idflow/idflow.db import onboarding.xml
+  idflow import examples/waveset/
+  idflow --db /var/lib/idflow/idflow.db import examples/waveset/grant-role.xml
 
 Output, one line per object:
   created      Workflow        User_Onboarding  v1  (2f0c…)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAclPermissionResolver } from '../../engine/acl-permission-resolver.js';
+import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
@@ -54,7 +54,7 @@ Examples:
     .action(
       action(async (person: string, profiles: string[], options: AssignOptions, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const known = (await (await aclResolver(repo)).rules()).profiles;
           const results = await repo.profiles.assign(person, profiles, actingUser(options.as), Date.now());
           for (const r of results) {
             if (!known.has(r.profile)) {
@@ -110,7 +110,7 @@ Examples:
       action(async (options: ListOptions, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const rows = await repo.profiles.list(options.person !== undefined ? { person: options.person } : {});
-          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const known = (await (await aclResolver(repo)).rules()).profiles;
           const out = rows.map((r) => ({ ...r, assignedAt: new Date(r.assignedAt).toISOString(), known: known.has(r.profile) }));
           if (options.json) return printJson(out);
           if (out.length === 0) return println(options.person !== undefined ? `${options.person} holds no profile` : 'no profile assignments');
@@ -143,7 +143,7 @@ Examples:
     .action(
       action(async (person: string, options: JsonOption, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          const mine = await createAclPermissionResolver(repo).permissionsOf(person);
+          const mine = await (await aclResolver(repo)).permissionsOf(person);
           if (options.json) return printJson(mine);
           if (mine.profiles.length === 0) return println(`${person} holds no profile, so nothing is offered to them by permission`);
           println(`${person} holds ${mine.profiles.join(', ')}`);
@@ -157,4 +157,10 @@ Examples:
         });
       }),
     );
+}
+
+/** The ACL resolver, loaded when a profile command runs (start-up time of every other command). */
+async function aclResolver(repo: Repository) {
+  const { createAclPermissionResolver } = await import('../../engine/acl-permission-resolver.js');
+  return createAclPermissionResolver(repo);
 }

@@ -4,6 +4,7 @@ import type { TaskInstanceView } from '../../engine/engine-api.js';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { parseDateArg } from '../date-arg.js';
 import { actingUser, withEngine } from './run-support.js';
 import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
 
@@ -70,7 +71,7 @@ Examples:
     .command('delete')
     .summary('delete a kept result (a finished or terminated TaskInstance), or all that ended before a date; audit events stay')
     .argument('[id]', 'task instance id')
-    .option('--finished-before <date>', 'delete every instance that ended before this UTC date or time (2030-01-31, 2030-01-31T12:00:00Z)')
+    .option('--finished-before <date>', 'delete every instance that ended before this date or time (2030-01-31 is UTC midnight; 2030-01-31T12:00Z, "2030-01-31 09:30 Europe/Paris")')
     .option('--definition <name>', 'with --finished-before: only instances of this definition')
     .option('--as <user>', 'who does it (kept in the audit)')
     .option('--json', 'print the result as JSON')
@@ -88,7 +89,7 @@ Examples:
             if (options.json) return printJson(instance);
             return println(`task instance ${instance.id} (${instance.name}) is deleted; its audit events stay`);
           }
-          const before = utcInstant(options.finishedBefore!);
+          const before = parseDateArg(options.finishedBefore!, '--finished-before');
           const deleted = await engine.deleteEnded({ finishedBefore: before, ...(options.definition !== undefined && { definition: options.definition }) }, actor);
           if (options.json) return printJson({ deleted, finishedBefore: new Date(before).toISOString() });
           println(`${deleted} task instance(s) that ended before ${new Date(before).toISOString()} deleted; their audit events stay`);
@@ -100,13 +101,3 @@ Examples:
   );
 }
 
-/** `2030-01-31` (UTC midnight) or an ISO 8601 time with a zone (`2030-01-31T12:00:00Z`, `…+02:00`), as epoch ms. */
-function utcInstant(text: string): number {
-  const t = text.trim();
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t);
-  const ms = ok ? Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new UsageError('CLI_BAD_DATE', `--finished-before must be a date (2030-01-31) or a time with its zone (2030-01-31T12:00:00Z), not "${text}"`, { value: text });
-  }
-  return ms;
-}

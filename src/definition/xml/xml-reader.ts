@@ -58,6 +58,8 @@ interface Building {
   /** Seen non-whitespace text: decided per chunk, so that elements with many children stay linear. */
   hasContent: boolean;
   readonly location: SourceLocation;
+  /** String index of the `<` of the start tag. */
+  readonly start: number;
 }
 
 // Most elements have no attributes; sharing one empty map keeps a 250,000-element file cheap.
@@ -123,6 +125,7 @@ export function readXml(
   let elementCount = 0;
   let failed = false;
   let tagStart: SourceLocation = at();
+  let tagStartIndex = 0;
   let lastClosed: Building | undefined;
   let rootEnd = -1;
   let pendingAttributeLocations: Map<string, SourceLocation> | undefined;
@@ -160,6 +163,7 @@ export function readXml(
   parser.on('opentagstart', (tag) => {
     // Called once the character after the name has been read: step back over "<name" and that character.
     tagStart = at(parser.line, Math.max(1, parser.column - tag.name.length - 1));
+    tagStartIndex = Math.max(0, text.lastIndexOf('<', parser.position - 1));
   });
   // Where the attribute that has just been read starts. The parser stands right after its closing quote; the
   // raw value may differ from the decoded one (entities), so measure in the text, not with the value's length.
@@ -213,7 +217,7 @@ export function readXml(
       attributeLocations = locations;
     }
     pendingAttributeLocations = undefined;
-    stack.push({ name: tag.name, attributes, attributeLocations, children: [], text: [], hasContent: false, location: tagStart });
+    stack.push({ name: tag.name, attributes, attributeLocations, children: [], text: [], hasContent: false, location: tagStart, start: tagStartIndex });
   });
   const onText = (t: string): void => {
     const top = stack[stack.length - 1];
@@ -236,6 +240,8 @@ export function readXml(
       // Non-whitespace text interleaved with child elements.
       mixed: b.hasContent && b.children.length > 0,
       location: b.location,
+      span: { start: b.start, end: parser.position },
+      ...(stack.length === 0 && { source: text }),
     });
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
