@@ -16,6 +16,7 @@ import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
+import { deleteEndedTasks, deleteTask, type DeleteEndedFilter } from './task-delete.js';
 import { toTaskView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
@@ -160,6 +161,16 @@ class EngineImpl implements RuntimeEngine {
 
   purge(id: string, actor: string) {
     return purgeTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes an ended instance by hand (a kept result); its audit events stay. */
+  deleteTask(id: string, actor: string) {
+    return deleteTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes every ended instance that finished before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: DeleteEndedFilter, actor: string) {
+    return deleteEndedTasks(this.#ctx, filter, actor);
   }
 
   terminateMany(filter: TaskFilter, actor: string) {

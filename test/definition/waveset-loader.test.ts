@@ -472,8 +472,8 @@ describe('Waveset diagnostics', () => {
     assert.deepEqual(objects.map((o) => o.name), ['r']);
   });
 
-  it('refuses a TaskDefinition without a WFProcess', () => {
-    const { diags, objects } = load(`<TaskDefinition name='t' executor='com.waveset.rpc.SpmlExecutor'/>`);
+  it('refuses a TaskDefinition without a WFProcess that names no Java executor', () => {
+    const { diags, objects } = load(`<TaskDefinition name='t' executor='com.waveset.workflow.WorkflowExecutor'/>`);
     assert.deepEqual(at(diags, 'DEF_MISSING_ELEMENT'), ['1:1']);
     assert.deepEqual(objects, []);
   });

@@ -4,6 +4,8 @@ import type { TaskInstanceView } from '../../engine/engine-api.js';
 import { action } from '../action.js';
 import { positiveInteger } from '../option-values.js';
 import { printJson, println } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { parseDateArg } from '../date-arg.js';
 import { actingUser, withEngine } from './run-support.js';
 import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
 
@@ -28,8 +30,13 @@ function settled(t: TaskInstanceView): boolean {
   return t.state === 'finished' || t.state === 'terminated' || t.state === 'suspended' || (t.state === 'executing' && t.waiting);
 }
 
+interface DeleteOptions extends TaskOptions {
+  readonly finishedBefore?: string;
+  readonly definition?: string;
+}
+
 export function registerTask(program: Command): void {
-  const task = program.command('task').summary('show, suspend, resume, terminate or purge one TaskInstance').description('Acts on one TaskInstance.');
+  const task = program.command('task').summary('show, suspend, resume, terminate, purge or delete TaskInstances').description('Acts on one TaskInstance.');
   task
     .command('show')
     .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
@@ -133,7 +140,37 @@ Examples:
   control('suspend', 'suspend a running TaskInstance (refused when its definition is not suspendable)', (e, id, a) => e.suspend(id, a));
   control('resume', 'resume a suspended TaskInstance', (e, id, a) => e.resume(id, a));
   control('terminate', 'terminate an unfinished TaskInstance and cancel its work items', (e, id, a) => e.terminate(id, a));
+  task
+    .command('delete')
+    .summary('delete a kept result (a finished or terminated TaskInstance), or all that ended before a date; audit events stay')
+    .argument('[id]', 'task instance id')
+    .option('--finished-before <date>', 'delete every instance that ended before this date or time (2030-01-31 is UTC midnight; 2030-01-31T12:00Z, "2030-01-31 09:30 Europe/Paris")')
+    .option('--definition <name>', 'with --finished-before: only instances of this definition')
+    .option('--as <user>', 'who does it (kept in the audit)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `\nExamples:\n  idflow task delete 3f2a… --as alice\n  idflow task delete --finished-before 2030-01-01 --as alice`)
+    .action(
+      action(async (id: string | undefined, options: DeleteOptions, command: Command) => {
+        if ((id === undefined) === (options.finishedBefore === undefined)) {
+          throw new UsageError('CLI_USAGE', 'task delete takes either an instance id or --finished-before DATE', {});
+        }
+        if (id !== undefined && options.definition !== undefined) throw new UsageError('CLI_USAGE', '--definition goes with --finished-before, not with an id', {});
+        await withEngine(command, async (engine) => {
+          const actor = actingUser(options.as);
+          if (id !== undefined) {
+            const instance = await engine.deleteTask(id, actor);
+            if (options.json) return printJson(instance);
+            return println(`task instance ${instance.id} (${instance.name}) is deleted; its audit events stay`);
+          }
+          const before = await parseDateArg(options.finishedBefore!, '--finished-before');
+          const deleted = await engine.deleteEnded({ finishedBefore: before, ...(options.definition !== undefined && { definition: options.definition }) }, actor);
+          if (options.json) return printJson({ deleted, finishedBefore: new Date(before).toISOString() });
+          println(`${deleted} task instance(s) that ended before ${new Date(before).toISOString()} deleted; their audit events stay`);
+        });
+      }),
+    );
   control('purge', 'delete a TaskInstance that ended aborted, with its work items (needs the Aborted permission where it was aborted)', (e, id, a) =>
     e.purge(id, a),
   );
 }
+

@@ -33,6 +33,11 @@ export interface TaskDefinitionObject extends ObjectBase {
   readonly process: ProcessModel;
   /** Other attributes as written (`id`, `authType`, `createDate`, `primaryObjectClass`, …). */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * Set when the definition has no WFProcess and names a Java executor (`com.waveset.rpc.SpmlExecutor`, a report
+   * executor): it is stored for the record, `process` is empty, and launching it is refused (`TASK_EXECUTOR_UNSUPPORTED`).
+   */
+  readonly javaExecutor?: string;
 }
 
 /** One `<Activity Template=…>` of a Netwrix workflow, as declared. */
