@@ -76,7 +76,7 @@ function decodeCursor(text: string): { createdAt: number; id: string } {
 }
 
 /** Reads and checks the list options once, before anything is opened. */
-export function listRequest(options: ListOptionValues, fields: readonly string[]): ListRequest {
+export async function listRequest(options: ListOptionValues, fields: readonly string[]): Promise<ListRequest> {
   const limit = options.limit === undefined ? DEFAULT_LIMIT : positiveInteger(options.limit, '--limit', 'CLI_BAD_LIMIT');
   const output = options.output !== undefined ? oneOf(options.output, OUTPUTS, '--output', 'CLI_BAD_OUTPUT') : options.json ? 'json' : 'table';
   if (options.json && output !== 'json') {
@@ -92,8 +92,8 @@ export function listRequest(options: ListOptionValues, fields: readonly string[]
       });
     }
   }
-  const since = options.since !== undefined ? parseDateArg(options.since, '--since') : undefined;
-  const until = options.until !== undefined ? parseDateArg(options.until, '--until') : undefined;
+  const since = options.since !== undefined ? await parseDateArg(options.since, '--since') : undefined;
+  const until = options.until !== undefined ? await parseDateArg(options.until, '--until') : undefined;
   return {
     limit,
     order: options.sort === 'oldest' ? 'asc' : 'desc',

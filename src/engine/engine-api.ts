@@ -76,6 +76,11 @@ export interface WorkItemView {
 export interface LaunchRequest {
   /** TaskDefinition or Workflow name (latest version unless `version` says otherwise). */
   readonly definition: string;
+  /**
+   * Which type to launch when a TaskDefinition and a Workflow share the name; without it such a launch is refused
+   * (`DEFINITION_AMBIGUOUS`).
+   */
+  readonly type?: 'TaskDefinition' | 'Workflow';
   /** Launch this version of the definition instead of the latest (an older one, kept in the repository). */
   readonly version?: number;
   readonly variables?: Readonly<Record<string, XValue>>;
@@ -247,6 +252,13 @@ export interface Engine {
   purge(id: string, actor: string): Promise<TaskInstanceView>;
   /** Bulk terminate of the unfinished instances matching `filter`, at most `filter.limit`; returns how many were terminated. */
   terminateMany(filter: TaskFilter, actor: string): Promise<number>;
+  /**
+   * Deletes a kept result by hand: a finished or terminated TaskInstance with its work items. Its AuditEvents stay and
+   * gain `deleted` (with the actor). Refusal: `TASK_NOT_ENDED` (terminate it first). Returns the instance as it was.
+   */
+  deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
+  /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: { readonly finishedBefore: number; readonly definition?: string; readonly limit?: number }, actor: string): Promise<number>;
   /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns

@@ -4,8 +4,7 @@ import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { Engine, EngineOptions, ListOrder, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
-import type { ListPaging } from '../repository/runtime-store.js';
+import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
@@ -13,11 +12,12 @@ import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
 import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
 import { launchTask } from './launch.js';
-import { mayDecide } from './may-decide.js';
+import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
-import { toTaskView, toWorkItemView } from './task-view.js';
+import { deleteEndedTasks, deleteTask, type DeleteEndedFilter } from './task-delete.js';
+import { toTaskView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
 
@@ -143,32 +143,8 @@ class EngineImpl implements RuntimeEngine {
     return rows.map(toTaskView);
   }
 
-  async listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItemView[]> {
-    const { store } = this.#ctx;
-    let permissions = this.#ctx.permissions;
-    // When the resolver can list what the person holds, the inbox is one query by that list (limit included: every
-    // row it returns is decidable) and the check below a set lookup, not a resolver call per offered item.
-    const held = filter.owner !== undefined && permissions?.held ? new Set(await permissions.held(filter.owner)) : undefined;
-    if (held) permissions = (_person: string, permission: string) => held.has(permission);
-    const rows = await store.listWorkItems({
-      ...(filter.owner !== undefined &&
-        (held
-          ? { owner: filter.owner, permissions: [...held], ...(filter.limit !== undefined && { limit: filter.limit }) }
-          : { owner: filter.owner, includePermissionItems: permissions !== undefined })),
-      // Without an owner every row is listed: the store stops at the limit.
-      ...(filter.owner === undefined && filter.limit !== undefined && { limit: filter.limit }),
-      ...(filter.instanceId !== undefined && { instanceId: filter.instanceId }),
-      ...pagingOf(filter),
-      state: filter.state ?? 'open',
-    });
-    const views = rows.map(toWorkItemView);
-    const mine: WorkItemView[] = [];
-    for (const v of views) {
-      // The inbox of a person is exactly what mayDecide lets them decide.
-      if (filter.owner === undefined || (await mayDecide(filter.owner, v, permissions)).allowed) mine.push(v);
-      if (filter.limit !== undefined && mine.length >= filter.limit) break;
-    }
-    return mine;
+  listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItemView[]> {
+    return listWorkItems(this.#ctx.store, this.#ctx.permissions, filter);
   }
 
   suspend(id: string, actor: string) {
@@ -185,6 +161,16 @@ class EngineImpl implements RuntimeEngine {
 
   purge(id: string, actor: string) {
     return purgeTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes an ended instance by hand (a kept result); its audit events stay. */
+  deleteTask(id: string, actor: string) {
+    return deleteTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes every ended instance that finished before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: DeleteEndedFilter, actor: string) {
+    return deleteEndedTasks(this.#ctx, filter, actor);
   }
 
   terminateMany(filter: TaskFilter, actor: string) {
@@ -222,12 +208,3 @@ function compileWorkerRunOptions(options: WorkerRunOptions): WorkerLoopOptions {
   return { concurrency, reportEveryMs, ...(options.onReport && { onReport: options.onReport }) };
 }
 
-/** A list's order and paging, as the store takes them. */
-function pagingOf(filter: ListOrder): ListPaging {
-  return {
-    ...(filter.order !== undefined && { order: filter.order }),
-    ...(filter.after !== undefined && { after: filter.after }),
-    ...(filter.since !== undefined && { createdFrom: filter.since }),
-    ...(filter.until !== undefined && { createdTo: filter.until }),
-  };
-}

@@ -1,8 +1,9 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
-import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
 import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
@@ -52,21 +53,25 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   await ctx.definitions.refresh();
-  const definition =
-    request.version === undefined
-      ? ctx.definitions.latestLaunchable(request.definition)
-      : await ctx.definitions.launchableVersion(request.definition, request.version);
-  if (!definition && request.version !== undefined && ctx.definitions.latestLaunchable(request.definition)) {
-    const latest = ctx.definitions.latestLaunchable(request.definition)!.stored;
-    throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.version}`, {
-      definition: request.definition,
-      version: request.version,
-    });
+  const latest = chooseDefinition(ctx, request);
+  let definition = latest;
+  if (request.version !== undefined && request.version !== latest.stored.version) {
+    const older = await ctx.definitions.launchableVersion(request.definition, request.version, latest.stored.type === 'Workflow' ? 'Workflow' : 'TaskDefinition');
+    if (!older) {
+      throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.stored.version}`, {
+        definition: request.definition,
+        version: request.version,
+      });
+    }
+    definition = older;
   }
-  if (!definition) {
-    throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
-      definition: request.definition,
-    });
+  if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
+    const executor = definition.object.javaExecutor;
+    throw new UnsupportedError(
+      'TASK_EXECUTOR_UNSUPPORTED',
+      `"${definition.stored.name}" is a Java task run by ${executor}, not a workflow; idflow stores it but cannot run it`,
+      { definition: definition.stored.name, executor },
+    );
   }
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
@@ -74,16 +79,21 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
+  const option = options.resultOption ?? params?.resultOption ?? 'delete';
+  // Waveset names a task after its definition when the launch names none, which is what makes wait, rename and
+  // terminate mean anything for ordinary launches. With the default (delete) an unnamed launch keeps its generated,
+  // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
+  const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   const record = newInstanceRecord(definition, {
-    ...(request.taskName !== undefined && { name: request.taskName }),
+    ...(taskName !== undefined && { name: taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
     inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
-  const existing = request.taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
-  const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
+  const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
+  const plan = planResultOption(existing, option, request.launcher, now);
   if (request.subject !== undefined) {
     const holder = await ctx.store.subjectHolder(request.subject);
     if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(request.subject, holder);
@@ -139,6 +149,28 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
   if (mode === 'asyncImmediate') ctx.kick([record.id]);
   return { instance: toTaskView(write.instance), workItems: [] };
+}
+
+/** The definition a launch names: the one of its type when `type` is given; refused when two types share the name. */
+function chooseDefinition(ctx: EngineContext, request: LaunchRequest): LoadedDefinition {
+  const all = ctx.definitions.launchables(request.definition);
+  const candidates = request.type === undefined ? all : all.filter((d) => d.stored.type === request.type);
+  if (candidates.length === 0) {
+    const other = request.type !== undefined && all.length > 0 ? `; there is a ${all[0]!.stored.type} of that name` : '; import it first';
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type ?? 'TaskDefinition or Workflow'} named "${request.definition}"${other}`, {
+      definition: request.definition,
+      ...(request.type !== undefined && { type: request.type }),
+    });
+  }
+  if (candidates.length > 1) {
+    const types = candidates.map((d) => d.stored.type);
+    throw new ConflictError(
+      'DEFINITION_AMBIGUOUS',
+      `"${request.definition}" names both a ${types.join(' and a ')}; say which to launch (--type ${types.join(' or --type ')})`,
+      { definition: request.definition, types },
+    );
+  }
+  return candidates[0]!;
 }
 
 async function currentView(ctx: EngineContext, id: string): Promise<LaunchResult> {

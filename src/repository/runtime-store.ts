@@ -202,6 +202,8 @@ export interface InstanceFilter extends ListPaging {
   readonly states?: readonly InstanceStateName[];
   readonly definitionName?: string;
   readonly subject?: string;
+  /** Epoch ms: only instances that ended (finished_at set) before it. */
+  readonly finishedBefore?: number;
   readonly limit?: number;
 }
 

@@ -18,6 +18,7 @@ interface RunOptions {
   readonly as?: string;
   readonly name?: string;
   readonly json?: boolean;
+  readonly type?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -39,6 +40,7 @@ export function registerRun(program: Command): void {
     .option('--subject <user>', 'the user the workflow works on (one update workflow per user at a time)')
     .option('--as <user>', 'who launches it (default: $IDFLOW_USER, else the login name)')
     .option('--name <task-name>', 'name of the TaskInstance (resultOption applies when one of that name exists)')
+    .option('--type <type>', 'TaskDefinition or Workflow: which to launch when both have NAME')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -52,6 +54,7 @@ Examples:
       action(async (name: string, options: RunOptions, command: Command) => {
         if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
+        const type = launchType(options.type);
         const version = options.version === undefined ? undefined : positiveInteger(options.version, '--version', 'CLI_BAD_VERSION');
         const fromFile = options.varsFile !== undefined ? await readVarsFile(options.varsFile) : {};
         await withEngine(command, async (engine) => {
@@ -63,6 +66,7 @@ Examples:
             ...(mode !== undefined && { mode }),
             ...(options.subject !== undefined && { subject: options.subject }),
             ...(options.name !== undefined && { taskName: options.name }),
+            ...(type !== undefined && { type }),
           });
           if (options.json) return printJson(result);
           printTaskInstance(result.instance);
@@ -73,4 +77,13 @@ Examples:
         });
       }),
     );
+}
+
+/** `--type`, case-insensitive, as the engine's type name. */
+function launchType(raw: string | undefined): 'TaskDefinition' | 'Workflow' | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim().toLowerCase();
+  if (t === 'taskdefinition') return 'TaskDefinition';
+  if (t === 'workflow') return 'Workflow';
+  throw new UsageError('CLI_UNKNOWN_TYPE', `--type must be TaskDefinition or Workflow, not "${raw}"`, { option: '--type', value: raw });
 }

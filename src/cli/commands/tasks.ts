@@ -82,7 +82,7 @@ Examples:
     )
     .action(
       action(async (options: TasksOptions, command: Command) => {
-        const request = listRequest(options, FIELDS);
+        const request = await listRequest(options, FIELDS);
         const filter = filterOf({ ...options, limit: undefined });
         await withEngine(command, async (engine) => {
           const rows = await engine.listTasks({ ...filter, ...pageFilter(request) });

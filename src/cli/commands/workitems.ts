@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../action.js';
 import { addListOptions, listRequest, pageFilter, printList, type ListOptionValues } from '../list-output.js';
 import { oneOf } from '../option-values.js';
-import { withEngine } from './run-support.js';
+import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { WORK_ITEM_COLUMNS } from './task-output.js';
 
 interface WorkItemsOptions extends ListOptionValues {
@@ -37,9 +37,15 @@ Examples:
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
         const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
-        const request = listRequest(options, FIELDS);
-        await withEngine(command, async (engine) => {
-          const items = await engine.listWorkItems({
+        const request = await listRequest(options, FIELDS);
+        // Listing needs the store and the permission resolver, not the engine: loading the interpreter would double
+        // the command's start-up (docs/decisions/cli-start-up.md). The answer is Engine.listWorkItems's.
+        await withRepository(await openRequiredCliRepository(command), async (repo) => {
+          const [{ listWorkItems }, { createAclPermissionResolver }] = await Promise.all([
+            import('../../engine/list-work-items.js'),
+            import('../../engine/acl-permission-resolver.js'),
+          ]);
+          const items = await listWorkItems(repo.runtime, createAclPermissionResolver(repo), {
             ...(options.owner !== undefined && { owner: options.owner }),
             state,
             ...pageFilter(request),

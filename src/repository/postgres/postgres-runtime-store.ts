@@ -288,6 +288,10 @@ export class PostgresRuntimeStore implements RuntimeStore {
       args.push(filter.subject);
       where.push(`subject = $${args.length}`);
     }
+    if (filter.finishedBefore !== undefined) {
+      args.push(filter.finishedBefore);
+      where.push(`finished_at < $${args.length}`);
+    }
     const order = pagingSql(filter, where, (v) => {
       args.push(v);
       return `$${args.length}`;

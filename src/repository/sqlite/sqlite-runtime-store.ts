@@ -223,6 +223,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('subject = ?');
       args.push(filter.subject);
     }
+    if (filter.finishedBefore !== undefined) {
+      where.push('finished_at < ?');
+      args.push(filter.finishedBefore);
+    }
     const order = pagingSql(filter, where, args);
     const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
       filter.limit !== undefined ? ' LIMIT ?' : ''
