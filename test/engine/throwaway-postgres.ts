@@ -60,6 +60,19 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | unde
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=100`;
   const pgctl = (...args: string[]): void => run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '60', ...args]);
   pgctl('-o', options, 'start');
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      pgctl('-m', 'immediate', 'stop');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  // A safety net: a test process that ends without reaching its own clean-up does not leave the server running.
+  process.once('exit', stop);
   return {
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     createDatabase: (name) => {
@@ -68,12 +81,6 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | unde
       });
     },
     restart: () => pgctl('-m', 'fast', '-o', options, 'restart'),
-    stop: () => {
-      try {
-        pgctl('-m', 'immediate', 'stop');
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
-    },
+    stop,
   };
 }
