@@ -141,7 +141,13 @@ async function runFleet(t: TestContext, target: Target): Promise<void> {
       const reports = workers.flatMap((w) => events(w).filter((e) => e.event === 'report'));
       const sum = (key: string): number => reports.reduce((n, r) => n + Number(r[key] ?? 0), 0);
       assert.equal(sum('failed'), 0, 'no instance failed');
-      assert.ok(sum('claimed') >= AUTOMATIC + WITH_WORK_ITEM, 'every instance was claimed at least once');
+      // The victim's claims after its last report are not on record (it died before reporting them), so the claim
+      // count proves nothing about coverage; that every instance finished (below) does. The survivors' reports
+      // must show the work they did.
+      const survivorClaims = [workers[0]!, workers[2]!]
+        .flatMap((w) => events(w).filter((e) => e.event === 'report'))
+        .reduce((n, r) => n + Number(r['claimed'] ?? 0), 0);
+      assert.ok(survivorClaims > 0, 'the surviving workers report the instances they claimed');
 
       const all = await repository.runtime.listInstances();
       assert.equal(all.length, INSTANCES);
