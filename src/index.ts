@@ -58,6 +58,9 @@ export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
 
+// Identities
+export { sameSubject, subjectKey } from './identity/subject-key.js';
+
 // Engine
 export { openEngine } from './engine/engine.js';
 export { createAclPermissionResolver } from './engine/acl-permission-resolver.js';

@@ -3,15 +3,21 @@ import type { Command } from 'commander';
 import type { MigrationResult } from '../repository/migrator.js';
 import { openRepository, repositoryPath } from '../repository/open-repository.js';
 import type { Repository } from '../repository/repository.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The `--db` option, written before the command name (`idflow --db x list`) or after it (`idflow list --db x`);
- * the one nearest the command wins.
+ * the one nearest the command wins. `--db ""` is refused (`CLI_EMPTY_DB`) rather than read as "the default file":
+ * an empty value is a variable that was not set (`--db "$REPO"`), and the default is somebody else's repository.
  */
 export function dbOption(command: Command): string | undefined {
   for (let c: Command | null = command; c; c = c.parent) {
     const db = (c.opts() as { db?: string }).db;
-    if (db !== undefined && db !== '') return db;
+    if (db === undefined) continue;
+    if (db.trim() === '') {
+      throw new UsageError('CLI_EMPTY_DB', '--db needs a file name, not an empty value; leave --db out to use $IDFLOW_DB or ./idflow.db', { db });
+    }
+    return db;
   }
   return undefined;
 }

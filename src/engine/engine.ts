@@ -17,6 +17,7 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
+import { subjectKey } from '../identity/subject-key.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
@@ -105,7 +106,7 @@ class EngineImpl implements RuntimeEngine {
     const rows = await this.#ctx.store.listInstances({
       ...(filter.state !== undefined && { state: filter.state }),
       ...(filter.definition !== undefined && { definitionName: filter.definition }),
-      ...(filter.subject !== undefined && { subject: filter.subject }),
+      ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
       ...(filter.limit !== undefined && { limit: filter.limit }),
     });
     return rows.map(toTaskView);

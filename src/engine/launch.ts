@@ -10,6 +10,7 @@ import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
+import { subjectKey } from '../identity/subject-key.js';
 import { checkVisibility, type LaunchSource } from './visibility.js';
 
 export interface LaunchOptions {
@@ -44,6 +45,8 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
 /** Launches the latest version of a definition; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
+  // Before anything is read: a subject that names nobody is refused whatever the definition.
+  if (request.subject !== undefined) subjectKey(request.subject);
   await ctx.definitions.refresh();
   const definition = ctx.definitions.latestLaunchable(request.definition);
   if (!definition) {
@@ -65,9 +68,9 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
   const existing = request.taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
   const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
-  if (request.subject !== undefined) {
-    const holder = await ctx.store.subjectHolder(request.subject);
-    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(request.subject, holder);
+  if (record.subjectKey !== null) {
+    const holder = await ctx.store.subjectHolder(record.subjectKey);
+    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
   }
   const launched = {
     ...auditBase(record),
@@ -104,7 +107,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const write: InstanceWrite = {
     instance: { ...record, revision: 1 },
     expectedRevision: null,
-    ...(record.subject !== null && { acquireSubject: record.subject }),
+    ...(record.subjectKey !== null && { acquireSubject: record.subjectKey }),
     audit: [...plan.audit, launched],
     ...replace,
   };

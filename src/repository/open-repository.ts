@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IdflowError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations, type MigrationResult } from './migrator.js';
 import type { Repository } from './repository.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { inspectSqliteFile } from './sqlite/sqlite-file.js';
 import { SqliteMigrationDriver } from './sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from './sqlite/sqlite-repository.js';
 
@@ -53,9 +53,7 @@ function chooseDatabase(options: Pick<OpenRepositoryOptions, 'db' | 'url' | 'env
 async function openSqliteRepository(path: string, options: OpenRepositoryOptions): Promise<SqliteRepository> {
   const inMemory = path === ':memory:';
   const location = inMemory ? path : resolve(path);
-  if (!inMemory && options.mustExist && !existsSync(location)) {
-    throw new NotFoundError('REPO_NOT_FOUND', `no idflow repository at ${location}; create one with \`idflow init\``, { path: location });
-  }
+  if (!inMemory && options.mustExist) refuseNonRepository(location);
   let db;
   try {
     db = openSqliteDatabase(location);
@@ -72,6 +70,30 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
   }
   options.onMigrated?.(report.results);
   return new SqliteRepository(db, location);
+}
+
+/**
+ * `mustExist`: the path must hold an idflow repository already. Opening anything else would make it one (SQLite
+ * starts a database in an empty file, and migrations fill any database), which a command that only reads must
+ * never do.
+ */
+function refuseNonRepository(location: string): void {
+  const kind = inspectSqliteFile(location);
+  if (kind === 'repository') return;
+  if (kind === 'missing') {
+    throw new NotFoundError('REPO_NOT_FOUND', `no idflow repository at ${location}; create one with \`idflow init\``, { path: location });
+  }
+  const what = {
+    'not-a-file': 'is not a file',
+    empty: 'is an empty file',
+    'not-sqlite': 'is not an SQLite database',
+    foreign: 'is an SQLite database without idflow tables',
+  }[kind];
+  throw new NotFoundError(
+    'REPO_NOT_A_REPOSITORY',
+    `${location} ${what}, not an idflow repository; nothing was changed (check --db and $IDFLOW_DB, or create a repository there with \`idflow init\`)`,
+    { path: location, found: kind },
+  );
 }
 
 function refuseUrl(url: string): never {

@@ -3,6 +3,7 @@ import { createAclPermissionResolver } from '../../engine/acl-permission-resolve
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
+import { personName } from '../option-values.js';
 import { actingUser } from './run-support.js';
 
 interface AssignOptions {
@@ -52,10 +53,12 @@ Examples:
   idflow profile assign ann HR Administrator --as root`,
     )
     .action(
-      action(async (person: string, profiles: string[], options: AssignOptions, command: Command) => {
+      action(async (personText: string, profiles: string[], options: AssignOptions, command: Command) => {
+        const person = personName(personText, 'PERSON');
+        const by = actingUser(options.as);
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const known = (await createAclPermissionResolver(repo).rules()).profiles;
-          const results = await repo.profiles.assign(person, profiles, actingUser(options.as), Date.now());
+          const results = await repo.profiles.assign(person, profiles, by, Date.now());
           for (const r of results) {
             if (!known.has(r.profile)) {
               process.stderr.write(

@@ -46,11 +46,12 @@ Examples:
       action(async (name: string, options: RunOptions, command: Command) => {
         if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
+        const launcher = actingUser(options.as);
         await withEngine(command, async (engine) => {
           const result = await engine.launch({
             definition: name,
             variables: options.var ?? {},
-            launcher: actingUser(options.as),
+            launcher,
             ...(mode !== undefined && { mode }),
             ...(options.subject !== undefined && { subject: options.subject }),
             ...(options.name !== undefined && { taskName: options.name }),

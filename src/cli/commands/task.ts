@@ -49,8 +49,9 @@ Examples:
       .addHelpText('after', `\nExample:\n  idflow task ${name} 3f2a… --as alice`)
       .action(
         action(async (id: string, options: TaskOptions, command: Command) => {
+          const actor = actingUser(options.as);
           await withEngine(command, async (engine) => {
-            const instance = await run(engine, id, actingUser(options.as));
+            const instance = await run(engine, id, actor);
             if (options.json) return printJson(instance);
             if (name === 'purge') return println(`task instance ${instance.id} (${instance.name}) is purged; its audit events stay`);
             println(`task instance ${instance.id} is ${stateText(instance)}`);

@@ -103,6 +103,7 @@ Examples:
         if (filter.state === undefined && filter.definition === undefined && filter.subject === undefined) {
           throw new UsageError('CLI_FILTER_REQUIRED', 'tasks terminate needs --state, --definition or --subject; it does not terminate everything', {});
         }
+        const actor = actingUser(options.as);
         return withEngine(command, async (engine) => {
           const matching = (await engine.listTasks(filter)).filter((t) => t.state !== 'finished' && t.state !== 'terminated');
           if (matching.length === 0) {
@@ -128,7 +129,7 @@ Examples:
               return 1;
             }
           }
-          const count = await engine.terminateMany(filter, actingUser(options.as));
+          const count = await engine.terminateMany(filter, actor);
           if (options.json) return printJson({ matched: matching.length, terminated: count });
           println(`terminated ${count} task instance(s)`);
           return undefined;

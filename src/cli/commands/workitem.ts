@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { XValue } from '../../expression/env.js';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
+import { personName } from '../option-values.js';
 import { collectVar, withEngine } from './run-support.js';
 import { printWorkItems, stateText } from './task-output.js';
 
@@ -40,14 +41,16 @@ Examples:
     )
     .action(
       action(async (id: string, options: DecideOptions, command: Command) => {
+        const actor = personName(options.as, '--as');
+        const assignee = options.assignee === undefined ? undefined : personName(options.assignee, '--assignee');
         await withEngine(command, async (engine) => {
           const result = await engine.decide({
             workItemId: id,
             decision: options.decision,
-            actor: options.as,
+            actor,
             variables: options.var ?? {},
             ...(options.comment !== undefined && { comment: options.comment }),
-            ...(options.assignee !== undefined && { assignee: options.assignee }),
+            ...(assignee !== undefined && { assignee }),
           });
           if (options.json) return printJson(result);
           println(`decided ${id}: ${options.decision}`);

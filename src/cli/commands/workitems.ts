@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
-import { oneOf } from '../option-values.js';
+import { oneOf, personName } from '../option-values.js';
 import { withEngine } from './run-support.js';
 import { printWorkItems } from './task-output.js';
 
@@ -31,9 +31,10 @@ Examples:
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
         const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
+        const owner = options.owner === undefined ? undefined : personName(options.owner, '--owner');
         await withEngine(command, async (engine) => {
           const items = await engine.listWorkItems({
-            ...(options.owner !== undefined && { owner: options.owner }),
+            ...(owner !== undefined && { owner }),
             state,
           });
           if (options.json) return printJson(items);

@@ -32,6 +32,7 @@ interface InstanceRow {
   waiting: number;
   launcher: string;
   subject: string | null;
+  subject_key: string | null;
   position: string;
   interpreter_state: string | null;
   variables: string | null;
@@ -108,7 +109,7 @@ class WriteRefused extends Error {
 /** The id last, so that one value list serves both the INSERT and the UPDATE … WHERE id = ? (see instanceValues). */
 const INSTANCE_COLUMNS = [
   'name', 'definition_id', 'definition_type', 'definition_name', 'definition_version', 'state', 'waiting', 'launcher', 'subject',
-  'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
+  'subject_key', 'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
   'wake_at', 'runnable', 'exec_deadline', 'lease_owner', 'lease_until', 'revision', 'id',
 ] as const;
 
@@ -270,9 +271,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push(`state IN (${known.map((st) => `'${st}'`).join(', ')})`);
       if (known.length > 0 && known.every((st) => UNFINISHED_STATES.has(st))) where.push(`state IN ${UNFINISHED}`);
     }
-    if (filter.subject !== undefined) {
-      where.push('subject = ?');
-      args.push(filter.subject);
+    if (filter.subjectKey !== undefined) {
+      where.push('subject_key = ?');
+      args.push(filter.subjectKey);
     }
     const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
       filter.limit !== undefined ? ' LIMIT ?' : ''
@@ -281,8 +282,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return (this.#prepare(sql).all(...args) as InstanceRow[]).map(toInstance);
   }
 
-  async subjectHolder(subject: string): Promise<string | undefined> {
-    return (this.#s.lockHolder.get(subject) as { instance_id: string } | undefined)?.instance_id;
+  async subjectHolder(subjectKey: string): Promise<string | undefined> {
+    return (this.#s.lockHolder.get(subjectKey) as { instance_id: string } | undefined)?.instance_id;
   }
 
   async getWorkItem(id: string): Promise<WorkItemRecord | undefined> {
@@ -577,6 +578,7 @@ function instanceValues(i: InstanceRecord): unknown[] {
     i.waiting ? 1 : 0,
     i.launcher,
     i.subject,
+    i.subjectKey,
     JSON.stringify(i.position),
     // While it runs, the interpreter state holds the variables: they are not serialised a second time. Before it
     // starts and once it ended, the variables column holds them; an ended instance's state is only its records.
@@ -612,6 +614,7 @@ function toInstance(r: InstanceRow): InstanceRecord {
     waiting: r.waiting === 1,
     launcher: r.launcher,
     subject: r.subject,
+    subjectKey: r.subject_key,
     position: JSON.parse(r.position) as string[],
     interpreterState: state,
     variables: r.variables !== null ? (JSON.parse(r.variables) as Record<string, XValue>) : state !== null ? rootVariables(state) : {},
