@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../repository/migrator.js';
 import { openRepository, repositoryPath } from '../repository/open-repository.js';
@@ -44,6 +44,20 @@ export async function openExistingCliRepository(command: Command): Promise<Repos
   // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
   if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
   return openRequiredCliRepository(command);
+}
+
+/**
+ * The SQLite file the command line names when it does not exist yet (so this command would create it); undefined
+ * when it exists, or for `:memory:` and database URLs.
+ */
+export function newRepositoryPath(command: Command): string | undefined {
+  const path = repositoryPath(dbChoice(command));
+  return path !== undefined && path !== ':memory:' && !existsSync(path) ? path : undefined;
+}
+
+/** Deletes a repository file this command created (with its -wal and -shm), after the command failed. */
+export function removeRepositoryFile(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /** Runs `fn` with a repository and closes it afterwards, whatever happens. */

@@ -80,6 +80,11 @@ export class DefinitionCache {
     return asDefinition(stored);
   }
 
+  /** The names of every launchable definition (latest TaskDefinitions and Workflows), for "did you mean". */
+  launchableNames(): string[] {
+    return [...this.#latest.values()].filter((s) => s.type === 'TaskDefinition' || s.type === 'Workflow').map((s) => s.name);
+  }
+
   /** Any process by name (subprocess calls). */
   process(name: string): ProcessObject | undefined {
     const stored = this.#latest.get(name);

@@ -18,6 +18,7 @@ import { resumeTask, suspendTask, terminateMatching, terminateTask } from './tas
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
 import { subjectKey } from '../identity/subject-key.js';
+import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
@@ -100,6 +101,14 @@ class EngineImpl implements RuntimeEngine {
     const row = await this.#ctx.store.getInstance(id);
     if (!row) throw new TaskNotFoundError(id);
     return toTaskView(row);
+  }
+
+  resolveTaskId(idOrPrefix: string): Promise<string> {
+    return resolveTaskId(this.#ctx.store, idOrPrefix);
+  }
+
+  resolveWorkItemId(idOrPrefix: string): Promise<string> {
+    return resolveWorkItemId(this.#ctx.store, idOrPrefix);
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<TaskInstanceView[]> {

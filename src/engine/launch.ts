@@ -10,6 +10,7 @@ import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
+import { didYouMean, nearestNames } from '../definition/validate/suggest.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { checkVisibility, type LaunchSource } from './visibility.js';
 
@@ -49,11 +50,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   if (request.subject !== undefined) subjectKey(request.subject);
   await ctx.definitions.refresh();
   const definition = ctx.definitions.latestLaunchable(request.definition);
-  if (!definition) {
-    throw new NotFoundError('DEFINITION_NOT_FOUND', `no TaskDefinition or Workflow named "${request.definition}"; import it first`, {
-      definition: request.definition,
-    });
-  }
+  if (!definition) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
   const mode = effectiveMode(definition.stored.name, params, request.mode);
@@ -131,6 +128,18 @@ function check(status: CommitStatus | undefined, record: { readonly name: string
 function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): Error {
   if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
   return new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
+}
+
+/**
+ * `DEFINITION_NOT_FOUND` with what to do: the nearest names (whatever their case), or, in a repository that holds no
+ * launchable definition at all, how to get some.
+ */
+function definitionNotFound(name: string, known: readonly string[]): NotFoundError {
+  const message =
+    known.length === 0
+      ? `no TaskDefinition or Workflow named "${name}": the repository holds none yet; \`idflow init\` loads the default workflows, \`idflow import FILES\` yours`
+      : `no TaskDefinition or Workflow named "${name}"${didYouMean(name, known, 'the definitions are')}`;
+  return new NotFoundError('DEFINITION_NOT_FOUND', message, { definition: name, ...(known.length > 0 && { near: nearestNames(name, known) }) });
 }
 
 function subjectBusy(subject: string, holder: string | undefined): ConflictError {

@@ -216,6 +216,17 @@ export interface RuntimeStore {
   /** Who holds the lock on this subject key (see {@link InstanceWrite.acquireSubject}), if anyone. */
   subjectHolder(subjectKey: string): Promise<string | undefined>;
 
+  /**
+   * Ids of the TaskInstances a short id may mean, in id order, at most `limit`: those whose id starts with `prefix`,
+   * and those whose random tail (the id from its 25th character on, the last group of a UUID) starts with it.
+   * `prefix` holds only `0-9`, `a-f` and `-` (the engine checks), so it carries no LIKE wildcard and needs no case
+   * folding: `WHERE id LIKE prefix || '%' OR substr(id, 25) LIKE prefix || '%' ORDER BY id LIMIT limit`. A scan is
+   * acceptable: people type short ids, programs use whole ones.
+   */
+  findInstanceIds(prefix: string, limit: number): Promise<string[]>;
+  /** The same for work item ids (`<instance id>.<n>`, so the tail is `<last group>.<n>`), over every work item. */
+  findWorkItemIds(prefix: string, limit: number): Promise<string[]>;
+
   getWorkItem(id: string): Promise<WorkItemRecord | undefined>;
   listWorkItems(query?: WorkItemQuery): Promise<WorkItemRecord[]>;
 

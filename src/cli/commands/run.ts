@@ -34,6 +34,8 @@ export function registerRun(program: Command): void {
     .option('--as <user>', 'who launches it (default: $IDFLOW_USER, else the login name)')
     .option('--name <task-name>', 'name of the TaskInstance (resultOption applies when one of that name exists)')
     .option('--json', 'print the result as JSON')
+    // Extra words are checked in the action, which can tell `run Update User` to quote the name.
+    .allowExcessArguments(true)
     .addHelpText(
       'after',
       `
@@ -44,6 +46,13 @@ Examples:
     )
     .action(
       action(async (name: string, options: RunOptions, command: Command) => {
+        const words = command.args;
+        if (words.length > 1) {
+          const quoted = `"${words.join(' ')}"`;
+          throw new UsageError('CLI_UNQUOTED_NAME', `run takes one definition name but got ${words.length} words; for a name with spaces, quote it: idflow run ${quoted}`, {
+            words: [...words],
+          });
+        }
         if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
         const launcher = actingUser(options.as);

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
+import { printJson } from '../output.js';
 import { positiveInteger } from '../option-values.js';
 import { withEngine } from './run-support.js';
 
 interface WorkerOptions {
   readonly batchSize?: string;
   readonly once?: boolean;
+  readonly json?: boolean;
 }
 
 export function registerWorker(program: Command): void {
@@ -20,6 +22,7 @@ export function registerWorker(program: Command): void {
     )
     .option('--batch-size <n>', 'instances claimed per round (default 100)')
     .option('--once', 'run one round and exit')
+    .option('--json', 'errors as JSON on stderr; with --once, the round as JSON on stdout')
     .addHelpText(
       'after',
       `
@@ -35,6 +38,7 @@ Examples:
           async (engine) => {
             if (options.once) {
               const round = await engine.runWorkerOnce();
+              if (options.json) return printJson(round);
               process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
               return;
             }

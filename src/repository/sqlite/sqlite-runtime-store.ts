@@ -286,6 +286,14 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return (this.#s.lockHolder.get(subjectKey) as { instance_id: string } | undefined)?.instance_id;
   }
 
+  async findInstanceIds(prefix: string, limit: number): Promise<string[]> {
+    return (this.#s.instanceIdsLike.all(prefix, prefix, limit) as { id: string }[]).map((r) => r.id);
+  }
+
+  async findWorkItemIds(prefix: string, limit: number): Promise<string[]> {
+    return (this.#s.workItemIdsLike.all(prefix, prefix, limit) as { id: string }[]).map((r) => r.id);
+  }
+
   async getWorkItem(id: string): Promise<WorkItemRecord | undefined> {
     const row = this.#s.workItemById.get(id) as WorkItemRow | undefined;
     return row ? toWorkItem(row) : undefined;
@@ -540,6 +548,8 @@ function prepare(db: SqliteDatabase) {
     ),
     closeOpen: db.prepare(`UPDATE work_items SET state = ?, closed_at = ? WHERE instance_id = ? AND state = 'open'`),
     workItemById: db.prepare('SELECT * FROM work_items WHERE id = ?'),
+    instanceIdsLike: db.prepare(`SELECT id FROM task_instances WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
+    workItemIdsLike: db.prepare(`SELECT id FROM work_items WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
     insertAudit: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
     insertSideEffect: db.prepare('INSERT INTO side_effects (key, operation, data, instance_id, at) VALUES (?, ?, ?, ?, ?)'),
     expired: db.prepare(`SELECT id FROM task_instances WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`),
