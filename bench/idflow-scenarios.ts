@@ -52,8 +52,15 @@ export interface BenchEngine {
 }
 
 /** A fresh repository file in `dir` with both bench definitions imported, and an engine on it. */
-export async function openBenchEngine(openEngine: OpenEngine, dir: string, file: string, options: Partial<EngineOptions> = {}): Promise<BenchEngine> {
-  const repository = await openRepository({ db: join(dir, file) });
+export async function openBenchEngine(
+  openEngine: OpenEngine,
+  dir: string,
+  file: string,
+  options: Partial<EngineOptions> & { readonly url?: string } = {},
+): Promise<BenchEngine> {
+  const { url, ...engineOptions } = options;
+  // A database URL (PostgreSQL, bench/fleet-bench.ts) instead of a fresh file in `dir`.
+  const repository = await openRepository(url !== undefined ? { url } : { db: join(dir, file) });
   const loaded = await loadDefinitionFiles(FIXTURES);
   if (!loaded.ok || loaded.objects.length < 2) {
     await repository.close();
@@ -61,7 +68,7 @@ export async function openBenchEngine(openEngine: OpenEngine, dir: string, file:
     throw new Error(`the bench definitions do not load:\n${why || `${loaded.objects.length} objects loaded`}`);
   }
   await repository.objects.putMany(loaded.objects);
-  const engine = await openEngine({ repository, ...options });
+  const engine = await openEngine({ repository, ...engineOptions });
   return {
     engine,
     repository,

@@ -22,6 +22,7 @@ export const NOT_ERROR_CODES: ReadonlyMap<string, string> = new Map([
   ['DATABASE_URL', 'environment variable'],
   ['IDFLOW_DB', 'environment variable'],
   ['IDFLOW_USER', 'environment variable'],
+  ['IDFLOW_BUSY_TIMEOUT_MS', 'environment variable'],
 ]);
 
 /** Prefixes of literals that are never codes. */

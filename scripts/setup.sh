@@ -3,7 +3,12 @@
 export npm_config_nodedir="${npm_config_nodedir:-$(node -p "require('path').resolve(process.execPath,'../..')")}"
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# The lockfile's content decides, not its modification time (a checkout or merge touches the file without
+# changing it, and `npm ci` would rebuild better-sqlite3 for nothing): the installed tree records the digest of
+# the lockfile it was installed from.
+lock_digest="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f node_modules/.idflow-lock-digest ] || [ "$(cat node_modules/.idflow-lock-digest)" != "$lock_digest" ]; then
   echo "== installing npm packages"
   npm ci --no-audit --no-fund
+  echo "$lock_digest" > node_modules/.idflow-lock-digest
 fi

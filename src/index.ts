@@ -57,6 +57,10 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
+export { StorageError, isTransientStorageError, mapStorageErrors, storageErrorCode } from './repository/storage-error.js';
+export type { StorageErrorKind, StorageErrorMapper } from './repository/storage-error.js';
+export { compileRetryPolicy, retryTransient } from './repository/retry-transient.js';
+export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js';
 
 // Identities
 export { sameSubject, subjectKey } from './identity/subject-key.js';
@@ -78,7 +82,9 @@ export type {
   TaskState,
   WorkItemFilter,
   WorkItemView,
+  WorkerRunOptions,
 } from './engine/engine-api.js';
+export type { WorkerActivity } from './engine/worker-activity.js';
 export type {
   Effect,
   ServiceCall,

@@ -1,3 +1,4 @@
+import { retryTransient } from '../repository/retry-transient.js';
 import type { AuditRecord, CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
@@ -70,8 +71,10 @@ export async function advanceWithCheckpoints(
       runnable: true,
       leaseOwner: ctx.workerId,
       leaseUntil: position.now + ctx.leaseMs,
+      attempts: 0,
     };
-    const [status] = await ctx.store.commit([{ ...own!, instance }, ...children]);
+    // The lease runs in database time from the commit, not in this process's clock.
+    const [status] = await retryTransient(() => ctx.store.commit([{ ...own!, instance, holdLeaseMs: ctx.leaseMs }, ...children]), ctx.storageRetry);
     if (status !== 'committed') return { kind: 'refused', status: status ?? 'conflict' };
     position.before = instance;
     position.insert = false;

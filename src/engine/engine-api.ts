@@ -5,6 +5,7 @@
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
+import type { WorkerActivity } from './worker-activity.js';
 
 /** TaskInstance states (reference waveset §1.4) plus `terminated` (by an administrator or the execLimit sweep). */
 export type TaskState = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
@@ -137,6 +138,20 @@ export interface PermissionResolver {
   readonly held?: (person: string) => Promise<readonly string[]>;
 }
 
+/** How {@link Engine.runWorker} runs. */
+export interface WorkerRunOptions {
+  /**
+   * Batches in flight at once in this process, each in its own round loop (the first also sweeps and runs
+   * schedules). More than one pays off when the database, not this process, is the wait (PostgreSQL).
+   * @default 1
+   */
+  readonly concurrency?: number;
+  /** Told what the worker did since the last report, every `reportEveryMs` and once when it stops. */
+  readonly onReport?: (activity: WorkerActivity) => void;
+  /** @default 5000 */
+  readonly reportEveryMs?: number;
+}
+
 export interface EngineOptions {
   readonly repository: Repository;
   /** Epoch-ms clock; tests pass a fake one. @default Date.now */
@@ -188,7 +203,10 @@ export interface Engine {
    * how much it did.
    */
   runWorkerOnce(): Promise<{ readonly advanced: number; readonly scheduled: number; readonly swept: number }>;
-  /** Runs rounds until `signal` aborts (idle rounds wait a little). */
-  runWorker(signal: AbortSignal): Promise<void>;
+  /**
+   * Runs rounds until `signal` aborts (idle rounds wait a little), `options.concurrency` batches at once. On abort it
+   * stops claiming, finishes or hands back what it holds, and returns.
+   */
+  runWorker(signal: AbortSignal, options?: WorkerRunOptions): Promise<void>;
   close(): Promise<void>;
 }

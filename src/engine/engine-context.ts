@@ -1,5 +1,6 @@
 import type { OperationRegistry } from '../services/operation-registry.js';
 import type { Repository } from '../repository/repository.js';
+import type { RetryPolicy } from '../repository/retry-transient.js';
 import type { RuntimeStore } from '../repository/runtime-store.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { PermissionResolver } from './engine-api.js';
@@ -14,6 +15,8 @@ export interface EngineContext {
   readonly batchSize: number;
   /** How long a claim holds an instance; a killed worker's instances come back after it. */
   readonly leaseMs: number;
+  /** Claims of one instance without a commit (workers that died running it) after which it ends as failed. */
+  readonly maxAttempts: number;
   /** Pause between idle worker rounds. */
   readonly idleMs: number;
   readonly definitions: DefinitionCache;
@@ -24,6 +27,8 @@ export interface EngineContext {
   readonly background: Set<Promise<unknown>>;
   /** Advances these instances now, in the background of this process (asyncImmediate). */
   readonly kick: (ids: readonly string[]) => void;
+  /** How commits on the worker's path retry a busy or briefly unreachable database. */
+  readonly storageRetry: RetryPolicy;
   /** Told when a worker round fails; the loop goes on. */
   readonly onRoundError: (error: unknown) => void;
   /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints). */

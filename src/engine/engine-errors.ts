@@ -2,7 +2,7 @@
  * Errors the runtime raises from more than one module, as classes, so that each code is built in one place with
  * one message shape and one set of details.
  */
-import { NotFoundError } from '../errors.js';
+import { IdflowError, NotFoundError } from '../errors.js';
 
 /**
  * No task instance with that id (`TASK_NOT_FOUND`). `gone` tells how it went when the caller held it a moment ago
@@ -21,5 +21,20 @@ export class DefinitionVersionMissingError extends NotFoundError {
       definitionId,
       definition,
     });
+  }
+}
+
+/**
+ * Workers claimed this instance more times than allowed without ever committing it or handing it back
+ * (`WORKER_ATTEMPTS_EXHAUSTED`): each of them died or lost its lease while running it. The instance ends as failed
+ * instead of taking down worker after worker.
+ */
+export class WorkerAttemptsExhaustedError extends IdflowError {
+  constructor(id: string, attempts: number, maxAttempts: number) {
+    super(
+      'WORKER_ATTEMPTS_EXHAUSTED',
+      `task instance ${id} was claimed ${attempts} times without a commit (the limit is ${maxAttempts}): every worker that ran it died or lost its lease`,
+      { id, attempts, maxAttempts },
+    );
   }
 }

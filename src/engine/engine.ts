@@ -1,22 +1,23 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { InvalidInputError } from '../errors.js';
+import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView } from './engine-api.js';
+import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
+import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
 import { launchTask } from './launch.js';
 import { mayDecide } from './may-decide.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
-import { advanceNow, runWorkerLoop, runWorkerOnce } from './worker.js';
+import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
 
@@ -24,8 +25,19 @@ import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
 export interface RuntimeOptions {
   /** How long a worker's claim holds an instance. @default 60000 */
   readonly leaseMs?: number;
+  /**
+   * How many times workers may claim an instance without committing it or handing it back (each of them died or
+   * lost its lease while running it) before the next claim ends it as failed (`WORKER_ATTEMPTS_EXHAUSTED`).
+   * @default 5
+   */
+  readonly maxAttempts?: number;
   /** Pause after a worker round that found little to do. @default 500 */
   readonly idleMs?: number;
+  /**
+   * How the worker retries a commit the database refused for a transient reason (`REPO_BUSY`,
+   * `REPO_CONNECTION_LOST`, `REPO_IO_ERROR`): tries, backoff, and an injectable sleep. @default 6 tries, 50 ms doubling to 2 s
+   */
+  readonly storageRetry?: RetryOptions;
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
   /**
@@ -51,6 +63,15 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
+  const leaseMs = options.leaseMs ?? 60_000;
+  if (!Number.isInteger(leaseMs) || leaseMs < 3) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `leaseMs must be an integer of at least 3 milliseconds, not ${String(leaseMs)}`, { leaseMs });
+  }
+  const maxAttempts = options.maxAttempts ?? 5;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `maxAttempts must be a positive integer, not ${String(maxAttempts)}`, { maxAttempts });
+  }
+  const storageRetry = compileRetryPolicy(options.storageRetry);
   const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
   const ctx: EngineContext = {
@@ -59,16 +80,21 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     clock: options.clock ?? Date.now,
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     batchSize,
-    leaseMs: options.leaseMs ?? 60_000,
+    leaseMs,
+    maxAttempts,
     idleMs: options.idleMs ?? 500,
     definitions: new DefinitionCache(options.repository),
     interpreter: interpreter satisfies InterpreterPort,
     operations,
     permissions: options.permissions ?? createAclPermissionResolver(options.repository),
     background,
+    storageRetry,
     onRoundError:
       options.onRoundError ??
-      ((e) => process.stderr.write(`idflow worker: round failed, retrying: ${e instanceof Error ? e.message : String(e)}\n`)),
+      ((e) =>
+        process.stderr.write(
+          `idflow worker: round failed, retrying${e instanceof IdflowError ? ` (${e.code})` : ''}: ${e instanceof Error ? e.message : String(e)}\n`,
+        )),
     wallClock: options.wallClock ?? (() => performance.now()),
     onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),
     kick: (ids) => {
@@ -166,12 +192,13 @@ class EngineImpl implements RuntimeEngine {
     return terminateMatching(this.#ctx, filter, actor);
   }
 
-  runWorkerOnce() {
-    return runWorkerOnce(this.#ctx);
+  async runWorkerOnce() {
+    const { advanced, scheduled, swept } = await runWorkerOnce(this.#ctx);
+    return { advanced, scheduled, swept };
   }
 
-  runWorker(signal: AbortSignal) {
-    return runWorkerLoop(this.#ctx, signal);
+  async runWorker(signal: AbortSignal, options: WorkerRunOptions = {}) {
+    return runWorkerLoop(this.#ctx, signal, compileWorkerRunOptions(options));
   }
 
   listSchedules() {
@@ -181,4 +208,17 @@ class EngineImpl implements RuntimeEngine {
   async close(): Promise<void> {
     await Promise.all([...this.#ctx.background]);
   }
+}
+
+/** Checks `runWorker`'s options once, at the boundary. */
+function compileWorkerRunOptions(options: WorkerRunOptions): WorkerLoopOptions {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `concurrency must be a positive integer, not ${String(concurrency)}`, { concurrency });
+  }
+  const reportEveryMs = options.reportEveryMs ?? 5000;
+  if (!Number.isInteger(reportEveryMs) || reportEveryMs < 1) {
+    throw new InvalidInputError('ENGINE_OPTION_INVALID', `reportEveryMs must be a positive integer, not ${String(reportEveryMs)}`, { reportEveryMs });
+  }
+  return { concurrency, reportEveryMs, ...(options.onReport && { onReport: options.onReport }) };
 }

@@ -1,6 +1,6 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
 import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
-import type { CommitStatus, InstanceWrite } from '../repository/runtime-store.js';
+import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
@@ -18,6 +18,12 @@ export interface LaunchOptions {
   readonly source: LaunchSource;
   /** A TaskSchedule's resultOption wins over the definition's. */
   readonly resultOption?: TaskParameters['resultOption'];
+  /**
+   * A schedule occurrence: its state change is committed with the launch's first commit (all or nothing), with
+   * `audit` (what the occurrence skipped). When another worker took the occurrence first the launch fails with
+   * `SCHEDULE_OCCURRENCE_TAKEN` and nothing is written.
+   */
+  readonly schedule?: { readonly name: string; readonly change: ScheduleStateChange; readonly occurrence: number; readonly audit?: readonly AuditRecord[] };
 }
 
 /** How the launch runs once the request and the definition have had their say. */
@@ -74,17 +80,25 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     at: now,
     event: 'launched',
     actor: request.launcher,
-    data: { mode, version: record.definitionVersion, ...(record.subject !== null && { subject: record.subject }), source: options.source },
+    data: {
+      mode,
+      version: record.definitionVersion,
+      ...(record.subject !== null && { subject: record.subject }),
+      source: options.source,
+      ...(options.schedule && { schedule: options.schedule.name, occurrence: new Date(options.schedule.occurrence).toISOString() }),
+    },
   };
+  const scheduled = options.schedule?.audit ?? [];
   const replace = {
     ...(plan.deleteInstances && { deleteInstances: plan.deleteInstances }),
     ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
+    ...(options.schedule && { schedule: options.schedule.change }),
   };
 
   if (mode === 'sync') {
     const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
     // Usually one commit at the first wait or the end; a long run of automatic steps also commits checkpoints.
-    const at: AdvancePosition = { before: running, insert: true, audit: [...plan.audit, launched], extra: replace, now, checkpoints: 0 };
+    const at: AdvancePosition = { before: running, insert: true, audit: [...scheduled, ...plan.audit, launched], extra: replace, now, checkpoints: 0 };
     const advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));
     if (advanced.kind === 'refused') {
       if (at.checkpoints > 0) return currentView(ctx, record.id);
@@ -105,7 +119,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     instance: { ...record, revision: 1 },
     expectedRevision: null,
     ...(record.subjectKey !== null && { acquireSubject: record.subjectKey }),
-    audit: [...plan.audit, launched],
+    audit: [...scheduled, ...plan.audit, launched],
     ...replace,
   };
   check((await ctx.store.commit([write]))[0], record);
@@ -127,6 +141,11 @@ function check(status: CommitStatus | undefined, record: { readonly name: string
 
 function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): Error {
   if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
+  if (status === 'schedule-moved') {
+    return new ConflictError('SCHEDULE_OCCURRENCE_TAKEN', `another worker launched this schedule occurrence first; "${record.name}" was not launched again`, {
+      name: record.name,
+    });
+  }
   return new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
 }
 

@@ -56,6 +56,7 @@ export function newInstanceRecord(
     execDeadline: execLimit > 0 ? args.now + execLimit * 1000 : null,
     leaseOwner: null,
     leaseUntil: null,
+    attempts: 0,
     revision: 0,
   };
 }

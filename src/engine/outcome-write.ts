@@ -57,6 +57,7 @@ export function outcomeWrite(
     execDeadline: ended ? null : before.execDeadline,
     leaseOwner: null,
     leaseUntil: null,
+    attempts: 0,
     revision: before.revision + 1,
   };
   const base = auditBase(instance);
@@ -139,6 +140,7 @@ export function endedRecord(
     execDeadline: null,
     leaseOwner: null,
     leaseUntil: null,
+    attempts: 0,
     revision: instance.revision + 1,
   };
 }

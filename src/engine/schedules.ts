@@ -1,12 +1,16 @@
 import type { TaskScheduleObject } from '../definition/model/objects.js';
 import type { XValue } from '../expression/env.js';
-import { IdflowError } from '../errors.js';
-import type { ScheduleStateRecord } from '../repository/runtime-store.js';
+import { IdflowError, hasErrorCode } from '../errors.js';
+import type { AuditRecord, ScheduleStateRecord } from '../repository/runtime-store.js';
+import { StorageError } from '../repository/storage-error.js';
 import type { EngineContext } from './engine-context.js';
 import { launchTask } from './launch.js';
 
-/** At most this many missed occurrences are caught up in one round (skipMissed false). */
-const MAX_CATCH_UP = 100;
+/**
+ * At most this many missed occurrences are caught up in one go (skipMissed false): of more, the oldest are skipped,
+ * on record.
+ */
+export const MAX_CATCH_UP = 100;
 
 /** A schedule with where it stands, for `idflow schedule list`. */
 export interface ScheduleView
@@ -17,44 +21,56 @@ export interface ScheduleView
   readonly runCount: number;
 }
 
-/** The occurrences of a schedule due at `now`, and the state after running them. */
-export function dueRuns(
-  schedule: TaskScheduleObject,
-  state: ScheduleStateRecord | undefined,
-  now: number,
-): { readonly runs: readonly number[]; readonly next: ScheduleStateRecord } | undefined {
+/** The next occurrence of a schedule to run at `now`, and the state once it ran. */
+export interface ScheduleOccurrence {
+  /** When the occurrence was due. */
+  readonly at: number;
+  readonly next: ScheduleStateRecord;
+  /** Earlier occurrences passed over on the way to this one (skipMissed, or beyond the catch-up limit). */
+  readonly skipped?: { readonly count: number; readonly first: number; readonly last: number; readonly reason: 'skipMissed' | 'catch-up limit' };
+}
+
+/**
+ * The occurrence of a schedule to run next at `now`, undefined when none is due. Occurrences run one at a time,
+ * oldest first; several due at once all run (the latest {@link MAX_CATCH_UP}), except with skipMissed, where only
+ * the latest runs. The ones passed over are reported in `skipped`. A schedule with a repeat count stops after that
+ * many runs.
+ */
+export function nextOccurrence(schedule: TaskScheduleObject, state: ScheduleStateRecord | undefined, now: number): ScheduleOccurrence | undefined {
   const first = Date.parse(schedule.start);
   if (Number.isNaN(first)) return undefined;
   const nextRun = state ? state.nextRun : first;
   if (nextRun === null || nextRun > now) return undefined;
-  const period = schedule.repeatSeconds * 1000;
   const runCount = state?.runCount ?? 0;
-  let due: number[];
-  let after: number | null;
-  if (period <= 0) {
-    due = [nextRun];
-    after = null;
-  } else {
-    const missed = Math.floor((now - nextRun) / period);
-    after = nextRun + (missed + 1) * period;
-    due = [];
-    for (let k = Math.max(0, missed - MAX_CATCH_UP + 1); k <= missed; k++) due.push(nextRun + k * period);
+  const limited = schedule.repeatCount !== undefined && schedule.repeatCount > 0;
+  if (limited && runCount >= schedule.repeatCount!) return undefined;
+  const period = schedule.repeatSeconds * 1000;
+  let at = nextRun;
+  let after: number | null = null;
+  let skipped: ScheduleOccurrence['skipped'];
+  if (period > 0) {
+    const due = Math.floor((now - nextRun) / period) + 1;
+    const keep = schedule.skipMissed ? 1 : MAX_CATCH_UP;
+    if (due > keep) {
+      const count = due - keep;
+      skipped = { count, first: nextRun, last: nextRun + (count - 1) * period, reason: schedule.skipMissed ? 'skipMissed' : 'catch-up limit' };
+      at = nextRun + count * period;
+    }
+    after = at + period;
   }
-  // skipMissed: of several due occurrences only the latest runs; the earlier ones are missed and skipped.
-  if (schedule.skipMissed) due = due.slice(-1);
-  if (schedule.repeatCount !== undefined && schedule.repeatCount > 0) {
-    due = due.slice(0, Math.max(0, schedule.repeatCount - runCount));
-    if (runCount + due.length >= schedule.repeatCount) after = null;
-  }
-  const last = due.at(-1) ?? state?.lastRun ?? null;
-  return { runs: due, next: { name: schedule.name, lastRun: last, nextRun: after, runCount: runCount + due.length, updatedAt: now } };
+  if (limited && runCount + 1 >= schedule.repeatCount!) after = null;
+  return { at, next: { name: schedule.name, lastRun: at, nextRun: after, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
 }
 
 /**
- * Runs the schedules that are due. Each occurrence is claimed first (a compare-and-set on the schedule's next run),
- * so two workers never run it twice; then the definition is launched as the schedule's task (named after the
- * schedule unless it names its task), with the schedule's resultOption winning over the definition's. With
- * `wait`, an occurrence whose previous result still exists is skipped; every skip or failure is an audit row.
+ * Runs the schedules that are due, one occurrence at a time, each in ONE transaction with the schedule's state:
+ * the state's compare-and-set on its next run commits with the occurrence's launch (or, when the launch is refused,
+ * with the audit row saying why), so every due occurrence is launched exactly once or recorded as skipped or failed,
+ * even when the worker dies half-way through a catch-up; and two workers never run one occurrence twice. The
+ * definition is launched as the schedule's task (named after the schedule unless it names its task), with the
+ * schedule's resultOption winning over the definition's. With `wait`, an occurrence whose previous result still
+ * exists is skipped (`schedule-skipped`); other refusals are `schedule-failed`; occurrences passed over by
+ * skipMissed or the catch-up limit are one `schedule-skipped` row with their count.
  */
 export async function runSchedules(ctx: EngineContext, now: number): Promise<number> {
   const schedules = ctx.definitions.schedules().filter((s) => !s.disabled);
@@ -62,11 +78,10 @@ export async function runSchedules(ctx: EngineContext, now: number): Promise<num
   const states = new Map((await ctx.store.listScheduleStates()).map((s) => [s.name, s]));
   let launched = 0;
   for (const schedule of schedules) {
-    const state = states.get(schedule.name);
-    const due = dueRuns(schedule, state, now);
-    if (!due) continue;
-    if (!(await ctx.store.updateScheduleState(due.next, state ? state.nextRun : undefined))) continue;
-    for (const at of due.runs) {
+    let state = states.get(schedule.name);
+    for (let o = nextOccurrence(schedule, state, now); o; o = nextOccurrence(schedule, state, now)) {
+      const change = { next: o.next, expectedNextRun: state ? state.nextRun : undefined };
+      const audit = o.skipped ? [skippedAudit(schedule, o.skipped, now)] : [];
       try {
         await launchTask(
           ctx,
@@ -77,24 +92,47 @@ export async function runSchedules(ctx: EngineContext, now: number): Promise<num
             launcher: schedule.attributes['creator'] ?? 'Scheduler',
             taskName: schedule.taskName ?? schedule.name,
           },
-          { source: 'schedule', ...(schedule.resultOption !== undefined && { resultOption: schedule.resultOption }) },
+          {
+            source: 'schedule',
+            ...(schedule.resultOption !== undefined && { resultOption: schedule.resultOption }),
+            schedule: { name: schedule.name, change, occurrence: o.at, audit },
+          },
         );
         launched++;
       } catch (e) {
+        // The database failing is nobody's refusal: nothing was written, the occurrence stays due for the next round.
+        if (e instanceof StorageError || hasErrorCode(e, 'SCHEDULE_OCCURRENCE_TAKEN')) break;
         const code = e instanceof IdflowError ? e.code : 'INTERNAL';
-        await ctx.store.appendAudit([
-          {
-            at: now,
-            definitionName: schedule.definition,
-            event: code === 'TASK_RESULT_EXISTS' ? 'schedule-skipped' : 'schedule-failed',
-            actor: 'Scheduler',
-            data: { schedule: schedule.name, occurrence: new Date(at).toISOString(), code, message: e instanceof Error ? e.message : String(e) },
-          },
-        ]);
+        const refused: AuditRecord = {
+          at: now,
+          definitionName: schedule.definition,
+          event: code === 'TASK_RESULT_EXISTS' ? 'schedule-skipped' : 'schedule-failed',
+          actor: 'Scheduler',
+          data: { schedule: schedule.name, occurrence: new Date(o.at).toISOString(), code, message: e instanceof Error ? e.message : String(e) },
+        };
+        // Consumed with the row that says why; another worker that moved the schedule meanwhile has it instead.
+        if (!(await ctx.store.updateScheduleState(change.next, change.expectedNextRun, [...audit, refused]))) break;
       }
+      state = o.next;
     }
   }
   return launched;
+}
+
+function skippedAudit(schedule: TaskScheduleObject, skipped: NonNullable<ScheduleOccurrence['skipped']>, now: number): AuditRecord {
+  return {
+    at: now,
+    definitionName: schedule.definition,
+    event: 'schedule-skipped',
+    actor: 'Scheduler',
+    data: {
+      schedule: schedule.name,
+      reason: skipped.reason,
+      count: skipped.count,
+      first: new Date(skipped.first).toISOString(),
+      last: new Date(skipped.last).toISOString(),
+    },
+  };
 }
 
 /** Every TaskSchedule (latest version) with its state. */

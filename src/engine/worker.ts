@@ -1,16 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { retryDelay, retryTransient } from '../repository/retry-transient.js';
+import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import { StorageError } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
-import { DefinitionVersionMissingError } from './engine-errors.js';
+import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
+import { newWorkerCounters, takeWorkerActivity, type WorkerActivity, type WorkerCounters } from './worker-activity.js';
 
 export interface WorkerRound {
   readonly advanced: number;
   readonly scheduled: number;
   readonly swept: number;
+}
+
+/** How `runWorker` runs (engine-api.ts WorkerRunOptions, compiled). */
+export interface WorkerLoopOptions {
+  /** Batches in flight at once in this process, each in its own round loop. */
+  readonly concurrency: number;
+  /** Told what the worker did since the last report, every `reportEveryMs` and once at the end. */
+  readonly onReport?: (activity: WorkerActivity) => void;
+  readonly reportEveryMs: number;
 }
 
 /**
@@ -22,90 +34,241 @@ export interface WorkerRound {
  * claimed instances leased; when the lease expires another worker claims them and replays the advance from the
  * last committed state (the interpreter is deterministic), so every step is committed exactly once.
  */
-export async function runWorkerOnce(ctx: EngineContext): Promise<WorkerRound> {
+export async function runWorkerOnce(ctx: EngineContext, counters: WorkerCounters = newWorkerCounters(), housekeeping = true): Promise<WorkerRound & { claimed: number }> {
   await ctx.definitions.refresh();
   const now = ctx.clock();
-  const swept = await sweep(ctx, now);
-  const scheduled = await runSchedules(ctx, now);
-  const claimed = await ctx.store.claim(ctx.workerId, now, now + ctx.leaseMs, ctx.batchSize);
-  const advanced = await advanceClaimed(ctx, claimed);
-  return { advanced, scheduled, swept };
+  const swept = housekeeping ? await sweep(ctx, now) : 0;
+  const scheduled = housekeeping ? await runSchedules(ctx, now) : 0;
+  const claimed = await ctx.store.claim(ctx.workerId, now, ctx.leaseMs, ctx.batchSize);
+  noteClaims(counters, claimed, now);
+  const advanced = await advanceClaimed(ctx, claimed, counters);
+  return { advanced, scheduled, swept, claimed: claimed.length };
 }
 
 /** Claims these instances (if due and free) and advances them now: asyncImmediate launches. */
 export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Promise<number> {
   const now = ctx.clock();
-  const claimed = await ctx.store.claimIds(ids, ctx.workerId, now, now + ctx.leaseMs);
-  return advanceClaimed(ctx, claimed);
+  const claimed = await ctx.store.claimIds(ids, ctx.workerId, now, ctx.leaseMs);
+  return advanceClaimed(ctx, claimed, newWorkerCounters());
 }
 
 /**
- * Runs rounds until `signal` aborts, pausing when a round found little to do; releases its leases at the end.
- * A round that fails (the database busy or gone for a moment) is reported and retried after a pause: its claims
- * simply expire, so nothing is lost.
+ * The pause before the next round after `n` consecutive failed rounds: doubling from 200 ms to 10 s, with jitter
+ * over its upper half (retry-transient.ts), so that a fleet whose database restarted does not come back in step.
  */
-export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal): Promise<void> {
-  try {
-    while (!signal.aborted) {
-      let pause = 0;
-      try {
-        const round = await runWorkerOnce(ctx);
-        if (round.advanced < ctx.batchSize) pause = ctx.idleMs;
-      } catch (e) {
-        ctx.onRoundError(e);
-        pause = Math.max(ctx.idleMs, 1000);
-      }
-      if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
+const ROUND_RETRY = { baseDelayMs: 200, maxDelayMs: 10_000, random: Math.random } as const;
+
+/**
+ * Runs rounds until `signal` aborts: `concurrency` round loops at once, the first of which also sweeps and runs
+ * schedules. A loop pauses when a round claimed less than a full batch. A round that fails (the database busy,
+ * restarting or gone for a moment, the disk full) hands back what it held, is reported and retried after a backoff
+ * with jitter that grows with consecutive failures: nothing is lost, and no instance ends as failed for it. A fatal
+ * storage error (`REPO_CORRUPT`, `REPO_READ_ONLY`) cannot get better by retrying: every loop stops and it is thrown.
+ *
+ * On abort every loop finishes the round it is in (its batch commits or is handed back), then the worker hands back
+ * any lease it still holds, reports a last time and returns.
+ */
+export async function runWorkerLoop(ctx: EngineContext, signal: AbortSignal, options: WorkerLoopOptions = { concurrency: 1, reportEveryMs: 5000 }): Promise<void> {
+  const counters = newWorkerCounters();
+  const report = options.onReport;
+  const timer = report ? setInterval(() => report(takeWorkerActivity(counters, ctx.wallClock())), options.reportEveryMs) : undefined;
+  timer?.unref();
+  const stopLanes = new AbortController();
+  const onAbort = (): void => stopLanes.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stopLanes.abort();
+  let fatal: StorageError | undefined;
+  const lane = async (housekeeping: boolean): Promise<void> => {
+    try {
+      await runLane(ctx, stopLanes.signal, counters, housekeeping);
+    } catch (e) {
+      fatal ??= e as StorageError;
+      stopLanes.abort();
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, (_, k) => lane(k === 0)));
   } finally {
-    await ctx.store.releaseLeases(ctx.workerId);
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearInterval(timer);
+    try {
+      await ctx.store.releaseLeases(ctx.workerId);
+    } catch (e) {
+      // The database is gone at shutdown: the leases expire on their own and other workers take the instances over.
+      // After a fatal error the release fails too: the first error is the one to report.
+      if (!fatal) ctx.onRoundError(e);
+    }
+    report?.(takeWorkerActivity(counters, ctx.wallClock()));
+  }
+  if (fatal) throw fatal;
+}
+
+/** One round loop; throws only a fatal storage error. */
+async function runLane(ctx: EngineContext, signal: AbortSignal, counters: WorkerCounters, housekeeping: boolean): Promise<void> {
+  let failures = 0;
+  while (!signal.aborted) {
+    let pause = 0;
+    try {
+      const round = await runWorkerOnce(ctx, counters, housekeeping);
+      failures = 0;
+      if (round.claimed < ctx.batchSize) pause = ctx.idleMs;
+    } catch (e) {
+      if (e instanceof StorageError && e.fatal) throw e;
+      failures++;
+      counters.retried++;
+      ctx.onRoundError(e);
+      pause = retryDelay(ROUND_RETRY, failures);
+    }
+    if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
   }
 }
 
-async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[]): Promise<number> {
-  if (claimed.length === 0) return 0;
-  const groups: Advanced[] = [];
-  for (const instance of claimed) {
-    const advanced = await advanceOne(ctx, instance, ctx.clock());
-    // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
-    if (advanced.writes.length > 0) groups.push(advanced);
+function noteClaims(counters: WorkerCounters, claimed: readonly InstanceRecord[], now: number): void {
+  counters.claimed += claimed.length;
+  for (const c of claimed) {
+    if (c.wakeAt !== null && now - c.wakeAt > counters.lagMs) counters.lagMs = now - c.wakeAt;
   }
-  if (groups.length === 0) return 0;
-  let statuses: readonly string[];
-  try {
-    statuses = await ctx.store.commit(groups.flatMap((g) => g.writes));
-  } catch (e) {
-    return commitOneByOne(ctx, groups, e);
-  }
-  let index = 0;
-  let committed = 0;
-  for (const g of groups) {
-    if (statuses[index] === 'committed') committed++;
-    index += g.writes.length;
-  }
-  return committed;
 }
 
 /**
- * A batch commit failed as a whole. When the database is down every commit fails and the error goes up (the claims
- * expire and a later round retries). When only some instances' writes are refused (a value or constraint the
- * database rejects), those must not hold back the rest of the batch at every lease expiry: the others commit on
- * their own and each refused instance ends as failed, on record with the database's message.
+ * The leases of one batch, kept alive while it runs: renewed every third of the lease, and once more before the
+ * commit when the last renewal is older than half a lease, so a batch never outlives its lease unnoticed. An
+ * instance whose lease was lost (this process stalled past it and another worker claimed it) is dropped from the
+ * commit; whichever worker commits first wins by revision either way.
  */
-async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], batchError: unknown): Promise<number> {
+class LeaseKeeper {
+  readonly held: Set<string>;
+  #renewedAt: number;
+  #timer: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly counters: WorkerCounters,
+    ids: readonly string[],
+  ) {
+    this.held = new Set(ids);
+    this.#renewedAt = ctx.wallClock();
+    this.#timer = setInterval(() => void this.renew(), Math.max(1, Math.floor(ctx.leaseMs / 3)));
+    this.#timer.unref();
+  }
+
+  renew(): Promise<void> {
+    this.#renewing ??= this.#renewOnce().finally(() => (this.#renewing = undefined));
+    return this.#renewing;
+  }
+
+  async #renewOnce(): Promise<void> {
+    if (this.held.size === 0) return;
+    const asked = this.ctx.wallClock();
+    let kept: string[];
+    try {
+      kept = await this.ctx.store.renewLeases(this.ctx.workerId, [...this.held], this.ctx.leaseMs);
+    } catch {
+      // The next renewal (or the check before the commit) tries again; the lease still runs meanwhile.
+      return;
+    }
+    const still = new Set(kept);
+    for (const id of this.held) {
+      if (!still.has(id)) {
+        this.held.delete(id);
+        this.counters.lost++;
+      }
+    }
+    this.#renewedAt = asked;
+  }
+
+  /** Before the commit: renews when the lease may be running short, so `held` is what this worker still holds. */
+  async check(): Promise<void> {
+    if (this.ctx.wallClock() - this.#renewedAt > this.ctx.leaseMs / 2) await this.renew();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[], counters: WorkerCounters): Promise<number> {
+  if (claimed.length === 0) return 0;
+  const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
+  try {
+    const groups: Advanced[] = [];
+    for (const instance of claimed) {
+      const advanced =
+        instance.attempts > ctx.maxAttempts
+          ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
+          : await advanceOne(ctx, instance, ctx.clock());
+      // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
+      if (advanced.writes.length > 0) groups.push(advanced);
+    }
+    await leases.check();
+    const mine = groups.filter((g) => leases.held.has(g.before.id));
+    if (mine.length === 0) return 0;
+    let statuses: readonly CommitStatus[];
+    try {
+      statuses = await retryTransient(() => ctx.store.commit(mine.flatMap((g) => g.writes)), ctx.storageRetry);
+    } catch (e) {
+      // The database itself (busy past every retry, restarting, full, damaged): the round fails and its batch is
+      // handed back; no instance is to blame, so none ends. Anything else is a refusal of some instance's data.
+      if (e instanceof StorageError) throw e;
+      return await commitOneByOne(ctx, mine, counters);
+    }
+    let index = 0;
+    let committed = 0;
+    for (const g of mine) {
+      if (statuses[index] === 'committed') {
+        committed++;
+        noteCommitted(counters, g);
+      }
+      index += g.writes.length;
+    }
+    return committed;
+  } catch (e) {
+    // The batch could not commit (the database busy or gone): hand its instances back at once instead of letting
+    // them wait out the lease. If the database is gone this fails too, and the leases expire on their own.
+    await ctx.store.releaseLeases(ctx.workerId, [...leases.held]).catch(() => undefined);
+    throw e;
+  } finally {
+    leases.stop();
+  }
+}
+
+function noteCommitted(counters: WorkerCounters, g: Advanced): void {
+  counters.committed++;
+  const after = g.writes[0]?.instance;
+  if (after && (after.state === 'finished' || after.state === 'terminated')) {
+    counters.finished++;
+    if (after.result?.outcome === 'failed') counters.failed++;
+  }
+}
+
+/**
+ * A batch commit was refused for its data, not for the database's state. Those refused writes must not hold back
+ * the rest of the batch at every lease expiry: each instance commits on its own, and one whose writes the database
+ * refuses (a value or constraint it rejects, which no retry changes) ends as failed, on record with the database's
+ * message. A storage error on the way (busy past its retries, disk full) stops this round instead: the claims
+ * expire and a later round replays the instances, none of which is ended for it.
+ */
+async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], counters: WorkerCounters): Promise<number> {
   let committed = 0;
   const refused: { group: Advanced; error: unknown }[] = [];
   for (const group of groups) {
     try {
-      const [status] = await ctx.store.commit(group.writes);
-      if (status === 'committed') committed++;
+      const [status] = await retryTransient(() => ctx.store.commit(group.writes), ctx.storageRetry);
+      if (status === 'committed') {
+        committed++;
+        noteCommitted(counters, group);
+      }
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       refused.push({ group, error });
     }
   }
-  if (refused.length === groups.length) throw batchError;
   for (const { group, error } of refused) {
-    await ctx.store.commit([failedWrite(group.before, error, ctx.clock())]);
+    const write = failedWrite(group.before, error, ctx.clock());
+    const [status] = await retryTransient(() => ctx.store.commit([write]), ctx.storageRetry);
+    if (status === 'committed') noteCommitted(counters, { before: group.before, writes: [write] });
   }
   return committed;
 }
@@ -133,6 +296,8 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
         : ctx.interpreter.resume(definition.object, state, { kind: 'timer' }, runCtx),
     );
   } catch (e) {
+    // The database failing a checkpoint or a lookup is not the instance's fault: the round fails and it is replayed.
+    if (e instanceof StorageError) throw e;
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };

@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IdflowError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations, type MigrationResult } from './migrator.js';
 import type { Repository } from './repository.js';
-import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, isWritableFile, openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { inspectSqliteFile } from './sqlite/sqlite-file.js';
 import { SqliteMigrationDriver } from './sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from './sqlite/sqlite-repository.js';
+import { sqliteStorageError } from './sqlite/sqlite-storage-error.js';
+import { StorageError } from './storage-error.js';
 
 export interface OpenRepositoryOptions {
   /** SQLite file (`:memory:` for a private in-memory database). Wins over the environment. */
@@ -17,8 +20,19 @@ export interface OpenRepositoryOptions {
   readonly mustExist?: boolean;
   /** Told which migrations ran (the CLI's `init` prints them). */
   readonly onMigrated?: (results: readonly MigrationResult[]) => void;
-  /** Where `DATABASE_URL` and `IDFLOW_DB` are read; `process.env` by default. */
+  /**
+   * How long a write waits for another connection's write lock before failing with `REPO_BUSY` (SQLite's busy
+   * timeout), in milliseconds. Wins over `IDFLOW_BUSY_TIMEOUT_MS`. @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+  /** Where `DATABASE_URL`, `IDFLOW_DB` and `IDFLOW_BUSY_TIMEOUT_MS` are read; `process.env` by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * SQLite only: the clock standing in for database time (worker leases), since an embedded database has no server
+   * clock; every process sharing the file must use the same one. Tests pass the fake clock they control.
+   * @default Date.now
+   */
+  readonly databaseClock?: () => number;
 }
 
 /** The default database file, relative to the working directory. */
@@ -28,6 +42,9 @@ export const DEFAULT_DATABASE_FILE = 'idflow.db';
  * Opens the repository and brings its schema up to date. Which database: `url` or `db` when given, else
  * `DATABASE_URL`, else `IDFLOW_DB`, else `./idflow.db`. PostgreSQL URLs fail with `REPO_POSTGRES_NOT_YET`
  * until the PostgreSQL repository lands (roadmap milestone 3).
+ *
+ * An existing SQLite file that is not writable (see `isWritableFile`) is opened read-only: commands that read
+ * work, writes fail with `REPO_READ_ONLY`. A damaged file fails with `REPO_CORRUPT`, a locked one with `REPO_BUSY`.
  */
 export async function openRepository(options: OpenRepositoryOptions = {}): Promise<Repository> {
   const chosen = chooseDatabase(options);
@@ -53,23 +70,51 @@ function chooseDatabase(options: Pick<OpenRepositoryOptions, 'db' | 'url' | 'env
 async function openSqliteRepository(path: string, options: OpenRepositoryOptions): Promise<SqliteRepository> {
   const inMemory = path === ':memory:';
   const location = inMemory ? path : resolve(path);
+  const busyTimeoutMs = busyTimeout(options);
   if (!inMemory && options.mustExist) refuseNonRepository(location);
+  const readOnly = !inMemory && existsSync(location) && !isWritableFile(location);
   let db;
   try {
-    db = openSqliteDatabase(location);
+    db = openSqliteDatabase(location, { readOnly, busyTimeoutMs });
   } catch (e) {
-    throw new IdflowError('REPO_OPEN_FAILED', `cannot open the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
+    throw openFailure(e, location) ??
+      new IdflowError('REPO_OPEN_FAILED', `cannot open the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
   }
   const report = await runMigrations(new SqliteMigrationDriver(db), migrations).catch((e: unknown) => {
     db.close();
-    throw new IdflowError('REPO_OPEN_FAILED', `cannot read the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
+    throw openFailure(e, location) ??
+      new IdflowError('REPO_OPEN_FAILED', `cannot read the database ${location}: ${e instanceof Error ? e.message : String(e)}`, { path: location }, { cause: e });
   });
   if (report.error) {
     db.close();
-    throw report.error;
+    // A migration that failed because the database is read-only, locked or damaged says so, with its code.
+    throw openFailure(report.error.cause, location) ?? report.error;
   }
   options.onMigrated?.(report.results);
-  return new SqliteRepository(db, location);
+  return new SqliteRepository(db, location, { readOnly, ...(options.databaseClock && { databaseClock: options.databaseClock }) });
+}
+
+/**
+ * The storage error an open or a migration met, when it says more than REPO_OPEN_FAILED would: busy, read-only,
+ * full, damaged. A file that cannot be opened at all (missing directory, a directory) stays REPO_OPEN_FAILED.
+ */
+function openFailure(e: unknown, location: string): StorageError | undefined {
+  const storage = sqliteStorageError(e, location);
+  return storage && storage.kind !== 'io' ? storage : undefined;
+}
+
+/** `busyTimeoutMs`, else `IDFLOW_BUSY_TIMEOUT_MS`, else 5 s; refused unless a whole number of milliseconds ≥ 0. */
+function busyTimeout(options: OpenRepositoryOptions): number {
+  const env = nonEmpty((options.env ?? process.env)['IDFLOW_BUSY_TIMEOUT_MS']);
+  const value = options.busyTimeoutMs ?? (env === undefined ? DEFAULT_BUSY_TIMEOUT_MS : /^\d{1,9}$/.test(env) ? Number(env) : Number.NaN);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidInputError(
+      'REPO_BUSY_TIMEOUT_INVALID',
+      `the busy timeout must be a whole number of milliseconds, 0 or more, not ${String(options.busyTimeoutMs ?? env)} (busyTimeoutMs or IDFLOW_BUSY_TIMEOUT_MS)`,
+      { value: String(options.busyTimeoutMs ?? env) },
+    );
+  }
+  return value;
 }
 
 /**

@@ -60,8 +60,20 @@ export interface InstanceRecord {
   readonly runnable: boolean;
   /** execLimit: past this time the sweep terminates it. */
   readonly execDeadline: number | null;
+  /**
+   * The worker holding it, and until when, in database time ({@link RuntimeStore.databaseTime}). Leases are taken
+   * only by claims, {@link InstanceWrite.holdLeaseMs} and renewals; a write whose record has `leaseOwner` null drops
+   * the lease.
+   */
   readonly leaseOwner: string | null;
   readonly leaseUntil: number | null;
+  /**
+   * Claims since the instance's last commit that ended neither in a commit nor in a hand-back: how many workers died
+   * or lost their lease while holding it. A claim adds one, a commit resets it, a lease handed back
+   * ({@link RuntimeStore.releaseLeases}) takes the claim's one back. Written by the store only: the value in a
+   * write is ignored.
+   */
+  readonly attempts: number;
   /** Bumped by every commit; commits check it (optimistic concurrency). */
   readonly revision: number;
 }
@@ -158,9 +170,28 @@ export interface InstanceWrite {
   readonly renameInstances?: readonly { readonly id: string; readonly name: string }[];
   /** Written instead when the write is refused (a launch from another instance's effect). */
   readonly auditIfRefused?: readonly AuditRecord[];
+  /**
+   * Hold the lease for `instance.leaseOwner` for this many milliseconds of database time from the commit (a
+   * checkpoint of a run that goes on). Without it the lease columns are written as the record has them.
+   */
+  readonly holdLeaseMs?: number;
+  /**
+   * A schedule occurrence this write launches: the schedule's state moves on in the same transaction, as a
+   * compare-and-set (see {@link RuntimeStore.updateScheduleState}), so the occurrence is consumed exactly when its
+   * instance is written. When the compare-and-set fails (another worker took the occurrence), the WHOLE commit is
+   * written as nothing and every write of it gets `schedule-moved`: its other writes are the launch's own children.
+   */
+  readonly schedule?: ScheduleStateChange;
 }
 
-export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken';
+/**
+ * - `committed`: written.
+ * - `conflict`: the row's revision was no longer `expectedRevision`; this write skipped.
+ * - `subject-busy`: another instance holds the subject; this write skipped.
+ * - `name-taken`: another instance took the name meanwhile; this write skipped.
+ * - `schedule-moved`: a write's schedule compare-and-set failed; nothing of the commit was written.
+ */
+export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved';
 
 export interface InstanceFilter {
   readonly state?: InstanceStateName;
@@ -194,6 +225,13 @@ export interface ScheduleStateRecord {
   readonly updatedAt: number;
 }
 
+/** Moving a schedule's state on, as a compare-and-set on its stored next run. */
+export interface ScheduleStateChange {
+  readonly next: ScheduleStateRecord;
+  /** The stored `nextRun` the change expects; undefined when the schedule has no state yet. */
+  readonly expectedNextRun: number | null | undefined;
+}
+
 export interface RuntimeStore {
   readonly kind: 'runtime';
 
@@ -201,14 +239,32 @@ export interface RuntimeStore {
   commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]>;
 
   /**
-   * Claims up to `limit` instances due at `now` (`wake_at <= now`, `ready` or `executing`, not leased or with an
-   * expired lease) for `owner` until `leaseUntil`. Expired leases are how a killed worker's instances come back.
+   * The database's clock, epoch milliseconds: the time leases are taken, renewed and expire in, the same for every
+   * worker process whatever its own clock says. (SQLite, embedded, has no server clock: its store uses the clock it
+   * was opened with, the machine's by default, which every process sharing the file shares too.)
    */
-  claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<InstanceRecord[]>;
-  /** Claims these instances if they are due or runnable and not leased by someone else (asyncImmediate). */
-  claimIds(ids: readonly string[], owner: string, now: number, leaseUntil: number): Promise<InstanceRecord[]>;
-  /** Drops every lease `owner` holds (clean worker shutdown). Returns how many. */
-  releaseLeases(owner: string): Promise<number>;
+  databaseTime(): Promise<number>;
+  /**
+   * Claims up to `limit` instances due at `now` (engine time: `wake_at <= now`, `ready` or `executing`) that no
+   * worker holds (no lease, or one expired in database time), for `owner`, for `leaseMs` of database time; adds one
+   * to each one's `attempts`. Oldest due first. Expired leases are how a killed worker's instances come back.
+   */
+  claim(owner: string, now: number, leaseMs: number, limit: number): Promise<InstanceRecord[]>;
+  /** Claims these instances, as `claim` would, if they are due or runnable and not leased by someone else (asyncImmediate). */
+  claimIds(ids: readonly string[], owner: string, now: number, leaseMs: number): Promise<InstanceRecord[]>;
+  /**
+   * Extends `owner`'s leases on these instances to `leaseMs` of database time from now; returns the ids it still
+   * held (and now holds longer). An id missing from the answer was lost: its lease expired and another worker
+   * claimed it, or a commit elsewhere ended it. A lease that expired but that nobody took is renewed: nothing else
+   * ran the instance meanwhile.
+   */
+  renewLeases(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]>;
+  /**
+   * Hands back `owner`'s leases (all of them, or only on `ids`), taking back the attempt each claim added: the
+   * instances are due again at once for any worker. Used at a clean shutdown and when a batch cannot commit. Returns
+   * how many.
+   */
+  releaseLeases(owner: string, ids?: readonly string[]): Promise<number>;
 
   getInstance(id: string): Promise<InstanceRecord | undefined>;
   getInstanceByName(name: string): Promise<InstanceRecord | undefined>;
@@ -246,7 +302,9 @@ export interface RuntimeStore {
   /**
    * Compare-and-set of a schedule's state: succeeds only when the stored `nextRun` still equals `expectedNextRun`
    * (or the schedule has no state yet and `expectedNextRun` is undefined), so two workers never both run one
-   * occurrence.
+   * occurrence. `audit` rows are written in the same transaction, only when it succeeds: an occurrence that
+   * launches nothing (skipped, or its launch refused) is consumed together with the row that says why. An
+   * occurrence that launches goes with its launch instead ({@link InstanceWrite.schedule}).
    */
-  updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean>;
+  updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined, audit?: readonly AuditRecord[]): Promise<boolean>;
 }

@@ -159,10 +159,3 @@ describe('short ids', () => {
     assert.match(r.stderr, new RegExp(`WORKITEM_NOT_FOUND: no work item ${tail(first.instance.id)}\\.7; task instance ${first.instance.id} has ${first.instance.id}\\.1 \\(decided\\)`));
   });
 });
-
-describe('worker', () => {
-  it('prints its round as JSON with --json', async () => {
-    const round = await json<{ advanced: number; scheduled: number; swept: number }>('worker', '--once');
-    assert.deepEqual(Object.keys(round).sort(), ['advanced', 'scheduled', 'swept']);
-  });
-});

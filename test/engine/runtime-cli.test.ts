@@ -195,4 +195,43 @@ describe('runtime CLI', () => {
     assert.equal(await exited, 0, stderr);
     assert.match(stderr, /idflow worker: stopped/);
   });
+
+  it('emits one JSON object per line from `idflow worker --json --concurrency 2`: started, reports, stopped', { timeout: 30_000 }, async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await json<{ instance: { id: string } }>('run', 'Auto Default', '--var', `who=json${i}`)).instance.id);
+    const worker = spawn(process.execPath, [BIN, '--db', db, 'worker', '--json', '--concurrency', '2', '--report-every', '1'], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    worker.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const states = await Promise.all(ids.map(async (id) => (await json<{ instance: { state: string } }>('task', 'show', id)).instance.state));
+        if (states.every((st) => st === 'finished')) break;
+      }
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stderr, '', 'nothing on stderr');
+    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; finished?: number; failed?: number; retried?: number; lagMs?: number });
+    assert.equal(events[0]?.event, 'started');
+    assert.equal(events.at(-1)?.event, 'stopped');
+    const reports = events.filter((e) => e.event === 'report');
+    assert.ok(reports.length >= 1, 'at least the last report, at the stop');
+    assert.equal(reports.reduce((n, r) => n + (r.finished ?? 0), 0), 3);
+    assert.equal(reports.reduce((n, r) => n + (r.failed ?? 0), 0), 0);
+    assert.ok(reports.every((r) => typeof r.retried === 'number' && typeof r.lagMs === 'number'));
+  });
+
+  it('refuses a worker concurrency that is not a positive whole number', async () => {
+    const r = await idflow('worker', '--concurrency', '0');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /CLI_BAD_CONCURRENCY/);
+  });
 });

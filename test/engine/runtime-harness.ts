@@ -36,8 +36,9 @@ export async function openRuntimeWorld(
   options: Partial<Omit<EngineOptions, 'repository' | 'clock'>> = {},
 ): Promise<RuntimeWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'idflow-runtime-'));
-  const repository = await openRepository({ db: join(dir, 'runtime.db') });
   let clock = T0;
+  // One fake clock for the engine and for database time (leases), so `advance` expires leases too.
+  const repository = await openRepository({ db: join(dir, 'runtime.db'), databaseClock: () => clock });
   const importFixtures = async (...names: string[]): Promise<void> => {
     const loaded = await loadDefinitionFiles(names.map(engineFixture));
     assert.deepEqual(

@@ -148,4 +148,39 @@ describe('runtime store', () => {
     assert.deepEqual((await store.listAudit({ instanceId: a.id })).map((e) => e.event), ['launched']);
     assert.deepEqual(await store.listSideEffects({ instanceId: b.id }), []);
   });
+
+  it('writes nothing of a scheduled launch whose occurrence another worker took, its children included', async () => {
+    const template = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
+    const fresh = (id: string): InstanceRecord => ({ ...template, id, name: `Auto Default #${id}`, revision: 1 });
+    const at = w.now();
+    const state = { name: 'Store Schedule', lastRun: at, nextRun: at + 60_000, runCount: 1, updatedAt: at };
+    assert.equal(await store.updateScheduleState(state, undefined), true);
+    const launch = (own: string, child: string, expectedNextRun: number) => [
+      { instance: fresh(own), expectedRevision: null, audit: [{ at, instanceId: own, event: 'launched' }], schedule: { next: { ...state, nextRun: expectedNextRun + 60_000, runCount: 2 }, expectedNextRun } },
+      { instance: fresh(child), expectedRevision: null, audit: [{ at, instanceId: child, event: 'launched' }] },
+    ];
+    const lost = launch('0190aaaa-0000-7000-8000-000000000001', '0190aaaa-0000-7000-8000-000000000002', at);
+    assert.deepEqual(await store.commit(lost), ['schedule-moved', 'schedule-moved']);
+    for (const write of lost) {
+      assert.equal(await store.getInstance(write.instance.id), undefined);
+      assert.deepEqual(await store.listAudit({ instanceId: write.instance.id }), []);
+    }
+    assert.deepEqual(await store.commit([lost[0]!]), ['schedule-moved'], 'a single write is refused the same way');
+    const won = launch('0190aaaa-0000-7000-8000-000000000003', '0190aaaa-0000-7000-8000-000000000004', at + 60_000);
+    assert.deepEqual(await store.commit(won), ['committed', 'committed']);
+    const [stored] = (await store.listScheduleStates()).filter((x) => x.name === 'Store Schedule');
+    assert.equal(stored?.runCount, 2);
+    assert.equal(stored?.nextRun, at + 120_000);
+  });
+
+  it('writes a schedule’s audit rows only with its state change', async () => {
+    const at = w.now();
+    const state = { name: 'Audit Schedule', lastRun: at, nextRun: at + 60_000, runCount: 1, updatedAt: at };
+    const row = { at, event: 'schedule-failed', data: { schedule: 'Audit Schedule' } };
+    assert.equal(await store.updateScheduleState(state, undefined, [row]), true);
+    assert.equal(await store.updateScheduleState(state, undefined, [row]), false, 'the state exists already');
+    assert.equal(await store.updateScheduleState({ ...state, runCount: 2 }, at + 1, [row]), false, 'another next run is stored');
+    const rows = (await store.listAudit()).filter((a) => a.data?.['schedule'] === 'Audit Schedule');
+    assert.equal(rows.length, 1);
+  });
 });

@@ -35,4 +35,13 @@ describe('a worker batch with one instance the database refuses', () => {
     w.advance(10 * 60_000);
     assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
   });
+
+  it('ends a refused instance as failed also when it is alone in its batch, instead of failing every round', async () => {
+    w.advance(60_000);
+    const lone = await w.engine.launch({ definition: 'Keyed Effect', launcher: 'ann', variables: { key: 'k1' } });
+    assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
+    const task = await w.engine.getTask(lone.instance.id);
+    assert.equal(`${task.state}:${task.result?.outcome}`, 'finished:failed');
+    assert.match(task.result!.errors.join(' '), /UNIQUE|constraint/i);
+  });
 });

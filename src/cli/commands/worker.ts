@@ -1,13 +1,55 @@
 import type { Command } from 'commander';
+import type { WorkerActivity } from '../../engine/worker-activity.js';
 import { action } from '../action.js';
-import { printJson } from '../output.js';
 import { positiveInteger } from '../option-values.js';
 import { withEngine } from './run-support.js';
 
 interface WorkerOptions {
   readonly batchSize?: string;
+  readonly concurrency?: string;
+  readonly reportEvery?: string;
   readonly once?: boolean;
   readonly json?: boolean;
+}
+
+/** One line of `idflow worker`'s output: what `--json` emits on stdout, one object per line. */
+export type WorkerEvent =
+  | { readonly event: 'started'; readonly at: string; readonly pid: number; readonly concurrency: number; readonly batchSize: number }
+  | ({ readonly event: 'report'; readonly at: string } & WorkerActivity)
+  | { readonly event: 'round-failed'; readonly at: string; readonly code: string; readonly message: string }
+  | { readonly event: 'stopped'; readonly at: string };
+
+/** The text form of a worker event (stderr without `--json`). */
+export function formatWorkerEvent(e: WorkerEvent): string {
+  switch (e.event) {
+    case 'started':
+      return `idflow worker: started (pid ${e.pid}, concurrency ${e.concurrency}, batch size ${e.batchSize})`;
+    case 'report':
+      return (
+        `idflow worker: claimed ${e.claimed}, committed ${e.committed}, finished ${e.finished}, failed ${e.failed}, ` +
+        `retried ${e.retried}, lost ${e.lost}, lag ${e.lagMs} ms (last ${(e.periodMs / 1000).toFixed(1)} s)`
+      );
+    case 'round-failed':
+      return `idflow worker: round failed, retrying: ${e.code === 'UNKNOWN' ? '' : `${e.code}: `}${e.message}`;
+    case 'stopped':
+      return 'idflow worker: stopped';
+  }
+}
+
+/** Writes worker events: JSON lines on stdout, or text lines on stderr. */
+export function workerEventWriter(json: boolean): (e: WorkerEvent) => void {
+  return json ? (e) => process.stdout.write(`${JSON.stringify(e)}\n`) : (e) => process.stderr.write(`${formatWorkerEvent(e)}\n`);
+}
+
+/** A failed round as an event: the error's stable code when it has one (an idflow or driver code). */
+export function roundFailedEvent(error: unknown): WorkerEvent {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return {
+    event: 'round-failed',
+    at: new Date().toISOString(),
+    code: typeof code === 'string' ? code : 'UNKNOWN',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 export function registerWorker(program: Command): void {
@@ -15,47 +57,62 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .summary('run async launches, timers, schedules and cleanup until stopped')
     .description(
-      'Runs worker rounds until SIGTERM or SIGINT: claims due TaskInstances in batches, advances them and commits ' +
-        'each batch at once; runs due TaskSchedules; deletes expired results and terminates instances past their ' +
-        'execLimit. On a signal it finishes the current round, releases its claims and exits 0. Several workers may ' +
-        'share one repository; a killed worker\'s instances are taken over when its claims expire.',
+      'Runs worker rounds until SIGTERM or SIGINT: claims due TaskInstances in batches under a lease it renews while ' +
+        'a batch runs, advances them and commits each batch at once; runs due TaskSchedules; deletes expired results ' +
+        'and terminates instances past their execLimit. Reports what it did at a steady rate. On a signal it stops ' +
+        'claiming, finishes or hands back what it holds and exits 0. A round the database refuses for a moment ' +
+        '(busy, restarting, connection lost) is retried with backoff. Several workers may share one repository; a ' +
+        "killed worker's instances are taken over when its leases expire.",
     )
     .option('--batch-size <n>', 'instances claimed per round (default 100)')
+    .option('--concurrency <n>', 'batches in flight at once in this process (default 1)')
+    .option('--report-every <seconds>', 'seconds between activity reports (default 5)')
+    .option('--json', 'emit one JSON object per line on stdout: started, report, round-failed, stopped')
     .option('--once', 'run one round and exit')
-    .option('--json', 'errors as JSON on stderr; with --once, the round as JSON on stdout')
     .addHelpText(
       'after',
       `
 Examples:
   idflow worker
+  idflow worker --concurrency 4 --json
   idflow worker --once --batch-size 500`,
     )
     .action(
       action(async (options: WorkerOptions, command: Command) => {
         const batchSize = options.batchSize === undefined ? undefined : positiveInteger(options.batchSize, '--batch-size', 'CLI_BAD_BATCH_SIZE');
+        const concurrency = options.concurrency === undefined ? 1 : positiveInteger(options.concurrency, '--concurrency', 'CLI_BAD_CONCURRENCY');
+        const reportEvery = options.reportEvery === undefined ? 5 : positiveInteger(options.reportEvery, '--report-every', 'CLI_BAD_REPORT_INTERVAL');
+        const emit = workerEventWriter(Boolean(options.json));
         await withEngine(
           command,
           async (engine) => {
             if (options.once) {
               const round = await engine.runWorkerOnce();
-              if (options.json) return printJson(round);
-              process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
+              if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round })}\n`);
+              else process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
               return;
             }
             const stop = new AbortController();
             const onSignal = (): void => stop.abort();
             process.once('SIGTERM', onSignal);
             process.once('SIGINT', onSignal);
-            process.stderr.write(`idflow worker: started (pid ${process.pid})\n`);
+            emit({ event: 'started', at: new Date().toISOString(), pid: process.pid, concurrency, batchSize: batchSize ?? 100 });
             try {
-              await engine.runWorker(stop.signal);
+              await engine.runWorker(stop.signal, {
+                concurrency,
+                reportEveryMs: reportEvery * 1000,
+                onReport: (activity) => emit({ event: 'report', at: new Date().toISOString(), ...activity }),
+              });
             } finally {
               process.off('SIGTERM', onSignal);
               process.off('SIGINT', onSignal);
             }
-            process.stderr.write('idflow worker: stopped\n');
+            emit({ event: 'stopped', at: new Date().toISOString() });
           },
-          batchSize !== undefined ? { batchSize } : {},
+          {
+            ...(batchSize !== undefined && { batchSize }),
+            onRoundError: (error) => emit(roundFailedEvent(error)),
+          },
         );
       }),
     );

@@ -2,7 +2,8 @@ import type { Migration } from '../migration.js';
 import { m0001ObjectStore } from './0001-object-store.js';
 import { m0002Runtime } from './0002-runtime.js';
 import { m0003ProfileAssignments } from './0003-profile-assignments.js';
-import { m0004SubjectKeys } from './0004-subject-keys.js';
+import { m0005ClaimAttempts } from './0005-claim-attempts.js';
+import { m0006SubjectKeys } from './0006-subject-keys.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -12,5 +13,6 @@ export const migrations: readonly Migration[] = [
   m0001ObjectStore,
   m0002Runtime,
   m0003ProfileAssignments,
-  m0004SubjectKeys,
+  m0005ClaimAttempts,
+  m0006SubjectKeys,
 ];

@@ -1,13 +1,17 @@
 import type { Repository } from '../repository.js';
+import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
+import { sqliteStorageError } from './sqlite-storage-error.js';
 
 /** The embedded repository: every store on one better-sqlite3 connection. Open it with `openRepository`. */
 export class SqliteRepository implements Repository {
   readonly kind = 'sqlite' as const;
   readonly location: string;
+  /** Opened with SQLite's read-only flag (the file is not writable): reads work, writes fail with `REPO_READ_ONLY`. */
+  readonly readOnly: boolean;
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
@@ -17,12 +21,15 @@ export class SqliteRepository implements Repository {
    */
   readonly db: SqliteDatabase;
 
-  constructor(db: SqliteDatabase, location: string) {
+  /** `databaseClock`: database time for leases (see OpenRepositoryOptions.databaseClock). */
+  constructor(db: SqliteDatabase, location: string, options: { readonly readOnly?: boolean; readonly databaseClock?: () => number } = {}) {
     this.db = db;
     this.location = location;
-    this.objects = new SqliteObjectStore(db);
-    this.runtime = new SqliteRuntimeStore(db);
-    this.profiles = new SqliteProfileStore(db);
+    this.readOnly = options.readOnly ?? false;
+    // The store boundary: a busy, read-only, full or damaged database leaves every store as a coded StorageError.
+    this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
+    this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
+    this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type InstanceStateName,
   type InstanceWrite,
   type RuntimeStore,
+  type ScheduleStateChange,
   type ScheduleStateRecord,
   type SideEffectRecord,
   type StoredAuditEvent,
@@ -48,6 +49,7 @@ interface InstanceRow {
   exec_deadline: number | null;
   lease_owner: string | null;
   lease_until: number | null;
+  attempts: number;
   revision: number;
 }
 
@@ -106,12 +108,17 @@ class WriteRefused extends Error {
   }
 }
 
+/** A write's schedule compare-and-set failed: the whole batch is rolled back (see InstanceWrite.schedule). */
+class ScheduleMoved extends Error {}
+
 /** The id last, so that one value list serves both the INSERT and the UPDATE … WHERE id = ? (see instanceValues). */
 const INSTANCE_COLUMNS = [
   'name', 'definition_id', 'definition_type', 'definition_name', 'definition_version', 'state', 'waiting', 'launcher', 'subject',
   'subject_key', 'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
   'wake_at', 'runnable', 'exec_deadline', 'lease_owner', 'lease_until', 'revision', 'id',
 ] as const;
+
+const LEASE_UNTIL_INDEX = INSTANCE_COLUMNS.indexOf('lease_until');
 
 const WORK_ITEM_COLUMNS = [
   'id', 'instance_id', 'definition_name', 'activity', 'action', 'owner', 'permission', 'request', 'item_type', 'decisions', 'variables',
@@ -144,9 +151,12 @@ export class SqliteRuntimeStore implements RuntimeStore {
   #transactions: Transactions | undefined;
   /** Statements whose SQL depends on the query (listings), by SQL text. */
   readonly #dynamic = new Map<string, SqliteStatement>();
+  /** Database time: SQLite has no server clock; every process sharing the file shares the machine's. */
+  readonly #clock: () => number;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, clock: () => number = Date.now) {
     this.db = db;
+    this.#clock = clock;
   }
 
   /** Prepared lazily: the tables exist only after the migrations ran. */
@@ -161,51 +171,67 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return st;
   }
 
+  async databaseTime(): Promise<number> {
+    return this.#clock();
+  }
+
   async commit(writes: readonly InstanceWrite[]): Promise<CommitStatus[]> {
-    const tx = (this.#transactions ??= makeTransactions(this.db, this.#s));
-    if (writes.length !== 1) return writes.length === 0 ? [] : tx.batch.immediate(writes);
+    const tx = (this.#transactions ??= makeTransactions(this.db, this.#s, this.#clock));
+    if (writes.length !== 1) {
+      if (writes.length === 0) return [];
+      try {
+        return tx.batch.immediate(writes);
+      } catch (e) {
+        if (e instanceof ScheduleMoved) return writes.map(() => 'schedule-moved');
+        throw e;
+      }
+    }
     const w = writes[0]!;
     try {
       tx.single.immediate(w);
       return ['committed'];
     } catch (e) {
       if (!(e instanceof WriteRefused)) throw e;
-      if (w.auditIfRefused?.length) tx.audit.immediate(w.auditIfRefused);
+      if (w.auditIfRefused?.length && e.status !== 'schedule-moved') tx.audit.immediate(w.auditIfRefused);
       return [e.status];
     }
   }
 
-  async claim(owner: string, now: number, leaseUntil: number, limit: number): Promise<InstanceRecord[]> {
+  async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<InstanceRecord[]> {
     const s = this.#s;
     return this.db
       .transaction(() => {
-        const rows = s.claimable.all(now, now, limit) as InstanceRow[];
+        const dbNow = this.#clock();
+        const leaseUntil = dbNow + leaseMs;
+        const rows = s.claimable.all(now, dbNow, limit) as InstanceRow[];
         if (rows.length > 0) s.leaseMany.run(owner, leaseUntil, JSON.stringify(rows.map((r) => r.id)));
-        return rows.map((r) => {
-          r.lease_owner = owner;
-          r.lease_until = leaseUntil;
-          return toInstance(r);
-        });
+        return rows.map((r) => toInstance(leased(r, owner, leaseUntil)));
       })
       .immediate();
   }
 
-  async claimIds(ids: readonly string[], owner: string, now: number, leaseUntil: number): Promise<InstanceRecord[]> {
+  async claimIds(ids: readonly string[], owner: string, now: number, leaseMs: number): Promise<InstanceRecord[]> {
     const s = this.#s;
     return this.db
       .transaction(() => {
+        const dbNow = this.#clock();
+        const leaseUntil = dbNow + leaseMs;
         const out: InstanceRecord[] = [];
         for (const id of ids) {
-          const r = s.claimableById.get(id, now, now) as InstanceRow | undefined;
+          const r = s.claimableById.get(id, now, dbNow) as InstanceRow | undefined;
           if (!r) continue;
           s.lease.run(owner, leaseUntil, r.id);
-          r.lease_owner = owner;
-          r.lease_until = leaseUntil;
-          out.push(toInstance(r));
+          out.push(toInstance(leased(r, owner, leaseUntil)));
         }
         return out;
       })
       .immediate();
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#s.renewLeases.all(this.#clock() + leaseMs, JSON.stringify(ids), owner) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   /**
@@ -218,7 +244,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
       claimable: s.claimable,
       claimableById: s.claimableById,
       leaseMany: s.leaseMany,
+      renewLeases: s.renewLeases,
       releaseLeases: s.releaseLeases,
+      releaseLeasesOn: s.releaseLeasesOn,
       expired: s.expired,
       overdue: s.overdue,
       instanceByName: s.instanceByName,
@@ -236,8 +264,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return plans;
   }
 
-  async releaseLeases(owner: string): Promise<number> {
-    return this.#s.releaseLeases.run(owner).changes;
+  async releaseLeases(owner: string, ids?: readonly string[]): Promise<number> {
+    if (ids === undefined) return this.#s.releaseLeases.run(owner).changes;
+    return ids.length === 0 ? 0 : this.#s.releaseLeasesOn.run(JSON.stringify(ids), owner).changes;
   }
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
@@ -351,7 +380,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    (this.#transactions ??= makeTransactions(this.db, this.#s)).audit(records);
+    (this.#transactions ??= makeTransactions(this.db, this.#s, this.#clock)).audit(records);
   }
 
   async listAudit(filter: { readonly instanceId?: string; readonly limit?: number } = {}): Promise<StoredAuditEvent[]> {
@@ -384,31 +413,33 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return rows.map((r) => ({ name: r.name, lastRun: r.last_run, nextRun: r.next_run, runCount: r.run_count, updatedAt: r.updated_at }));
   }
 
-  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined): Promise<boolean> {
-    const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name] as const;
-    if (expectedNextRun === undefined) {
-      return (
-        this.#prepare('INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING').run(
-          ...args,
-        ).changes === 1
-      );
-    }
-    return (
-      this.#prepare('UPDATE schedule_state SET last_run = ?, next_run = ?, run_count = ?, updated_at = ? WHERE name = ? AND next_run IS ?').run(
-        ...args,
-        expectedNextRun,
-      ).changes === 1
-    );
+  async updateScheduleState(next: ScheduleStateRecord, expectedNextRun: number | null | undefined, audit: readonly AuditRecord[] = []): Promise<boolean> {
+    const s = this.#s;
+    return this.db
+      .transaction(() => {
+        if (!moveSchedule(s, { next, expectedNextRun })) return false;
+        if (audit.length > 0) s.insertAudit(audit.map(auditValues));
+        return true;
+      })
+      .immediate();
   }
 }
 
+/** The schedule compare-and-set: true when the stored next run was the expected one (or, expected undefined, no row). */
+function moveSchedule(s: Statements, change: ScheduleStateChange): boolean {
+  const { next, expectedNextRun } = change;
+  const args = [next.lastRun, next.nextRun, next.runCount, next.updatedAt, next.name] as const;
+  if (expectedNextRun === undefined) return s.insertScheduleState.run(...args).changes === 1;
+  return s.updateScheduleState.run(...args, expectedNextRun).changes === 1;
+}
+
 /** The commit's transaction functions, made once per store (better-sqlite3 builds several closures per `transaction()`). */
-function makeTransactions(db: SqliteDatabase, s: Statements) {
+function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number) {
   const single = db.transaction((w: InstanceWrite) => {
-    writeOne(s, w);
+    writeOne(s, w, clock);
     if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
   });
-  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w));
+  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w, clock));
   const batch = db.transaction((writes: readonly InstanceWrite[]) => {
     // Audit rows carry no constraint that can refuse a write, so they are written after the instances, all in
     // as few statements as possible, in the order of the writes.
@@ -420,6 +451,8 @@ function makeTransactions(db: SqliteDatabase, s: Statements) {
         return 'committed';
       } catch (e) {
         if (!(e instanceof WriteRefused)) throw e;
+        // The occurrence went to another worker: nothing of this commit (the launch and its children) is written.
+        if (e.status === 'schedule-moved') throw new ScheduleMoved();
         if (w.auditIfRefused) for (const a of w.auditIfRefused) audit.push(a);
         return e.status;
       }
@@ -435,14 +468,16 @@ function makeTransactions(db: SqliteDatabase, s: Statements) {
  * One instance's writes. Work items are inserted before any is closed: an advance may create an item and cancel
  * it again (a parallel branch ended the instance), and the close must find the row.
  */
-function writeOne(s: Statements, w: InstanceWrite): void {
+function writeOne(s: Statements, w: InstanceWrite, clock: () => number): void {
   const i = w.instance;
+  if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
   for (const id of w.deleteInstances ?? []) {
     s.deleteLocksOf.run(id);
     s.deleteInstance.run(id);
   }
   for (const r of w.renameInstances ?? []) s.rename.run(r.name, r.id);
   const values = instanceValues(i);
+  if (w.holdLeaseMs !== undefined) values[LEASE_UNTIL_INDEX] = clock() + w.holdLeaseMs;
   if (w.expectedRevision === null) {
     try {
       s.insertInstance.run(values);
@@ -523,20 +558,29 @@ function prepare(db: SqliteDatabase) {
   const due = `wake_at <= ? AND +state IN ('ready', 'executing') AND (lease_until IS NULL OR lease_until <= ?)`;
   return {
     insertInstance: db.prepare(`INSERT INTO task_instances (${instanceColumns}) VALUES (${INSTANCE_COLUMNS.map(() => '?').join(', ')})`),
-    // The values of instanceValues (the id last), then the expected revision.
-    updateInstance: db.prepare(`UPDATE task_instances SET ${instanceSets} WHERE id = ? AND revision = ?`),
+    // The values of instanceValues (the id last), then the expected revision. A commit is progress: the claims
+    // that did not get this far are forgiven.
+    updateInstance: db.prepare(`UPDATE task_instances SET ${instanceSets}, attempts = 0 WHERE id = ? AND revision = ?`),
     instanceById: db.prepare('SELECT * FROM task_instances WHERE id = ?'),
     instanceByName: db.prepare('SELECT * FROM task_instances WHERE name = ?'),
     deleteInstance: db.prepare('DELETE FROM task_instances WHERE id = ?'),
     rename: db.prepare('UPDATE task_instances SET name = ?, revision = revision + 1 WHERE id = ?'),
     claimable: db.prepare(`SELECT * FROM task_instances WHERE ${due} ORDER BY wake_at LIMIT ?`),
     claimableById: db.prepare(`SELECT * FROM task_instances WHERE id = ? AND ${due}`),
-    lease: db.prepare('UPDATE task_instances SET lease_owner = ?, lease_until = ? WHERE id = ?'),
-    leaseMany: db.prepare('UPDATE task_instances SET lease_owner = ?, lease_until = ? WHERE id IN (SELECT value FROM json_each(?))'),
+    lease: db.prepare('UPDATE task_instances SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
+    leaseMany: db.prepare(
+      'UPDATE task_instances SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    renewLeases: db.prepare(
+      'UPDATE task_instances SET lease_until = ? WHERE id IN (SELECT value FROM json_each(?)) AND lease_owner = ? RETURNING id',
+    ),
+    releaseLeasesOn: db.prepare(
+      'UPDATE task_instances SET lease_owner = NULL, lease_until = NULL, attempts = MAX(attempts - 1, 0) WHERE id IN (SELECT value FROM json_each(?)) AND lease_owner = ?',
+    ),
     // Leases are taken only on due rows (wake_at set) and dropped by every write that clears wake_at, so the wake
     // index finds them all; there is no index on lease_owner to pay for at every claim.
     releaseLeases: db.prepare(
-      'UPDATE task_instances INDEXED BY task_instances_wake SET lease_owner = NULL, lease_until = NULL WHERE wake_at IS NOT NULL AND lease_owner = ?',
+      'UPDATE task_instances INDEXED BY task_instances_wake SET lease_owner = NULL, lease_until = NULL, attempts = MAX(attempts - 1, 0) WHERE wake_at IS NOT NULL AND lease_owner = ?',
     ),
     lockHolder: db.prepare('SELECT instance_id FROM subject_locks WHERE subject = ?'),
     insertLock: db.prepare('INSERT INTO subject_locks (subject, instance_id, acquired_at) VALUES (?, ?, ?)'),
@@ -552,9 +596,21 @@ function prepare(db: SqliteDatabase) {
     workItemIdsLike: db.prepare(`SELECT id FROM work_items WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
     insertAudit: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
     insertSideEffect: db.prepare('INSERT INTO side_effects (key, operation, data, instance_id, at) VALUES (?, ?, ?, ?, ?)'),
+    insertScheduleState: db.prepare(
+      'INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+    updateScheduleState: db.prepare('UPDATE schedule_state SET last_run = ?, next_run = ?, run_count = ?, updated_at = ? WHERE name = ? AND next_run IS ?'),
     expired: db.prepare(`SELECT id FROM task_instances WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`),
     overdue: db.prepare(`SELECT * FROM task_instances WHERE exec_deadline <= ? AND +state IN ${UNFINISHED} ORDER BY exec_deadline LIMIT ?`),
   };
+}
+
+/** The row as a claim leaves it. */
+function leased(r: InstanceRow, owner: string, leaseUntil: number): InstanceRow {
+  r.lease_owner = owner;
+  r.lease_until = leaseUntil;
+  r.attempts += 1;
+  return r;
 }
 
 function auditValues(a: AuditRecord): unknown[] {
@@ -640,6 +696,7 @@ function toInstance(r: InstanceRow): InstanceRecord {
     execDeadline: r.exec_deadline,
     leaseOwner: r.lease_owner,
     leaseUntil: r.lease_until,
+    attempts: r.attempts,
     revision: r.revision,
   };
 }

@@ -6,14 +6,17 @@ import type { Migration } from '../migration.js';
  * the subject as given (shown to people) and gains `subject_key`, which listings by subject match; its index
  * replaces the one on `subject`. `subject_locks.subject` holds keys from now on.
  *
+ * Numbered 0006 after the files of issue 7's plan (PostgreSQL takes 0004, claim attempts 0005); its `version`
+ * follows the last migration, since versions must be contiguous.
+ *
  * Rows written before this migration get the key SQL can compute: trimmed and lower-cased. That is the exact key
  * for ASCII names (nearly all user names); a name with other letters keeps a key that may differ from what the
  * engine computes (SQLite's `lower` folds only ASCII), until its instance ends. A lock whose key another lock holds
  * already (the two workflows the old exact comparison let through) keeps its old value and is released as before,
  * when its instance ends.
  */
-export const m0004SubjectKeys: Migration = {
-  version: 4,
+export const m0006SubjectKeys: Migration = {
+  version: 5,
   name: 'subject-keys',
   sqlite: `
 ALTER TABLE task_instances ADD COLUMN subject_key TEXT;
