@@ -158,4 +158,16 @@ describe('short ids', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`WORKITEM_NOT_FOUND: no work item ${tail(first.instance.id)}\\.7; task instance ${first.instance.id} has ${first.instance.id}\\.1 \\(decided\\)`));
   });
+
+  it('suggests the task or work item meant by a short id with two characters swapped', async () => {
+    const third = await json<Launched>('run', 'Approval', '--var', 'approver=alice');
+    const short = tail(third.instance.id);
+    const at = [...short].findIndex((c, i) => i > 0 && c !== short[i - 1]);
+    const swapped = short.slice(0, at - 1) + short[at] + short[at - 1] + short.slice(at + 1);
+    const task = await idflow('task', 'show', swapped);
+    assert.equal(task.status, 1);
+    assert.match(task.stderr, new RegExp(`TASK_NOT_FOUND: no task instance ${swapped}; did you mean ${third.instance.id}\\?`));
+    const item = await idflow('workitem', 'decide', `${swapped}.1`, '--decision', 'approve', '--as', 'alice');
+    assert.match(item.stderr, new RegExp(`WORKITEM_NOT_FOUND: no work item ${swapped}\\.1; did you mean ${third.instance.id}\\.1\\?`));
+  });
 });
