@@ -60,6 +60,13 @@ describe('names that do not exist', () => {
     assert.match(otherType.stderr, /there is a TaskDefinition of that name: idflow show TaskDefinition "Approval"/);
   });
 
+  it('notes the nearest definition when `tasks --definition` names none', async () => {
+    const r = await idflow('tasks', '--definition', 'auto sync');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /no task instances/);
+    assert.match(r.stderr, /note: no TaskDefinition or Workflow is named "auto sync"; did you mean 'Auto Sync'\?/);
+  });
+
   it('suggests the nearest object type', async () => {
     const r = await idflow('list', 'taskdefinitons');
     assert.equal(r.status, 2);

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { TaskFilter, TaskState } from '../../engine/engine-api.js';
+import { didYouMean } from '../../definition/validate/suggest.js';
+import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
 import { oneOf, positiveInteger } from '../option-values.js';
@@ -37,6 +39,13 @@ function filterOf(options: TasksOptions, states: readonly TaskState[] = STATES):
   };
 }
 
+/** After an empty listing by `--definition`: when no definition has that name, the nearest ones (on stderr). */
+async function noteUnknownDefinition(repo: Repository, name: string): Promise<void> {
+  const names = [...(await repo.objects.listLatest('TaskDefinition')), ...(await repo.objects.listLatest('Workflow'))].map((o) => o.name);
+  if (names.includes(name)) return;
+  process.stderr.write(`idflow: note: no TaskDefinition or Workflow is named "${name}"${didYouMean(name, names, 'the definitions are')}\n`);
+}
+
 export function registerTasks(program: Command): void {
   const tasks = program
     .command('tasks')
@@ -58,10 +67,14 @@ Examples:
     .action(
       action(async (options: TasksOptions, command: Command) => {
         const filter = filterOf(options);
-        await withEngine(command, async (engine) => {
+        await withEngine(command, async (engine, repo) => {
           const list = await engine.listTasks(filter);
           if (options.json) return printJson(list);
-          if (list.length === 0) return println('no task instances');
+          if (list.length === 0) {
+            println('no task instances');
+            if (filter.definition !== undefined) await noteUnknownDefinition(repo, filter.definition);
+            return;
+          }
           printTable(list, [
             { header: 'id', value: (t) => t.id },
             { header: 'name', value: (t) => t.name },
