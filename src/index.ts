@@ -57,8 +57,17 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
-export { StorageError, isTransientStorageError, mapStorageErrors, storageErrorCode } from './repository/storage-error.js';
-export type { StorageErrorKind, StorageErrorMapper } from './repository/storage-error.js';
+export {
+  FATAL_STORAGE_CODES,
+  PERMANENT_STORAGE_CODES,
+  StorageError,
+  TRANSIENT_STORAGE_CODES,
+  isDatabaseFault,
+  isTransientStorageError,
+  mapStorageErrors,
+  storageError,
+} from './repository/storage-error.js';
+export type { StorageErrorCode, StorageErrorMapper } from './repository/storage-error.js';
 export { compileRetryPolicy, retryTransient } from './repository/retry-transient.js';
 export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js';
 

@@ -2,7 +2,7 @@ import type { TaskScheduleObject } from '../definition/model/objects.js';
 import type { XValue } from '../expression/env.js';
 import { IdflowError, hasErrorCode } from '../errors.js';
 import type { AuditRecord, ScheduleStateRecord } from '../repository/runtime-store.js';
-import { StorageError } from '../repository/storage-error.js';
+import { isDatabaseFault } from '../repository/storage-error.js';
 import type { EngineContext } from './engine-context.js';
 import { launchTask } from './launch.js';
 
@@ -101,7 +101,7 @@ export async function runSchedules(ctx: EngineContext, now: number): Promise<num
         launched++;
       } catch (e) {
         // The database failing is nobody's refusal: nothing was written, the occurrence stays due for the next round.
-        if (e instanceof StorageError || hasErrorCode(e, 'SCHEDULE_OCCURRENCE_TAKEN')) break;
+        if (isDatabaseFault(e) || hasErrorCode(e, 'SCHEDULE_OCCURRENCE_TAKEN')) break;
         const code = e instanceof IdflowError ? e.code : 'INTERNAL';
         const refused: AuditRecord = {
           at: now,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelay, retryTransient } from '../repository/retry-transient.js';
 import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
-import { StorageError } from '../repository/storage-error.js';
+import { StorageError, isDatabaseFault } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
@@ -211,7 +211,7 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
     } catch (e) {
       // The database itself (busy past every retry, restarting, full, damaged): the round fails and its batch is
       // handed back; no instance is to blame, so none ends. Anything else is a refusal of some instance's data.
-      if (e instanceof StorageError) throw e;
+      if (isDatabaseFault(e)) throw e;
       return await commitOneByOne(ctx, mine, counters);
     }
     let index = 0;
@@ -261,7 +261,7 @@ async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], c
         noteCommitted(counters, group);
       }
     } catch (error) {
-      if (error instanceof StorageError) throw error;
+      if (isDatabaseFault(error)) throw error;
       refused.push({ group, error });
     }
   }
@@ -297,7 +297,7 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
     );
   } catch (e) {
     // The database failing a checkpoint or a lookup is not the instance's fault: the round fails and it is replayed.
-    if (e instanceof StorageError) throw e;
+    if (isDatabaseFault(e)) throw e;
     // A refused advance (corrupt state, missing definition version) ends the instance as failed, on record,
     // instead of being retried forever by every worker.
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };

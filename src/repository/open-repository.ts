@@ -96,11 +96,13 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
 
 /**
  * The storage error an open or a migration met, when it says more than REPO_OPEN_FAILED would: busy, read-only,
- * full, damaged. A file that cannot be opened at all (missing directory, a directory) stays REPO_OPEN_FAILED.
+ * full, damaged. A file that cannot be opened at all (missing directory, a directory) or that is no database at all
+ * (a wrong `--db`, most likely) stays REPO_OPEN_FAILED.
  */
 function openFailure(e: unknown, location: string): StorageError | undefined {
   const storage = sqliteStorageError(e, location);
-  return storage && storage.kind !== 'io' ? storage : undefined;
+  if (!storage || storage.code === 'REPO_IO_ERROR' || storage.details['driverCode'] === 'SQLITE_NOTADB') return undefined;
+  return storage;
 }
 
 /** `busyTimeoutMs`, else `IDFLOW_BUSY_TIMEOUT_MS`, else 5 s; refused unless a whole number of milliseconds ≥ 0. */

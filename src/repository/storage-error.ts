@@ -13,98 +13,82 @@
  * - fatal: no retry in this process can succeed; a worker stops with it;
  * - neither (disk full): the operation fails, nothing is written; a worker reports it and tries again later.
  */
-import { IdflowError } from '../errors.js';
+import { IdflowError, type ErrorDetails } from '../errors.js';
 
-/** What went wrong with the database, whatever its dialect. */
-export type StorageErrorKind = 'busy' | 'connection-lost' | 'io' | 'read-only' | 'disk-full' | 'corrupt';
+/** Transient: the same operation can succeed in a moment (lock wait, serialization failure, connection dropped, I/O hiccup). */
+export const TRANSIENT_STORAGE_CODES = ['REPO_BUSY', 'REPO_CONNECTION_LOST', 'REPO_IO_ERROR'] as const;
+/** Permanent until a person acts (frees disk, makes the database writable, restores it, reads the message). */
+export const PERMANENT_STORAGE_CODES = ['REPO_READ_ONLY', 'REPO_DISK_FULL', 'REPO_CORRUPT', 'REPO_QUERY_FAILED'] as const;
+/** No retry in this process can succeed: a worker stops with these instead of looping. */
+export const FATAL_STORAGE_CODES = ['REPO_READ_ONLY', 'REPO_CORRUPT'] as const;
 
-interface KindFacts {
-  readonly code: string;
-  readonly transient: boolean;
-  readonly fatal: boolean;
-  /** What happened and what to do; `{db}` is the database's location. */
-  readonly message: string;
-}
+export type StorageErrorCode = (typeof TRANSIENT_STORAGE_CODES)[number] | (typeof PERMANENT_STORAGE_CODES)[number];
 
-/** One entry per kind: its stable code, how callers treat it, and the message that says what to do. */
-const KINDS: Readonly<Record<StorageErrorKind, KindFacts>> = {
-  busy: {
-    code: 'REPO_BUSY',
-    transient: true,
-    fatal: false,
-    message:
-      'the database {db} is busy: another connection held its write lock longer than idflow waits; nothing was written. ' +
-      'Retry; if it persists, find what keeps the database locked (a long transaction, a backup, an open sqlite3 shell)',
-  },
-  'connection-lost': {
-    code: 'REPO_CONNECTION_LOST',
-    transient: true,
-    fatal: false,
-    message: 'the connection to the database {db} was lost; the transaction was not committed. Retry once the database server is reachable',
-  },
-  io: {
-    code: 'REPO_IO_ERROR',
-    transient: true,
-    fatal: false,
-    message: 'reading or writing the database {db} failed at the operating-system level; nothing was written. Check the disk and the file system, then retry',
-  },
-  'read-only': {
-    code: 'REPO_READ_ONLY',
-    transient: false,
-    fatal: true,
-    message:
-      'the database {db} is read-only (the file or its file system is not writable, or it was opened read-only): commands that only read work, ' +
-      'nothing can be changed. Make it writable (chmod u+w, or remount the file system read-write) to change it',
-  },
-  'disk-full': {
-    code: 'REPO_DISK_FULL',
-    transient: false,
-    fatal: false,
-    message: 'the disk holding the database {db} is full (or the database reached its size limit); nothing was written. Free space, then retry',
-  },
-  corrupt: {
-    code: 'REPO_CORRUPT',
-    transient: false,
-    fatal: true,
-    message:
-      'the database {db} is damaged or is not an idflow database. Stop every idflow process using it, keep a copy of the file, ' +
-      'and restore the last backup (or recover what is readable with `sqlite3 FILE .recover`)',
-  },
+/** What happened and what to do, per code; `{db}` is the database's location. */
+const MESSAGES: Readonly<Record<StorageErrorCode, string>> = {
+  REPO_BUSY:
+    'the database {db} is busy: another connection held its write lock longer than idflow waits; nothing was written. ' +
+    'Retry; if it persists, find what keeps the database locked (a long transaction, a backup, an open sqlite3 shell)',
+  REPO_CONNECTION_LOST: 'the connection to the database {db} was lost; the transaction was not committed. Retry once the database server is reachable',
+  REPO_IO_ERROR:
+    'reading or writing the database {db} failed at the operating-system level; nothing was written. Check the disk and the file system, then retry',
+  REPO_READ_ONLY:
+    'the database {db} is read-only (the file or its file system is not writable, or it was opened read-only): commands that only read work, ' +
+    'nothing can be changed. Make it writable (chmod u+w, or remount the file system read-write) to change it',
+  REPO_DISK_FULL: 'the disk holding the database {db} is full (or the database reached its size limit); nothing was written. Free space, then retry',
+  REPO_CORRUPT:
+    'the database {db} is damaged or is not an idflow database. Stop every idflow process using it, keep a copy of the file, ' +
+    'and restore the last backup (or recover what is readable with `sqlite3 FILE .recover`)',
+  REPO_QUERY_FAILED: 'the database {db} refused a statement for a reason idflow does not classify; nothing was written. Report it with this message',
 };
 
 /**
- * The database refused or failed an operation for a reason of its own. `cause` holds the driver's error; its
- * message is appended to ours so that nothing is lost.
+ * The database refused or failed an operation. `cause` holds the driver's error. Build one with the code's
+ * standard message through {@link storageError}, or with a message of the dialect's own.
  */
 export class StorageError extends IdflowError {
-  readonly kind: StorageErrorKind;
+  declare readonly code: StorageErrorCode;
   /** Retrying the same operation in a moment may succeed (busy, connection lost, I/O hiccup). */
   readonly transient: boolean;
   /** No retry in this process can succeed (damaged, read-only): a long-running worker stops with it. */
   readonly fatal: boolean;
+  /**
+   * The database's own condition, not the statement's data: no instance is to blame, so none is ended for it. False
+   * only for `REPO_QUERY_FAILED` (an unclassified refusal, which may well be about the data written).
+   */
+  readonly databaseFault: boolean;
 
-  constructor(kind: StorageErrorKind, location: string, cause: unknown) {
-    const facts = KINDS[kind];
-    const driver = cause instanceof Error ? cause.message : String(cause);
-    const driverCode = cause !== null && typeof cause === 'object' ? (cause as { code?: unknown }).code : undefined;
-    super(facts.code, `${facts.message.replace('{db}', location)} (${driver})`, {
-      location,
-      ...(typeof driverCode === 'string' && { driverCode }),
-    }, { cause });
-    this.kind = kind;
-    this.transient = facts.transient;
-    this.fatal = facts.fatal;
+  constructor(code: StorageErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, details, options);
+    this.transient = (TRANSIENT_STORAGE_CODES as readonly string[]).includes(code);
+    this.fatal = (FATAL_STORAGE_CODES as readonly string[]).includes(code);
+    this.databaseFault = code !== 'REPO_QUERY_FAILED';
   }
 }
 
-/** The stable code of each kind (docs/errors.md, "Repository"). */
-export function storageErrorCode(kind: StorageErrorKind): string {
-  return KINDS[kind].code;
+/**
+ * A {@link StorageError} with idflow's message for `code` (what happened at `location`, what to do), the driver's
+ * own message appended so that nothing is lost, and the driver's code in `details.driverCode`.
+ */
+export function storageError(code: StorageErrorCode, location: string, cause: unknown): StorageError {
+  const driver = cause instanceof Error ? cause.message : String(cause);
+  const driverCode = cause !== null && typeof cause === 'object' ? (cause as { code?: unknown }).code : undefined;
+  return new StorageError(
+    code,
+    `${MESSAGES[code].replace('{db}', location)} (${driver})`,
+    { location, ...(typeof driverCode === 'string' && { driverCode }) },
+    { cause },
+  );
 }
 
 /** True for a {@link StorageError} that a retry may get past. */
 export function isTransientStorageError(e: unknown): e is StorageError {
   return e instanceof StorageError && e.transient;
+}
+
+/** True for a {@link StorageError} about the database itself (see {@link StorageError.databaseFault}). */
+export function isDatabaseFault(e: unknown): e is StorageError {
+  return e instanceof StorageError && e.databaseFault;
 }
 
 /**

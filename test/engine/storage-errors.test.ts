@@ -17,7 +17,7 @@ import { openRepository } from '../../src/repository/open-repository.js';
 import { compileRetryPolicy, retryDelay, retryTransient } from '../../src/repository/retry-transient.js';
 import { PAGE_SIZE } from '../../src/repository/sqlite/sqlite-database.js';
 import type { SqliteRepository } from '../../src/repository/sqlite/sqlite-repository.js';
-import { StorageError } from '../../src/repository/storage-error.js';
+import { storageError } from '../../src/repository/storage-error.js';
 import { runIdflow } from '../cli/cli-harness.js';
 import { engineFixture, errorCode } from './runtime-harness.js';
 
@@ -178,8 +178,8 @@ describe('storage errors', () => {
 });
 
 describe('retrying transient storage errors', () => {
-  const busy = new StorageError('busy', 'test.db', Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
-  const corrupt = new StorageError('corrupt', 'test.db', Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }));
+  const busy = storageError('REPO_BUSY', 'test.db', Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+  const corrupt = storageError('REPO_CORRUPT', 'test.db', Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }));
 
   it('retries a busy operation with growing pauses until it succeeds', async () => {
     const pauses: number[] = [];

@@ -10,7 +10,7 @@ import type { ServiceCall, ServiceOperation, ServiceResult } from '../../src/eng
 import type { WorkerActivity } from '../../src/engine/worker-activity.js';
 import type { Repository } from '../../src/repository/repository.js';
 import type { RuntimeStore } from '../../src/repository/runtime-store.js';
-import { StorageError } from '../../src/repository/storage-error.js';
+import { storageError } from '../../src/repository/storage-error.js';
 import { openRuntimeWorld, type RuntimeWorld } from './runtime-harness.js';
 
 /** Calls of the `ledger` operation, by worker; `gate` (when set) holds the next call until it resolves. */
@@ -167,7 +167,7 @@ describe('worker leases', () => {
           return (writes: Parameters<RuntimeStore['commit']>[0]) => {
             if (failures > 0) {
               failures--;
-              return Promise.reject(new StorageError('connection-lost', 'test', new Error('the database system is starting up')));
+              return Promise.reject(storageError('REPO_CONNECTION_LOST', 'test', new Error('the database system is starting up')));
             }
             return target.commit(writes);
           };
