@@ -11,7 +11,7 @@ import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { didYouMean, nearestNames } from '../definition/validate/suggest.js';
-import { subjectKey } from '../identity/subject-key.js';
+import { escapeControls, subjectKey } from '../identity/subject-key.js';
 import { checkVisibility, type LaunchSource } from './visibility.js';
 
 export interface LaunchOptions {
@@ -153,12 +153,14 @@ function refusal(status: CommitStatus | undefined, record: { readonly name: stri
  * `DEFINITION_NOT_FOUND` with what to do: the nearest names (whatever their case), or, in a repository that holds no
  * launchable definition at all, how to get some.
  */
-function definitionNotFound(name: string, known: readonly string[]): NotFoundError {
+function definitionNotFound(typed: string, known: readonly string[]): NotFoundError {
+  // Echoed to a terminal: a name with control characters is shown escaped.
+  const name = escapeControls(typed);
   const message =
     known.length === 0
       ? `no TaskDefinition or Workflow named "${name}": the repository holds none yet; \`idflow init\` loads the default workflows, \`idflow import FILES\` yours`
-      : `no TaskDefinition or Workflow named "${name}"${didYouMean(name, known, 'the definitions are')}`;
-  return new NotFoundError('DEFINITION_NOT_FOUND', message, { definition: name, ...(known.length > 0 && { near: nearestNames(name, known) }) });
+      : `no TaskDefinition or Workflow named "${name}"${didYouMean(typed, known, 'the definitions are')}`;
+  return new NotFoundError('DEFINITION_NOT_FOUND', message, { definition: name, ...(known.length > 0 && { near: nearestNames(typed, known) }) });
 }
 
 function subjectBusy(subject: string, holder: string | undefined): ConflictError {

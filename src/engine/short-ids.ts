@@ -1,6 +1,7 @@
 import { nearestNames } from '../definition/validate/suggest.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { RuntimeStore } from '../repository/runtime-store.js';
+import { escapeControls } from '../identity/subject-key.js';
 import { TaskNotFoundError } from './engine-errors.js';
 
 /**
@@ -11,6 +12,7 @@ import { TaskNotFoundError } from './engine-errors.js';
  * `<short task id>.<n>` (`3f9a2c.2`). Shorter than {@link MIN_PREFIX} characters, only a whole id counts.
  *
  * Ambiguity is refused (`TASK_ID_AMBIGUOUS`, `WORKITEM_ID_AMBIGUOUS`) with the candidates; nothing is guessed.
+ * What was typed is echoed with control characters escaped: it is printed to a terminal.
  */
 export const MIN_PREFIX = 4;
 
@@ -96,7 +98,7 @@ function notFound(text: string, near: readonly string[]): TaskNotFoundError {
     near.length > 0
       ? `; did you mean ${near.join(' or ')}?`
       : '; give the whole id, or at least 4 characters of its start or of its last group (`idflow tasks` lists them)';
-  return new TaskNotFoundError(text, undefined, hint);
+  return new TaskNotFoundError(escapeControls(text), undefined, hint);
 }
 
 function workItemNotFound(text: string, hint?: string, near: readonly string[] = []): NotFoundError {
@@ -105,7 +107,8 @@ function workItemNotFound(text: string, hint?: string, near: readonly string[] =
     (near.length > 0
       ? `; did you mean ${near.join(' or ')}?`
       : '; give the whole id, a unique start of it, or TASK.N (`idflow workitems` lists the open ones)');
-  return new NotFoundError('WORKITEM_NOT_FOUND', `no work item ${text}${why}`, { workItemId: text, ...(near.length > 0 && { near: [...near] }) });
+  const shown = escapeControls(text);
+  return new NotFoundError('WORKITEM_NOT_FOUND', `no work item ${shown}${why}`, { workItemId: shown, ...(near.length > 0 && { near: [...near] }) });
 }
 
 function ambiguous(code: string, what: string, text: string, ids: readonly string[]): InvalidInputError {

@@ -114,4 +114,13 @@ describe('control characters in names', () => {
     const list = await runIdflow(['--db', db, 'profile', 'list', '--json']);
     assert.deepEqual(JSON.parse(list.stdout), []);
   });
+
+  it('echoes names and ids that do not exist with their control characters escaped', async () => {
+    for (const args of [['run', 'x\u001b[2J', '--as', 'bob'], ['show', 'TaskDefinition', 'x\u001b[2J'], ['list', 'x\u001b[2J'], ['task', 'show', 'x\u001b[2J']]) {
+      const r = await runIdflow(['--db', db, ...args]);
+      assert.notEqual(r.status, 0, args.join(' '));
+      assert.match(r.stderr, /x\\u\{1b\}\[2J/, args.join(' '));
+      assert.doesNotMatch(r.stderr, /\u001b/, args.join(' '));
+    }
+  });
 });

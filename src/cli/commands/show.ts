@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { didYouMean } from '../../definition/validate/suggest.js';
 import { ObjectTypes, type ObjectType } from '../../definition/model/objects.js';
 import { NotFoundError } from '../../errors.js';
+import { escapeControls } from '../../identity/subject-key.js';
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
@@ -22,15 +23,17 @@ interface ShowOptions {
  */
 async function objectNotFound(repo: Repository, type: ObjectType, name: string): Promise<NotFoundError> {
   const names = (await repo.objects.listLatest(type)).map((o) => o.name);
+  // Echoed to a terminal: a name with control characters is shown escaped.
+  const shown = escapeControls(name);
   const elsewhere: ObjectType[] = [];
   for (const other of ObjectTypes) if (other !== type && (await repo.objects.getLatest(other, name))) elsewhere.push(other);
   const hint =
     elsewhere.length > 0
-      ? `; there is a ${elsewhere.join(' and a ')} of that name: idflow show ${elsewhere[0]} "${name}"`
+      ? `; there is a ${elsewhere.join(' and a ')} of that name: idflow show ${elsewhere[0]} "${shown}"`
       : names.length > 0
         ? didYouMean(name, names, `the ${type} objects are`)
         : `; it holds no ${type} objects`;
-  return new NotFoundError('OBJECT_NOT_FOUND', `no ${type} called "${name}" in ${repo.location}${hint}`, { type, name });
+  return new NotFoundError('OBJECT_NOT_FOUND', `no ${type} called "${shown}" in ${repo.location}${hint}`, { type, name: shown });
 }
 
 export function registerShow(program: Command): void {
