@@ -132,9 +132,9 @@ async function verifyFinished(engine: Engine, scenario: ScenarioName, n: number)
   }
 }
 
-/** Times `n` instances of a scenario on a fresh repository file. */
-export async function runIdflow(openEngine: OpenEngine, dir: string, scenario: ScenarioName, n: number): Promise<IdflowRun> {
-  const bench = await openBenchEngine(openEngine, dir, `idflow-${scenario}.db`);
+/** Times `n` instances of a scenario on a fresh repository file (or the empty database `url`: PostgreSQL). */
+export async function runIdflow(openEngine: OpenEngine, dir: string, scenario: ScenarioName, n: number, url?: string): Promise<IdflowRun> {
+  const bench = await openBenchEngine(openEngine, dir, `idflow-${scenario}.db`, url !== undefined ? { url } : {});
   try {
     // A few instances first, so that definition caches and prepared statements are warm as in a running server.
     await RUNNERS[scenario](bench.engine, Math.min(50, n));

@@ -30,7 +30,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss[,…]] [--repeat N] [--keep]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -192,6 +192,11 @@ function measureRss(dir: string, count: number): RssResult | { unavailable: stri
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--postgres')) {
+    // The engine's scenarios on a PostgreSQL server, and a fleet of worker processes (bench/postgres-run.ts).
+    const { runPostgresBench } = await import('./postgres-run.js');
+    return runPostgresBench(process.argv.slice(2));
+  }
   const options = parseArgs(process.argv.slice(2));
   const n = counts(options.quick);
   const dir = mkdtempSync(join(tmpdir(), 'idflow-bench-'));

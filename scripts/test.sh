@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/setup.sh
+# The store contract suite runs every repository and engine test on PostgreSQL too: a throwaway server, stopped on exit.
+source scripts/test-postgres.sh
 
 echo "== type-checking"
 npx tsc -p tsconfig.test.json --noEmit

@@ -45,11 +45,12 @@ export { readXml } from './definition/xml/xml-reader.js';
 export type { XmlReadLimits } from './definition/xml/xml-reader.js';
 export type { XmlElement } from './definition/xml/xml-element.js';
 export { validateObjects } from './definition/validate/validate-objects.js';
+export type { ValidateOptions } from './definition/validate/validate-objects.js';
 export * from './definition/model/index.js';
 
 // XPRESS
-export { ExpressionError, compileExpression, compileExpressionBody, evaluate, substitute, substituteValue, truthy } from './expression/index.js';
-export type { XValue, XpressEnv } from './expression/index.js';
+export { EvaluationBudget, ExpressionError, compileExpression, compileExpressionBody, evaluate, substitute, substituteValue, truthy } from './expression/index.js';
+export type { EvaluateLimits, XValue, XpressEnv } from './expression/index.js';
 
 // Repository
 export { openRepository } from './repository/open-repository.js';
@@ -91,6 +92,7 @@ export type {
   TaskState,
   WorkItemFilter,
   WorkItemView,
+  WorkLimits,
   WorkerRunOptions,
 } from './engine/engine-api.js';
 export type { WorkerActivity } from './engine/worker-activity.js';

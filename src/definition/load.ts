@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly stored?: readonly LoadedObject[];
   /** Subprocess names known outside the files given (the repository's objects). */
   readonly resolveExternal?: ExternalProcessResolver;
+  /** Highest maxSteps a process may set: the engine's `limits.maxStepsCeiling`. @default 100_000 */
+  readonly maxStepsCeiling?: number;
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
@@ -129,6 +131,7 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
     objects.map((o) => o.object),
     diags,
     options.resolveExternal,
+    options.maxStepsCeiling !== undefined ? { maxStepsCeiling: options.maxStepsCeiling } : {},
   );
   return { objects: [...objects, ...relinked], diagnostics: diags.sorted(), ok: !diags.hasErrors() };
 }

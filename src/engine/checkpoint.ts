@@ -54,7 +54,9 @@ export async function advanceWithCheckpoints(
   let startedAt = ctx.wallClock();
   const due = interval > 0 ? () => ctx.wallClock() - startedAt >= interval : undefined;
   let outcome = adjust(await first(makeRunContext(ctx, position.before, position.now, due)));
-  while (outcome.checkpoint) {
+  // A yield (the advance spent its work budget) is not continued here: the caller commits it as runnable and a
+  // later claim goes on with it, so one busy instance does not hold back the others of its batch.
+  while (outcome.checkpoint && !outcome.yielded) {
     const built = outcomeWrite(ctx, {
       before: position.before,
       definition,

@@ -7,6 +7,7 @@ import { parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import type { AuditRecord } from '../repository/runtime-store.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import { checkVariablesSize } from './variables-size.js';
 import type { AdvanceOutcome, RunContext } from './interpreter/interpreter-types.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 
@@ -63,6 +64,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
       { workItemId: item.id, refused },
     );
   }
+  checkVariablesSize(`the decision on work item ${item.id}`, variables, ctx.limits);
   const instance = await store.getInstance(item.instanceId);
   if (!instance) throw new TaskNotFoundError(item.instanceId, `of work item ${item.id} no longer exists`);
   if (instance.state === 'suspended') {

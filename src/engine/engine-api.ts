@@ -169,6 +169,48 @@ export interface EngineOptions {
    * @default writes `idflow [<instanceId>] <line>` to stderr
    */
   readonly onPrint?: (instanceId: string, line: string) => void;
+  /**
+   * Ceilings no definition can raise: the work one advance may do and the sizes an instance may store
+   * (docs/engine.md, "Budgets and size limits"). Each is optional; the defaults are given per field.
+   */
+  readonly limits?: WorkLimits;
+}
+
+/**
+ * The work budget of an advance and the size limits (engine option `limits`). An advance that spends its budget
+ * (steps, XPRESS steps or time) yields between activities: its progress is committed and a later claim continues
+ * it. Sizes are measured as stored (about the JSON length); a value referenced N times counts N times.
+ *
+ * ```ts
+ * const engine = await openEngine({ repository, limits: { maxStepsCeiling: 20_000, maxStateBytes: 8 * 1024 * 1024 } });
+ * ```
+ */
+export interface WorkLimits {
+  /**
+   * Highest `maxSteps` of any process: a definition's `maxSteps` may lower it, never raise it (a larger one is an
+   * import error, DEF_MAX_STEPS_CEILING, and is clamped at run time). Past it the instance fails (ENGINE_MAX_STEPS).
+   * @default 100_000
+   */
+  readonly maxStepsCeiling?: number;
+  /** Activities one advance enters before it yields. @default 1_000 */
+  readonly advanceSteps?: number;
+  /** XPRESS steps one advance spends before it yields (checked between activities). @default 5_000_000 */
+  readonly advanceXpressSteps?: number;
+  /** Milliseconds one advance runs (on the monotonic `wallClock`) before it yields, checked between activities. @default 1_000 */
+  readonly advanceMs?: number;
+  /**
+   * XPRESS steps all the expressions of one activity may spend together, the `<rule>`s they call included; past it
+   * the expression fails with XPRESS_STEP_LIMIT. @default 1_000_000
+   */
+  readonly activityXpressSteps?: number;
+  /** Largest value an expression may build, as stored (XPRESS_VALUE_TOO_LARGE). @default 16 MiB */
+  readonly maxValueBytes?: number;
+  /**
+   * Largest stored size of an instance (its state with all variables, plus the work items and effects of one
+   * advance): an advance past it is dropped and the instance fails (ENGINE_STATE_TOO_LARGE); a launch or decision
+   * whose own variables pass it is refused. @default 32 MiB
+   */
+  readonly maxStateBytes?: number;
 }
 
 export interface Engine {

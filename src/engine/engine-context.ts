@@ -5,6 +5,7 @@ import type { RuntimeStore } from '../repository/runtime-store.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { PermissionResolver } from './engine-api.js';
 import type { InterpreterPort } from './interpreter-port.js';
+import type { AdvanceLimits } from './interpreter/work-budget.js';
 
 /** What every engine module shares: resolved options and the stores. Internal to src/engine/. */
 export interface EngineContext {
@@ -31,8 +32,10 @@ export interface EngineContext {
   readonly storageRetry: RetryPolicy;
   /** Told when a worker round fails; the loop goes on. */
   readonly onRoundError: (error: unknown) => void;
-  /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints). */
+  /** Monotonic milliseconds: how long a run of automatic steps has lasted (progressInterval checkpoints, `limits.advanceMs`). */
   readonly wallClock: () => number;
+  /** The work budget of every advance and the size limits (engine option `limits`, resolved). */
+  readonly limits: AdvanceLimits;
   /** Where an instance's XPRESS `<print>` and `<trace>` lines go. */
   readonly onPrint: (instanceId: string, line: string) => void;
 }

@@ -2,7 +2,7 @@
  * Errors the runtime raises from more than one module, as classes, so that each code is built in one place with
  * one message shape and one set of details.
  */
-import { IdflowError, NotFoundError } from '../errors.js';
+import { IdflowError, InvalidInputError, NotFoundError } from '../errors.js';
 
 /**
  * No task instance with that id (`TASK_NOT_FOUND`). `gone` tells how it went when the caller held it a moment ago
@@ -21,6 +21,17 @@ export class DefinitionVersionMissingError extends NotFoundError {
       definitionId,
       definition,
     });
+  }
+}
+
+/**
+ * Variables a caller passes (launch inputs, a decision's edits) are larger than the instance may store
+ * (`ENGINE_STATE_TOO_LARGE`): refused before anything is written. An advance that would store too much ends the
+ * instance as failed with the same code instead (docs/engine.md, "Budgets and size limits").
+ */
+export class StateTooLargeError extends InvalidInputError {
+  constructor(what: string, bytes: number, limit: number, limitName: string) {
+    super('ENGINE_STATE_TOO_LARGE', `${what} would store more than ${limit} bytes (at least ${bytes}); the limit is ${limitName}`, { bytes, limit, limitName });
   }
 }
 

@@ -18,6 +18,7 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import { compileWorkLimits } from './work-limits.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
 
@@ -41,8 +42,9 @@ export interface RuntimeOptions {
   /** Told when a worker round fails (the loop retries after a pause). @default a line on stderr */
   readonly onRoundError?: (error: unknown) => void;
   /**
-   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints;
-   * separate from `clock` (the time written in rows), so a fake clock does not stop them. @default performance.now
+   * Monotonic milliseconds measuring how long a run of automatic steps lasts, for progressInterval checkpoints and
+   * the time an advance may run (`limits.advanceMs`); separate from `clock` (the time written in rows), so a fake
+   * clock does not stop them. @default performance.now
    */
   readonly wallClock?: () => number;
 }
@@ -63,6 +65,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `batchSize must be a positive integer, not ${String(batchSize)}`, { batchSize });
   }
+  const limits = compileWorkLimits(options.limits);
   const leaseMs = options.leaseMs ?? 60_000;
   if (!Number.isInteger(leaseMs) || leaseMs < 3) {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `leaseMs must be an integer of at least 3 milliseconds, not ${String(leaseMs)}`, { leaseMs });
@@ -96,6 +99,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
           `idflow worker: round failed, retrying${e instanceof IdflowError ? ` (${e.code})` : ''}: ${e instanceof Error ? e.message : String(e)}\n`,
         )),
     wallClock: options.wallClock ?? (() => performance.now()),
+    limits,
     onPrint: options.onPrint ?? ((id, line) => process.stderr.write(`idflow [${id}] ${line}\n`)),
     kick: (ids) => {
       const p = advanceNow(ctx, ids)

@@ -6,6 +6,7 @@ import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
+import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
@@ -60,12 +61,14 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
   const mode = effectiveMode(definition.stored.name, params, request.mode);
+  const inputs = launchInputs(definition, request);
+  checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
   const record = newInstanceRecord(definition, {
     ...(request.taskName !== undefined && { name: request.taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
-    inputs: launchInputs(definition, request),
+    inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.

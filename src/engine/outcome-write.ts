@@ -42,7 +42,8 @@ export function outcomeWrite(
   const instance: InstanceRecord = {
     ...before,
     state: ended ? 'finished' : 'executing',
-    waiting: !ended,
+    // A checkpoint (a yield, when its budget was spent) still has steps to run: it is due now, not waiting.
+    waiting: !ended && outcome.checkpoint !== true,
     position: outcome.position,
     interpreterState: outcome.state,
     variables: instanceVariables(outcome.state),
@@ -53,7 +54,7 @@ export function outcomeWrite(
     finishedAt: ended ? now : null,
     expiresAt: ended && resultLimit > 0 ? now + resultLimit * 1000 : null,
     wakeAt: ended ? null : outcome.wakeAt,
-    runnable: false,
+    runnable: outcome.checkpoint === true,
     execDeadline: ended ? null : before.execDeadline,
     leaseOwner: null,
     leaseUntil: null,
@@ -152,7 +153,7 @@ export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | '
 
 function progressMessage(outcome: AdvanceOutcome, steps: number): string {
   const at = `at ${outcome.position.join(', ') || '(no activity)'}`;
-  const where = outcome.checkpoint ? `running, ${at}` : outcome.status === 'waiting' ? at : outcome.status;
+  const where = outcome.yielded ? `running, ${at} (yielded: advance budget spent)` : outcome.checkpoint ? `running, ${at}` : outcome.status === 'waiting' ? at : outcome.status;
   return `${where} after ${steps} step${steps === 1 ? '' : 's'}`;
 }
 

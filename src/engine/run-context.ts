@@ -20,6 +20,8 @@ export function makeRunContext(
     resolveProcess: (name) => ctx.definitions.process(name),
     resolveRule: (name) => ctx.definitions.rule(name),
     print: (line) => ctx.onPrint(instance.id, line),
+    limits: ctx.limits,
+    monotonic: ctx.wallClock,
     ...(checkpointDue && { checkpointDue }),
   };
 }

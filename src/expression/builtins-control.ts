@@ -1,10 +1,12 @@
 import type { Expr } from '../definition/model/expression.js';
+import { joinBounded, toStrBounded } from './bounded-text.js';
 import type { XValue } from './env.js';
 import { BreakSignal, type Evaluation, type Handler } from './evaluation.js';
 import { constructorOf, instanceMethod, staticMethod } from './invoke-allow-list.js';
 import { defineKey, getIn, getKey, parsePath, withKey } from './path.js';
 import { refTarget } from './builtins-text-and-lists.js';
 import { substituteValueWith } from './substitute.js';
+import { valueSize } from './value-size.js';
 import { asList, bool, INSTANCEOF_CLASSES, isList, isMap, toInt, toStr, truthy, xEquals } from './values.js';
 
 /** Control flow, variables, functions, rules, object access, invoke/new and debugging. */
@@ -79,6 +81,7 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
       const items = asList(x.eval(listExpr!));
       const name = e.attrs!['name']!;
       const out: XValue[] = [];
+      let size = 2;
       for (const item of items) {
         const v = x.scoped(() => {
           x.declare(name, item);
@@ -87,6 +90,11 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
         if (v !== null) {
           out.push(v);
           x.checkListSize(out.length);
+          // Measured as it fills: a loop collecting one big value many times stops at the limit, not after it.
+          size += valueSize(v) + 2;
+          if (size > x.limits.maxValueSize) {
+            throw x.error('XPRESS_VALUE_TOO_LARGE', `a value of more than ${size} bytes as stored exceeds the limit of ${x.limits.maxValueSize}`, e);
+          }
         }
       }
       return x.checkList(out);
@@ -172,7 +180,7 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
     if (key === null) return null;
     // As with setlist: Java maps are shared, so the change goes back to the variable the map came from.
     const target = refTarget(mapExpr);
-    if (target !== undefined) x.assign(target, withKey(m ?? {}, toStr(key), value));
+    if (target !== undefined) x.assign(target, x.checkValue(withKey(m ?? {}, toStr(key), value)));
     return null;
   },
   instanceof: (e, x) => {
@@ -208,7 +216,7 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
     return null;
   },
   print: (e, x) => {
-    x.print(x.evalArgs(e).map((v) => toStr(v)).join(' '));
+    x.print(joinBounded(x.evalArgs(e).map((v) => toStrBounded(v, x.textLimit)), ' ', x.textLimit));
     return null;
   },
 };
@@ -217,5 +225,5 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
 function argumentValue(a: Expr, x: Evaluation): XValue {
   if (a.args?.[0]) return x.eval(a.args[0]);
   const v = a.attrs?.['value'];
-  return v === undefined ? null : substituteValueWith(v, x.lookup);
+  return v === undefined ? null : substituteValueWith(v, x.lookup, x.textLimit);
 }

@@ -113,14 +113,16 @@ export const CORE_HANDLERS: Readonly<Record<string, Handler>> = {
       if (k === null || k === undefined) continue;
       pairs.push([toStr(k), vals[i + 1] ?? null]);
     }
-    return buildMap(pairs);
+    return x.checkValue(buildMap(pairs));
   },
   Map: (e, x) =>
-    buildMap(
-      (e.args ?? []).map((entry): [string, XValue] => {
-        const value = entry.args?.[0] ? x.eval(entry.args[0]) : (entry.attrs?.['value'] ?? null);
-        return [entry.attrs?.['key'] ?? '', value];
-      }),
+    x.checkValue(
+      buildMap(
+        (e.args ?? []).map((entry): [string, XValue] => {
+          const value = entry.args?.[0] ? x.eval(entry.args[0]) : (entry.attrs?.['value'] ?? null);
+          return [entry.attrs?.['key'] ?? '', value];
+        }),
+      ),
     ),
 
   add: arithmetic((a, b) => a + b),

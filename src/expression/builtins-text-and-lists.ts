@@ -1,8 +1,10 @@
 import type { Expr } from '../definition/model/expression.js';
+import { joinBounded, replaceBounded, toStrBounded } from './bounded-text.js';
 import type { XValue } from './env.js';
 import type { Evaluation, Handler } from './evaluation.js';
 import { tokenize } from './invoke-allow-list.js';
 import { substituteWith } from './substitute.js';
+import { valueSize } from './value-size.js';
 import { asList, bool, isList, isMap, listIncludes, toInt, toStr, xEquals } from './values.js';
 
 /** String and list functions. List functions have a value form and an in-place `name='var'` form. */
@@ -28,7 +30,7 @@ function result(x: Evaluation, named: string | undefined, list: XValue[]): XValu
 
 function textOf(e: Expr, x: Evaluation, fn: (s: string) => string): XValue {
   const v = x.eval(e.args![0]!);
-  return v === null ? null : x.checkString(fn(toStr(v)));
+  return v === null ? null : x.checkString(fn(toStrBounded(v, x.textLimit)));
 }
 
 /** Static variable name of a `<ref>name</ref>` argument, for functions that update the list or map it holds. */
@@ -42,9 +44,8 @@ function removeValues(list: readonly XValue[], values: readonly XValue[]): XValu
 
 export const TEXT_AND_LIST_HANDLERS: Readonly<Record<string, Handler>> = {
   concat: (e, x) => {
-    const parts = x.evalArgs(e).map((v) => toStr(v));
-    x.checkStringSize(parts.reduce((n, p) => n + p.length, 0));
-    return x.checkString(parts.join(''));
+    const parts = x.evalArgs(e).map((v) => toStrBounded(v, x.textLimit));
+    return x.checkString(joinBounded(parts, '', x.textLimit));
   },
   downcase: (e, x) => textOf(e, x, (s) => s.toLowerCase()),
   upcase: (e, x) => textOf(e, x, (s) => s.toUpperCase()),
@@ -86,8 +87,13 @@ export const TEXT_AND_LIST_HANDLERS: Readonly<Record<string, Handler>> = {
   },
   message: (e, x) => {
     const vals = x.evalArgs(e);
-    const pattern = e.attrs?.['name'] ?? toStr(vals.shift() ?? null);
-    const out = pattern.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < vals.length ? toStr(vals[Number(i)]!) : m));
+    const pattern = e.attrs?.['name'] ?? toStrBounded(vals.shift() ?? null, x.textLimit);
+    const out = replaceBounded(
+      pattern,
+      /\{(\d+)\}/g,
+      (m) => (Number(m[1]) < vals.length ? toStrBounded(vals[Number(m[1])]!, x.textLimit) : undefined),
+      x.textLimit,
+    );
     return x.checkString(out);
   },
   length: (e, x) => {
@@ -101,8 +107,20 @@ export const TEXT_AND_LIST_HANDLERS: Readonly<Record<string, Handler>> = {
   match: (e, x) => containsHandler(e, x),
   expand: (e, x) => {
     const { value: v } = operand(e, x);
-    const expand = (s: XValue): XValue => (typeof s === 'string' ? x.checkString(substituteWith(s, x.lookup)) : s);
-    return isList(v) ? v.map(expand) : expand(v);
+    const expand = (s: XValue): XValue => (typeof s === 'string' ? x.checkString(substituteWith(s, x.lookup, x.textLimit)) : s);
+    if (!isList(v)) return expand(v);
+    // The list is measured as it fills, so the error comes before the strings past the limit are made.
+    const out: XValue[] = [];
+    let size = 2;
+    for (const s of v) {
+      const r = expand(s);
+      out.push(r);
+      size += valueSize(r) + 2;
+      if (size > x.limits.maxValueSize) {
+        throw x.error('XPRESS_VALUE_TOO_LARGE', `a value of more than ${size} bytes as stored exceeds the limit of ${x.limits.maxValueSize}`, e);
+      }
+    }
+    return x.checkList(out);
   },
   append: (e, x) => {
     const { value, rest, named } = operand(e, x);

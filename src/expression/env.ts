@@ -1,3 +1,5 @@
+import type { EvaluationBudget } from './evaluation-budget.js';
+
 /**
  * Values XPRESS works with. Plain JSON so that process variables persist unchanged:
  * null, integers (JS numbers), strings, booleans (from `<Boolean>`), lists (arrays) and maps (plain objects).
@@ -18,4 +20,9 @@ export interface XpressEnv {
   print?(line: string): void;
   /** Current time, for date functions; defaults to Date.now(). */
   now?(): number;
+  /**
+   * Counters and limits shared by every evaluation in this environment, and by the rules they call: set, it wins
+   * over the `limits` given to `evaluate`. Absent, each `evaluate` call has a budget of its own.
+   */
+  readonly budget?: EvaluationBudget;
 }

@@ -1,36 +1,13 @@
 import type { Expr } from '../definition/model/expression.js';
+import type { TextLimit } from './bounded-text.js';
 import type { XpressEnv, XValue } from './env.js';
+import { EvaluationBudget, type EvaluateLimits } from './evaluation-budget.js';
 import { ExpressionError } from './expression-error.js';
 import type { InvokeRuntime } from './invoke-allow-list.js';
 import { parsePath, resolveReference, setIn } from './path.js';
+import { valueSize } from './value-size.js';
 
-/** Bounds on one `evaluate` call, so a hostile or buggy expression cannot hang or exhaust the process. */
-export interface EvaluateLimits {
-  /** Most expression nodes evaluated (`XPRESS_STEP_LIMIT`). @default 1_000_000 */
-  maxSteps?: number;
-  /** Deepest `<call>` nesting of defun functions (`XPRESS_RECURSION_LIMIT`). @default 100 */
-  maxCallDepth?: number;
-  /** Deepest nesting of expression evaluation, counting calls (`XPRESS_RECURSION_LIMIT`); Node's stack holds about 1,400. @default 1_000 */
-  maxDepth?: number;
-  /** Longest string built, in UTF-16 units (`XPRESS_VALUE_TOO_LARGE`). @default 10 MiB */
-  maxStringLength?: number;
-  /** Most elements in a list built (`XPRESS_VALUE_TOO_LARGE`). @default 1_000_000 */
-  maxListLength?: number;
-  /**
-   * Total string units and list slots built during the call, which bounds the memory and time of loops that
-   * copy growing values (`XPRESS_VALUE_TOO_LARGE`). @default 200_000_000
-   */
-  maxAllocation?: number;
-}
-
-export const DEFAULT_LIMITS: Required<EvaluateLimits> = {
-  maxSteps: 1_000_000,
-  maxCallDepth: 100,
-  maxDepth: 1_000,
-  maxStringLength: 10 * 1024 * 1024,
-  maxListLength: 1_000_000,
-  maxAllocation: 200_000_000,
-};
+export { DEFAULT_LIMITS, type EvaluateLimits } from './evaluation-budget.js';
 
 /** Thrown by `<break>` and caught by the block, dolist, while, and or or it leaves. Not an error. */
 export class BreakSignal {
@@ -47,34 +24,42 @@ interface Frame {
 
 export type Handler = (e: Expr, x: Evaluation) => XValue;
 
-/** The state of one `evaluate` call: local scopes, counters and limits. */
+/** The state of one `evaluate` call: local scopes, and the budget it spends (its own, or its environment's). */
 export class Evaluation implements InvokeRuntime {
-  readonly limits: Required<EvaluateLimits>;
+  readonly limits: Readonly<Required<EvaluateLimits>>;
+  readonly budget: EvaluationBudget;
   /** Local scopes, innermost last. Empty until a scope or `defvar` needs one: most evaluations never do. */
   readonly #frames: Frame[] = [];
   #lookup: ((name: string) => XValue | undefined) | undefined;
-  #steps = 0;
-  #depth = 0;
-  #allocated = 0;
-  callDepth = 0;
+  #textLimit: TextLimit | undefined;
   tracing = false;
 
   constructor(
     readonly env: XpressEnv,
     readonly handlers: Readonly<Record<string, Handler>>,
-    limits: EvaluateLimits = DEFAULT_LIMITS,
+    limits?: EvaluateLimits,
   ) {
-    // evaluate() runs for every condition and argument: no copy when the defaults apply.
-    this.limits = limits === DEFAULT_LIMITS ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...limits };
+    this.budget = env.budget ?? new EvaluationBudget(limits);
+    this.limits = this.budget.limits;
+  }
+
+  /** Nesting of defun `<call>`s, shared with rule calls through the budget. */
+  get callDepth(): number {
+    return this.budget.callDepth;
+  }
+
+  set callDepth(n: number) {
+    this.budget.callDepth = n;
   }
 
   /** Evaluates one node, counting it against the budget and tagging errors with its location. */
   eval(e: Expr): XValue {
-    if (++this.#steps > this.limits.maxSteps) {
+    const b = this.budget;
+    if (++b.steps > this.limits.maxSteps) {
       throw this.error('XPRESS_STEP_LIMIT', `evaluation exceeded ${this.limits.maxSteps} steps`, e);
     }
-    if (++this.#depth > this.limits.maxDepth) {
-      this.#depth--;
+    if (++b.depth > this.limits.maxDepth) {
+      b.depth--;
       throw this.error('XPRESS_RECURSION_LIMIT', `expressions nest deeper than ${this.limits.maxDepth}`, e);
     }
     try {
@@ -86,7 +71,7 @@ export class Evaluation implements InvokeRuntime {
     } catch (err) {
       throw this.#locate(err, e);
     } finally {
-      this.#depth--;
+      b.depth--;
     }
   }
 
@@ -195,7 +180,7 @@ export class Evaluation implements InvokeRuntime {
         const rootName = name.slice(0, segs[k]!.end);
         const root = this.lookupName(rootName);
         if (root !== undefined || k === 0) {
-          const updated = setIn(root, segs.slice(k + 1), value, this.limits.maxListLength);
+          const updated = this.checkValue(setIn(root, segs.slice(k + 1), value, this.limits.maxListLength));
           if (!this.#setLocal(rootName, updated)) this.env.assign(rootName, updated);
           return;
         }
@@ -221,20 +206,28 @@ export class Evaluation implements InvokeRuntime {
     return this.env.now ? this.env.now() : Date.now();
   }
 
-  /** Refuses a string past the length limit and counts it against the allocation budget. */
+  /** Refuses a string past the length or size limit and counts it against the allocation budget. */
   checkString(s: string): string {
-    if (s.length > this.limits.maxStringLength) {
-      throw this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${s.length} characters exceeds the limit of ${this.limits.maxStringLength}`);
-    }
+    this.checkStringSize(s.length);
     this.#allocate(s.length);
     return s;
   }
 
-  /** Refuses a list past the size limit and counts it against the allocation budget. */
+  /** Refuses a list past the element or size limit (as stored: shared elements count each time) and counts its slots. */
   checkList(l: XValue[]): XValue[] {
     this.checkListSize(l.length);
     this.#allocate(l.length);
+    this.checkValue(l);
     return l;
+  }
+
+  /** Refuses a list or map whose stored size passes the limit. */
+  checkValue<T extends XValue>(v: T): T {
+    const n = valueSize(v);
+    if (n > this.limits.maxValueSize) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a value of ${n} bytes as stored exceeds the limit of ${this.limits.maxValueSize}`);
+    }
+    return v;
   }
 
   /** Call before building a list of `n` elements. */
@@ -249,11 +242,22 @@ export class Evaluation implements InvokeRuntime {
     if (n > this.limits.maxStringLength) {
       throw this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${n} characters exceeds the limit of ${this.limits.maxStringLength}`);
     }
+    if (n + 2 > this.limits.maxValueSize) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${n} characters exceeds the value size limit of ${this.limits.maxValueSize}`);
+    }
+  }
+
+  /** The limit on text built by this evaluation, for functions that assemble text from pieces. */
+  get textLimit(): TextLimit {
+    return (this.#textLimit ??= {
+      max: Math.min(this.limits.maxStringLength, this.limits.maxValueSize - 2),
+      tooLong: (n) => this.error('XPRESS_VALUE_TOO_LARGE', `a string of ${n} characters exceeds the limit of ${Math.min(this.limits.maxStringLength, this.limits.maxValueSize - 2)}`),
+    });
   }
 
   #allocate(n: number): void {
-    this.#allocated += n;
-    if (this.#allocated > this.limits.maxAllocation) {
+    this.budget.allocated += n;
+    if (this.budget.allocated > this.limits.maxAllocation) {
       throw this.error(
         'XPRESS_VALUE_TOO_LARGE',
         `the expression built more than ${this.limits.maxAllocation} characters and list elements in one evaluation`,

@@ -18,6 +18,7 @@ export { compileExpression, compileExpressionBody, isXpressElementName, XpressCo
 export type { CompileContext } from './compile.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateLimits } from './evaluation.js';
+export { EvaluationBudget } from './evaluation-budget.js';
 export type { XpressEnv, XValue } from './env.js';
 export { ExpressionError } from './expression-error.js';
 export { substitute, substituteValue } from './substitute.js';

@@ -1,3 +1,4 @@
+import { joinBounded, toStrBounded, type TextLimit } from './bounded-text.js';
 import type { XValue } from './env.js';
 import { ExpressionError } from './expression-error.js';
 import { asList, formatWavesetDate, isList, isMap, parseInteger, toInt, toStr, xEquals } from './values.js';
@@ -15,6 +16,8 @@ export interface InvokeRuntime {
   /** Refuses results beyond the size limits. */
   checkString(s: string): string;
   checkList(l: XValue[]): XValue[];
+  /** The limit on text assembled from pieces, checked before the text is built. */
+  readonly textLimit: TextLimit;
 }
 
 export interface AllowedMethod {
@@ -81,7 +84,13 @@ export const STATIC_METHODS: Readonly<Record<string, Readonly<Record<string, All
       return rt.checkList(tokenize(toStr(s), delims).map((t) => t.trim()));
     }),
     listToString: m(1, 2, ([l, d], rt) =>
-      rt.checkString(asList(l).map((x) => toStr(x)).join(d === undefined || d === null ? ',' : toStr(d))),
+      rt.checkString(
+        joinBounded(
+          asList(l).map((x) => toStrBounded(x, rt.textLimit)),
+          d === undefined || d === null ? ',' : toStr(d),
+          rt.textLimit,
+        ),
+      ),
     ),
   },
 };
@@ -125,7 +134,7 @@ export const INSTANCE_METHODS: Readonly<Record<string, AllowedInstanceMethod>> =
     }
     return s.substring(begin, end);
   }),
-  replace: onString('replace', 2, 2, (s, [a, b], rt) => rt.checkString(s.split(toStr(a)).join(toStr(b)))),
+  replace: onString('replace', 2, 2, (s, [a, b], rt) => rt.checkString(joinBounded(s.split(toStr(a)), toStrBounded(b, rt.textLimit), rt.textLimit))),
   length: onString('length', 0, 0, (s) => s.length),
   equals: { min: 1, max: 1, run: (t, [o]) => (t === null ? badTarget('equals', t) : xEquals(t, o ?? null) && typeof t === typeof o) },
   toString: { min: 0, max: 0, run: (t: XValue) => (t === null ? badTarget('toString', t) : toStr(t)) },

@@ -14,8 +14,16 @@ export interface AppliedMigration {
 export interface MigrationDriver {
   /** Migrations recorded in the database, any order; empty for a new database. */
   applied(): Promise<readonly AppliedMigration[]>;
-  /** Runs the migration's SQL and records it in `schema_migrations`, all in one transaction. */
-  apply(migration: Migration, appliedAt: string): Promise<void>;
+  /**
+   * Runs the migration's SQL and records it in `schema_migrations`, all in one transaction. Returns false when
+   * another process recorded it first (its ledger row was there): that is success, nothing to do.
+   */
+  apply(migration: Migration, appliedAt: string): Promise<boolean | void>;
+  /**
+   * Runs `fn` while holding the database's migration lock, so that processes starting at once migrate one after
+   * the other (PostgreSQL: an advisory lock). Absent where a single writer already serialises them (SQLite).
+   */
+  withLock?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface MigrationResult {
@@ -39,6 +47,10 @@ export interface MigrationReport {
  */
 export async function runMigrations(driver: MigrationDriver, migrations: readonly Migration[]): Promise<MigrationReport> {
   checkOrder(migrations);
+  return driver.withLock ? driver.withLock(() => migrate(driver, migrations)) : migrate(driver, migrations);
+}
+
+async function migrate(driver: MigrationDriver, migrations: readonly Migration[]): Promise<MigrationReport> {
   const applied = new Map((await driver.applied()).map((m) => [m.version, m]));
   const known = migrations.at(-1)?.version ?? 0;
   const newest = Math.max(0, ...applied.keys());
@@ -47,7 +59,7 @@ export async function runMigrations(driver: MigrationDriver, migrations: readonl
       results: [],
       error: new IdflowError(
         'REPO_SCHEMA_TOO_NEW',
-        `the database has schema version ${newest}, but this idflow knows only up to ${known}; upgrade idflow`,
+        `the database has schema version ${newest}, but this idflow knows only up to version ${known}: use an idflow that knows schema version ${newest} (upgrade idflow)`,
         { databaseVersion: newest, codeVersion: known },
       ),
     };
@@ -69,8 +81,9 @@ export async function runMigrations(driver: MigrationDriver, migrations: readonl
       results.push({ version: m.version, name: m.name, status: 'skipped' });
       continue;
     }
+    let ran: boolean | void;
     try {
-      await driver.apply(m, new Date().toISOString());
+      ran = await driver.apply(m, new Date().toISOString());
     } catch (e) {
       return {
         results,
@@ -82,7 +95,7 @@ export async function runMigrations(driver: MigrationDriver, migrations: readonl
         ),
       };
     }
-    results.push({ version: m.version, name: m.name, status: 'applied' });
+    results.push({ version: m.version, name: m.name, status: ran === false ? 'skipped' : 'applied' });
   }
   return { results };
 }

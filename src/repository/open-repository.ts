@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { IdflowError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
+import { IdflowError, InvalidInputError, NotFoundError } from '../errors.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations, type MigrationResult } from './migrator.js';
 import type { Repository } from './repository.js';
@@ -8,13 +8,17 @@ import { DEFAULT_BUSY_TIMEOUT_MS, isWritableFile, openSqliteDatabase } from './s
 import { inspectSqliteFile } from './sqlite/sqlite-file.js';
 import { SqliteMigrationDriver } from './sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from './sqlite/sqlite-repository.js';
+import { openPostgresRepository, redactUrl } from './postgres/open-postgres-repository.js';
 import { sqliteStorageError } from './sqlite/sqlite-storage-error.js';
 import { StorageError } from './storage-error.js';
 
 export interface OpenRepositoryOptions {
-  /** SQLite file (`:memory:` for a private in-memory database). Wins over the environment. */
+  /**
+   * SQLite file (`:memory:` for a private in-memory database), or a `postgres://` URL (the CLI's `--db` takes
+   * either). Wins over the environment.
+   */
   readonly db?: string;
-  /** Database URL; `postgres://…` selects PostgreSQL (not available yet). Wins over `db` and the environment. */
+  /** Database URL; `postgres://…` selects PostgreSQL. Wins over `db` and the environment. */
   readonly url?: string;
   /** Fail with `REPO_NOT_FOUND` instead of creating a new database file. */
   readonly mustExist?: boolean;
@@ -28,9 +32,10 @@ export interface OpenRepositoryOptions {
   /** Where `DATABASE_URL`, `IDFLOW_DB` and `IDFLOW_BUSY_TIMEOUT_MS` are read; `process.env` by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * SQLite only: the clock standing in for database time (worker leases), since an embedded database has no server
-   * clock; every process sharing the file must use the same one. Tests pass the fake clock they control.
-   * @default Date.now
+   * The clock standing in for database time (worker leases). SQLite has no server clock: every process sharing the
+   * file must use the same one, the machine's by default. PostgreSQL uses the server's clock unless this is given
+   * (tests pass the fake clock they control, so that advancing it expires leases on both databases).
+   * @default Date.now (SQLite), the server's clock (PostgreSQL)
    */
   readonly databaseClock?: () => number;
 }
@@ -40,15 +45,22 @@ export const DEFAULT_DATABASE_FILE = 'idflow.db';
 
 /**
  * Opens the repository and brings its schema up to date. Which database: `url` or `db` when given, else
- * `DATABASE_URL`, else `IDFLOW_DB`, else `./idflow.db`. PostgreSQL URLs fail with `REPO_POSTGRES_NOT_YET`
- * until the PostgreSQL repository lands (roadmap milestone 3).
+ * `DATABASE_URL`, else `IDFLOW_DB`, else `./idflow.db`. A `postgres://` (or `postgresql://`) URL opens the
+ * PostgreSQL repository (docs/postgresql.md); any other URL scheme is refused with `REPO_URL_UNSUPPORTED`.
  *
  * An existing SQLite file that is not writable (see `isWritableFile`) is opened read-only: commands that read
  * work, writes fail with `REPO_READ_ONLY`. A damaged file fails with `REPO_CORRUPT`, a locked one with `REPO_BUSY`.
  */
 export async function openRepository(options: OpenRepositoryOptions = {}): Promise<Repository> {
   const chosen = chooseDatabase(options);
-  if ('url' in chosen) refuseUrl(chosen.url);
+  if ('url' in chosen) {
+    checkScheme(chosen.url);
+    return openPostgresRepository(chosen.url, {
+      ...(options.mustExist !== undefined && { mustExist: options.mustExist }),
+      ...(options.onMigrated && { onMigrated: options.onMigrated }),
+      ...(options.databaseClock && { databaseClock: options.databaseClock }),
+    });
+  }
   return openSqliteRepository(chosen.path, options);
 }
 
@@ -62,7 +74,7 @@ export function repositoryPath(options: Pick<OpenRepositoryOptions, 'db' | 'url'
 /** `url` or `db` when given, else `DATABASE_URL`, else `IDFLOW_DB`, else ./idflow.db. */
 function chooseDatabase(options: Pick<OpenRepositoryOptions, 'db' | 'url' | 'env'>): { url: string } | { path: string } {
   const env = options.env ?? process.env;
-  const url = options.url ?? (options.db === undefined ? nonEmpty(env['DATABASE_URL']) : undefined);
+  const url = options.url ?? (options.db !== undefined ? (isUrl(options.db) ? options.db : undefined) : nonEmpty(env['DATABASE_URL']));
   if (url !== undefined) return { url };
   return { path: options.db ?? nonEmpty(env['IDFLOW_DB']) ?? DEFAULT_DATABASE_FILE };
 }
@@ -143,15 +155,14 @@ function refuseNonRepository(location: string): void {
   );
 }
 
-function refuseUrl(url: string): never {
+/** `scheme://…`: a database URL rather than a file path (a Windows drive letter has no `//`). */
+function isUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+}
+
+function checkScheme(url: string): void {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new UnsupportedError(
-      'REPO_POSTGRES_NOT_YET',
-      'PostgreSQL is not supported yet (roadmap milestone 3); unset DATABASE_URL to use the embedded SQLite file',
-      { url: redactPassword(url) },
-    );
-  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return;
   throw new InvalidInputError('REPO_URL_UNSUPPORTED', `unsupported database URL ${redactPassword(url)}: only postgres:// URLs are recognised`, {
     url: redactPassword(url),
   });
@@ -159,7 +170,7 @@ function refuseUrl(url: string): never {
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages. */
 export function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return redactUrl(url);
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

@@ -106,11 +106,11 @@ describe('idflow init', () => {
     assert.match(again.stdout, / 0 created, 0 new versions, \d+ unchanged$/m);
   });
 
-  it('refuses a PostgreSQL DATABASE_URL with a clear error and exit status 1', async () => {
-    const r = await idflow(dir, ['init'], { DATABASE_URL: 'postgres://idflow:secret@localhost/idflow' });
+  it('reports an unreachable PostgreSQL DATABASE_URL with a coded error, no stack trace and no password, exit status 1', async () => {
+    const r = await idflow(dir, ['init'], { DATABASE_URL: 'postgres://idflow:secret@127.0.0.1:1/idflow' });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^idflow: error REPO_POSTGRES_NOT_YET: /);
-    assert.doesNotMatch(r.stderr, /secret/);
+    assert.match(r.stderr, /^idflow: error REPO_CONNECTION_FAILED: cannot connect to the PostgreSQL database postgres:\/\/idflow:\*\*\*@127\.0\.0\.1:1\/idflow/);
+    assert.doesNotMatch(r.stderr, /secret|\n\s+at /);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Shared set-up for the runtime tests: a fresh SQLite repository file in a temp dir, fixtures from
- * test/fixtures/engine/ imported, and the real engine on a fake clock.
+ * Shared set-up for the runtime tests: a fresh repository (an SQLite file by default, or any database of the
+ * contract suite's factory), fixtures from test/fixtures/engine/ imported, and the real engine on a fake clock.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { loadDefinitionFiles } from '../../src/definition/load.js';
 import type { EngineOptions } from '../../src/engine/engine-api.js';
 import { openEngine, type RuntimeEngine } from '../../src/engine/engine.js';
-import { openRepository } from '../../src/repository/open-repository.js';
 import type { Repository } from '../../src/repository/repository.js';
+import { DATABASES, type RepositoryFactory } from '../repository/repository-factory.js';
 
 /** 2030-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2030, 0, 1);
@@ -23,6 +23,9 @@ export function engineFixture(name: string): string {
 export interface RuntimeWorld {
   readonly engine: RuntimeEngine;
   readonly repository: Repository;
+  /** The database the world runs on. */
+  readonly database: RepositoryFactory;
+  /** A temp dir for the test's own files. */
   readonly dir: string;
   now(): number;
   advance(ms: number): void;
@@ -34,11 +37,12 @@ export interface RuntimeWorld {
 export async function openRuntimeWorld(
   fixtures: readonly string[] = ['task-parameters.xml'],
   options: Partial<Omit<EngineOptions, 'repository' | 'clock'>> = {},
+  database: RepositoryFactory = DATABASES[0]!,
 ): Promise<RuntimeWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'idflow-runtime-'));
   let clock = T0;
   // One fake clock for the engine and for database time (leases), so `advance` expires leases too.
-  const repository = await openRepository({ db: join(dir, 'runtime.db'), databaseClock: () => clock });
+  const repository = await database.open({ databaseClock: () => clock });
   const importFixtures = async (...names: string[]): Promise<void> => {
     const loaded = await loadDefinitionFiles(names.map(engineFixture));
     assert.deepEqual(
@@ -53,6 +57,7 @@ export async function openRuntimeWorld(
   return {
     engine,
     repository,
+    database,
     dir,
     now: () => clock,
     advance: (ms) => {

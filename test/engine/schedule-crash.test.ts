@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitionFiles } from '../../src/definition/load.js';
 import { openRepository } from '../../src/repository/open-repository.js';
+import { DATABASES } from '../repository/repository-factory.js';
 import { T0, engineFixture } from './runtime-harness.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/schedule-crash-worker.ts', import.meta.url));
@@ -26,10 +27,11 @@ function runWorker(db: string, now: number, killAt: number): Promise<{ code: num
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out })));
 }
 
-describe('a worker killed during a schedule catch-up', () => {
+for (const database of DATABASES) describe(`${database.name}: a worker killed during a schedule catch-up`, () => {
   it('launches every due occurrence exactly once after a restart, none lost and none twice', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'idflow-schedule-crash-'));
-    const db = join(dir, 'schedules.db');
+    const target = await database.location(dir);
+    const db = target.db;
     try {
       const repository = await openRepository({ db });
       const loaded = await loadDefinitionFiles([engineFixture('task-parameters.xml'), engineFixture('schedule-catch-up.xml')]);
@@ -63,6 +65,7 @@ describe('a worker killed during a schedule catch-up', () => {
         await check.close();
       }
     } finally {
+      await target.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -16,6 +16,7 @@ import { openSqliteDatabase } from '../../src/repository/sqlite/sqlite-database.
 import { SqliteMigrationDriver } from '../../src/repository/sqlite/sqlite-migration-driver.js';
 import { openEngine } from '../../src/engine/engine.js';
 import { engineFixture, errorCode, openRuntimeWorld, type RuntimeWorld } from './runtime-harness.js';
+import { DATABASES } from '../repository/repository-factory.js';
 import { loadDefinitionFiles } from '../../src/definition/load.js';
 
 const SPELLINGS = ['jdoe', 'JDOE', ' jdoe', 'jdoe ', 'ｊｄｏｅ'];
@@ -49,10 +50,11 @@ describe('subject keys', () => {
   });
 });
 
-describe('the subject guard', () => {
+for (const database of DATABASES) {
+describe(`the subject guard (${database.name})`, () => {
   let w: RuntimeWorld;
   before(async () => {
-    w = await openRuntimeWorld();
+    w = await openRuntimeWorld(undefined, {}, database);
   });
   after(() => w.close());
 
@@ -85,6 +87,7 @@ describe('the subject guard', () => {
     assert.equal((await w.engine.listTasks()).length, before);
   });
 });
+}
 
 describe('repositories written before subject keys', () => {
   let dir: string;

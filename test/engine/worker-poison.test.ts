@@ -4,6 +4,7 @@ import type { ServiceOperation } from '../../src/engine/interpreter/interpreter-
 import type { InstanceWrite, RuntimeStore } from '../../src/repository/runtime-store.js';
 import { storageError, type StorageErrorCode } from '../../src/repository/storage-error.js';
 import { openRuntimeWorld, type RuntimeWorld } from './runtime-harness.js';
+import { DATABASES } from '../repository/repository-factory.js';
 
 /** Writes a side effect under the key the process passes, so a test can make two instances collide in the ledger. */
 const record: ServiceOperation = (call) => {
@@ -11,42 +12,46 @@ const record: ServiceOperation = (call) => {
   return {};
 };
 
-describe('a worker batch with one instance the database refuses', () => {
-  let w: RuntimeWorld;
-  before(async () => {
-    w = await openRuntimeWorld(['poison.xml'], { operations: { record } });
-  });
-  after(async () => {
-    await w.close();
-  });
+for (const database of DATABASES) {
+describe(database.name, () => {
+  describe('a worker batch with one instance the database refuses', () => {
+    let w: RuntimeWorld;
+    before(async () => {
+      w = await openRuntimeWorld(['poison.xml'], { operations: { record } }, database);
+    });
+    after(async () => {
+      await w.close();
+    });
 
-  it('commits the other instances and ends the refused one as failed, instead of failing the batch forever', async () => {
-    const ids: string[] = [];
-    for (const key of ['k1', 'shared', 'k2', 'shared', 'k3']) {
-      ids.push((await w.engine.launch({ definition: 'Keyed Effect', launcher: 'ann', variables: { key } })).instance.id);
-    }
-    const round = await w.engine.runWorkerOnce();
-    assert.equal(round.advanced, 4);
-    const tasks = await Promise.all(ids.map((id) => w.engine.getTask(id)));
-    assert.deepEqual(
-      tasks.map((t) => `${t.state}:${t.result?.outcome}`),
-      ['finished:completed', 'finished:completed', 'finished:completed', 'finished:failed', 'finished:completed'],
-    );
-    assert.match(tasks[3]!.result!.errors.join(' '), /UNIQUE|constraint/i);
-    // Nothing is left for the next round: the refused instance is on record, not leased again and again.
-    w.advance(10 * 60_000);
-    assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
-  });
+    it('commits the other instances and ends the refused one as failed, instead of failing the batch forever', async () => {
+      const ids: string[] = [];
+      for (const key of ['k1', 'shared', 'k2', 'shared', 'k3']) {
+        ids.push((await w.engine.launch({ definition: 'Keyed Effect', launcher: 'ann', variables: { key } })).instance.id);
+      }
+      const round = await w.engine.runWorkerOnce();
+      assert.equal(round.advanced, 4);
+      const tasks = await Promise.all(ids.map((id) => w.engine.getTask(id)));
+      assert.deepEqual(
+        tasks.map((t) => `${t.state}:${t.result?.outcome}`),
+        ['finished:completed', 'finished:completed', 'finished:completed', 'finished:failed', 'finished:completed'],
+      );
+      assert.match(tasks[3]!.result!.errors.join(' '), /UNIQUE|constraint/i);
+      // Nothing is left for the next round: the refused instance is on record, not leased again and again.
+      w.advance(10 * 60_000);
+      assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
+    });
 
-  it('ends a refused instance as failed also when it is alone in its batch, instead of failing every round', async () => {
-    w.advance(60_000);
-    const lone = await w.engine.launch({ definition: 'Keyed Effect', launcher: 'ann', variables: { key: 'k1' } });
-    assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
-    const task = await w.engine.getTask(lone.instance.id);
-    assert.equal(`${task.state}:${task.result?.outcome}`, 'finished:failed');
-    assert.match(task.result!.errors.join(' '), /UNIQUE|constraint/i);
+    it('ends a refused instance as failed also when it is alone in its batch, instead of failing every round', async () => {
+      w.advance(60_000);
+      const lone = await w.engine.launch({ definition: 'Keyed Effect', launcher: 'ann', variables: { key: 'k1' } });
+      assert.equal((await w.engine.runWorkerOnce()).advanced, 0);
+      const task = await w.engine.getTask(lone.instance.id);
+      assert.equal(`${task.state}:${task.result?.outcome}`, 'finished:failed');
+      assert.match(task.result!.errors.join(' '), /UNIQUE|constraint/i);
+    });
   });
 });
+}
 
 describe('a worker batch whose commit fails with a storage error', () => {
   /**

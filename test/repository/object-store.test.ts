@@ -15,6 +15,7 @@ import { openRepository } from '../../src/repository/open-repository.js';
 import { openSqliteDatabase } from '../../src/repository/sqlite/sqlite-database.js';
 import { SqliteMigrationDriver } from '../../src/repository/sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from '../../src/repository/sqlite/sqlite-repository.js';
+import { DATABASES } from './repository-factory.js';
 
 const at = (line: number, column = 1, file = 'defs.xml') => ({ file, line, column });
 
@@ -61,130 +62,131 @@ function taskDefinition(name: string, { line = 1, activities = ['start', 'end'],
   return { object, xml: `<TaskDefinition name='${name}'/>`, file };
 }
 
-async function memoryRepository(): Promise<SqliteRepository> {
-  return (await openRepository({ db: ':memory:', env: {} })) as SqliteRepository;
+
+for (const database of DATABASES) {
+  describe(database.name, () => {
+    describe('object store versions', () => {
+      it('stores a new object as version 1 and reports it created', async () => {
+        const repo = await database.open();
+        const [result] = await repo.objects.putMany([taskDefinition('Approve')]);
+        assert.equal(result?.status, 'created');
+        assert.equal(result?.stored.version, 1);
+        assert.equal((await repo.objects.getLatest('TaskDefinition', 'Approve'))?.id, result?.stored.id);
+        await repo.close();
+      });
+
+      it('reports an identical re-import as unchanged and keeps the same id', async () => {
+        const repo = await database.open();
+        const [first] = await repo.objects.putMany([taskDefinition('Approve')]);
+        const [again] = await repo.objects.putMany([taskDefinition('Approve')]);
+        assert.equal(again?.status, 'unchanged');
+        assert.equal(again?.stored.id, first?.stored.id);
+        assert.equal((await repo.objects.versions('TaskDefinition', 'Approve')).length, 1);
+        await repo.close();
+      });
+
+      it('treats an object moved within its file, or to another file, as unchanged', async () => {
+        const repo = await database.open();
+        await repo.objects.putMany([taskDefinition('Approve', { line: 1 })]);
+        const [moved] = await repo.objects.putMany([taskDefinition('Approve', { line: 40 })]);
+        assert.equal(moved?.status, 'unchanged');
+        const [otherFile] = await repo.objects.putMany([taskDefinition('Approve', { line: 7, file: 'elsewhere.xml' })]);
+        assert.equal(otherFile?.status, 'unchanged');
+        await repo.close();
+      });
+
+      it('stores a changed object as the next version with a new id', async () => {
+        const repo = await database.open();
+        const [v1] = await repo.objects.putMany([taskDefinition('Approve')]);
+        const [v2] = await repo.objects.putMany([taskDefinition('Approve', { activities: ['start', 'approve', 'end'] })]);
+        assert.equal(v2?.status, 'new-version');
+        assert.equal(v2?.stored.version, 2);
+        assert.notEqual(v2?.stored.id, v1?.stored.id);
+        assert.equal((await repo.objects.getLatest('TaskDefinition', 'Approve'))?.version, 2);
+        // The old version stays readable: running instances stay pinned to it.
+        const old = await repo.objects.getVersion('TaskDefinition', 'Approve', 1);
+        assert.equal(old?.id, v1?.stored.id);
+        assert.equal((old?.model as TaskDefinitionObject).process.activities.length, 2);
+        assert.equal((await repo.objects.getById(v2!.stored.id))?.version, 2);
+        assert.deepEqual((await repo.objects.versions('TaskDefinition', 'Approve')).map((v) => v.version), [1, 2]);
+        await repo.close();
+      });
+
+      it('returns the model exactly as it was stored', async () => {
+        const repo = await database.open();
+        const loaded = taskDefinition('Approve');
+        await repo.objects.putMany([loaded]);
+        const stored = await repo.objects.getLatest('TaskDefinition', 'Approve');
+        assert.deepEqual(stored?.model, loaded.object);
+        assert.equal(stored?.xml, loaded.xml);
+        assert.equal(stored?.sourceFile, 'defs.xml');
+        assert.equal(stored?.digest, objectDigest(loaded.object));
+        await repo.close();
+      });
+
+      it('stores nothing when one object of an import is stored twice', async () => {
+        const repo = await database.open();
+        await assert.rejects(
+          repo.objects.putMany([taskDefinition('A'), taskDefinition('B'), taskDefinition('A', { activities: ['x'] })]),
+          (e) => hasErrorCode(e, 'REPO_DUPLICATE_OBJECT'),
+        );
+        assert.deepEqual(await repo.objects.list('TaskDefinition'), []);
+        await repo.close();
+      });
+
+      it('keeps an XML attribute called location or line in the digest', () => {
+        const a = taskDefinition('A').object as TaskDefinitionObject;
+        const b: TaskDefinitionObject = { ...a, attributes: { location: 'Paris' } };
+        const c: TaskDefinitionObject = { ...a, attributes: { location: 'Rome' } };
+        assert.notEqual(objectDigest(b), objectDigest(c));
+      });
+    });
+
+    describe('object store queries', () => {
+      it('lists the latest version of every object of a type, by name', async () => {
+        const repo = await database.open();
+        await repo.objects.putMany([taskDefinition('Zeta'), taskDefinition('Alpha')]);
+        await repo.objects.putMany([taskDefinition('Zeta', { activities: ['a', 'b', 'c'] })]);
+        const list = await repo.objects.list('TaskDefinition');
+        assert.deepEqual(list.map((o) => [o.name, o.version]), [['Alpha', 1], ['Zeta', 2]]);
+        assert.equal('model' in list[0]!, false);
+        assert.deepEqual(await repo.objects.list('Rule'), []);
+        assert.deepEqual(await repo.objects.counts(), { TaskDefinition: 2 });
+        await repo.close();
+      });
+
+      it('finds a process by name: TaskDefinition first, then Workflow, then a Configuration with a process', async () => {
+        const repo = await database.open();
+        const workflow: WorkflowObject = {
+          type: 'Workflow',
+          dialect: 'netwrix',
+          name: 'Shared',
+          displayNames: {},
+          variablesType: 'Workflow_User',
+          entityType: 'User',
+          activities: [],
+          parameters: DEFAULT_TASK_PARAMETERS,
+          process: processModel('Shared', 2),
+          location: at(1),
+        };
+        const withProcess: ConfigurationObject = { type: 'Configuration', dialect: 'waveset', name: 'Sub', process: processModel('Sub', 2), attributes: {}, location: at(1) };
+        const without: ConfigurationObject = { type: 'Configuration', dialect: 'waveset', name: 'Settings', attributes: {}, location: at(1) };
+        await repo.objects.putMany([
+          { object: workflow, xml: '', file: 'w.xml' },
+          { object: withProcess, xml: '', file: 'c.xml' },
+          { object: without, xml: '', file: 'c.xml' },
+        ]);
+        assert.equal((await repo.objects.findProcess('Shared'))?.type, 'Workflow');
+        await repo.objects.putMany([taskDefinition('Shared')]);
+        assert.equal((await repo.objects.findProcess('Shared'))?.type, 'TaskDefinition');
+        assert.equal((await repo.objects.findProcess('Sub'))?.type, 'Configuration');
+        assert.equal(await repo.objects.findProcess('Settings'), undefined);
+        assert.equal(await repo.objects.findProcess('Missing'), undefined);
+        await repo.close();
+      });
+    });
+  });
 }
-
-describe('object store versions', () => {
-  it('stores a new object as version 1 and reports it created', async () => {
-    const repo = await memoryRepository();
-    const [result] = await repo.objects.putMany([taskDefinition('Approve')]);
-    assert.equal(result?.status, 'created');
-    assert.equal(result?.stored.version, 1);
-    assert.equal((await repo.objects.getLatest('TaskDefinition', 'Approve'))?.id, result?.stored.id);
-    await repo.close();
-  });
-
-  it('reports an identical re-import as unchanged and keeps the same id', async () => {
-    const repo = await memoryRepository();
-    const [first] = await repo.objects.putMany([taskDefinition('Approve')]);
-    const [again] = await repo.objects.putMany([taskDefinition('Approve')]);
-    assert.equal(again?.status, 'unchanged');
-    assert.equal(again?.stored.id, first?.stored.id);
-    assert.equal((await repo.objects.versions('TaskDefinition', 'Approve')).length, 1);
-    await repo.close();
-  });
-
-  it('treats an object moved within its file, or to another file, as unchanged', async () => {
-    const repo = await memoryRepository();
-    await repo.objects.putMany([taskDefinition('Approve', { line: 1 })]);
-    const [moved] = await repo.objects.putMany([taskDefinition('Approve', { line: 40 })]);
-    assert.equal(moved?.status, 'unchanged');
-    const [otherFile] = await repo.objects.putMany([taskDefinition('Approve', { line: 7, file: 'elsewhere.xml' })]);
-    assert.equal(otherFile?.status, 'unchanged');
-    await repo.close();
-  });
-
-  it('stores a changed object as the next version with a new id', async () => {
-    const repo = await memoryRepository();
-    const [v1] = await repo.objects.putMany([taskDefinition('Approve')]);
-    const [v2] = await repo.objects.putMany([taskDefinition('Approve', { activities: ['start', 'approve', 'end'] })]);
-    assert.equal(v2?.status, 'new-version');
-    assert.equal(v2?.stored.version, 2);
-    assert.notEqual(v2?.stored.id, v1?.stored.id);
-    assert.equal((await repo.objects.getLatest('TaskDefinition', 'Approve'))?.version, 2);
-    // The old version stays readable: running instances stay pinned to it.
-    const old = await repo.objects.getVersion('TaskDefinition', 'Approve', 1);
-    assert.equal(old?.id, v1?.stored.id);
-    assert.equal((old?.model as TaskDefinitionObject).process.activities.length, 2);
-    assert.equal((await repo.objects.getById(v2!.stored.id))?.version, 2);
-    assert.deepEqual((await repo.objects.versions('TaskDefinition', 'Approve')).map((v) => v.version), [1, 2]);
-    await repo.close();
-  });
-
-  it('returns the model exactly as it was stored', async () => {
-    const repo = await memoryRepository();
-    const loaded = taskDefinition('Approve');
-    await repo.objects.putMany([loaded]);
-    const stored = await repo.objects.getLatest('TaskDefinition', 'Approve');
-    assert.deepEqual(stored?.model, loaded.object);
-    assert.equal(stored?.xml, loaded.xml);
-    assert.equal(stored?.sourceFile, 'defs.xml');
-    assert.equal(stored?.digest, objectDigest(loaded.object));
-    await repo.close();
-  });
-
-  it('stores nothing when one object of an import is stored twice', async () => {
-    const repo = await memoryRepository();
-    await assert.rejects(
-      repo.objects.putMany([taskDefinition('A'), taskDefinition('B'), taskDefinition('A', { activities: ['x'] })]),
-      (e) => hasErrorCode(e, 'REPO_DUPLICATE_OBJECT'),
-    );
-    assert.deepEqual(await repo.objects.list('TaskDefinition'), []);
-    await repo.close();
-  });
-
-  it('keeps an XML attribute called location or line in the digest', () => {
-    const a = taskDefinition('A').object as TaskDefinitionObject;
-    const b: TaskDefinitionObject = { ...a, attributes: { location: 'Paris' } };
-    const c: TaskDefinitionObject = { ...a, attributes: { location: 'Rome' } };
-    assert.notEqual(objectDigest(b), objectDigest(c));
-  });
-});
-
-describe('object store queries', () => {
-  it('lists the latest version of every object of a type, by name', async () => {
-    const repo = await memoryRepository();
-    await repo.objects.putMany([taskDefinition('Zeta'), taskDefinition('Alpha')]);
-    await repo.objects.putMany([taskDefinition('Zeta', { activities: ['a', 'b', 'c'] })]);
-    const list = await repo.objects.list('TaskDefinition');
-    assert.deepEqual(list.map((o) => [o.name, o.version]), [['Alpha', 1], ['Zeta', 2]]);
-    assert.equal('model' in list[0]!, false);
-    assert.deepEqual(await repo.objects.list('Rule'), []);
-    assert.deepEqual(await repo.objects.counts(), { TaskDefinition: 2 });
-    await repo.close();
-  });
-
-  it('finds a process by name: TaskDefinition first, then Workflow, then a Configuration with a process', async () => {
-    const repo = await memoryRepository();
-    const workflow: WorkflowObject = {
-      type: 'Workflow',
-      dialect: 'netwrix',
-      name: 'Shared',
-      displayNames: {},
-      variablesType: 'Workflow_User',
-      entityType: 'User',
-      activities: [],
-      parameters: DEFAULT_TASK_PARAMETERS,
-      process: processModel('Shared', 2),
-      location: at(1),
-    };
-    const withProcess: ConfigurationObject = { type: 'Configuration', dialect: 'waveset', name: 'Sub', process: processModel('Sub', 2), attributes: {}, location: at(1) };
-    const without: ConfigurationObject = { type: 'Configuration', dialect: 'waveset', name: 'Settings', attributes: {}, location: at(1) };
-    await repo.objects.putMany([
-      { object: workflow, xml: '', file: 'w.xml' },
-      { object: withProcess, xml: '', file: 'c.xml' },
-      { object: without, xml: '', file: 'c.xml' },
-    ]);
-    assert.equal((await repo.objects.findProcess('Shared'))?.type, 'Workflow');
-    await repo.objects.putMany([taskDefinition('Shared')]);
-    assert.equal((await repo.objects.findProcess('Shared'))?.type, 'TaskDefinition');
-    assert.equal((await repo.objects.findProcess('Sub'))?.type, 'Configuration');
-    assert.equal(await repo.objects.findProcess('Settings'), undefined);
-    assert.equal(await repo.objects.findProcess('Missing'), undefined);
-    await repo.close();
-  });
-});
 
 describe('migrations', () => {
   it('applies every migration once and skips them when the database is opened again', async () => {
@@ -264,12 +266,28 @@ describe('migrations', () => {
 });
 
 describe('opening a repository', () => {
-  it('refuses a PostgreSQL URL with a clear not-yet error', async () => {
-    await assert.rejects(openRepository({ env: { DATABASE_URL: 'postgres://u:secret@db/idflow' } }), (e) => {
-      assert.ok(hasErrorCode(e, 'REPO_POSTGRES_NOT_YET'));
+  it('reports a PostgreSQL server it cannot reach with REPO_CONNECTION_FAILED, without the password', async () => {
+    await assert.rejects(openRepository({ env: { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/idflow' } }), (e) => {
+      assert.ok(hasErrorCode(e, 'REPO_CONNECTION_FAILED'), String(e));
+      assert.match((e as Error).message, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/idflow/);
       assert.doesNotMatch((e as Error).message + JSON.stringify((e as { details: unknown }).details), /secret/);
       return true;
     });
+  });
+
+  it('refuses a database URL it cannot read, or that names no database, with REPO_URL_INVALID', async () => {
+    for (const url of ['postgres://u:secret@[::1', 'postgres://u:secret@localhost:5432']) {
+      await assert.rejects(openRepository({ url }), (e) => {
+        assert.ok(hasErrorCode(e, 'REPO_URL_INVALID'), String(e));
+        assert.doesNotMatch((e as Error).message, /secret/);
+        return true;
+      });
+    }
+  });
+
+  it('takes a postgres:// URL given as --db for a server, not for a file name', async () => {
+    await assert.rejects(openRepository({ db: 'postgres://u:secret@127.0.0.1:1/idflow', env: {} }), (e) => hasErrorCode(e, 'REPO_CONNECTION_FAILED'));
+    await assert.rejects(openRepository({ db: 'mysql://u@h/x', env: {} }), (e) => hasErrorCode(e, 'REPO_URL_UNSUPPORTED'));
   });
 
   it('takes the file from IDFLOW_DB and refuses a missing one when it must exist', async () => {

@@ -5,16 +5,21 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openRepository } from '../../src/repository/open-repository.js';
 import type { Repository } from '../../src/repository/repository.js';
+import { DATABASES } from './repository-factory.js';
 
-describe('profile assignments', () => {
+for (const database of DATABASES) {
+describe(`${database.name}: profile assignments`, () => {
   let dir: string;
+  let target: { readonly db: string; dispose(): Promise<void> };
   let repo: Repository;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'idflow-profiles-'));
-    repo = await openRepository({ db: join(dir, 'idflow.db') });
+    target = await database.location(dir);
+    repo = await openRepository({ db: target.db, env: {} });
   });
   after(async () => {
     await repo.close();
+    await target.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -34,9 +39,9 @@ describe('profile assignments', () => {
     assert.deepEqual((await repo.profiles.list()).map((a) => `${a.person}:${a.profile}`), ['ann:Administrator', 'bob:HR', 'bob:Manager']);
   });
 
-  it('keeps assignments across a reopen of the repository file', async () => {
+  it('keeps assignments across a reopen of the repository', async () => {
     await repo.close();
-    repo = await openRepository({ db: join(dir, 'idflow.db') });
+    repo = await openRepository({ db: target.db, env: {} });
     assert.deepEqual(await repo.profiles.profilesOf('bob'), ['HR', 'Manager']);
   });
 
@@ -59,3 +64,4 @@ describe('profile assignments', () => {
     assert.deepEqual(await repo.profiles.profilesOf('carol'), []);
   });
 });
+}

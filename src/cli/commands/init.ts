@@ -54,6 +54,13 @@ Examples:
         // Read the defaults first: a wrong --defaults must not delete (--force) or create a repository.
         const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
         const path = repositoryPath(dbChoice(command));
+        if (path === undefined && options.force) {
+          // A database URL: idflow does not drop a server's database (its owner may keep other things in it).
+          throw new UsageError(
+            'CLI_NOT_A_REPOSITORY',
+            'init --force deletes a repository file, but the repository is a PostgreSQL database; nothing was deleted (to start afresh, drop and create the database)',
+          );
+        }
         const existed = path !== undefined && path !== ':memory:' && existsSync(path);
         if (existed && options.force) {
           assertRepositoryFile(path);
@@ -71,9 +78,11 @@ Examples:
 
 /** What `init` prints (text or `--json`); returns the exit status. */
 function reportInit(options: InitOptions, imported: CliImport, migrations: readonly MigrationResult[], path: string | undefined, fileCount: number): number {
-  const { outcome, repository, created } = imported;
+  const { outcome, repository } = imported;
   const { load, results } = outcome;
   const applied = migrations.filter((m) => m.status === 'applied');
+  // A server database existed before anyway: "created" means idflow's schema was not there yet.
+  const created = imported.created || (path === undefined && migrations.some((m) => m.version === 1 && m.status === 'applied'));
   if (options.json) {
     printJson({
       ok: load.ok,

@@ -6,6 +6,7 @@ import { duplicateObjectNameRule } from './rules/duplicate-object-name.js';
 import { endActivityRule } from './rules/end-activity.js';
 import { launchReferenceRule } from './rules/launch-reference.js';
 import { manualOwnerRule } from './rules/manual-owner.js';
+import { DEFAULT_MAX_STEPS_CEILING, maxStepsCeilingRule } from './rules/max-steps-ceiling.js';
 import { reachabilityRule } from './rules/reachability.js';
 import { ruleReferenceRule } from './rules/rule-reference.js';
 import { startActivityRule } from './rules/start-activity.js';
@@ -27,6 +28,7 @@ export const validationRules: readonly ValidationRule[] = [
   endActivityRule,
   reachabilityRule,
   andJoinInputsRule,
+  maxStepsCeilingRule,
   manualOwnerRule,
   subprocessReferenceRule,
   ruleReferenceRule,
@@ -43,12 +45,28 @@ export const validationRules: readonly ValidationRule[] = [
  *
  * The rules see only the process model, so they apply to both dialects alike.
  */
-export function validateObjects(objects: readonly DefinitionObject[], diags: DiagnosticBag, resolveExternal?: ExternalProcessResolver): void {
-  const ctx = createContext(objects, diags, resolveExternal);
+export function validateObjects(
+  objects: readonly DefinitionObject[],
+  diags: DiagnosticBag,
+  resolveExternal?: ExternalProcessResolver,
+  options: ValidateOptions = {},
+): void {
+  const ctx = createContext(objects, diags, resolveExternal, options.maxStepsCeiling ?? DEFAULT_MAX_STEPS_CEILING);
   for (const rule of validationRules) rule.check(ctx);
 }
 
-function createContext(objects: readonly DefinitionObject[], diags: DiagnosticBag, resolveExternal?: ExternalProcessResolver): ValidationContext {
+/** Limits the checks apply, from the engine's configuration. */
+export interface ValidateOptions {
+  /** Highest maxSteps a process may set; the engine's `limits.maxStepsCeiling`. @default 100_000 */
+  readonly maxStepsCeiling?: number;
+}
+
+function createContext(
+  objects: readonly DefinitionObject[],
+  diags: DiagnosticBag,
+  resolveExternal: ExternalProcessResolver | undefined,
+  maxStepsCeiling: number,
+): ValidationContext {
   const processes: ProcessEntry[] = [];
   const processNames = new Set<string>();
   const definitionNames = new Set<string>();
@@ -80,6 +98,7 @@ function createContext(objects: readonly DefinitionObject[], diags: DiagnosticBa
     processNames: [...processNames],
     definitionNames: [...definitionNames],
     ruleNames: [...ruleNames],
+    maxStepsCeiling,
     resolvesProcess: (name) => processNames.has(name) || external(name, 'process'),
     resolvesDefinition: (name) => definitionNames.has(name) || external(name, 'process'),
     resolvesRule: (name) => ruleNames.has(name) || external(name, 'rule'),

@@ -11,6 +11,7 @@ export const ValidationCodes = {
   AND_JOIN_SINGLE_INPUT: 'DEF_AND_JOIN_SINGLE_INPUT',
   MANUAL_NO_OWNER: 'DEF_MANUAL_NO_OWNER',
   WORKFLOW_LAUNCH_UNRESOLVED: 'DEF_WORKFLOW_LAUNCH_UNRESOLVED',
+  MAX_STEPS_CEILING: 'DEF_MAX_STEPS_CEILING',
 } as const;
 
 /** `TaskDefinition 'X'`: how a message names the object that carries a process. */

@@ -46,6 +46,8 @@ export interface ValidationContext {
   readonly definitionNames: readonly string[];
   /** Names of the Rules in the set, for suggestions. */
   readonly ruleNames: readonly string[];
+  /** Highest maxSteps a process may set (the engine's `limits.maxStepsCeiling`). */
+  readonly maxStepsCeiling: number;
 }
 
 /** One check over a load set. Rules only add diagnostics; they never change the objects. */

@@ -6,13 +6,22 @@ import type { FrameState } from './instance-state.js';
 import type { RunContext } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
 import type { Run } from './run.js';
+import { DEFAULT_ADVANCE_LIMITS } from './work-budget.js';
 import { copyValue, declareVariables, Scope } from './variables.js';
 
 export const DEFAULT_MAX_STEPS = 5000;
 
-/** `maxSteps` as written; 0 (or less) means the configured default, else 5000. */
+/**
+ * `maxSteps` as written; 0 (or less) means the configured default, else 5000. Never more than the engine's ceiling
+ * (`limits.maxStepsCeiling`): a definition may lower the limit, not raise it.
+ */
 export function resolveMaxSteps(declared: number, ctx: RunContext): number {
-  return declared > 0 ? declared : ctx.defaultMaxSteps && ctx.defaultMaxSteps > 0 ? ctx.defaultMaxSteps : DEFAULT_MAX_STEPS;
+  const wanted = declared > 0 ? declared : ctx.defaultMaxSteps && ctx.defaultMaxSteps > 0 ? ctx.defaultMaxSteps : DEFAULT_MAX_STEPS;
+  return Math.min(wanted, maxStepsCeiling(ctx));
+}
+
+export function maxStepsCeiling(ctx: RunContext): number {
+  return (ctx.limits ?? DEFAULT_ADVANCE_LIMITS).maxStepsCeiling;
 }
 
 /**

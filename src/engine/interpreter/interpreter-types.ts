@@ -9,6 +9,7 @@
 import type { DecisionModel } from '../../definition/model/action.js';
 import type { ProcessObject, RuleObject } from '../../definition/model/objects.js';
 import type { XValue } from '../../expression/env.js';
+import type { AdvanceLimits, YieldReason } from './work-budget.js';
 
 /** Opaque to the runtime; plain JSON, stored as the TaskInstance's state. Owned by the interpreter. */
 export type InstanceState = { readonly v: number } & Readonly<Record<string, unknown>>;
@@ -100,6 +101,11 @@ export interface AdvanceOutcome {
    * status is `waiting`, `wakeAt` is now, and the state continues with a `continue` (or any) resume event.
    */
   readonly checkpoint?: true;
+  /**
+   * Set with `checkpoint` when the advance stopped because it spent its work budget ({@link RunContext.limits}):
+   * the runtime commits it as runnable and leaves the rest to a later claim instead of going on at once.
+   */
+  readonly yielded?: YieldReason;
 }
 
 /** Why an instance is advanced. */
@@ -163,4 +169,11 @@ export interface RunContext {
    * the runtime can commit a long run of automatic steps part-way (progressInterval). Absent: never.
    */
   checkpointDue?(): boolean;
+  /**
+   * The work budget of every advance and the size limits. Absent: the default ceilings and sizes, and no yields
+   * (`UNYIELDING_LIMITS`); the engine always sets them.
+   */
+  readonly limits?: AdvanceLimits;
+  /** Monotonic milliseconds, for the time an advance may run (`limits.advanceMs`). Absent: no time limit. */
+  monotonic?(): number;
 }

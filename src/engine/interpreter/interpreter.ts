@@ -18,6 +18,8 @@ import type { AdvanceOutcome, InstanceState, ResumeEvent, RunContext, TaskResult
 import { asInstanceState, cloneState, newState, ROOT_FRAME, rootVariables, type StateV1 } from './instance-state.js';
 import { drain, endInstance, requeueRunnable } from './run-activity.js';
 import { Run } from './run.js';
+import { storedBytes } from './stored-bytes.js';
+import { DEFAULT_ADVANCE_LIMITS } from './work-budget.js';
 import { applyDecision, applyTimers, earliestDue } from './work-items.js';
 
 /** Launches: a new state for `process` with `input` as its variables, advanced to the first wait or the end. */
@@ -33,7 +35,13 @@ export async function start(process: ProcessObject, input: Readonly<Record<strin
     run.queue.push(run.newToken(ROOT_FRAME, model.start, []));
     await drain(run);
   });
-  return outcome(run);
+  return withinSize(run, () => {
+    // Too large: the instance ends failed with the variables it was launched with (already stored), nothing else.
+    const fresh = new Run(process, model, newState(ctx.instanceId, process.name, resolveMaxSteps(model.maxSteps, ctx)), ctx);
+    initStoredBuiltins(fresh.frame(ROOT_FRAME).vars);
+    for (const [k, v] of Object.entries(input)) fresh.frame(ROOT_FRAME).vars[k] = v;
+    return fresh;
+  });
 }
 
 /**
@@ -53,7 +61,23 @@ export async function resume(process: ProcessObject, state: InstanceState, event
     else if (event.kind === 'timer') applyTimers(run);
     await drain(run);
   });
-  return outcome(run);
+  // Too large: the instance ends failed as it was before this advance; nothing this advance built is kept.
+  return withinSize(run, () => new Run(process, model, cloneState(state, ctx.instanceId), ctx));
+}
+
+/**
+ * The outcome of `run`, unless what it would store passes `limits.maxStateBytes`: then the advance is dropped and
+ * the instance, as `before()` gives it, ends failed with ENGINE_STATE_TOO_LARGE, so the oversized values are never
+ * written. Measured here, before the runtime serialises anything.
+ */
+function withinSize(run: Run, before: () => Run): AdvanceOutcome {
+  const max = (run.ctx.limits ?? DEFAULT_ADVANCE_LIMITS).maxStateBytes;
+  const size = storedBytes(run, max);
+  if (size <= max) return outcome(run);
+  const failed = before();
+  failed.state.errors.push(`ENGINE_STATE_TOO_LARGE: the instance would store more than ${max} bytes (its state, and the work items and effects of this advance); the limit is maxStateBytes`);
+  endInstance(failed, 'failed', 'failed');
+  return outcome(failed);
 }
 
 async function guarded(run: Run, body: () => Promise<void>): Promise<void> {
@@ -72,6 +96,7 @@ function outcome(run: Run): AdvanceOutcome {
   const status = s.status === 'waiting' ? 'waiting' : s.status;
   const ended = status !== 'waiting';
   const checkpoint = !ended && run.paused;
+  const yielded = checkpoint ? run.yielded : undefined;
   return {
     state: asInstanceState(s),
     status,
@@ -83,6 +108,7 @@ function outcome(run: Run): AdvanceOutcome {
     steps: run.steps,
     ...(ended ? { result: taskResult(run, s) } : {}),
     ...(checkpoint ? { checkpoint: true as const } : {}),
+    ...(yielded !== undefined && { yielded }),
     position: s.tokens.filter((t) => t.phase !== 'call').map((t) => (t.frame === ROOT_FRAME ? t.activity : `${s.frames[t.frame]?.process ?? t.frame}/${t.activity}`)),
   };
 }

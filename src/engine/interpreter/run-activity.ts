@@ -8,6 +8,7 @@ import { runAspects } from './aspects.js';
 import { setActionOutcome } from './builtins.js';
 import { InstanceFailure } from './interpreter-errors.js';
 import { ROOT_FRAME, type FrameState, type TokenState } from './instance-state.js';
+import { maxStepsCeiling } from './frames.js';
 import { errorMessage } from './messages.js';
 import { runAction } from './run-action.js';
 import type { Run } from './run.js';
@@ -23,9 +24,13 @@ export async function drain(run: Run): Promise<void> {
       switch (token.phase) {
         case 'enter':
           // Only after this advance entered an activity, so every advance makes progress.
-          if (run.steps > 0 && run.ctx.checkpointDue?.() === true) {
-            pause(run, token);
-            return;
+          if (run.steps > 0) {
+            const spent = run.budget.spent(run.steps);
+            if (spent !== undefined || run.ctx.checkpointDue?.() === true) {
+              pause(run, token);
+              run.yielded = spent;
+              return;
+            }
           }
           token = enterActivity(run, token);
           break;
@@ -69,12 +74,15 @@ function enterActivity(run: Run, arriving: TokenState): TokenState | null {
   const token = activity.join === 'and' ? arriveAtJoin(run, arriving) : arriving;
   if (!token) return null;
 
-  if (frame.steps >= frame.maxSteps) {
+  // The ceiling applies to states written before it was configured lower, too.
+  const maxSteps = Math.min(frame.maxSteps, maxStepsCeiling(run.ctx));
+  if (frame.steps >= maxSteps) {
     throw new InstanceFailure(
       'ENGINE_MAX_STEPS',
-      `process '${run.processOf(frame).model.name}' exceeded maxSteps ${frame.maxSteps} at activity '${activity.name}'`,
+      `process '${run.processOf(frame).model.name}' exceeded maxSteps ${maxSteps} at activity '${activity.name}'`,
     );
   }
+  run.budget.beginActivity();
   frame.steps++;
   run.state.steps++;
   run.steps++;

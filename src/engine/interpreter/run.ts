@@ -10,6 +10,7 @@ import { indexProcess, type ProcessIndex } from './process-index.js';
 import { InstanceFailure } from './interpreter-errors.js';
 import type { Effect, RunContext, WorkItemClose, WorkItemSpec } from './interpreter-types.js';
 import { ROOT_FRAME, type FrameState, type StateV1, type TokenState } from './instance-state.js';
+import { UNYIELDING_LIMITS, WorkBudget, type YieldReason } from './work-budget.js';
 
 export class Run {
   readonly createWorkItems: WorkItemSpec[] = [];
@@ -21,6 +22,10 @@ export class Run {
   ended = false;
   /** Set when the advance stopped at a checkpoint with tokens still to move (kept in `state.runnable`). */
   paused = false;
+  /** Set with `paused` when the advance stopped because its work budget was spent. */
+  yielded: YieldReason | undefined;
+  /** What this advance may still do; shared by every expression it evaluates. */
+  readonly budget: WorkBudget;
   /** Tokens ready to move, in FIFO order. */
   readonly queue: TokenState[] = [];
   private readonly processes = new Map<string, ProcessIndex>();
@@ -32,6 +37,7 @@ export class Run {
     readonly ctx: RunContext,
   ) {
     this.processes.set(ROOT_FRAME, indexProcess(rootModel));
+    this.budget = new WorkBudget(ctx.limits ?? UNYIELDING_LIMITS, ctx.monotonic ? () => ctx.monotonic!() : undefined);
   }
 
   frame(id: string): FrameState {

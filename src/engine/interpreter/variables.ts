@@ -13,6 +13,7 @@ import type { RuleObject } from '../../definition/model/objects.js';
 import { NotFoundError } from '../../errors.js';
 import { evaluate, substituteValue, truthy } from '../../expression/index.js';
 import type { XpressEnv, XValue } from '../../expression/env.js';
+import type { EvaluationBudget } from '../../expression/evaluation-budget.js';
 import { computedBuiltin } from './builtins.js';
 import { copyJson, type FrameState, type TokenState } from './instance-state.js';
 import type { Run } from './run.js';
@@ -61,6 +62,11 @@ export class Scope implements XpressEnv {
     this.run.ctx.print?.(line);
   }
 
+  /** Every expression of the activity, and every rule it calls, spends the advance's one XPRESS budget. */
+  get budget(): EvaluationBudget {
+    return this.run.budget.xpress;
+  }
+
   now(): number {
     return this.run.ctx.now;
   }
@@ -83,6 +89,9 @@ class BindingsEnv implements XpressEnv {
   }
   print(line: string): void {
     this.outer.print(line);
+  }
+  get budget(): EvaluationBudget {
+    return this.outer.budget;
   }
   now(): number {
     return this.outer.now();

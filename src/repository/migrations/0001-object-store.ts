@@ -41,7 +41,7 @@ CREATE TABLE objects (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL CHECK (version >= 1),
   digest      TEXT NOT NULL,
-  model       JSONB NOT NULL,
+  model       JSON NOT NULL,
   xml         TEXT NOT NULL,
   source_file TEXT NOT NULL,
   created_at  TIMESTAMPTZ NOT NULL,

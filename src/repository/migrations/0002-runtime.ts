@@ -5,7 +5,9 @@ import type { Migration } from '../migration.js';
  * ledger and schedule state.
  *
  * Times are epoch milliseconds (INTEGER / BIGINT) so that both databases compare them the same way and the engine
- * never parses dates on the hot path. JSON columns are TEXT in SQLite and JSONB in PostgreSQL.
+ * never parses dates on the hot path. JSON columns are TEXT in SQLite and JSON in PostgreSQL: JSON, not JSONB,
+ * because the engine reads these values back whole and relies on them exactly as written (JSONB reorders object
+ * keys and refuses the character U+0000, which a process variable may hold).
  *
  * Every index is paid for on every commit (each B-tree an insert touches is another page in the WAL), so each one
  * here serves a query the engine or a user runs (docs/benchmarks.md, "Schema"):
@@ -145,12 +147,12 @@ CREATE TABLE task_instances (
   waiting            BOOLEAN NOT NULL DEFAULT FALSE,
   launcher           TEXT NOT NULL,
   subject            TEXT,
-  position           JSONB NOT NULL,
-  interpreter_state  JSONB,
-  variables          JSONB,
-  result             JSONB,
+  position           JSON NOT NULL,
+  interpreter_state  JSON,
+  variables          JSON,
+  result             JSON,
   steps              INTEGER NOT NULL DEFAULT 0,
-  progress           JSONB,
+  progress           JSON,
   created_at         BIGINT NOT NULL,
   updated_at         BIGINT NOT NULL,
   finished_at        BIGINT,
@@ -179,9 +181,9 @@ CREATE TABLE work_items (
   permission      TEXT,
   request         TEXT NOT NULL,
   item_type       TEXT,
-  decisions       JSONB NOT NULL,
-  variables       JSONB NOT NULL,
-  editable        JSONB NOT NULL,
+  decisions       JSON NOT NULL,
+  variables       JSON NOT NULL,
+  editable        JSON NOT NULL,
   form            TEXT,
   due_at          BIGINT,
   state           TEXT NOT NULL CHECK (state IN ('open', 'decided', 'cancelled', 'timeout')),
@@ -206,7 +208,7 @@ CREATE TABLE audit_events (
   activity        TEXT,
   actor           TEXT,
   work_item_id    TEXT,
-  data            JSONB
+  data            JSON
 );
 CREATE INDEX audit_events_instance ON audit_events (instance_id, id);
 
@@ -220,7 +222,7 @@ CREATE INDEX subject_locks_instance ON subject_locks (instance_id);
 CREATE TABLE side_effects (
   key         TEXT PRIMARY KEY,
   operation   TEXT NOT NULL,
-  data        JSONB NOT NULL,
+  data        JSON NOT NULL,
   instance_id TEXT NOT NULL,
   at          BIGINT NOT NULL
 );

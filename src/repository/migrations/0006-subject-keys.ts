@@ -6,7 +6,7 @@ import type { Migration } from '../migration.js';
  * the subject as given (shown to people) and gains `subject_key`, which listings by subject match; its index
  * replaces the one on `subject`. `subject_locks.subject` holds keys from now on.
  *
- * Numbered 0006 after the files of issue 7's plan (PostgreSQL takes 0004, claim attempts 0005); its `version`
+ * Numbered 0006 after the files of issue 7's plan (change counters 0004, claim attempts 0005); its `version` (6)
  * follows the last migration, since versions must be contiguous.
  *
  * Rows written before this migration get the key SQL can compute: trimmed and lower-cased. That is the exact key
@@ -16,7 +16,7 @@ import type { Migration } from '../migration.js';
  * when its instance ends.
  */
 export const m0006SubjectKeys: Migration = {
-  version: 5,
+  version: 6,
   name: 'subject-keys',
   sqlite: `
 ALTER TABLE task_instances ADD COLUMN subject_key TEXT;

@@ -2,6 +2,7 @@ import type { Migration } from '../migration.js';
 import { m0001ObjectStore } from './0001-object-store.js';
 import { m0002Runtime } from './0002-runtime.js';
 import { m0003ProfileAssignments } from './0003-profile-assignments.js';
+import { m0004ChangeCounters } from './0004-change-counters.js';
 import { m0005ClaimAttempts } from './0005-claim-attempts.js';
 import { m0006SubjectKeys } from './0006-subject-keys.js';
 
@@ -14,5 +15,6 @@ export const migrations: readonly Migration[] = [
   m0002Runtime,
   m0003ProfileAssignments,
   m0005ClaimAttempts,
+  m0004ChangeCounters,
   m0006SubjectKeys,
 ];

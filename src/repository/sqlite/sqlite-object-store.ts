@@ -23,6 +23,7 @@ const ALL_COLUMNS = `${SUMMARY_COLUMNS}, model, xml`;
 /** The newest version of each (type, name): no later row of the same object exists. */
 const IS_LATEST = 'NOT EXISTS (SELECT 1 FROM objects n WHERE n.type = o.type AND n.name = o.name AND n.version > o.version)';
 const SELECT_LATEST = `SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`;
+const BUMP_OBJECTS_COUNTER = `UPDATE change_counters SET value = value + 1 WHERE name = 'objects'`;
 
 /**
  * Definition objects in SQLite. better-sqlite3 is synchronous; the methods are async only to satisfy the
@@ -87,7 +88,12 @@ export class SqliteObjectStore implements ObjectStore {
         return { status: (previous ? 'new-version' : 'created') as PutStatus, stored };
       }),
     );
-    return run(objects);
+    // IMMEDIATE: two processes importing at once take turns instead of both reading, then one failing to write.
+    return this.#db.transaction((items: readonly LoadedObject[]) => {
+      const results = run(items);
+      if (results.some((r) => r.status !== 'unchanged')) this.#prepare(BUMP_OBJECTS_COUNTER).run();
+      return results;
+    }).immediate(objects);
   }
 
   async getLatest(type: ObjectType, name: string): Promise<StoredObject | undefined> {
@@ -122,10 +128,10 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async changeMark(): Promise<string> {
-    // Objects are only ever added (a change is a new version) and never deleted, so the last rowid moves on every
-    // import; MAX(rowid) is one lookup at the end of the table, not a count.
-    const row = this.#prepare('SELECT COALESCE(MAX(rowid), 0) AS r FROM objects').get() as { r: number };
-    return String(row.r);
+    // A counter bumped in the import's own transaction (migration 0004), not MAX(rowid): the same rule as on
+    // PostgreSQL, where a sequence does not follow commit order.
+    const row = this.#prepare(`SELECT value FROM change_counters WHERE name = 'objects'`).get() as { value: number } | undefined;
+    return String(row?.value ?? 0);
   }
 
   async counts(): Promise<Partial<Record<ObjectType, number>>> {

@@ -1,0 +1,36 @@
+import type { Repository } from '../repository.js';
+import type { PgDatabase } from './postgres-database.js';
+import { PostgresObjectStore } from './postgres-object-store.js';
+import { PostgresProfileStore } from './postgres-profile-store.js';
+import { PostgresRuntimeStore } from './postgres-runtime-store.js';
+
+/**
+ * The server repository: every store on one connection pool, shared with any number of other idflow processes.
+ * Open it with `openRepository({ url: 'postgres://…' })` or `DATABASE_URL`.
+ */
+export class PostgresRepository implements Repository {
+  readonly kind = 'postgres' as const;
+  /** The URL without its password. */
+  readonly location: string;
+  readonly objects: PostgresObjectStore;
+  readonly runtime: PostgresRuntimeStore;
+  readonly profiles: PostgresProfileStore;
+  /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
+  readonly db: PgDatabase;
+  #closed = false;
+
+  /** `databaseClock`: database time for leases instead of the server's clock (OpenRepositoryOptions.databaseClock). */
+  constructor(db: PgDatabase, location: string, options: { readonly databaseClock?: () => number } = {}) {
+    this.db = db;
+    this.location = location;
+    this.objects = new PostgresObjectStore(db);
+    this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
+    this.profiles = new PostgresProfileStore(db);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.db.close();
+  }
+}
