@@ -16,11 +16,12 @@ import { loadSchemaSide, runBareSchema, type SchemaSide } from './bare-schema-ba
 import { runBpmnFourTasks, runBpmnUserTask, type BpmnRun } from './bpmn-baseline.js';
 import type { ScenarioName } from './idflow-scenarios.js';
 import { nominalTrace } from './nominal-traces.js';
+import { measureStartup, startupLines, type StartupResult } from './startup-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss';
+type Part = 'a' | 'b' | 'rss' | 'startup';
 
 interface Options {
   readonly quick: boolean;
@@ -30,7 +31,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -49,7 +50,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss') throw new Error(`--only takes a, b or rss, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup') throw new Error(`--only takes a, b, rss or startup, not '${p}'\n${USAGE}`);
         only.add(p);
       }
     } else if (arg === '--help' || arg === '-h') {
@@ -57,14 +58,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -204,6 +205,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const results: ScenarioResult[] = [];
   let rss: ReturnType<typeof measureRss> | undefined;
+  let startup: StartupResult | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -241,6 +243,13 @@ async function main(): Promise<void> {
       console.error(`· RSS with ${n.rss} instances waiting on work items`);
       rss = measureRss(dir, n.rss);
     }
+    if (options.only.has('startup')) {
+      try {
+        startup = await measureStartup(dir, n.inbox, Math.max(n.startupRounds, options.repeat));
+      } catch (e) {
+        startup = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`· databases kept in ${dir}`);
@@ -266,12 +275,14 @@ async function main(): Promise<void> {
     } else console.log(`RSS: ${'unavailable' in rss ? rss.unavailable : rss.error}`);
   }
 
+  if (startup) console.log(`\n${'error' in startup ? `start-up: ${startup.error}` : startupLines(startup).join('\n')}`);
+
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  if (results.some((r) => r.error) || (rss && 'error' in rss)) process.exitCode = 1;
+  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup)) process.exitCode = 1;
 }
 
 await main();

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 source scripts/setup.sh
 
+# Compiled JavaScript starts in a fraction of the time tsx needs (docs/decisions/cli-start-up.md).
+node scripts/build.mjs
+
 export IDFLOW_DB="${IDFLOW_DB:-./idflow.db}"
 
 echo "== idflow init ($IDFLOW_DB)"

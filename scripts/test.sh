@@ -10,9 +10,14 @@ source scripts/test-postgres.sh
 echo "== type-checking"
 npx tsc -p tsconfig.test.json --noEmit
 
+echo "== building dist/ (bin/idflow.js runs it while it is fresh, the sources otherwise)"
+node scripts/build.mjs
+
 echo "== running tests"
 # Node 20's --test takes no globs: list the files explicitly. Test files that start servers share ports,
 # so they run one file at a time (the default on this 2-core machine anyway).
 mapfile -d '' files < <(find test -name '*.test.ts' -print0 | sort -z)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-node --import tsx --test --test-concurrency=1 "${files[@]}"
+# scripts/test-reporter.mjs: one line per file, every failure in full, node's closing `ℹ tests/pass/fail N` lines last.
+# TEST_REPORTER=spec (or tap) for node's own reporters.
+node --import tsx --test --test-concurrency=1 --test-reporter="${TEST_REPORTER:-./scripts/test-reporter.mjs}" "${files[@]}"

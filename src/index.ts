@@ -87,6 +87,7 @@ export type {
   LaunchRequest,
   LaunchResult,
   PermissionResolver,
+  ListOrder,
   TaskFilter,
   TaskInstanceView,
   TaskState,

@@ -1,9 +1,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../repository/migrator.js';
-import { openRepository, repositoryPath } from '../repository/open-repository.js';
 import type { Repository } from '../repository/repository.js';
 import { UsageError } from './usage-error.js';
+
+/**
+ * The repository module, loaded when a command first needs it: a command that never opens the repository
+ * (`--help`, `--version`, `completion`) never pays for the database drivers and the migrations.
+ */
+export const loadRepositoryModule = () => import('../repository/open-repository.js');
 
 /**
  * The `--db` option, written before the command name (`idflow --db x list`) or after it (`idflow list --db x`);
@@ -29,17 +34,20 @@ export function dbChoice(command: Command): { db?: string } {
 }
 
 /** Opens (creating when missing) the repository the command line names. Callers close it. */
-export function openCliRepository(command: Command, onMigrated?: (results: readonly MigrationResult[]) => void): Promise<Repository> {
+export async function openCliRepository(command: Command, onMigrated?: (results: readonly MigrationResult[]) => void): Promise<Repository> {
+  const { openRepository } = await loadRepositoryModule();
   return openRepository({ ...dbChoice(command), ...(onMigrated ? { onMigrated } : {}) });
 }
 
 /** The repository, which must exist already (`REPO_NOT_FOUND` otherwise): for commands that only read. */
-export function openRequiredCliRepository(command: Command): Promise<Repository> {
+export async function openRequiredCliRepository(command: Command): Promise<Repository> {
+  const { openRepository } = await loadRepositoryModule();
   return openRepository({ ...dbChoice(command), mustExist: true });
 }
 
 /** The repository when one exists already; undefined rather than creating one (`idflow check`). */
 export async function openExistingCliRepository(command: Command): Promise<Repository | undefined> {
+  const { repositoryPath } = await loadRepositoryModule();
   const path = repositoryPath(dbChoice(command));
   // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
   if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
@@ -50,7 +58,8 @@ export async function openExistingCliRepository(command: Command): Promise<Repos
  * The SQLite file the command line names when it does not exist yet (so this command would create it); undefined
  * when it exists, or for `:memory:` and database URLs.
  */
-export function newRepositoryPath(command: Command): string | undefined {
+export async function newRepositoryPath(command: Command): Promise<string | undefined> {
+  const { repositoryPath } = await loadRepositoryModule();
   const path = repositoryPath(dbChoice(command));
   return path !== undefined && path !== ':memory:' && !existsSync(path) ? path : undefined;
 }

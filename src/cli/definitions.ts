@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../definition/diagnostic.js';
 import type { MigrationResult } from '../repository/migrator.js';
 import { newRepositoryPath, openCliRepository, removeRepositoryFile, withRepository } from './cli-repository.js';
-import { loadDefinitionFiles, type LoadedObject, type LoadResult } from '../definition/load.js';
+import type { LoadedObject, LoadResult } from '../definition/load.js';
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
 import type { Repository } from '../repository/repository.js';
+import { createOperationRegistry } from '../services/operation-registry.js';
 import { ExitStatus, formatTable, println } from './output.js';
 import { progressFor } from './progress.js';
 
@@ -26,7 +27,7 @@ async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
     for (const type of ['TaskDefinition', 'Workflow', 'Configuration'] as const satisfies readonly ObjectType[]) {
       for (const o of await repo.objects.listLatest(type)) {
         if (type === 'Workflow') netwrix.push({ object: o.model, xml: o.xml, file: o.sourceFile });
-        if (!('process' in o.model) || !o.model.process) continue;
+        if (!('process' in o.model) || !o.model.process || ('javaExecutor' in o.model && o.model.javaExecutor !== undefined)) continue;
         processes.add(o.name);
         processes.add(o.model.process.name);
       }
@@ -45,8 +46,11 @@ export async function loadForRepository(files: readonly string[], repo: Reposito
   const known = await storedNames(repo);
   const bar = progressFor(files.length, 'reading');
   try {
+    // The XML loaders are loaded by the commands that read files only (start-up time of the others).
+    const { loadDefinitionFiles } = await import('../definition/load.js');
     return await loadDefinitionFiles(files, {
       resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
+      operations: createOperationRegistry().names(),
       stored: known.netwrix,
       ...(bar ? { onFile: (file: string, index: number) => bar.update(index, file) } : {}),
     });
@@ -103,7 +107,7 @@ export async function importWithCliRepository(
   files: readonly string[],
   onMigrated?: (results: readonly MigrationResult[]) => void,
 ): Promise<CliImport> {
-  const newPath = newRepositoryPath(command);
+  const newPath = await newRepositoryPath(command);
   if (newPath === undefined) {
     const repo = await openCliRepository(command, onMigrated);
     const outcome = await withRepository(repo, (r) => importFiles(r, files));
@@ -147,17 +151,63 @@ function importSummary(results: readonly { status: PutStatus }[], fileCount: num
   return `${plural(results.length, 'object')} from ${plural(fileCount, 'file')}: ${count('created')} created, ${plural(count('new-version'), 'new version')}, ${count('unchanged')} unchanged`;
 }
 
+/** One row of the per-type account of an import: how many objects of that type were stored, skipped and refused. */
+export interface ObjectTypeCount {
+  /** The element name as written: `Resource`, `ProvisioningTask`, `TaskDefinition`, `Workflow`, … */
+  readonly type: string;
+  /** Stored by this import (created, new version or unchanged); 0 when the import stored nothing. */
+  readonly stored: number;
+  /** Waveset types idflow does not run: skipped with a warning, not stored. */
+  readonly skipped: number;
+  /** Objects holding an error. */
+  readonly refused: number;
+}
+
+/**
+ * Counts the objects of the files per type: what a customer checks after importing a whole export. Objects read
+ * without error count as stored only when the import stored them (no file had an error).
+ */
+export function countObjectTypes(outcome: ImportOutcome): ObjectTypeCount[] {
+  const rows = new Map<string, { stored: number; skipped: number; refused: number }>();
+  for (const a of outcome.load.accounts) {
+    const row = rows.get(a.type) ?? { stored: 0, skipped: 0, refused: 0 };
+    if (a.outcome === 'skipped') row.skipped++;
+    else if (a.outcome === 'refused') row.refused++;
+    else if (outcome.results) row.stored++;
+    rows.set(a.type, row);
+  }
+  return [...rows].map(([type, r]) => ({ type, ...r })).sort((a, b) => a.type.localeCompare(b.type));
+}
+
+/** `TYPE  STORED  SKIPPED  REFUSED`, one line per object type, when the files held any object. */
+function printObjectTypeCounts(counts: readonly ObjectTypeCount[]): void {
+  if (counts.length === 0) return;
+  println(
+    formatTable(counts, [
+      { header: 'object type', value: (c) => c.type },
+      { header: 'stored', value: (c) => c.stored, right: true },
+      { header: 'skipped', value: (c) => c.skipped, right: true },
+      { header: 'refused', value: (c) => c.refused, right: true },
+    ]),
+  );
+}
+
 /**
  * The text report of an import (`idflow import`, `idflow init`): the diagnostics, then one line per object and a
  * summary, or `<refusal>: N errors, M warnings` when nothing was stored. Returns the exit status.
  */
 export function printImportOutcome(outcome: ImportOutcome, fileCount: number, refusal: string): number {
   printDiagnostics(outcome.load.diagnostics);
+  const counts = countObjectTypes(outcome);
+  // The per-type table only says more than the object lines when something was skipped or refused.
+  const unusual = counts.some((c) => c.skipped > 0 || c.refused > 0);
   if (!outcome.results) {
+    if (unusual) printObjectTypeCounts(counts);
     println(`${refusal}: ${countDiagnostics(outcome.load.diagnostics)}`);
     return ExitStatus.failed;
   }
   printImportResults(outcome.results);
+  if (unusual) printObjectTypeCounts(counts);
   println(importSummary(outcome.results, fileCount));
   return ExitStatus.ok;
 }

@@ -17,9 +17,13 @@ export function println(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** `2024-05-01T09:30:12.345Z` → `2024-05-01 09:30:12Z`; empty for no time. */
+/**
+ * A time as every output prints it, tables, `show` and JSON alike: ISO 8601 in UTC with milliseconds, exactly the
+ * text JSON carries (`2024-05-01T09:30:12.345Z`), so a time copied from a table finds the same instant in JSON and
+ * in `--since`/`--until`; empty for no time (docs/decisions/cli-lists.md).
+ */
 export function shortTime(iso: string | undefined): string {
-  return iso === undefined ? '' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+  return iso ?? '';
 }
 
 /** Pretty-printed JSON on stdout, for `--json`. */

@@ -30,8 +30,8 @@ export function createProgram(): Command {
       `
 Examples:
   idflow init                                  create ./idflow.db with the default workflows
-  idflow check workflows/                      validate every .xml file of a directory
-  idflow import workflows/onboarding.xml       store the definitions (new versions when changed)
+  idflow check examples/waveset/               validate every .xml file of a directory
+  idflow import examples/waveset/grant-role.xml   store the definitions (new versions when changed)
   idflow list TaskDefinition                   the latest version of every TaskDefinition
   idflow show Workflow User_Onboarding --xml   the stored XML of one object
   idflow run User_Onboarding --as alice        start a workflow; alice gets its Request work item

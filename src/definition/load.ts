@@ -7,6 +7,7 @@ import type { DefinitionObject } from './model/objects.js';
 import { linkNetwrixSet, loadNetwrixDocument } from './netwrix/netwrix-loader.js';
 import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
 import { loadWavesetDocument } from './waveset/waveset-loader.js';
+import { isWavesetObjectType, type ObjectAccount } from './waveset/waveset-object-types.js';
 import type { XmlElement } from './xml/xml-element.js';
 import { DEFAULT_XML_LIMITS, readXml, type XmlReadLimits } from './xml/xml-reader.js';
 import { serializeXml } from './xml/xml-serialize.js';
@@ -16,7 +17,10 @@ export const NETWRIX_NAMESPACE = 'urn:schemas-usercube-com:configuration';
 /** A definition object together with the XML it was read from. */
 export interface LoadedObject {
   readonly object: DefinitionObject;
-  /** The object's own XML, re-serialised from the file (for `idflow show --xml`). */
+  /**
+   * The object's own XML exactly as written (`idflow show --xml`): the whole file when the object is the file's root
+   * element (declaration, DOCTYPE and comments included), else the text of its element from `<` to its end tag.
+   */
   readonly xml: string;
   readonly file: string;
 }
@@ -26,6 +30,11 @@ export interface LoadResult {
   /** Every diagnostic, sorted by file, line and column. */
   readonly diagnostics: readonly Diagnostic[];
   readonly ok: boolean;
+  /**
+   * Every object element of the files and what became of it: read, skipped (a Waveset type idflow does not run) or
+   * refused (an error located in it). The import summary counts these per type.
+   */
+  readonly accounts: readonly ObjectAccount[];
 }
 
 export interface LoadOptions {
@@ -39,6 +48,8 @@ export interface LoadOptions {
   readonly resolveExternal?: ExternalProcessResolver;
   /** Highest maxSteps a process may set: the engine's `limits.maxStepsCeiling`. @default 100_000 */
   readonly maxStepsCeiling?: number;
+  /** The service operations the engine knows; a service action calling another gets a warning (`DEF_UNKNOWN_OPERATION`). */
+  readonly operations?: readonly string[];
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
@@ -46,15 +57,21 @@ export interface LoadOptions {
 /** Which dialect a root element belongs to, or undefined when it is neither. */
 export function detectDialect(root: XmlElement): 'waveset' | 'netwrix' | undefined {
   if (root.name === 'ConfigurationFile') return 'netwrix';
-  if (['Waveset', 'TaskDefinition', 'Configuration', 'Rule', 'TaskSchedule'].includes(root.name)) return 'waveset';
+  if (root.name === 'Waveset' || isWavesetObjectType(root.name)) return 'waveset';
   return undefined;
 }
 
 /** Reads one document's objects (no cross-object validation). */
-export function loadDocument(text: string | Uint8Array, file: string, diags: DiagnosticBag, limits?: XmlReadLimits): LoadedObject[] {
+export function loadDocument(
+  text: string | Uint8Array,
+  file: string,
+  diags: DiagnosticBag,
+  limits?: XmlReadLimits,
+  accounts?: ObjectAccount[],
+): LoadedObject[] {
   const root = readXml(text, file, diags, limits);
   if (!root) return [];
-  const ctx: LoadContext = { file, diags };
+  const ctx: LoadContext = { file, diags, ...(accounts && { accounts }) };
   const dialect = detectDialect(root);
   let objects: DefinitionObject[];
   if (dialect === 'netwrix') {
@@ -64,12 +81,13 @@ export function loadDocument(text: string | Uint8Array, file: string, diags: Dia
       return [];
     }
     objects = loadNetwrixDocument(root, ctx);
+    for (const o of objects) accounts?.push({ type: o.type, name: o.name, outcome: 'read', file, line: o.location.line });
   } else if (dialect === 'waveset') {
     objects = loadWavesetDocument(root, ctx);
   } else {
     diags.error(
       'DEF_UNKNOWN_ROOT',
-      `<${root.name}> is not a workflow document; expected <Waveset>, <TaskDefinition>, <Configuration>, <Rule>, <TaskSchedule> or <ConfigurationFile>`,
+      `<${root.name}> is not a workflow document; expected <Waveset>, a Waveset object (<TaskDefinition>, <Configuration>, <Rule>, <TaskSchedule>, <Resource>, …) or <ConfigurationFile>`,
       root.location,
     );
     return [];
@@ -77,8 +95,17 @@ export function loadDocument(text: string | Uint8Array, file: string, diags: Dia
   const elements = elementsByLocation(root);
   return objects.map((object) => {
     const el = elements.get(`${object.location.line}:${object.location.column}`);
-    return { object, file, xml: el ? serializeXml(el) : '' };
+    return { object, file, xml: el ? sourceTextOf(el, root) : '' };
   });
+}
+
+/** The exact text of `el` in its document; re-serialised only when the reader could not say where it is. */
+function sourceTextOf(el: XmlElement, root: XmlElement): string {
+  const source = root.source;
+  if (source === undefined || el.span === undefined) return serializeXml(el);
+  if (el === root) return source;
+  const text = source.slice(el.span.start, el.span.end);
+  return text.startsWith(`<${el.name}`) && text.endsWith('>') ? text : serializeXml(el);
 }
 
 function elementsByLocation(root: XmlElement): Map<string, XmlElement> {
@@ -99,6 +126,7 @@ function elementsByLocation(root: XmlElement): Map<string, XmlElement> {
 export async function loadDefinitionFiles(files: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const diags = new DiagnosticBag();
   const objects: LoadedObject[] = [];
+  const accounts: ObjectAccount[] = [];
   for (const [index, file] of files.entries()) {
     options.onFile?.(file, index, files.length);
     let bytes: Uint8Array;
@@ -124,16 +152,49 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
       diags.error('FILE_NOT_XML', `${basename(file)} is not XML: it starts with ${start}; give the workflow's .xml file`, { file, line: 1, column: 1 });
       continue;
     }
-    objects.push(...loadDocument(bytes, file, diags, options.limits));
+    objects.push(...loadDocument(bytes, file, diags, options.limits, accounts));
   }
   const relinked = linkWithStored(objects, options.stored ?? [], diags);
   validateObjects(
     objects.map((o) => o.object),
     diags,
     options.resolveExternal,
-    options.maxStepsCeiling !== undefined ? { maxStepsCeiling: options.maxStepsCeiling } : {},
+    {
+      ...(options.maxStepsCeiling !== undefined && { maxStepsCeiling: options.maxStepsCeiling }),
+      ...(options.operations !== undefined && { operations: options.operations }),
+    },
   );
-  return { objects: [...objects, ...relinked], diagnostics: diags.sorted(), ok: !diags.hasErrors() };
+  const diagnostics = diags.sorted();
+  return { objects: [...objects, ...relinked], diagnostics, ok: !diags.hasErrors(), accounts: refuseWithErrors(accounts, diagnostics) };
+}
+
+/**
+ * Marks as refused every object read whose element holds an error found after reading (validation's: an unknown
+ * subprocess, a missing activity). An error belongs to the last object of its file that starts on or before its line.
+ */
+function refuseWithErrors(accounts: readonly ObjectAccount[], diagnostics: readonly Diagnostic[]): ObjectAccount[] {
+  const out = [...accounts];
+  const byFile = new Map<string, number[]>();
+  out.forEach((a, i) => {
+    const list = byFile.get(a.file);
+    if (list) list.push(i);
+    else byFile.set(a.file, [i]);
+  });
+  for (const d of diagnostics) {
+    if (d.severity !== 'error') continue;
+    // Accounts of a file are in document order: binary search for the last one starting on or before the line.
+    const idx = byFile.get(d.location.file) ?? [];
+    let lo = 0;
+    let hi = idx.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[idx[mid]!]!.line <= d.location.line) lo = mid + 1;
+      else hi = mid;
+    }
+    const owner = lo > 0 ? idx[lo - 1] : undefined;
+    if (owner !== undefined && out[owner]!.outcome === 'read') out[owner] = { ...out[owner]!, outcome: 'refused' };
+  }
+  return out;
 }
 
 /**

@@ -13,7 +13,7 @@
  * over their ids per check), so a decision costs two indexed lookups. Profile assignments are read on every
  * check: another process (`idflow profile assign`) may change them at any time.
  */
-import { parseWorkflowPermission } from '../definition/netwrix/access-control-reader.js';
+import { NOTIFICATION_PERMISSION_PREFIX, parseWorkflowPermission } from '../definition/netwrix/access-control-reader.js';
 import type { DefinitionObject } from '../definition/model/objects.js';
 import { allShortStates } from '../definition/netwrix/templates.js';
 import type { Repository } from '../repository/repository.js';
@@ -50,6 +50,13 @@ export interface PersonPermissions {
 
 export interface AclPermissionResolver extends PermissionResolver {
   readonly held: (person: string) => Promise<readonly string[]>;
+  /**
+   * Who is notified at a workflow state (`Recipient Type="Profile"`): the people holding a profile whose rule has
+   * an entry `/Custom/WorkflowsNotifications/<workflow>/<activity>/<state>` (or the same path without the state),
+   * sorted. `CanExecute` does not matter here: the vendor's notification entries do not set it, and being told
+   * is not acting. Accepts the `permission:` recipients of a notification record as they are.
+   */
+  notified(permission: string): Promise<readonly string[]>;
   /** The person's profiles and the grants they carry (`idflow profile permissions`). */
   permissionsOf(person: string): Promise<PersonPermissions>;
   /** The current rule index (rebuilt when the rules changed). */
@@ -59,6 +66,8 @@ export interface AclPermissionResolver extends PermissionResolver {
 /** Per profile, what the engine checks: exact permissions, and activities granted in every state. */
 interface CompiledIndex extends AclRuleIndex {
   readonly exact: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Notification permissions (`/Custom/WorkflowsNotifications/…`, whatever CanExecute says) → profiles. */
+  readonly notifications: ReadonlyMap<string, ReadonlySet<string>>;
   readonly wholeActivities: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -107,12 +116,24 @@ export function createAclPermissionResolver(repository: Repository): AclPermissi
     };
   };
 
-  return Object.assign(holds, { held, permissionsOf, rules: async (): Promise<AclRuleIndex> => rules() });
+  const notified = async (recipient: string): Promise<readonly string[]> => {
+    const permission = recipient.startsWith('permission:') ? recipient.slice('permission:'.length) : recipient;
+    if (!permission.startsWith(NOTIFICATION_PERMISSION_PREFIX)) return [];
+    const index = await rules();
+    const profiles = new Set([...(index.notifications.get(permission) ?? []), ...(index.notifications.get(permission.slice(0, permission.lastIndexOf('/'))) ?? [])]);
+    if (profiles.size === 0) return [];
+    // Profile assignments are few next to instances; one read of them all keeps the store interface as it is.
+    const people = new Set((await repository.profiles.list()).filter((a) => profiles.has(a.profile)).map((a) => a.person));
+    return [...people].sort();
+  };
+
+  return Object.assign(holds, { held, notified, permissionsOf, rules: async (): Promise<AclRuleIndex> => rules() });
 }
 
 function compile(models: readonly DefinitionObject[]): CompiledIndex {
   const grantsByProfile = new Map<string, AclGrant[]>();
   const exact = new Map<string, Set<string>>();
+  const notifications = new Map<string, Set<string>>();
   const wholeActivities = new Map<string, Set<string>>();
   const profiles = new Set<string>();
   const add = <T>(map: Map<string, Set<T>>, key: string, value: T): void => {
@@ -124,6 +145,7 @@ function compile(models: readonly DefinitionObject[]): CompiledIndex {
     if (rule.type !== 'AccessControlRule') continue;
     profiles.add(rule.profile);
     for (const entry of rule.entries) {
+      if (entry.permission.startsWith(NOTIFICATION_PERMISSION_PREFIX)) add(notifications, entry.permission, rule.profile);
       if (!entry.canExecute) continue;
       const parsed = parseWorkflowPermission(entry.permission);
       const everyState = typeof parsed === 'object' && parsed.state === undefined;
@@ -134,5 +156,5 @@ function compile(models: readonly DefinitionObject[]): CompiledIndex {
       else add(exact, rule.profile, entry.permission);
     }
   }
-  return { grantsByProfile, profiles, exact, wholeActivities };
+  return { grantsByProfile, profiles, exact, wholeActivities, notifications };
 }

@@ -22,6 +22,8 @@ export class DefinitionCache {
   readonly #repo: Repository;
   readonly #byId = new Map<string, StoredObject>();
   #latest = new Map<string, StoredObject>();
+  /** Latest TaskDefinitions and Workflows by name and type: two types may share a name. */
+  #launchable = new Map<string, StoredObject[]>();
   #rules = new Map<string, RuleObject>();
   #schedules: TaskScheduleObject[] = [];
   #mark: string | undefined;
@@ -35,13 +37,18 @@ export class DefinitionCache {
     const mark = await this.#repo.objects.changeMark();
     if (mark === this.#mark) return;
     const latest = new Map<string, StoredObject>();
+    const launchable = new Map<string, StoredObject[]>();
     // Later types lose to earlier ones: a TaskDefinition wins over a Workflow or Configuration of the same name.
     for (const type of [...PROCESS_TYPES].reverse()) {
       for (const summary of await this.#repo.objects.list(type)) {
         const stored = await this.#get(summary.id);
-        if (stored && 'process' in stored.model && stored.model.process) latest.set(stored.name, stored);
+        if (stored && 'process' in stored.model && stored.model.process) {
+          latest.set(stored.name, stored);
+          if (type !== 'Configuration') launchable.set(stored.name, [stored, ...(launchable.get(stored.name) ?? [])]);
+        }
       }
     }
+    this.#launchable = launchable;
     const rules = new Map<string, RuleObject>();
     for (const summary of await this.#repo.objects.list('Rule')) {
       const stored = await this.#get(summary.id);
@@ -73,7 +80,15 @@ export class DefinitionCache {
     return stored ? asDefinition(stored) : undefined;
   }
 
-  /** The latest launchable version called `name` (TaskDefinition or Workflow). */
+  /**
+   * Every latest launchable version called `name`, TaskDefinition first: more than one when a TaskDefinition and a
+   * Workflow share the name (Waveset allows objects of different types one name).
+   */
+  launchables(name: string): LoadedDefinition[] {
+    return (this.#launchable.get(name) ?? []).map(asDefinition).filter((d): d is LoadedDefinition => d !== undefined);
+  }
+
+  /** The latest launchable version called `name` (TaskDefinition or Workflow; the TaskDefinition when both exist). */
   latestLaunchable(name: string): LoadedDefinition | undefined {
     const stored = this.#latest.get(name);
     if (!stored || (stored.type !== 'TaskDefinition' && stored.type !== 'Workflow')) return undefined;
@@ -83,6 +98,20 @@ export class DefinitionCache {
   /** The names of every launchable definition (latest TaskDefinitions and Workflows), for "did you mean". */
   launchableNames(): string[] {
     return [...this.#latest.values()].filter((s) => s.type === 'TaskDefinition' || s.type === 'Workflow').map((s) => s.name);
+  }
+
+  /**
+   * Version `version` of the launchable definition called `name` (`idflow run --version N`), of the type its latest
+   * version has; undefined when there is no such version.
+   */
+  async launchableVersion(name: string, version: number, type?: 'TaskDefinition' | 'Workflow'): Promise<LoadedDefinition | undefined> {
+    const latest = type === undefined ? this.#latest.get(name) : this.#launchable.get(name)?.find((s) => s.type === type);
+    if (!latest || (latest.type !== 'TaskDefinition' && latest.type !== 'Workflow')) return undefined;
+    if (latest.version === version) return asDefinition(latest);
+    const stored = await this.#repo.objects.getVersion(latest.type, name, version);
+    if (!stored) return undefined;
+    this.#byId.set(stored.id, stored);
+    return asDefinition(stored);
   }
 
   /** Any process by name (subprocess calls). */

@@ -48,6 +48,8 @@ export interface ActivityHistoryEntry {
   readonly actor?: string;
   readonly comment?: string;
   readonly timedOut?: boolean;
+  /** The instance ended (terminated) while the activity's work items were open: they were cancelled. */
+  readonly cancelled?: boolean;
   readonly variables?: Readonly<Record<string, XValue>>;
 }
 
@@ -72,8 +74,15 @@ export interface WorkItemView {
 }
 
 export interface LaunchRequest {
-  /** TaskDefinition or Workflow name (latest version). */
+  /** TaskDefinition or Workflow name (latest version unless `version` says otherwise). */
   readonly definition: string;
+  /**
+   * Which type to launch when a TaskDefinition and a Workflow share the name; without it such a launch is refused
+   * (`DEFINITION_AMBIGUOUS`).
+   */
+  readonly type?: 'TaskDefinition' | 'Workflow';
+  /** Launch this version of the definition instead of the latest (an older one, kept in the repository). */
+  readonly version?: number;
   readonly variables?: Readonly<Record<string, XValue>>;
   /** Overrides execMode when the definition allows it (syncControlAllowed). */
   readonly mode?: 'sync' | 'async';
@@ -107,14 +116,26 @@ export interface DecideResult {
   readonly workItems: readonly WorkItemView[];
 }
 
-export interface TaskFilter {
+/**
+ * Order and paging of a list, by creation time then id. `after` continues a list past the last row of a page
+ * (its `createdAt` as epoch milliseconds, and its id); `since` is inclusive and `until` exclusive (epoch ms).
+ * @default order 'asc' (oldest first)
+ */
+export interface ListOrder {
+  readonly order?: 'asc' | 'desc';
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly since?: number;
+  readonly until?: number;
+}
+
+export interface TaskFilter extends ListOrder {
   readonly state?: TaskState;
   readonly definition?: string;
   readonly subject?: string;
   readonly limit?: number;
 }
 
-export interface WorkItemFilter {
+export interface WorkItemFilter extends ListOrder {
   /** Items this person may decide (owner, delegate, or permission holder). */
   readonly owner?: string;
   readonly instanceId?: string;
@@ -239,6 +260,13 @@ export interface Engine {
   purge(id: string, actor: string): Promise<TaskInstanceView>;
   /** Bulk terminate of the unfinished instances matching `filter`, at most `filter.limit`; returns how many were terminated. */
   terminateMany(filter: TaskFilter, actor: string): Promise<number>;
+  /**
+   * Deletes a kept result by hand: a finished or terminated TaskInstance with its work items. Its AuditEvents stay and
+   * gain `deleted` (with the actor). Refusal: `TASK_NOT_ENDED` (terminate it first). Returns the instance as it was.
+   */
+  deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
+  /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: { readonly finishedBefore: number; readonly definition?: string; readonly limit?: number }, actor: string): Promise<number>;
   /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns

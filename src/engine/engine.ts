@@ -4,7 +4,8 @@ import { IdflowError, InvalidInputError } from '../errors.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { Engine, EngineOptions, ListOrder, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { ListPaging } from '../repository/runtime-store.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
@@ -16,6 +17,7 @@ import { mayDecide } from './may-decide.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
+import { deleteEndedTasks, deleteTask, type DeleteEndedFilter } from './task-delete.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
@@ -147,6 +149,7 @@ class EngineImpl implements RuntimeEngine {
       ...(filter.definition !== undefined && { definitionName: filter.definition }),
       ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
       ...(filter.limit !== undefined && { limit: filter.limit }),
+      ...pagingOf(filter),
     });
     return rows.map(toTaskView);
   }
@@ -163,7 +166,10 @@ class EngineImpl implements RuntimeEngine {
         (held
           ? { owner: filter.owner, permissions: [...held], ...(filter.limit !== undefined && { limit: filter.limit }) }
           : { owner: filter.owner, includePermissionItems: permissions !== undefined })),
+      // Without an owner every row is listed: the store stops at the limit.
+      ...(filter.owner === undefined && filter.limit !== undefined && { limit: filter.limit }),
       ...(filter.instanceId !== undefined && { instanceId: filter.instanceId }),
+      ...pagingOf(filter),
       state: filter.state ?? 'open',
     });
     const views = rows.map(toWorkItemView);
@@ -190,6 +196,16 @@ class EngineImpl implements RuntimeEngine {
 
   purge(id: string, actor: string) {
     return purgeTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes an ended instance by hand (a kept result); its audit events stay. */
+  deleteTask(id: string, actor: string) {
+    return deleteTask(this.#ctx, id, actor);
+  }
+
+  /** Deletes every ended instance that finished before `filter.finishedBefore`; returns how many. */
+  deleteEnded(filter: DeleteEndedFilter, actor: string) {
+    return deleteEndedTasks(this.#ctx, filter, actor);
   }
 
   terminateMany(filter: TaskFilter, actor: string) {
@@ -225,4 +241,14 @@ function compileWorkerRunOptions(options: WorkerRunOptions): WorkerLoopOptions {
     throw new InvalidInputError('ENGINE_OPTION_INVALID', `reportEveryMs must be a positive integer, not ${String(reportEveryMs)}`, { reportEveryMs });
   }
   return { concurrency, reportEveryMs, ...(options.onReport && { onReport: options.onReport }) };
+}
+
+/** A list's order and paging, as the store takes them. */
+function pagingOf(filter: ListOrder): ListPaging {
+  return {
+    ...(filter.order !== undefined && { order: filter.order }),
+    ...(filter.after !== undefined && { after: filter.after }),
+    ...(filter.since !== undefined && { createdFrom: filter.since }),
+    ...(filter.until !== undefined && { createdTo: filter.until }),
+  };
 }

@@ -1,8 +1,9 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
-import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
 import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
 import type { LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
+import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
@@ -50,30 +51,53 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition; see {@link LaunchRequest}. */
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   // Before anything is read: a subject that names nobody is refused whatever the definition.
   if (request.subject !== undefined) subjectKey(request.subject);
   await ctx.definitions.refresh();
-  const definition = ctx.definitions.latestLaunchable(request.definition);
-  if (!definition) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
+  const latest = chooseDefinition(ctx, request);
+  let definition = latest;
+  if (request.version !== undefined && request.version !== latest.stored.version) {
+    const older = await ctx.definitions.launchableVersion(request.definition, request.version, latest.stored.type === 'Workflow' ? 'Workflow' : 'TaskDefinition');
+    if (!older) {
+      throw new NotFoundError('DEFINITION_NOT_FOUND', `"${request.definition}" has no version ${request.version}; its latest is v${latest.stored.version}`, {
+        definition: request.definition,
+        version: request.version,
+      });
+    }
+    definition = older;
+  }
+  if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
+    const executor = definition.object.javaExecutor;
+    throw new UnsupportedError(
+      'TASK_EXECUTOR_UNSUPPORTED',
+      `"${definition.stored.name}" is a Java task run by ${executor}, not a workflow; idflow stores it but cannot run it`,
+      { definition: definition.stored.name, executor },
+    );
+  }
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
   const mode = effectiveMode(definition.stored.name, params, request.mode);
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
+  const option = options.resultOption ?? params?.resultOption ?? 'delete';
+  // Waveset names a task after its definition when the launch names none, which is what makes wait, rename and
+  // terminate mean anything for ordinary launches. With the default (delete) an unnamed launch keeps its generated,
+  // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
+  const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   const record = newInstanceRecord(definition, {
-    ...(request.taskName !== undefined && { name: request.taskName }),
+    ...(taskName !== undefined && { name: taskName }),
     launcher: request.launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
     inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
-  const existing = request.taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
-  const plan = planResultOption(existing, options.resultOption ?? params?.resultOption ?? 'delete', request.launcher, now);
+  const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
+  const plan = planResultOption(existing, option, request.launcher, now);
   if (record.subjectKey !== null) {
     const holder = await ctx.store.subjectHolder(record.subjectKey);
     if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
@@ -129,6 +153,29 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
   if (mode === 'asyncImmediate') ctx.kick([record.id]);
   return { instance: toTaskView(write.instance), workItems: [] };
+}
+
+/** The definition a launch names: the one of its type when `type` is given; refused when two types share the name. */
+function chooseDefinition(ctx: EngineContext, request: LaunchRequest): LoadedDefinition {
+  const all = ctx.definitions.launchables(request.definition);
+  const candidates = request.type === undefined ? all : all.filter((d) => d.stored.type === request.type);
+  if (candidates.length === 0 && all.length === 0) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
+  if (candidates.length === 0) {
+    const other = request.type !== undefined && all.length > 0 ? `; there is a ${all[0]!.stored.type} of that name` : '; import it first';
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type ?? 'TaskDefinition or Workflow'} named "${request.definition}"${other}`, {
+      definition: request.definition,
+      ...(request.type !== undefined && { type: request.type }),
+    });
+  }
+  if (candidates.length > 1) {
+    const types = candidates.map((d) => d.stored.type);
+    throw new ConflictError(
+      'DEFINITION_AMBIGUOUS',
+      `"${request.definition}" names both a ${types.join(' and a ')}; say which to launch (--type ${types.join(' or --type ')})`,
+      { definition: request.definition, types },
+    );
+  }
+  return candidates[0]!;
 }
 
 async function currentView(ctx: EngineContext, id: string): Promise<LaunchResult> {

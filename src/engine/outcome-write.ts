@@ -221,6 +221,10 @@ function launchWrite(
   if (!definition) {
     return { audit: { ...auditBase(parent), at: now, event: 'launch-refused', data: { definition: effect.definition, code: 'DEFINITION_NOT_FOUND' } } };
   }
+  if (definition.object.type === 'TaskDefinition' && definition.object.javaExecutor !== undefined) {
+    const data = { definition: effect.definition, code: 'TASK_EXECUTOR_UNSUPPORTED', executor: definition.object.javaExecutor };
+    return { audit: { ...auditBase(parent), at: now, event: 'launch-refused', data } };
+  }
   let child: InstanceRecord;
   try {
     child = newInstanceRecord(definition, {

@@ -1,3 +1,4 @@
+import { cronNextAfter } from '../definition/cron-schedule.js';
 import type { TaskScheduleObject } from '../definition/model/objects.js';
 import type { XValue } from '../expression/env.js';
 import { IdflowError, hasErrorCode } from '../errors.js';
@@ -14,11 +15,13 @@ export const MAX_CATCH_UP = 100;
 
 /** A schedule with where it stands, for `idflow schedule list`. */
 export interface ScheduleView
-  extends Pick<TaskScheduleObject, 'name' | 'definition' | 'start' | 'repeatSeconds' | 'repeatCount' | 'disabled' | 'skipMissed'> {
+  extends Pick<TaskScheduleObject, 'name' | 'definition' | 'start' | 'repeatSeconds' | 'repeatCount' | 'disabled' | 'skipMissed' | 'cron' | 'timezone'> {
   readonly lastRun?: string;
   /** Absent when the schedule has no run left (a one-shot that ran, repeatCount reached) or is invalid. */
   readonly nextRun?: string;
   readonly runCount: number;
+  /** The next runs (up to three), the first being `nextRun`. */
+  readonly nextRuns: readonly string[];
 }
 
 /** The next occurrence of a schedule to run at `now`, and the state once it ran. */
@@ -37,6 +40,7 @@ export interface ScheduleOccurrence {
  * many runs.
  */
 export function nextOccurrence(schedule: TaskScheduleObject, state: ScheduleStateRecord | undefined, now: number): ScheduleOccurrence | undefined {
+  if (schedule.cron !== undefined) return nextCronOccurrence(schedule, schedule.cron, state, now);
   const first = Date.parse(schedule.start);
   if (Number.isNaN(first)) return undefined;
   const nextRun = state ? state.nextRun : first;
@@ -60,6 +64,53 @@ export function nextOccurrence(schedule: TaskScheduleObject, state: ScheduleStat
   }
   if (limited && runCount + 1 >= schedule.repeatCount!) after = null;
   return { at, next: { name: schedule.name, lastRun: at, nextRun: after, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
+}
+
+/** The first run of a schedule: its start, or with cron the first cron time at or after its start. */
+export function firstRun(schedule: TaskScheduleObject): number | null {
+  const start = Date.parse(schedule.start);
+  if (Number.isNaN(start)) return null;
+  return schedule.cron === undefined ? start : cronNextAfter(schedule.cron, schedule.timezone, start - 1);
+}
+
+/** Cron schedules: the same catch-up rules as periods, over the times the expression gives. */
+function nextCronOccurrence(schedule: TaskScheduleObject, cron: string, state: ScheduleStateRecord | undefined, now: number): ScheduleOccurrence | undefined {
+  const nextRun = state ? state.nextRun : firstRun(schedule);
+  if (nextRun === null || nextRun > now) return undefined;
+  const runCount = state?.runCount ?? 0;
+  const limited = schedule.repeatCount !== undefined && schedule.repeatCount > 0;
+  if (limited && runCount >= schedule.repeatCount!) return undefined;
+  // The due times, oldest first; only the last `keep` are kept (a bounded walk: MAX_CATCH_UP back from now).
+  const keep = schedule.skipMissed ? 1 : MAX_CATCH_UP;
+  const due: number[] = [];
+  let count = 0;
+  let lastPassed = nextRun;
+  for (let t: number | null = nextRun; t !== null && t <= now; t = cronNextAfter(cron, schedule.timezone, t)) {
+    due.push(t);
+    if (due.length > keep) lastPassed = due.shift()!;
+    count++;
+    if (count > 1_000_000) break;
+  }
+  const at = due[0]!;
+  const passed = count - due.length;
+  const skipped: ScheduleOccurrence['skipped'] =
+    passed > 0 ? { count: passed, first: nextRun, last: lastPassed, reason: schedule.skipMissed ? 'skipMissed' : 'catch-up limit' } : undefined;
+  let after = cronNextAfter(cron, schedule.timezone, at);
+  if (limited && runCount + 1 >= schedule.repeatCount!) after = null;
+  return { at, next: { name: schedule.name, lastRun: at, nextRun: after, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
+}
+
+/** The next `n` run times of a schedule from its state (for `idflow schedule list`). */
+export function upcomingRuns(schedule: TaskScheduleObject, next: number | null, runCount: number, n: number): number[] {
+  const out: number[] = [];
+  const limit = schedule.repeatCount !== undefined && schedule.repeatCount > 0 ? schedule.repeatCount - runCount : Infinity;
+  for (let t = next; t !== null && out.length < Math.min(n, limit); ) {
+    out.push(t);
+    if (schedule.cron !== undefined) t = cronNextAfter(schedule.cron, schedule.timezone, t);
+    else if (schedule.repeatSeconds > 0) t = t + schedule.repeatSeconds * 1000;
+    else t = null;
+  }
+  return out;
 }
 
 /**
@@ -141,8 +192,8 @@ export async function listSchedules(ctx: EngineContext): Promise<ScheduleView[]>
   const states = new Map((await ctx.store.listScheduleStates()).map((s) => [s.name, s]));
   return ctx.definitions.schedules().map((s) => {
     const state = states.get(s.name);
-    const first = Date.parse(s.start);
-    const next = state ? state.nextRun : Number.isNaN(first) ? null : first;
+    const next = state ? state.nextRun : firstRun(s);
+    const upcoming = upcomingRuns(s, next, state?.runCount ?? 0, 3);
     return {
       name: s.name,
       definition: s.definition,
@@ -153,6 +204,9 @@ export async function listSchedules(ctx: EngineContext): Promise<ScheduleView[]>
       skipMissed: s.skipMissed,
       ...(state?.lastRun != null && { lastRun: new Date(state.lastRun).toISOString() }),
       ...(next !== null && { nextRun: new Date(next).toISOString() }),
+      nextRuns: upcoming.map((t) => new Date(t).toISOString()),
+      ...(s.cron !== undefined && { cron: s.cron }),
+      ...(s.timezone !== undefined && { timezone: s.timezone }),
       runCount: state?.runCount ?? 0,
     };
   });

@@ -6,6 +6,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The public view of a TaskInstance row. */
 export function toTaskView(r: InstanceRecord): TaskInstanceView {
+  // An ended instance (terminated, or finished while items were open) cancelled its open work items: its history
+  // says so instead of showing them open for ever.
+  const ended = r.state === 'terminated' || r.state === 'finished';
+  const endedAt = r.finishedAt ?? r.updatedAt;
   return {
     id: r.id,
     name: r.name,
@@ -24,6 +28,7 @@ export function toTaskView(r: InstanceRecord): TaskInstanceView {
         activity: h.activity,
         enteredAt: iso(h.enteredAt),
         ...(h.completedAt !== undefined && { completedAt: iso(h.completedAt) }),
+        ...(ended && h.completedAt === undefined && { completedAt: iso(endedAt), cancelled: true }),
         workItems: h.workItems,
         ...(h.decision !== undefined && { decision: h.decision }),
         ...(h.actor !== undefined && { actor: h.actor }),

@@ -32,8 +32,18 @@ function withTrace<T>(e: Expr, x: Evaluation, fn: () => T): T {
 }
 
 function assignHandler(e: Expr, x: Evaluation): XValue {
+  const name = e.attrs?.['name'];
+  if (name === undefined) {
+    // The object form: <set><ref>m</ref><s>k</s><s>v</s></set> is <set name='m.k'> (compileNamelessSet).
+    const [target, pathExpr, valueExpr] = e.args!;
+    const path = toStr(x.eval(pathExpr!)).trim();
+    const value = x.eval(valueExpr!);
+    const root = target!.text!;
+    x.assign(path === '' ? root : path.startsWith('[') ? `${root}${path}` : `${root}.${path}`, value);
+    return null;
+  }
   const value = e.args?.[0] ? x.eval(e.args[0]) : null;
-  x.assign(e.attrs!['name']!, value);
+  x.assign(name, value);
   return null;
 }
 

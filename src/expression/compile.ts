@@ -112,6 +112,7 @@ function compileNode(el: XmlElement, state: State): Expr | undefined {
     }
     return undefined;
   }
+  if ((name === 'set' || name === 'setvar') && !el.attributes.has('name')) return compileNamelessSet(el, state);
   for (const a of spec.required ?? []) {
     if (!el.attributes.has(a) || el.attributes.get(a)!.trim() === '') {
       diags.error(XpressCompileCodes.MISSING_ATTRIBUTE, `<${name}> needs a non-empty ${a} attribute`, el.location);
@@ -198,6 +199,42 @@ function checkArity(el: XmlElement, spec: { min?: number; max?: number; namedLis
     return false;
   }
   return true;
+}
+
+/**
+ * The object form of `<set>`/`<setvar>` in Oracle's XPRESS reference: no name attribute, three children: the object
+ * (a `<ref>` to the variable that holds it), the path inside it, and the value. `<set><ref>m</ref><s>k</s><s>v</s></set>`
+ * does what `<set name='m.k'><s>v</s></set>` does. Values are copied, not shared, so the object must be a variable:
+ * writing into the result of another expression would change nothing anyone can see.
+ */
+function compileNamelessSet(el: XmlElement, state: State): Expr | undefined {
+  const [target, path, value] = el.children;
+  if (el.children.length < 2) {
+    state.diags.error(
+      XpressCompileCodes.MISSING_ATTRIBUTE,
+      `<${el.name}> needs a non-empty name attribute (or, without one, 3 arguments: the object, the path inside it, the value)`,
+      el.location,
+    );
+    return undefined;
+  }
+  if (el.children.length !== 3) {
+    state.diags.error(
+      XpressCompileCodes.ARITY,
+      `<${el.name}> without a name takes 3 arguments (the object, the path inside it, the value), not ${el.children.length}; or write <${el.name} name='variable'>value</${el.name}>`,
+      el.location,
+    );
+    return undefined;
+  }
+  if (target!.name !== 'ref' || target!.children.length > 0 || target!.text.trim() === '') {
+    state.diags.error(
+      XpressCompileCodes.BAD_LITERAL,
+      `the first argument of a nameless <${el.name}> must be <ref>variable</ref>, the variable holding the object to change, not <${target!.name}>`,
+      target!.location,
+    );
+    return undefined;
+  }
+  const args = compileAll([target!, path!, value!], state);
+  return args && make(el, { args });
 }
 
 function compileRef(el: XmlElement, state: State): Expr | undefined {

@@ -94,6 +94,7 @@ export const XPRESS_FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   break: { max: 1 },
   // variables and functions
   defvar: { max: 1, required: ['name'] },
+  // Without a name: the object form (object, path, value), checked by compileNamelessSet.
   set: { max: 1, required: ['name'] },
   setvar: { max: 1, required: ['name'] },
   ref: { max: 1, text: true },

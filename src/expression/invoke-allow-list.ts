@@ -1,5 +1,6 @@
 import { joinBounded, toStrBounded, type TextLimit } from './bounded-text.js';
 import type { XValue } from './env.js';
+import { addMonths, checkRange, daysInMonth, formatDate, requireDate } from './dates.js';
 import { ExpressionError } from './expression-error.js';
 import { asList, formatWavesetDate, isList, isMap, parseInteger, toInt, toStr, xEquals } from './values.js';
 
@@ -75,6 +76,22 @@ export const STATIC_METHODS: Readonly<Record<string, Readonly<Record<string, All
   'java.lang.System': {
     currentTimeMillis: m(0, 0, (_a, rt) => rt.now()),
   },
+  // Dates are ISO 8601 text (src/expression/dates.ts); the C# subset compiles DateTime members to these.
+  'System.DateTime': {
+    Now: m(0, 0, (_a, rt) => formatDate(Math.floor(rt.now() / 1000) * 1000, false)),
+    UtcNow: m(0, 0, (_a, rt) => formatDate(Math.floor(rt.now() / 1000) * 1000, false)),
+    Today: m(0, 0, (_a, rt) => formatDate(rt.now(), true)),
+    Parse: m(1, 1, ([a]) => {
+      const d = requireDate(a ?? null, 'DateTime.Parse');
+      return formatDate(d.ms, d.dateOnly);
+    }),
+    Compare: m(2, 2, ([a, b]) => Math.sign(requireDate(a ?? null, 'DateTime.Compare').ms - requireDate(b ?? null, 'DateTime.Compare').ms)),
+    DaysInMonth: m(2, 2, ([y, mo]) => {
+      const month = toInt(mo);
+      if (month < 1 || month > 12) throw new ExpressionError('XPRESS_DATE_OUT_OF_RANGE', `month ${month} is not 1 to 12`);
+      return daysInMonth(toInt(y), month);
+    }),
+  },
   'com.waveset.util.Util': {
     isNullOrEmpty: m(1, 1, ([a]) => a === null || a === undefined || (typeof a === 'string' && a.length === 0)),
     getInt: m(1, 1, ([a]) => toInt(a)),
@@ -102,6 +119,18 @@ export const CONSTRUCTORS: Readonly<Record<string, AllowedMethod>> = {
   'java.util.HashMap': m(0, 0, () => ({})),
   'java.lang.String': m(0, 1, ([a]) => toStr(a)),
   'java.lang.Integer': m(1, 1, ([a]) => strictInt(a)),
+  // new DateTime(year, month, day[, hour, minute, second]): a day, or an instant in UTC when a time is given.
+  'System.DateTime': m(3, 6, (args) => {
+    const [y, mo, d, h, mi, s] = args.map((a) => toInt(a));
+    if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth(y!, mo!) || y! < 1 || y! > 9999 || (h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59 || Math.min(h ?? 0, mi ?? 0, s ?? 0) < 0) {
+      throw new ExpressionError('XPRESS_DATE_OUT_OF_RANGE', `new DateTime(${args.map((a) => toInt(a)).join(', ')}) is not a valid date`);
+    }
+    const ms = Date.UTC(y!, mo! - 1, d!, h ?? 0, mi ?? 0, s ?? 0);
+    // Date.UTC maps years 0-99 to 1900-1999; set the year again.
+    const t = new Date(ms);
+    t.setUTCFullYear(y!);
+    return formatDate(t.getTime(), args.length === 3);
+  }),
 };
 
 function badTarget(method: string, target: XValue): never {
@@ -116,6 +145,24 @@ function badTarget(method: string, target: XValue): never {
 function onString(method: string, min: number, max: number, run: (s: string, a: XValue[], rt: InvokeRuntime) => XValue): AllowedInstanceMethod {
   return { min, max, run: (t, a, rt) => (typeof t === 'string' ? run(t, a, rt) : badTarget(method, t)) };
 }
+
+function onDate(method: string, add: (d: { ms: number; dateOnly: boolean }, n: number) => { ms: number; dateOnly: boolean }): AllowedInstanceMethod {
+  return {
+    min: 1,
+    max: 1,
+    run: (t, [n]) => {
+      if (t === null) return badTarget(method, t);
+      const d = checkRange(add(requireDate(t, method), toInt(n)));
+      return formatDate(d.ms, d.dateOnly);
+    },
+  };
+}
+
+function datePart(method: string, part: (t: Date) => number | string): AllowedInstanceMethod {
+  return { min: 0, max: 0, run: (t) => (t === null ? badTarget(method, t) : part(new Date(requireDate(t, method).ms))) };
+}
+
+const DAY_MS = 86_400_000;
 
 /** Instance methods: `<invoke name='m'><ref>obj</ref>args</invoke>`, dispatched on the target's type. */
 export const INSTANCE_METHODS: Readonly<Record<string, AllowedInstanceMethod>> = {
@@ -172,6 +219,19 @@ export const INSTANCE_METHODS: Readonly<Record<string, AllowedInstanceMethod>> =
   },
   containsKey: { min: 1, max: 1, run: (t, [k]) => (isMap(t) ? Object.hasOwn(t, toStr(k)) : badTarget('containsKey', t)) },
   keySet: { min: 0, max: 0, run: (t) => (isMap(t) ? Object.keys(t) : badTarget('keySet', t)) },
+  // DateTime (ISO 8601 text): arithmetic keeps a day a day unless hours, minutes or seconds are added.
+  AddDays: onDate('AddDays', (d, n) => ({ ms: d.ms + n * DAY_MS, dateOnly: d.dateOnly })),
+  AddHours: onDate('AddHours', (d, n) => ({ ms: d.ms + n * 3_600_000, dateOnly: false })),
+  AddMinutes: onDate('AddMinutes', (d, n) => ({ ms: d.ms + n * 60_000, dateOnly: false })),
+  AddSeconds: onDate('AddSeconds', (d, n) => ({ ms: d.ms + n * 1000, dateOnly: false })),
+  AddMonths: onDate('AddMonths', (d, n) => addMonths(d, n)),
+  AddYears: onDate('AddYears', (d, n) => addMonths(d, n * 12)),
+  Year: datePart('Year', (t) => t.getUTCFullYear()),
+  Month: datePart('Month', (t) => t.getUTCMonth() + 1),
+  Day: datePart('Day', (t) => t.getUTCDate()),
+  Hour: datePart('Hour', (t) => t.getUTCHours()),
+  Minute: datePart('Minute', (t) => t.getUTCMinutes()),
+  Date: datePart('Date', (t) => formatDate(t.getTime(), true)),
 };
 
 /** Java StringTokenizer: every character of `delims` separates; empty tokens are dropped. */

@@ -193,16 +193,31 @@ export interface InstanceWrite {
  */
 export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved';
 
-export interface InstanceFilter {
+/**
+ * How a list is ordered and paged: by creation time, then id (a total order both databases index and compare the
+ * same way). `after` is a keyset cursor: only rows strictly past that (createdAt, id) in the list's order, so a page
+ * never repeats or skips a row when rows are added meanwhile. `createdFrom` is inclusive, `createdTo` exclusive
+ * (epoch milliseconds). Without `order`, oldest first.
+ */
+export interface ListPaging {
+  readonly order?: 'asc' | 'desc';
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+}
+
+export interface InstanceFilter extends ListPaging {
   readonly state?: InstanceStateName;
   readonly states?: readonly InstanceStateName[];
   readonly definitionName?: string;
   /** Instances whose `subjectKey` equals this (exact string comparison: the engine normalised it). */
   readonly subjectKey?: string;
+  /** Epoch ms: only instances that ended (finished_at set) before it. */
+  readonly finishedBefore?: number;
   readonly limit?: number;
 }
 
-export interface WorkItemQuery {
+export interface WorkItemQuery extends ListPaging {
   /** Items owned by this person. */
   readonly owner?: string;
   /** Also return items offered by permission (owner or not); the engine filters them by the resolver. */

@@ -5,7 +5,7 @@
  *   BlockProvisioning);
  * - `persistOnlyResources`: the same without provisioning (drafts), `provisioning: false`;
  * - `continueWith`: launches the called workflow with the same variables (a `launch` effect).
- * Arguments: `changes`, `subject`, `activity`, `blockProvisioning` (true or 'true'), `calledWorkflow` (or
+ * Arguments: `changes`, `subject`, `activity`, `blockProvisioning` (true or 'true'), `entityType` (absent: User), `calledWorkflow` (or
  * `workflow`), `variables` (the workflow's variables; the interpreter adds them and any missing ones).
  */
 import type { XValue } from '../expression/env.js';
@@ -29,7 +29,8 @@ function persistWith(provisioningAllowed: boolean): ServiceOperation {
       event: 'changeset:persisted',
       ...(activity !== undefined ? { activity } : {}),
       actor: call.launcher,
-      data: { changes: copyValue(changes), provisioning, idempotencyKey: call.idempotencyKey },
+      // The entity type the change set is for (a workflow over Workflow_Directory_Country persists a country).
+      data: { entityType: typeof call.args['entityType'] === 'string' ? call.args['entityType'] : 'User', changes: copyValue(changes), provisioning, idempotencyKey: call.idempotencyKey },
     });
     // `subject` comes back so the workflow keeps working on the same User (a creation gets one from the
     // identity store once it exists; until then it is whatever the workflow was given).

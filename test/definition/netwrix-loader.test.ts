@@ -431,9 +431,9 @@ describe('Netwrix configuration files', () => {
 describe('Netwrix errors', () => {
   const cases: { readonly name: string; readonly body: string; readonly expect: string }[] = [
     {
-      name: 'refuses an entity type other than User, naming it and the supported ones',
-      body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="Workflow_Directory_Department"><Activity Identifier="R" DisplayName_L1="R" Template="Action" /></Workflow>',
-      expect: 'bad.xml:2:47: error NETWRIX_ENTITY_TYPE_UNSUPPORTED: VariablesType="Workflow_Directory_Department" names entity type Directory_Department; idflow has a fixed identity model and supports only Workflow_User and Workflow_Directory_User (both mean a User)',
+      name: 'refuses a VariablesType that does not follow Workflow_<EntityType>, saying how to write it',
+      body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="Directory_Department"><Activity Identifier="R" DisplayName_L1="R" Template="Action" /></Workflow>',
+      expect: 'bad.xml:2:47: error NETWRIX_ENTITY_TYPE_UNSUPPORTED: VariablesType="Directory_Department" names no entity type; write Workflow_<EntityType>, e.g. Workflow_Directory_User or Workflow_Directory_Country',
     },
     {
       name: 'refuses an unknown template, listing the seven',
@@ -481,9 +481,9 @@ describe('Netwrix errors', () => {
       expect: 'bad.xml:3:5: error DEF_UNKNOWN_ELEMENT: <Workflow> may contain only <Activity> elements, not <Step>',
     },
     {
-      name: 'refuses a C# expression, naming its line and the XPRESS element to write instead',
-      body: '  <AddChangeAspect Identifier="A" Binding="Workflow_User:Directory_User.IsDraft"\n      Expression="C#:record:return true;">\n    <PointCut Activity="W:P" ActivityState="Persist-Invoked" />\n  </AddChangeAspect>',
-      expect: 'bad.xml:3:7: error NETWRIX_CSHARP_NOT_SUPPORTED: line 3: <AddChangeAspect> Expression is written in C# ("C#:record:return true;"); idflow does not run C#. Remove the attribute and write the expression in XPRESS as a child element: <Expression>…</Expression> (see docs/netwrix-dialect.md)',
+      name: 'refuses a C# expression outside the subset, naming its line, where it stops and why',
+      body: '  <AddChangeAspect Identifier="A" Binding="Workflow_User:Directory_User.IsDraft"\n      Expression="C#:record:foreach (var r in record.Records) { } return true;">\n    <PointCut Activity="W:P" ActivityState="Persist-Invoked" />\n  </AddChangeAspect>',
+      expect: 'bad.xml:3:7: error NETWRIX_CSHARP_NOT_SUPPORTED: line 3: <AddChangeAspect> Expression, at character 11 ("C#:record:foreach (var r in record.…"): "foreach": loops are not in the subset: a workflow expression must finish in bounded time (the C# subset: docs/csharp-expressions.md)',
     },
     {
       name: 'refuses a script aspect, saying what to use instead',
@@ -508,7 +508,7 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses an aspect expression written as plain text instead of XPRESS',
       body: '  <AssertValueAspect Identifier="A">\n    <Expression>true</Expression>\n    <PointCut Activity="W:R" ActivityState="Review-Approved" />\n  </AssertValueAspect>',
-      expect: 'bad.xml:3:5: error DEF_BAD_VALUE: <Expression> must hold one XPRESS expression element, not the text "true" (a literal is <s>…</s>, <i>…</i> or <Boolean>true</Boolean>)',
+      expect: 'bad.xml:3:5: error DEF_BAD_VALUE: <Expression> must hold one XPRESS expression element, not the text "true" (a literal is <s>…</s>, <i>…</i> or <Boolean>true</Boolean>; C# goes in the attribute Expression="C#:…")',
     },
     {
       name: 'refuses an aspect defined twice in a file',
@@ -533,7 +533,7 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses a VariablesType named like a property every object has',
       body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="constructor"><Activity Identifier="R" DisplayName_L1="R" Template="Action" /></Workflow>',
-      expect: 'bad.xml:2:47: error NETWRIX_ENTITY_TYPE_UNSUPPORTED: VariablesType="constructor" names no Workflow_<EntityType>; idflow has a fixed identity model and supports only Workflow_User and Workflow_Directory_User (both mean a User)',
+      expect: 'bad.xml:2:47: error NETWRIX_ENTITY_TYPE_UNSUPPORTED: VariablesType="constructor" names no entity type; write Workflow_<EntityType>, e.g. Workflow_Directory_User or Workflow_Directory_Country',
     },
     {
       name: 'refuses an attribute named like a property every object has, even where some attributes are ignored',
@@ -543,7 +543,7 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses a child element named like a property every object has, even where some children are ignored',
       body: '  <BuildUniqueValueAspect Identifier="L" Binding="B"><Expression><s>x</s></Expression><toString /><PointCut Activity="W:R" ActivityState="Action-Executed" /></BuildUniqueValueAspect>',
-      expect: 'bad.xml:2:87: error DEF_UNKNOWN_ELEMENT: <BuildUniqueValueAspect> may not contain <toString>; allowed: PointCut, Expression (XPRESS), IfExpression (XPRESS), SqlBuildExpression (XPRESS), SqlCheckExpression (XPRESS)',
+      expect: 'bad.xml:2:87: error DEF_UNKNOWN_ELEMENT: <BuildUniqueValueAspect> may not contain <toString>; allowed: PointCut, Expression (XPRESS), IfExpression (XPRESS), SqlBuildExpression (XPRESS), SqlCheckExpression (XPRESS), SimulationExpression (XPRESS)',
     },
     {
       name: 'refuses a filter inside an access control rule, which idflow would not apply',
@@ -566,7 +566,7 @@ describe('Netwrix errors', () => {
 
   it('warns about attributes it reads but does not act on', () => {
     const { diags } = load(
-      wrap(`  <BuildUniqueValueAspect Identifier="Login" Binding="Workflow_User:Directory_User.Login" IterationsCount="5" SimulationExpression="x">
+      wrap(`  <BuildUniqueValueAspect Identifier="Login" Binding="Workflow_User:Directory_User.Login" IterationsCount="5" SimulationExpression="C#:wkf:return &quot;99999&quot;;">
     <Expression><concat><ref>record.LastName</ref><ref>iteration</ref></concat></Expression>
     <UnicityCheck TargetBinding="Directory_User:Login" />
     <PointCut Activity="W:R" ActivityState="Action-Executed" Mode="After" TemplateTransformation="NewInternalWorkflowIsReviewRequired" />

@@ -219,11 +219,11 @@ describe('validating a load set', () => {
     assert.deepEqual(validate([taskDefinition('T', p)]), []);
   });
 
-  it('refuses a subprocess that is neither in the set nor known to the repository', () => {
+  it('warns about a subprocess that is neither in the set nor known to the repository', () => {
     const acts = linear();
     acts[1] = activity('work', 5, [to('end', 6)], { actions: [subprocessAction('Rename Task', 11)] });
     const found = validate([taskDefinition('T', process(acts))]);
-    assert.deepEqual(found.map((d) => [d.code, d.location.line]), [['DEF_SUBPROCESS_UNRESOLVED', 11]]);
+    assert.deepEqual(found.map((d) => [d.severity, d.code, d.location.line]), [['warning', 'DEF_SUBPROCESS_UNRESOLVED', 11]]);
   });
 
   it('accepts a subprocess that the external resolver knows', () => {

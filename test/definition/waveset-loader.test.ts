@@ -383,6 +383,20 @@ describe('rules, configurations and schedules', () => {
     assert.equal((monthly.objects[0] as TaskScheduleObject).repeatSeconds, 30 * 86_400);
     assert.equal((monthly.objects[0] as TaskScheduleObject).start, '2025-03-01T08:30:00.000Z');
   });
+
+  it('refuses a start date that does not exist instead of rolling it over into the next month', () => {
+    for (const start of ['2025-02-30', '2025-02-29T08:00:00Z', '20250230 08:00:00', '2025-04-31 10:00']) {
+      const { diags } = load(`<TaskSchedule name='s' definition='d' start='${start}'/>`);
+      assert.match(diags.map((d) => `${d.code} ${d.message}`).join('\n'), /DEF_BAD_VALUE start='[^']+' on <TaskSchedule> is not a date/, start);
+    }
+  });
+
+  it('reads a start with a space for the T, fractional seconds, an offset or a named time zone', () => {
+    const startOf = (start: string) => (load(`<TaskSchedule name='s' definition='d' start='${start}'/>`).objects[0] as TaskScheduleObject).start;
+    assert.equal(startOf('2025-03-01 08:30:15.123456'), '2025-03-01T08:30:15.123Z');
+    assert.equal(startOf('2025-03-01T08:30+01:00'), '2025-03-01T07:30:00.000Z');
+    assert.equal(startOf('2025-07-01 08:30 Europe/Paris'), '2025-07-01T06:30:00.000Z');
+  });
 });
 
 describe('Waveset diagnostics', () => {
@@ -458,8 +472,8 @@ describe('Waveset diagnostics', () => {
     assert.deepEqual(objects.map((o) => o.name), ['r']);
   });
 
-  it('refuses a TaskDefinition without a WFProcess', () => {
-    const { diags, objects } = load(`<TaskDefinition name='t' executor='com.waveset.rpc.SpmlExecutor'/>`);
+  it('refuses a TaskDefinition without a WFProcess that names no Java executor', () => {
+    const { diags, objects } = load(`<TaskDefinition name='t' executor='com.waveset.workflow.WorkflowExecutor'/>`);
     assert.deepEqual(at(diags, 'DEF_MISSING_ELEMENT'), ['1:1']);
     assert.deepEqual(objects, []);
   });

@@ -203,7 +203,7 @@ for (const database of DATABASES) {
       assert.match(stderr, /idflow worker: stopped/);
     });
 
-    it('emits one JSON object per line from `idflow worker --json --concurrency 2`: started, reports, stopped', { timeout: 30_000 }, async () => {
+    it('emits one JSON object per line from `idflow worker --json --concurrency 2`: started, reports, stopped', { timeout: 120_000 }, async () => {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await json<{ instance: { id: string } }>('run', 'Auto Default', '--var', `who=json${i}`)).instance.id);
       const worker = spawn(process.execPath, [BIN, '--db', db, 'worker', '--json', '--concurrency', '2', '--report-every', '1'], {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sameSubject, subjectKey } from '../../src/index.js';
-import { m0006SubjectKeys } from '../../src/repository/migrations/0006-subject-keys.js';
+import { m0007SubjectKeys } from '../../src/repository/migrations/0007-subject-keys.js';
 import { migrations } from '../../src/repository/migrations/index.js';
 import { runMigrations } from '../../src/repository/migrator.js';
 import { openRepository } from '../../src/repository/open-repository.js';
@@ -99,7 +99,7 @@ describe('repositories written before subject keys', () => {
   it('keep a running update workflow holding its user under every spelling after the upgrade', async () => {
     const path = join(dir, 'old.db');
     const db = openSqliteDatabase(path);
-    const report = await runMigrations(new SqliteMigrationDriver(db), migrations.filter((m) => m !== m0006SubjectKeys));
+    const report = await runMigrations(new SqliteMigrationDriver(db), migrations.filter((m) => m !== m0007SubjectKeys));
     assert.equal(report.error, undefined);
     db.prepare(
       `INSERT INTO task_instances (id, definition_id, definition_type, definition_name, definition_version, state, launcher, subject, position,

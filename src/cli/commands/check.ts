@@ -25,7 +25,7 @@ export function registerCheck(program: Command): void {
       `
 Examples:
   idflow check config/default/
-  idflow check onboarding.xml approval-rules.xml --json`,
+  idflow check examples/waveset/grant-role.xml examples/broken/lost.xml --json`,
     )
     .action(
       action(async (paths: string[], options: CheckOptions, command: Command) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { importResultJson, importWithCliRepository, printImportOutcome } from '../definitions.js';
+import { countObjectTypes, importResultJson, importWithCliRepository, printImportOutcome } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson } from '../output.js';
 
@@ -25,13 +25,17 @@ export function registerImport(program: Command): void {
       'after',
       `
 Examples:
-  idflow import workflows/
-  idflow --db /var/lib/idflow/idflow.db import onboarding.xml
+  idflow import examples/waveset/
+  idflow --db /var/lib/idflow/idflow.db import examples/waveset/grant-role.xml
 
 Output, one line per object:
   created      Workflow        User_Onboarding  v1  (2f0c…)
   new version  TaskDefinition  Update User      v3  (91ab…)
-  unchanged    Rule            Manager Of       v1  (c4d2…)`,
+  unchanged    Rule            Manager Of       v1  (c4d2…)
+
+A whole Waveset export (a directory of many object types) imports: workflows, Configurations, Rules and
+TaskSchedules are stored; the other types (Resource, Role, User, EmailTemplate, …) are skipped with a warning, and a
+table counts the objects of each type stored, skipped and refused. --json gives it as "objectTypes".`,
     )
     .action(
       action(async (paths: string[], options: ImportOptions, command: Command) => {
@@ -39,7 +43,13 @@ Output, one line per object:
         const { outcome } = await importWithCliRepository(command, files);
         const { load, results } = outcome;
         if (options.json) {
-          printJson({ ok: load.ok, files, results: (results ?? []).map(importResultJson), diagnostics: load.diagnostics });
+          printJson({
+            ok: load.ok,
+            files,
+            results: (results ?? []).map(importResultJson),
+            objectTypes: countObjectTypes(outcome),
+            diagnostics: load.diagnostics,
+          });
           return load.ok ? ExitStatus.ok : ExitStatus.failed;
         }
         return printImportOutcome(outcome, files.length, 'nothing imported');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
+import { registerCompletion } from './completion.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
@@ -34,4 +35,5 @@ export const commands: readonly RegisterCommand[] = [
   registerWorker,
   registerSchedule,
   registerProfile,
+  registerCompletion,
 ];

@@ -2,10 +2,9 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { repositoryPath } from '../../repository/open-repository.js';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
-import { dbChoice, removeRepositoryFile } from '../cli-repository.js';
+import { dbChoice, loadRepositoryModule, removeRepositoryFile } from '../cli-repository.js';
 import {
   countDiagnostics,
   importResultJson,
@@ -53,6 +52,7 @@ Examples:
       action(async (options: InitOptions, command: Command) => {
         // Read the defaults first: a wrong --defaults must not delete (--force) or create a repository.
         const files = (await expandFiles([options.defaults ?? DEFAULT_CONFIG_DIR])).map(displayPath);
+        const { repositoryPath } = await loadRepositoryModule();
         const path = repositoryPath(dbChoice(command));
         if (path === undefined && options.force) {
           // A database URL: idflow does not drop a server's database (its owner may keep other things in it).

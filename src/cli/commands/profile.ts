@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { createAclPermissionResolver } from '../../engine/acl-permission-resolver.js';
+import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { didYouMean, nearestNames } from '../../definition/validate/suggest.js';
 import { hasErrorCode, NotFoundError } from '../../errors.js';
-import type { Repository } from '../../repository/repository.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
 import { personName } from '../option-values.js';
 import { actingUser } from './run-support.js';
@@ -78,7 +77,7 @@ Examples:
         const person = personName(personText, 'PERSON');
         const by = actingUser(options.as);
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const known = (await (await aclResolver(repo)).rules()).profiles;
           const results = await repo.profiles.assign(person, profiles, by, Date.now());
           for (const r of results) {
             if (!known.has(r.profile)) {
@@ -144,7 +143,7 @@ Examples:
             const near = nearestNames(options.person, await personsWithProfiles(repo));
             if (near.length > 0) process.stderr.write(`idflow: note: ${options.person} holds no profile; did you mean ${near.join(' or ')}?\n`);
           }
-          const known = (await createAclPermissionResolver(repo).rules()).profiles;
+          const known = (await (await aclResolver(repo)).rules()).profiles;
           const out = rows.map((r) => ({ ...r, assignedAt: new Date(r.assignedAt).toISOString(), known: known.has(r.profile) }));
           if (options.json) return printJson(out);
           if (out.length === 0) return println(options.person !== undefined ? `${options.person} holds no profile` : 'no profile assignments');
@@ -177,7 +176,7 @@ Examples:
     .action(
       action(async (person: string, options: JsonOption, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          const mine = await createAclPermissionResolver(repo).permissionsOf(person);
+          const mine = await (await aclResolver(repo)).permissionsOf(person);
           if (options.json) return printJson(mine);
           if (mine.profiles.length === 0) {
             const near = nearestNames(person, await personsWithProfiles(repo));
@@ -195,4 +194,10 @@ Examples:
         });
       }),
     );
+}
+
+/** The ACL resolver, loaded when a profile command runs (start-up time of every other command). */
+async function aclResolver(repo: Repository) {
+  const { createAclPermissionResolver } = await import('../../engine/acl-permission-resolver.js');
+  return createAclPermissionResolver(repo);
 }

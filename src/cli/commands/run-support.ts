@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { EngineOptions } from '../../engine/engine-api.js';
-import { openEngine, type RuntimeEngine, type RuntimeOptions } from '../../engine/engine.js';
+import type { RuntimeEngine, RuntimeOptions } from '../../engine/engine.js';
 import type { XValue } from '../../expression/env.js';
 import type { Repository } from '../../repository/repository.js';
 import { openRequiredCliRepository } from '../cli-repository.js';
@@ -45,6 +45,17 @@ export function collectVar(text: string, previous: Record<string, XValue> = {}):
   return { ...previous, [name]: value };
 }
 
+/**
+ * A value read from elsewhere than `--var` (`--vars-file`) under the same rules: refused with CLI_BAD_VAR, naming
+ * `where`, when its name is reserved or the value is unfit ({@link unsafeJson}).
+ */
+export function checkVarValue(name: string, value: unknown, where: string): XValue {
+  if (RESERVED_KEYS.has(name)) throw badVar(`${where}: ${name} is refused: ${[...RESERVED_KEYS].join(', ')} are not variable names`, name);
+  const problem = unsafeJson(value, 0);
+  if (problem) throw badVar(`${where}: ${name}: ${problem}`, name);
+  return value as XValue;
+}
+
 /** What makes a parsed `--var` value unfit to pass on, or undefined when it is fine. */
 function unsafeJson(value: unknown, depth: number): string | undefined {
   if (typeof value === 'number') {
@@ -86,6 +97,8 @@ export async function withEngine<T>(
 ): Promise<T> {
   const repo = await openRequiredCliRepository(command);
   try {
+    // Loaded here, not at the top: registering commands must not load the engine (start-up time).
+    const { openEngine } = await import('../../engine/engine.js');
     const engine = await openEngine({ ...options, repository: repo });
     try {
       return await fn(engine, repo);

@@ -2,18 +2,23 @@ import type { Command } from 'commander';
 import type { XValue } from '../../expression/env.js';
 import { action } from '../action.js';
 import { printJson, println } from '../output.js';
+import { positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
+import { readVarsFile } from '../vars-file.js';
 import { actingUser, collectVar, withEngine } from './run-support.js';
 import { printTaskInstance, printWorkItems } from './task-output.js';
 
 interface RunOptions {
   readonly var?: Record<string, XValue>;
+  readonly varsFile?: string;
+  readonly version?: string;
   readonly sync?: boolean;
   readonly async?: boolean;
   readonly subject?: string;
   readonly as?: string;
   readonly name?: string;
   readonly json?: boolean;
+  readonly type?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -28,11 +33,14 @@ export function registerRun(program: Command): void {
     )
     .argument('<name>', 'TaskDefinition or Workflow name')
     .option('--var <name=value>', 'an input variable; JSON when it parses as JSON, else a string (repeatable)', collectVar)
+    .option('--vars-file <file>', 'input variables from a JSON or YAML file holding one object (--var wins for a name in both)')
+    .option('--version <n>', 'launch version N of the definition instead of the latest')
     .option('--sync', 'run in this command, to the first wait or the end')
     .option('--async', 'leave the run to a worker')
     .option('--subject <user>', 'the user the workflow works on (one update workflow per user at a time)')
     .option('--as <user>', 'who launches it (default: $IDFLOW_USER, else the login name)')
     .option('--name <task-name>', 'name of the TaskInstance (resultOption applies when one of that name exists)')
+    .option('--type <type>', 'TaskDefinition or Workflow: which to launch when both have NAME')
     .option('--json', 'print the result as JSON')
     // Extra words are checked in the action, which can tell `run Update User` to quote the name.
     .allowExcessArguments(true)
@@ -40,9 +48,9 @@ export function registerRun(program: Command): void {
       'after',
       `
 Examples:
-  idflow run "Update User" --subject jdoe --var department=Sales --sync
-  idflow run Nightly-Report --async --name nightly
-  idflow run Onboarding --var 'roles=["staff","vpn"]' --as alice --json`,
+  idflow run "Update User With Approval" --var accountId=jdoe --var approver=carol --subject jdoe --sync
+  idflow run "Update User With Approval" --vars-file change.yaml --version 1 --async --name jdoe-change
+  idflow run User_Onboarding --as alice --json`,
     )
     .action(
       action(async (name: string, options: RunOptions, command: Command) => {
@@ -55,15 +63,20 @@ Examples:
         }
         if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
+        const type = launchType(options.type);
+        const version = options.version === undefined ? undefined : positiveInteger(options.version, '--version', 'CLI_BAD_VERSION');
         const launcher = actingUser(options.as);
+        const fromFile = options.varsFile !== undefined ? await readVarsFile(options.varsFile) : {};
         await withEngine(command, async (engine) => {
           const result = await engine.launch({
             definition: name,
-            variables: options.var ?? {},
+            variables: { ...fromFile, ...(options.var ?? {}) },
+            ...(version !== undefined && { version }),
             launcher,
             ...(mode !== undefined && { mode }),
             ...(options.subject !== undefined && { subject: options.subject }),
             ...(options.name !== undefined && { taskName: options.name }),
+            ...(type !== undefined && { type }),
           });
           if (options.json) return printJson(result);
           printTaskInstance(result.instance);
@@ -74,4 +87,13 @@ Examples:
         });
       }),
     );
+}
+
+/** `--type`, case-insensitive, as the engine's type name. */
+function launchType(raw: string | undefined): 'TaskDefinition' | 'Workflow' | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim().toLowerCase();
+  if (t === 'taskdefinition') return 'TaskDefinition';
+  if (t === 'workflow') return 'Workflow';
+  throw new UsageError('CLI_UNKNOWN_TYPE', `--type must be TaskDefinition or Workflow, not "${raw}"`, { option: '--type', value: raw });
 }

@@ -25,9 +25,9 @@ Examples:
           printTable(list, [
             { header: 'name', value: (s) => s.name },
             { header: 'definition', value: (s) => s.definition },
-            { header: 'next run', value: (s) => (s.disabled ? 'disabled' : s.nextRun ? shortTime(s.nextRun) : 'done') },
+            { header: 'next runs', value: (s) => (s.disabled ? 'disabled' : s.nextRuns.length ? s.nextRuns.map(shortTime).join(', ') : 'done') },
             { header: 'last run', value: (s) => shortTime(s.lastRun) },
-            { header: 'repeat (s)', value: (s) => s.repeatSeconds, right: true },
+            { header: 'repeat', value: (s) => (s.cron !== undefined ? `cron ${s.cron}${s.timezone ? ` (${s.timezone})` : ' (UTC)'}` : s.repeatSeconds ? `every ${s.repeatSeconds} s` : 'once') },
             { header: 'runs', value: (s) => s.runCount, right: true },
             { header: 'skip missed', value: (s) => (s.skipMissed ? 'yes' : 'no') },
           ]);

@@ -10,10 +10,12 @@ import { describeObject } from '../describe-object.js';
 import { parseObjectType } from '../object-type-arg.js';
 import { printJson, println } from '../output.js';
 import { positiveInteger } from '../option-values.js';
+import { UsageError } from '../usage-error.js';
 
 interface ShowOptions {
   readonly version?: string;
   readonly xml?: boolean;
+  readonly reformat?: boolean;
   readonly json?: boolean;
 }
 
@@ -36,19 +38,33 @@ async function objectNotFound(repo: Repository, type: ObjectType, name: string):
   return new NotFoundError('OBJECT_NOT_FOUND', `no ${type} called "${shown}" in ${repo.location}${hint}`, { type, name: shown });
 }
 
+/** The stored XML parsed and written out again: one layout, no comments, no prolog (`--xml --reformat`). */
+async function reformatted(xml: string, name: string): Promise<string> {
+  const [{ readXml }, { serializeXml }, { DiagnosticBag }] = await Promise.all([
+    import('../../definition/xml/xml-reader.js'),
+    import('../../definition/xml/xml-serialize.js'),
+    import('../../definition/diagnostic.js'),
+  ]);
+  const root = readXml(xml, name, new DiagnosticBag());
+  return root ? serializeXml(root) : xml;
+}
+
 export function registerShow(program: Command): void {
   program
     .command('show')
     .summary('show one stored object: a summary, its XML or its model')
     .description(
       'Shows the latest version of one object (or --version N): by default a readable summary with its ' +
-        'parameters, variables and each activity with its actions and transitions; --xml the XML as imported; ' +
+        'parameters, variables and each activity with its actions and transitions; --xml the XML exactly as imported ' +
+        '(the whole file when the object was its root: declaration, DOCTYPE, comments and layout kept; else the ' +
+        "object's element as written), --xml --reformat the same XML re-serialised; " +
         '--json the stored process model with the version facts.',
     )
     .argument('<type>', 'object type (case does not matter)')
     .argument('<name>', 'object name (quote names with spaces)')
     .addOption(new Option('--version <n>', 'show version N instead of the latest'))
-    .addOption(new Option('--xml', 'print the stored XML').conflicts('json'))
+    .addOption(new Option('--xml', 'print the XML exactly as imported').conflicts('json'))
+    .addOption(new Option('--reformat', 'with --xml: re-serialise it (one layout, comments and DOCTYPE dropped)'))
     .addOption(new Option('--json', 'print the stored model as JSON').conflicts('xml'))
     .addHelpText(
       'after',
@@ -56,6 +72,7 @@ export function registerShow(program: Command): void {
 Examples:
   idflow show Workflow User_Onboarding
   idflow show TaskDefinition "Update User With Approval" --version 1 --xml
+  idflow show Workflow User_Onboarding --xml --reformat
   idflow show taskdefinition "Update User With Approval" --json`,
     )
     .action(
@@ -75,7 +92,11 @@ Examples:
             }
             throw await objectNotFound(repo, type, name);
           }
-          if (options.xml) return println(stored.xml.trimEnd());
+          if (options.reformat && !options.xml) throw new UsageError('CLI_USAGE', '--reformat goes with --xml', {});
+          if (options.xml) {
+            const xml = options.reformat ? await reformatted(stored.xml, `${type} ${name}`) : stored.xml;
+            return void process.stdout.write(xml.endsWith('\n') ? xml : `${xml}\n`);
+          }
           if (options.json) return printJson(stored);
           for (const line of describeObject(stored, await repo.objects.versions(type, name))) println(line);
         });

@@ -1,5 +1,6 @@
 import type { TaskInstanceView, WorkItemView } from '../../engine/engine-api.js';
-import { println, printTable, shortTime } from '../output.js';
+import { formatFittedTable, type ListColumn } from '../list-output.js';
+import { println, shortTime } from '../output.js';
 
 /** The state as people read it: `executing (waiting)` while the instance waits on people or timers. */
 export function stateText(t: TaskInstanceView): string {
@@ -32,7 +33,7 @@ export function printTaskInstance(t: TaskInstanceView, options: { readonly varia
   if (t.history.length) {
     println('history:');
     for (const h of t.history) {
-      const how = h.timedOut ? 'timed out' : h.decision ? `${h.decision} by ${h.actor ?? '?'}` : 'open';
+      const how = h.cancelled ? 'cancelled' : h.timedOut ? 'timed out' : h.decision ? `${h.decision} by ${h.actor ?? '?'}` : 'open';
       const when = h.completedAt ? shortTime(h.completedAt) : `since ${shortTime(h.enteredAt)}`;
       println(`  ${h.activity}: ${how} (${when})${h.comment ? ` "${h.comment}"` : ''}`);
     }
@@ -46,16 +47,24 @@ export function printTaskInstance(t: TaskInstanceView, options: { readonly varia
   }
 }
 
-/** Work items as a table (idflow workitems, and after run/decide). */
+/** The columns of a work-item table; `--fields` takes their names. */
+export const WORK_ITEM_COLUMNS: readonly ListColumn<WorkItemView>[] = [
+  { name: 'id', text: (w) => w.id, keep: true },
+  { name: 'owner', text: (w) => w.owner ?? (w.permission ? `(${w.permission})` : ''), json: (w) => w.owner ?? null },
+  { name: 'permission', text: (w) => w.permission ?? '', optional: true },
+  { name: 'definition', text: (w) => w.definition },
+  { name: 'activity', text: (w) => w.activity },
+  { name: 'request', text: (w) => w.request },
+  { name: 'decisions', text: (w) => w.decisions.join('|'), json: (w) => w.decisions },
+  { name: 'due', text: (w) => shortTime(w.dueAt), json: (w) => w.dueAt ?? null },
+  { name: 'state', text: (w) => w.state },
+  { name: 'created', text: (w) => shortTime(w.createdAt), json: (w) => w.createdAt, optional: true },
+  { name: 'instance', text: (w) => w.instanceId, optional: true, keep: true },
+  { name: 'decision', text: (w) => w.decision ?? '', optional: true },
+  { name: 'decided-by', text: (w) => w.decidedBy ?? '', optional: true },
+];
+
+/** Work items as a table (after run/decide; `idflow workitems` prints them through printList). */
 export function printWorkItems(items: readonly WorkItemView[]): void {
-  printTable(items, [
-    { header: 'id', value: (w) => w.id },
-    { header: 'owner', value: (w) => w.owner ?? (w.permission ? `(${w.permission})` : '') },
-    { header: 'definition', value: (w) => w.definition },
-    { header: 'activity', value: (w) => w.activity },
-    { header: 'request', value: (w) => w.request },
-    { header: 'decisions', value: (w) => w.decisions.join('|') },
-    { header: 'due', value: (w) => shortTime(w.dueAt) },
-    { header: 'state', value: (w) => w.state },
-  ]);
+  println(formatFittedTable(items, WORK_ITEM_COLUMNS.filter((c) => !c.optional), process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : Infinity));
 }

@@ -1,22 +1,44 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { TaskFilter, TaskState } from '../../engine/engine-api.js';
+import type { TaskFilter, TaskInstanceView, TaskState } from '../../engine/engine-api.js';
 import { didYouMean } from '../../definition/validate/suggest.js';
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
-import { printJson, println, printTable, shortTime } from '../output.js';
+import { addListOptions, listRequest, pageFilter, printList, type ListColumn, type ListOptionValues } from '../list-output.js';
+import { printJson, println, shortTime } from '../output.js';
 import { oneOf, positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
 import { actingUser, withEngine } from './run-support.js';
 import { stateText } from './task-output.js';
 
-interface TasksOptions {
+interface TasksOptions extends ListOptionValues {
   readonly state?: string;
   readonly definition?: string;
   readonly subject?: string;
-  readonly limit?: string;
-  readonly json?: boolean;
 }
+
+/**
+ * A generated name (`<definition> #<id>`) repeats the id shown beside it: the table shows it as `<definition> #`,
+ * so the full UUID appears once. A name given at launch is shown as it is.
+ */
+function shownName(t: TaskInstanceView): string {
+  return t.name === `${t.definition.name} #${t.id}` ? `${t.definition.name} #` : t.name;
+}
+
+const TASK_COLUMNS: readonly ListColumn<TaskInstanceView>[] = [
+  { name: 'id', text: (t) => t.id, keep: true },
+  { name: 'name', text: shownName, json: (t) => t.name },
+  { name: 'definition', text: (t) => `${t.definition.name} v${t.definition.version}`, json: (t) => t.definition },
+  { name: 'state', text: (t) => stateText(t), json: (t) => t.state },
+  { name: 'subject', text: (t) => t.subject ?? '', json: (t) => t.subject ?? null },
+  { name: 'position', text: (t) => t.position.join(', '), json: (t) => t.position },
+  { name: 'steps', text: (t) => String(t.steps), json: (t) => t.steps, right: true },
+  { name: 'created', text: (t) => shortTime(t.createdAt), json: (t) => t.createdAt },
+  { name: 'updated', text: (t) => shortTime(t.updatedAt), json: (t) => t.updatedAt },
+  { name: 'launcher', text: (t) => t.launcher, optional: true },
+  { name: 'outcome', text: (t) => t.result?.outcome ?? '', json: (t) => t.result?.outcome ?? null, optional: true },
+];
+const FIELDS = TASK_COLUMNS.map((c) => c.name);
 
 interface TerminateOptions extends TasksOptions {
   readonly yes?: boolean;
@@ -28,7 +50,7 @@ const STATES: readonly TaskState[] = ['ready', 'executing', 'suspended', 'finish
 /** States an unfinished instance may be in: what `tasks terminate` can act on. */
 const UNFINISHED: readonly TaskState[] = ['ready', 'executing', 'suspended'];
 
-function filterOf(options: TasksOptions, states: readonly TaskState[] = STATES): TaskFilter {
+function filterOf(options: TasksOptions & { readonly limit?: string }, states: readonly TaskState[] = STATES): TaskFilter {
   const state = options.state === undefined ? undefined : oneOf(options.state, states, '--state', 'CLI_BAD_STATE');
   const limit = options.limit === undefined ? undefined : positiveInteger(options.limit, '--limit', 'CLI_BAD_LIMIT');
   return {
@@ -47,44 +69,34 @@ async function noteUnknownDefinition(repo: Repository, name: string): Promise<vo
 }
 
 export function registerTasks(program: Command): void {
-  const tasks = program
+  const list = program
     .command('tasks')
     .summary('list TaskInstances, or terminate many')
-    .description('Lists TaskInstances, oldest first, filtered by state, definition and subject.')
+    .description(
+      'Lists TaskInstances, newest first, filtered by state, definition, subject and creation date. Pages of --limit ' +
+        'rows (default 50); a full page prints on stderr the --after cursor of the next.',
+    )
     .option('--state <state>', STATES.join(', '))
     .option('--definition <name>', 'definition name')
-    .option('--subject <user>', 'the user the workflows work on')
-    .option('--limit <n>', 'at most this many')
-    .option('--json', 'print the result as JSON')
+    .option('--subject <user>', 'the user the workflows work on');
+  const tasks = addListOptions(list, FIELDS)
     .addHelpText(
       'after',
       `
 Examples:
   idflow tasks --state executing
-  idflow tasks --definition "Update User" --subject jdoe --json
-  idflow tasks terminate --definition "Nightly Report" --state suspended --yes`,
+  idflow tasks --definition "Update User With Approval" --subject jdoe --json
+  idflow tasks --since 2025-02-01 --sort oldest --fields id,state,created --output csv
+  idflow tasks terminate --definition "Update User With Approval" --state suspended --yes`,
     )
     .action(
       action(async (options: TasksOptions, command: Command) => {
-        const filter = filterOf(options);
+        const request = await listRequest(options, FIELDS);
+        const filter = filterOf({ ...options, limit: undefined });
         await withEngine(command, async (engine, repo) => {
-          const list = await engine.listTasks(filter);
-          if (options.json) return printJson(list);
-          if (list.length === 0) {
-            println('no task instances');
-            if (filter.definition !== undefined) await noteUnknownDefinition(repo, filter.definition);
-            return;
-          }
-          printTable(list, [
-            { header: 'id', value: (t) => t.id },
-            { header: 'name', value: (t) => t.name },
-            { header: 'definition', value: (t) => `${t.definition.name} v${t.definition.version}` },
-            { header: 'state', value: (t) => stateText(t) },
-            { header: 'subject', value: (t) => t.subject },
-            { header: 'position', value: (t) => t.position.join(', ') },
-            { header: 'steps', value: (t) => t.steps, right: true },
-            { header: 'updated', value: (t) => shortTime(t.updatedAt) },
-          ]);
+          const rows = await engine.listTasks({ ...filter, ...pageFilter(request) });
+          printList(rows, TASK_COLUMNS, request, 'no task instances');
+          if (rows.length === 0 && filter.definition !== undefined) await noteUnknownDefinition(repo, filter.definition);
         });
       }),
     );
@@ -106,7 +118,7 @@ Examples:
       'after',
       `
 Examples:
-  idflow tasks terminate --definition "Nightly Report" --state suspended
+  idflow tasks terminate --definition "Update User With Approval" --state suspended
   idflow tasks terminate --subject jdoe --yes --json`,
     )
     .action(

@@ -1,45 +1,51 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { printJson, println } from '../output.js';
+import { addListOptions, listRequest, pageFilter, printList, type ListOptionValues } from '../list-output.js';
 import { oneOf, personName } from '../option-values.js';
 import { withEngine } from './run-support.js';
-import { printWorkItems } from './task-output.js';
+import { WORK_ITEM_COLUMNS } from './task-output.js';
 
-interface WorkItemsOptions {
+interface WorkItemsOptions extends ListOptionValues {
   readonly owner?: string;
   readonly state?: string;
-  readonly json?: boolean;
 }
 
 const STATES = ['open', 'decided', 'cancelled', 'timeout'] as const;
+const FIELDS = WORK_ITEM_COLUMNS.map((c) => c.name);
 
 export function registerWorkItems(program: Command): void {
-  program
+  const command = program
     .command('workitems')
     .summary('list work items (the inbox)')
-    .description('Lists open work items: all of them, or with --owner those the person may decide. --state shows closed ones.')
+    .description(
+      'Lists open work items, newest first: all of them, or with --owner those the person may decide. --state shows ' +
+        `closed ones. Pages of --limit rows (default 50); a full page prints on stderr the --after cursor of the next.`,
+    )
     .option('--owner <user>', 'only the items this person may decide')
-    .option('--state <state>', `open (default), ${STATES.slice(1).join(', ')}`)
-    .option('--json', 'print the result as JSON')
+    .option('--state <state>', `open (default), ${STATES.slice(1).join(', ')}`);
+  addListOptions(command, FIELDS)
     .addHelpText(
       'after',
       `
 Examples:
-  idflow workitems
-  idflow workitems --owner alice --json`,
+  idflow workitems --owner carol
+  idflow workitems --owner bob --output json
+  idflow workitems --state decided --since 2025-02-01 --until "2025-03-01 00:00 Europe/Paris"
+  idflow workitems --fields id,owner,request,due --output csv > inbox.csv
+  idflow workitems --limit 20 --after CURSOR      (the cursor the previous page printed)`,
     )
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
         const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
         const owner = options.owner === undefined ? undefined : personName(options.owner, '--owner');
+        const request = await listRequest(options, FIELDS);
         await withEngine(command, async (engine) => {
           const items = await engine.listWorkItems({
             ...(owner !== undefined && { owner }),
             state,
+            ...pageFilter(request),
           });
-          if (options.json) return printJson(items);
-          if (items.length === 0) return println(`no ${state} work items${options.owner ? ` for ${options.owner}` : ''}`);
-          printWorkItems(items);
+          printList(items, WORK_ITEM_COLUMNS, request, `no ${state} work items${options.owner ? ` for ${options.owner}` : ''}`);
         });
       }),
     );

@@ -35,7 +35,7 @@ export interface NotificationRecipientModel {
 }
 
 /**
- * A Netwrix aspect with its expressions compiled to XPRESS. Kind-specific attributes that have no field here
+ * A Netwrix aspect with its expressions (C# subset or XPRESS) compiled to the XPRESS expression tree. Kind-specific attributes that have no field here
  * are kept in `attributes` as written.
  */
 export interface AspectModel {
@@ -51,8 +51,12 @@ export interface AspectModel {
   readonly priority: number;
   /** InvokeWorkflowAspect: the workflow to launch. */
   readonly workflow?: string;
-  /** AddChangeAspect `AcceptNullValueExpression`. */
+  /** AddChangeAspect `AcceptNullValueExpression` written `true`/`false` (idflow files before the C# subset). */
   readonly acceptNullValue?: boolean;
+  /** AddChangeAspect `AcceptNullValueExpression` as an expression (C# in Netwrix files): true lets a null value overwrite. */
+  readonly acceptNullValueExpression?: Expr;
+  /** BuildUniqueValueAspect `SimulationExpression`: compiled and checked, never evaluated (idflow has no preview). */
+  readonly simulationExpression?: Expr;
   /** BuildUniqueValueAspect: iterations and the uniqueness check, as XPRESS. */
   readonly iterationsCount?: number;
   readonly checkExpression?: Expr;

@@ -33,6 +33,11 @@ export interface TaskDefinitionObject extends ObjectBase {
   readonly process: ProcessModel;
   /** Other attributes as written (`id`, `authType`, `createDate`, `primaryObjectClass`, …). */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * Set when the definition has no WFProcess and names a Java executor (`com.waveset.rpc.SpmlExecutor`, a report
+   * executor): it is stored for the record, `process` is empty, and launching it is refused (`TASK_EXECUTOR_UNSUPPORTED`).
+   */
+  readonly javaExecutor?: string;
 }
 
 /** One `<Activity Template=…>` of a Netwrix workflow, as declared. */
@@ -102,8 +107,12 @@ export interface TaskScheduleObject extends ObjectBase {
   readonly definition: string;
   /** ISO 8601 instant of the first run. */
   readonly start: string;
-  /** Repeat period in seconds; 0 = run once. */
+  /** Repeat period in seconds; 0 = run once (or `cron` decides). */
   readonly repeatSeconds: number;
+  /** A cron expression (5 or 6 fields) for the runs at and after `start`, instead of a repeat period. */
+  readonly cron?: string;
+  /** IANA time zone the cron expression's times are in (default UTC). */
+  readonly timezone?: string;
   readonly repeatCount?: number;
   readonly disabled: boolean;
   readonly skipMissed: boolean;

@@ -10,6 +10,8 @@ import { booleanAttribute, checkAttributes, localized, localizedValues, requireA
 import { allShortStates } from './templates.js';
 
 const WORKFLOW_PERMISSION_PREFIX = '/Custom/Workflows/';
+/** `/Custom/WorkflowsNotifications/<workflow>/<activity>/<state>`: be notified at that state (Recipient Type="Profile"). */
+export const NOTIFICATION_PERMISSION_PREFIX = '/Custom/WorkflowsNotifications/';
 
 /** A parsed `/Custom/Workflows/<wf>/<activity>[/<state>]` path. */
 export interface WorkflowPermission {

@@ -1,6 +1,7 @@
 /**
  * Reads the seven Netwrix aspect kinds (reference netwrix §6) with their `<PointCut>`s and, for notifications,
- * `<Recipient>`s. Expressions are XPRESS child elements; C# and `InvokeScriptAspect` are refused.
+ * `<Recipient>`s. Expressions are C# attributes in the subset idflow compiles (docs/csharp-expressions.md) or XPRESS
+ * child elements; `InvokeScriptAspect` is refused.
  */
 import type { LoadContext } from '../load-context.js';
 import type { AspectKind, AspectModel, NotificationRecipientModel, PointCutModel } from '../model/aspect.js';
@@ -8,13 +9,13 @@ import type { Expr } from '../model/expression.js';
 import type { AspectObject } from '../model/objects.js';
 import { attrLocation, childrenNamed, type XmlElement } from '../xml/xml-element.js';
 import { booleanAttribute, checkAttributes, integerAttribute, localized, requireAttribute } from './netwrix-attributes.js';
-import { readExpression, refuseCSharp } from './netwrix-expression.js';
+import { isCSharp, readExpression, refuseCSharp } from './netwrix-expression.js';
 import { TEMPLATE_NAMES, TEMPLATES, isTemplateName, parseStateName, stateName } from './templates.js';
 
 interface KindSpec {
   /** Attributes besides the common ones. */
   readonly attributes: readonly (string | RegExp)[];
-  /** Expressions the kind takes (as XPRESS child elements). */
+  /** Expressions the kind takes (C# attributes or XPRESS child elements). */
   readonly expressions: readonly string[];
   readonly ignored?: Readonly<Record<string, string>>;
   /** Child elements besides PointCut and the expressions. */
@@ -26,13 +27,12 @@ const COMMON_ATTRIBUTES = ['Identifier', 'Binding', 'ExpressionBinding', 'Priori
 const COMMON_EXPRESSIONS = ['Expression', 'IfExpression'];
 
 const KINDS: Readonly<Record<Exclude<AspectKind, 'InvokeScriptAspect'>, KindSpec>> = {
-  AddChangeAspect: { attributes: ['AcceptNullValueExpression'], expressions: [] },
+  AddChangeAspect: { attributes: [], expressions: ['AcceptNullValueExpression'] },
   AssertValueAspect: { attributes: [localized('Message')], expressions: [] },
   AssertValueRequiredAspect: { attributes: [localized('Message')], expressions: [] },
   BuildUniqueValueAspect: {
     attributes: ['IterationsCount', localized('Message'), 'HistorizeBinding', 'OnlyIfNew'],
-    expressions: ['SqlBuildExpression', 'SqlCheckExpression'],
-    ignored: { SimulationExpression: 'idflow has no workflow preview; the expression is never evaluated' },
+    expressions: ['SqlBuildExpression', 'SqlCheckExpression', 'SimulationExpression'],
     ignoredChildren: {
       UnicityCheck: 'idflow does not compute correlation keys; write the uniqueness test as <SqlCheckExpression> in XPRESS',
     },
@@ -40,10 +40,13 @@ const KINDS: Readonly<Record<Exclude<AspectKind, 'InvokeScriptAspect'>, KindSpec
   InvokeWorkflowAspect: { attributes: ['Workflow'], expressions: [] },
   NotificationAspect: {
     attributes: [localized('RazorFile'), 'CssFile'],
-    expressions: ['SubjectExpression_L1'],
+    expressions: ['SubjectExpression_L1', ...Array.from({ length: 15 }, (_, i) => `SubjectExpression_L${i + 2}`)],
     children: ['Recipient'],
   },
 };
+
+/** Netwrix writes these as SQL run against its own database, which idflow does not have. */
+const SQL_EXPRESSIONS = new Set(['SqlBuildExpression', 'SqlCheckExpression']);
 
 /** Attributes with a field of their own in AspectModel; the rest are kept in `attributes` as written. */
 const MODELLED = new Set(['Identifier', 'Binding', 'ExpressionBinding', 'Priority', 'Message_L1', 'Workflow', 'AcceptNullValueExpression', 'IterationsCount']);
@@ -69,7 +72,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   const spec = KINDS[kind];
   const expressionNames = [...COMMON_EXPRESSIONS, ...spec.expressions];
   const errorsBefore = ctx.diags.errors.length;
-  refuseCSharp(el, ctx);
+  refuseCSharp(el, ctx, expressionNames);
   checkAttributes(el, { known: [...COMMON_ATTRIBUTES, ...spec.attributes, ...expressionNames], ...(spec.ignored ? { ignored: spec.ignored } : {}) }, ctx);
 
   const identifier = requireAttribute(el, 'Identifier', ctx);
@@ -85,7 +88,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
     } else if (spec.ignoredChildren && Object.hasOwn(spec.ignoredChildren, child.name)) {
       ctx.diags.warning('DEF_UNKNOWN_ELEMENT', `<${child.name}> is accepted but ignored: ${spec.ignoredChildren[child.name]}`, child.location);
     } else if (!expressionNames.includes(child.name)) {
-      const allowed = ['PointCut', ...(spec.children ?? []), ...expressionNames.map((n) => `${n} (XPRESS)`)];
+      const allowed = ['PointCut', ...(spec.children ?? []), ...expressionNames.filter((n) => !/_L([2-9]|1\d)$/.test(n)).map((n) => `${n} (XPRESS)`)];
       ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<${kind}> may not contain <${child.name}>; allowed: ${allowed.join(', ')}`, child.location);
     }
   }
@@ -94,7 +97,19 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   }
 
   const expressions: Record<string, Expr | undefined> = {};
-  for (const name of expressionNames) expressions[name] = readExpression(el, name, ctx);
+  for (const name of expressionNames) {
+    // AcceptNullValueExpression is C# in Netwrix; idflow files before the C# subset wrote it as a Boolean.
+    if (name === 'AcceptNullValueExpression' && el.attributes.has(name) && !isCSharp(el.attributes.get(name)!)) continue;
+    const errors = ctx.diags.errors.length;
+    expressions[name] = readExpression(el, name, ctx, SQL_EXPRESSIONS.has(name) ? { plainValueHint: 'Netwrix runs it as SQL against its own database, which idflow does not have' } : {});
+    if (name === 'SimulationExpression' && expressions[name] && ctx.diags.errors.length === errors) {
+      ctx.diags.warning(
+        'DEF_UNKNOWN_ATTRIBUTE',
+        'SimulationExpression is read and checked but never evaluated: idflow has no workflow preview',
+        attrLocation(el, name),
+      );
+    }
+  }
   const expression = expressions['Expression'] ?? expressions['SqlBuildExpression'];
   if (expressions['Expression'] && expressions['SqlBuildExpression']) {
     ctx.diags.error('DEF_BAD_VALUE', `<${kind}> has both Expression and SqlBuildExpression; they are the same thing in idflow, keep one`, el.location);
@@ -108,17 +123,17 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   switch (kind) {
     case 'AddChangeAspect':
       if (binding === undefined) needs('Binding', 'the property to change');
-      if (!hasExpression) needs('an <Expression>', 'the new value, in XPRESS');
+      if (!hasExpression) needs('an Expression', 'the new value, in C# or as an <Expression> child in XPRESS');
       break;
     case 'AssertValueAspect':
-      if (!hasExpression) needs('an <Expression>', 'the condition that must hold, in XPRESS');
+      if (!hasExpression) needs('an Expression', 'the condition that must hold, in C# or as an <Expression> child in XPRESS');
       break;
     case 'AssertValueRequiredAspect':
       if (binding === undefined) needs('Binding', 'the property that must have a value');
       break;
     case 'BuildUniqueValueAspect':
       if (binding === undefined) needs('Binding', 'the property to fill');
-      if (!hasExpression) needs('an <Expression>', 'the candidate value for each iteration, in XPRESS');
+      if (!hasExpression) needs('an Expression', 'the candidate value for each iteration, in C# or as an <Expression> child in XPRESS');
       break;
     case 'InvokeWorkflowAspect':
       requireAttribute(el, 'Workflow', ctx, 'the workflow to launch');
@@ -135,7 +150,8 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   if (iterations !== undefined && iterations < 1) {
     ctx.diags.error('DEF_BAD_VALUE', `IterationsCount="${iterations}" must be 1 or more`, attrLocation(el, 'IterationsCount'));
   }
-  const acceptNull = el.attributes.has('AcceptNullValueExpression') ? booleanAttribute(el, 'AcceptNullValueExpression', false, ctx) : undefined;
+  const acceptNullText = el.attributes.get('AcceptNullValueExpression');
+  const acceptNull = acceptNullText !== undefined && !isCSharp(acceptNullText) ? booleanAttribute(el, 'AcceptNullValueExpression', false, ctx) : undefined;
   if (identifier === undefined || ctx.diags.errors.length > errorsBefore) return undefined;
 
   const attributes: Record<string, string> = {};
@@ -152,6 +168,8 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
     priority,
     ...optional('workflow', el.attributes.get('Workflow')),
     ...optional('acceptNullValue', acceptNull),
+    ...optional('acceptNullValueExpression', expressions['AcceptNullValueExpression']),
+    ...optional('simulationExpression', expressions['SimulationExpression']),
     ...optional('iterationsCount', iterations),
     ...optional('checkExpression', expressions['SqlCheckExpression']),
     ...(kind === 'NotificationAspect' ? { recipients } : {}),
@@ -219,7 +237,7 @@ const RECIPIENT_TYPES = ['Actor', 'Performer', 'Binding', 'Hardcoded', 'Expressi
 type RecipientType = (typeof RECIPIENT_TYPES)[number];
 
 function readRecipient(el: XmlElement, ctx: LoadContext): NotificationRecipientModel | undefined {
-  refuseCSharp(el, ctx);
+  refuseCSharp(el, ctx, ['Expression']);
   checkAttributes(el, { known: ['Type', 'Binding', 'EmailAddresses', 'Expression', 'Activity', 'ActivityState', 'IsCC'] }, ctx);
   for (const child of el.children) {
     if (child.name !== 'Expression') ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<Recipient> may contain only <Expression> (XPRESS), not <${child.name}>`, child.location);
@@ -245,7 +263,9 @@ function readRecipient(el: XmlElement, ctx: LoadContext): NotificationRecipientM
       if (!emailAddresses || emailAddresses.length === 0) requireAttribute(el, 'EmailAddresses', ctx, 'addresses separated by ";"');
       break;
     case 'Expression':
-      if (!expression && !el.attributes.has('Expression')) ctx.diags.error('DEF_MISSING_ATTRIBUTE', `<Recipient Type="Expression"> needs an <Expression> child in XPRESS returning an address or a list`, el.location);
+      if (!expression && !el.attributes.has('Expression') && childrenNamed(el, 'Expression').length === 0) {
+        ctx.diags.error('DEF_MISSING_ATTRIBUTE', `<Recipient Type="Expression"> needs an Expression (C#, or an <Expression> child in XPRESS) returning an address or a list`, el.location);
+      }
       break;
     case 'Performer':
       if (requireAttribute(el, 'Activity', ctx, '"Workflow:Activity" of the past step') !== undefined) splitActivityRef(el, activity!, ctx);

@@ -50,6 +50,7 @@ export function compileWorkflowProcess(
   title: string | undefined,
   activities: readonly NetwrixActivityDecl[],
   location: SourceLocation,
+  entityType = 'User',
 ): ProcessModel {
   const models: ActivityModel[] = [];
   const firstStateOf = (decl: NetwrixActivityDecl): string => {
@@ -61,7 +62,7 @@ export function compileWorkflowProcess(
     const next = activities[index + 1];
     const nextName = next && template.op !== 'continueWith' ? firstStateOf(next) : END_ACTIVITY;
     for (const state of template.states) {
-      models.push(compileState(workflow, decl, template, state, index === 0 && state === template.states[0], nextName, String(models.length)));
+      models.push(compileState(workflow, decl, template, state, index === 0 && state === template.states[0], nextName, String(models.length), entityType));
     }
   });
   models.push({
@@ -94,6 +95,7 @@ function compileState(
   requester: boolean,
   nextName: string,
   id: string,
+  entityType: string,
 ): ActivityModel {
   const loc = decl.location;
   const name = templateActivityName(decl.identifier, template.name, state.short);
@@ -148,7 +150,7 @@ function compileState(
     case 'purged':
       break;
     case 'system':
-      actions = [systemAction(template, decl)];
+      actions = [systemAction(template, decl, entityType)];
       transitions = state.verbs.map((v) => verbTransition(v.verb, nextName, false));
       break;
   }
@@ -175,7 +177,7 @@ function compileState(
 
 const ref = (name: string): Expr => ({ op: 'ref', text: name });
 
-function systemAction(template: TemplateDef, decl: NetwrixActivityDecl): ActionModel {
+function systemAction(template: TemplateDef, decl: NetwrixActivityDecl, entityType: string): ActionModel {
   const loc = decl.location;
   const args: ArgumentModel[] = [
     { name: 'activity', value: decl.identifier, location: loc },
@@ -187,6 +189,8 @@ function systemAction(template: TemplateDef, decl: NetwrixActivityDecl): ActionM
     args.push({ name: WORKFLOW_VARIABLES.message, expression: ref(WORKFLOW_VARIABLES.message), location: loc });
   } else {
     args.push({ name: 'blockProvisioning', value: String(decl.blockProvisioning), location: loc });
+    // Persist says which entity type the change set is for; User, the common case, stays implicit.
+    if (entityType !== 'User') args.push({ name: 'entityType', value: entityType, location: loc });
   }
   return {
     kind: 'service',

@@ -15,11 +15,23 @@ import {
 } from './netwrix-attributes.js';
 import { TEMPLATE_NAMES, isTemplateName, withArticle } from './templates.js';
 
-/** `VariablesType` values idflow accepts, and the entity type each means in idflow's fixed identity model. */
-export const SUPPORTED_VARIABLES_TYPES: Readonly<Record<string, string>> = {
+/** `VariablesType` values that mean idflow's User; any other `Workflow_<EntityType>` names that entity type. */
+export const USER_VARIABLES_TYPES: Readonly<Record<string, string>> = {
   Workflow_User: 'User',
   Workflow_Directory_User: 'User',
 };
+
+/** `Workflow_<EntityType>` with an entity type written as Netwrix identifiers are (letters, digits, `_`). */
+const VARIABLES_TYPE = /^Workflow_([A-Za-z][A-Za-z0-9_]*)$/;
+
+/**
+ * The entity type a `VariablesType` names: `User` for the two User forms, else what follows `Workflow_`
+ * (`Workflow_Directory_Country` → `Directory_Country`); undefined when it does not follow the convention.
+ */
+export function entityTypeOf(variablesType: string): string | undefined {
+  if (Object.hasOwn(USER_VARIABLES_TYPES, variablesType)) return USER_VARIABLES_TYPES[variablesType];
+  return VARIABLES_TYPE.exec(variablesType)?.[1];
+}
 
 /** Characters that would break `Workflow:Activity` references or `/Custom/Workflows/…` permission paths. */
 const SEPARATORS = /[/:]/;
@@ -47,13 +59,11 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
   const variablesType = requireAttribute(el, 'VariablesType', ctx, 'Workflow_<EntityType>');
   let entityType: string | undefined;
   if (variablesType !== undefined) {
-    // Own keys only: VariablesType="constructor" names no entity type.
-    entityType = Object.hasOwn(SUPPORTED_VARIABLES_TYPES, variablesType) ? SUPPORTED_VARIABLES_TYPES[variablesType] : undefined;
+    entityType = entityTypeOf(variablesType);
     if (entityType === undefined) {
-      const named = variablesType.startsWith('Workflow_') ? `entity type ${variablesType.slice('Workflow_'.length)}` : 'no Workflow_<EntityType>';
       ctx.diags.error(
         'NETWRIX_ENTITY_TYPE_UNSUPPORTED',
-        `VariablesType="${variablesType}" names ${named}; idflow has a fixed identity model and supports only ${Object.keys(SUPPORTED_VARIABLES_TYPES).join(' and ')} (both mean a User)`,
+        `VariablesType="${variablesType}" names no entity type; write Workflow_<EntityType>, e.g. Workflow_Directory_User or Workflow_Directory_Country`,
         attrLocation(el, 'VariablesType'),
       );
     }
@@ -86,7 +96,7 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
       activities[continueAt + 1]!.location,
     );
   }
-  if (identifier === undefined || variablesType === undefined || activities.length === 0) return undefined;
+  if (identifier === undefined || variablesType === undefined || entityType === undefined || activities.length === 0) return undefined;
 
   const prefix = el.attributes.get('IdentifierPrefix');
   return {
@@ -96,14 +106,14 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
     location: el.location,
     displayNames,
     variablesType,
-    entityType: entityType ?? variablesType.replace(/^Workflow_/, ''),
+    entityType: entityType!,
     ...(prefix !== undefined ? { identifierPrefix: prefix } : {}),
     activities,
     // A person who starts a workflow gets its first work item from the launch itself (docs/decisions/netwrix-templates.md D1).
     // Instances are kept after they end: they are the workflow's record, and an aborted one waits for its Purge
     // (docs/decisions/netwrix-instance-retention.md).
     parameters: { ...DEFAULT_TASK_PARAMETERS, execMode: 'sync', resultLimit: -1 },
-    process: compileWorkflowProcess(identifier, displayNames['L1'], activities, el.location),
+    process: compileWorkflowProcess(identifier, displayNames['L1'], activities, el.location, entityType),
   };
 }
 

@@ -11,6 +11,7 @@ import { reachabilityRule } from './rules/reachability.js';
 import { ruleReferenceRule } from './rules/rule-reference.js';
 import { startActivityRule } from './rules/start-activity.js';
 import { startHasActionsRule } from './rules/start-has-actions.js';
+import { serviceOperationRule } from './rules/service-operation.js';
 import { subprocessReferenceRule } from './rules/subprocess-reference.js';
 import { transitionTargetRule } from './rules/transition-target.js';
 import type { DiagnosticSink, ExternalProcessResolver, ProcessEntry, ValidationContext, ValidationRule } from './validation-rule.js';
@@ -31,6 +32,7 @@ export const validationRules: readonly ValidationRule[] = [
   maxStepsCeilingRule,
   manualOwnerRule,
   subprocessReferenceRule,
+  serviceOperationRule,
   ruleReferenceRule,
   launchReferenceRule,
 ];
@@ -51,7 +53,8 @@ export function validateObjects(
   resolveExternal?: ExternalProcessResolver,
   options: ValidateOptions = {},
 ): void {
-  const ctx = createContext(objects, diags, resolveExternal, options.maxStepsCeiling ?? DEFAULT_MAX_STEPS_CEILING);
+  const base = createContext(objects, diags, resolveExternal, options.maxStepsCeiling ?? DEFAULT_MAX_STEPS_CEILING);
+  const ctx = options.operations ? { ...base, operations: options.operations } : base;
   for (const rule of validationRules) rule.check(ctx);
 }
 
@@ -59,6 +62,11 @@ export function validateObjects(
 export interface ValidateOptions {
   /** Highest maxSteps a process may set; the engine's `limits.maxStepsCeiling`. @default 100_000 */
   readonly maxStepsCeiling?: number;
+  /**
+   * The service operations the engine knows (`createOperationRegistry().names()`): a service action calling another
+   * gets a `DEF_UNKNOWN_OPERATION` warning. Not given: not checked.
+   */
+  readonly operations?: readonly string[];
 }
 
 function createContext(
@@ -72,7 +80,10 @@ function createContext(
   const definitionNames = new Set<string>();
   const ruleNames = new Set<string>();
   for (const object of objects) {
-    if (object.type === 'TaskDefinition' || object.type === 'Workflow' || (object.type === 'Configuration' && object.process)) {
+    if (object.type === 'TaskDefinition' && object.javaExecutor !== undefined) {
+      // A Java task has no process to check or call as a subprocess; launching it is refused at run time.
+      definitionNames.add(object.name);
+    } else if (object.type === 'TaskDefinition' || object.type === 'Workflow' || (object.type === 'Configuration' && object.process)) {
       const process = object.process!;
       processes.push({ object, process });
       processNames.add(object.name);

@@ -48,6 +48,8 @@ export interface ValidationContext {
   readonly ruleNames: readonly string[];
   /** Highest maxSteps a process may set (the engine's `limits.maxStepsCeiling`). */
   readonly maxStepsCeiling: number;
+  /** The service operations idflow knows, when the caller gives them; undefined = not checked. */
+  readonly operations?: readonly string[];
 }
 
 /** One check over a load set. Rules only add diagnostics; they never change the objects. */

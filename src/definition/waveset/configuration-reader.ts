@@ -3,8 +3,8 @@ import type { ConfigurationObject } from '../model/objects.js';
 import type { ProcessModel } from '../model/process.js';
 import type { XmlElement } from '../xml/xml-element.js';
 import { checkAttributes, compact, otherAttributes, REPOSITORY_ATTRIBUTES, requiredAttr } from './attribute-types.js';
-import { reportIfRepeated, reportStrayText } from './child-elements.js';
-import { readObjectChildren } from './repository-object-parts.js';
+import { reportIfRepeated, reportIgnoredElement, reportStrayText } from './child-elements.js';
+import { COMMON_OBJECT_CHILDREN, readObjectChildren } from './repository-object-parts.js';
 import { readProcessExtension } from './task-definition-reader.js';
 
 /**
@@ -19,7 +19,14 @@ export function readConfiguration(el: XmlElement, ctx: LoadContext): Configurati
   const attributes = otherAttributes(el, ['name']);
   let extensionEl: XmlElement | undefined;
   let process: ProcessModel | undefined;
-  readObjectChildren(el, ['Extension'], attributes, ctx, (c) => {
+  // Besides <Extension>, a Configuration's body may be a typed element of its own (`<ReconcileConfig>`,
+  // `<AccountAttributeTypes>`, …): data for Waveset's subsystems, kept in the stored XML and otherwise unused.
+  const typed = el.children.filter((c) => c.name !== 'Extension' && !(COMMON_OBJECT_CHILDREN as readonly string[]).includes(c.name));
+  readObjectChildren(el, ['Extension', ...typed.map((c) => c.name)], attributes, ctx, (c) => {
+    if (c.name !== 'Extension') {
+      reportIgnoredElement(c, el, ctx, 'the Configuration is stored with this data, which idflow keeps but does not use');
+      return;
+    }
     if (reportIfRepeated(c, el, extensionEl, ctx)) return;
     extensionEl = c;
     process = readProcessExtension(c, name ?? '', ctx, false);

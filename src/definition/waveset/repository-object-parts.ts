@@ -44,7 +44,7 @@ export function readDescriptionInto(attributes: Record<string, string>, owner: X
 }
 
 /** Children every repository object may hold besides its own: kept in `attributes` or skipped with a warning. */
-const COMMON_CHILDREN = ['MemberObjectGroups', 'Description', 'Comments', 'Properties'] as const;
+export const COMMON_OBJECT_CHILDREN = ['MemberObjectGroups', 'Description', 'Comments', 'Properties'] as const;
 
 /**
  * Reads the children of a repository object (TaskDefinition, Configuration, TaskSchedule). Elements named in
@@ -85,7 +85,7 @@ export function readObjectChildren(
         reportIgnoredElement(c, el, ctx, 'idflow keeps no object properties');
         break;
       default:
-        reportUnknownElement(c, el, [...own, ...COMMON_CHILDREN], ctx);
+        reportUnknownElement(c, el, [...own, ...COMMON_OBJECT_CHILDREN], ctx);
     }
   }
   const commentText = joinTexts(comments);

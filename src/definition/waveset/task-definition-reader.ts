@@ -60,16 +60,32 @@ export function readTaskDefinition(el: XmlElement, ctx: LoadContext): TaskDefini
     extensionEl = c;
     process = readProcessExtension(c, name ?? '', ctx, true);
   });
+  const executor = parameters.executor?.trim();
+  if (!extensionEl && executor && executor !== WORKFLOW_EXECUTOR) {
+    // A Java task (an SPML or report executor): stored so that an export loads whole and `show` lists it; running it
+    // is refused with TASK_EXECUTOR_UNSUPPORTED, naming the executor.
+    ctx.diags.warning(
+      WavesetCodes.NOT_A_WORKFLOW,
+      `${describeElement(el)} runs the Java executor ${executor}, not a workflow; it is stored, but idflow cannot run it`,
+      el.location,
+    );
+    if (name === undefined) return undefined;
+    const stub: ProcessModel = { name, maxSteps: 0, variables: [], activities: [], start: '', location: el.location };
+    return { type: 'TaskDefinition', dialect: 'waveset', name, parameters, process: stub, attributes, javaExecutor: executor, location: el.location };
+  }
   if (!extensionEl) {
     ctx.diags.error(
       WavesetCodes.MISSING_ELEMENT,
-      `${describeElement(el)} has no <Extension><WFProcess>…</WFProcess></Extension>; idflow runs workflow task definitions only`,
+      `${describeElement(el)} has no <Extension><WFProcess>…</WFProcess></Extension>; a workflow needs one (a Java task names its executor= instead)`,
       el.location,
     );
   }
   if (name === undefined || process === undefined) return undefined;
   return { type: 'TaskDefinition', dialect: 'waveset', name, parameters, process, attributes, location: el.location };
 }
+
+/** The executor of Waveset workflows; any other executor is a Java task idflow stores but does not run. */
+export const WORKFLOW_EXECUTOR = 'com.waveset.workflow.WorkflowExecutor';
 
 /**
  * Reads the TaskParameters of a TaskDefinition, applying DEFAULT_TASK_PARAMETERS. `execMode` absent or `DEFAULT`
@@ -115,7 +131,7 @@ export function readProcessExtension(el: XmlElement, ownerName: string, ctx: Loa
     } else if (required) {
       reportUnknownElement(c, el, ['WFProcess'], ctx);
     } else {
-      reportIgnoredElement(c, el, ctx, 'idflow reads only <WFProcess> extensions of a Configuration');
+      reportIgnoredElement(c, el, ctx, 'the Configuration is stored with this data, which idflow keeps but does not use (only a <WFProcess> runs)');
     }
   }
   if (required && !processEl && el.children.length === 0) {

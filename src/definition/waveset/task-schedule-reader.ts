@@ -19,6 +19,9 @@ import { readObjectRef } from './object-ref-reader.js';
 import { RESULT_OPTIONS } from './task-definition-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
 import { readMap, type XmlObjectValue } from './xml-object-value.js';
+import { IANAZone } from 'luxon';
+import { cronProblem } from '../cron-schedule.js';
+import { parseIsoInstant, parseWavesetDate } from '../parse-instant.js';
 
 /**
  * Length of each `repeatUnit` in seconds. A month is 30 days: the scheduler runs on a fixed period, not on
@@ -44,6 +47,8 @@ const SCHEDULE_FIELDS = [
   'skipMissed',
   'resultOption',
   'taskName',
+  'cron',
+  'timezone',
 ] as const;
 /** Scheduler attributes Waveset documents that idflow keeps as written without giving them meaning yet. */
 const KEPT_SCHEDULE_ATTRIBUTES = ['taskOrganization', 'allowMultiple'] as const;
@@ -90,12 +95,29 @@ export function readTaskSchedule(el: XmlElement, ctx: LoadContext): TaskSchedule
   const repeatCount = integerAttr(el, 'repeatCount', ctx, undefined, 0);
   const repeatUnit = enumAttr(el, 'repeatUnit', REPEAT_UNITS, ctx, undefined);
   let repeatSeconds = 0;
-  if (repeatCount !== undefined && repeatCount > 0) {
+  // With cron= the expression gives the times, and repeatCount only how many runs.
+  if (repeatCount !== undefined && repeatCount > 0 && !el.attributes.has('cron')) {
     if (repeatUnit === undefined) {
       if (!el.attributes.has('repeatUnit')) requiredAttr(el, 'repeatUnit', ctx, `a repeatCount of ${repeatCount} needs the period between runs`);
     } else {
       repeatSeconds = REPEAT_UNIT_SECONDS[repeatUnit];
     }
+  }
+  const cron = stringAttr(el, 'cron')?.trim();
+  const timezone = stringAttr(el, 'timezone')?.trim();
+  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+    ctx.diags.error(WavesetCodes.BAD_VALUE, `timezone='${timezone}' on ${describeElement(el)} is not an IANA time zone (Europe/Paris, America/New_York, UTC)`, el.attributeLocations.get('timezone') ?? el.location);
+  }
+  if (cron !== undefined) {
+    if (el.attributes.has('repeatUnit')) {
+      ctx.diags.error(WavesetCodes.BAD_VALUE, `${describeElement(el)} has both cron= and repeatUnit=; a schedule repeats by one of them`, el.attributeLocations.get('cron') ?? el.location);
+    }
+    const problem = cronProblem(cron, timezone !== undefined && IANAZone.isValidZone(timezone) ? timezone : undefined);
+    if (problem) {
+      ctx.diags.error(WavesetCodes.BAD_VALUE, `cron='${cron}' on ${describeElement(el)} is not a cron expression: ${problem}`, el.attributeLocations.get('cron') ?? el.location);
+    }
+  } else if (timezone !== undefined) {
+    ctx.diags.error(WavesetCodes.BAD_VALUE, `timezone= on ${describeElement(el)} goes with cron=; repeat periods count seconds and need no zone`, el.attributeLocations.get('timezone') ?? el.location);
   }
   const schedule = compact<TaskScheduleObject>({
     type: 'TaskSchedule',
@@ -105,6 +127,8 @@ export function readTaskSchedule(el: XmlElement, ctx: LoadContext): TaskSchedule
     start: start ?? '',
     repeatSeconds,
     repeatCount,
+    cron,
+    timezone,
     disabled: booleanAttr(el, 'disabled', ctx, false),
     skipMissed: booleanAttr(el, 'skipMissed', ctx, false),
     resultOption: enumAttr(el, 'resultOption', RESULT_OPTIONS, ctx, undefined),
@@ -170,18 +194,18 @@ function readStart(el: XmlElement, ctx: LoadContext): string | undefined {
   return iso;
 }
 
-/** Parses the accepted `start` forms into `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+/**
+ * Parses the accepted `start` forms into `YYYY-MM-DDTHH:MM:SS.sssZ`, validating them (src/definition/parse-instant.ts):
+ * `2025-02-30` is refused rather than read as 2 March; a space for the `T`, fractional seconds and an IANA zone
+ * after a space are accepted.
+ */
 export function parseInstant(v: string): string | undefined {
-  let ms: number;
-  if (/^\d{1,15}$/.test(v)) {
-    ms = Number(v);
-  } else if (/^\d{8} \d{2}:\d{2}:\d{2}$/.test(v)) {
-    ms = Date.parse(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T${v.slice(9)}Z`);
-  } else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v)) {
-    const hasZone = /(Z|[+-]\d{2}:\d{2})$/.test(v);
-    ms = Date.parse(v.includes('T') && !hasZone ? `${v}Z` : v);
-  } else {
-    return undefined;
+  let ms: number | undefined;
+  if (/^\d{1,15}$/.test(v)) ms = Number(v);
+  else if (/^\d{8} /.test(v)) ms = parseWavesetDate(v);
+  else {
+    const parsed = parseIsoInstant(v);
+    ms = 'ms' in parsed ? parsed.ms : undefined;
   }
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }

@@ -23,4 +23,6 @@ export const WavesetCodes = {
   DUPLICATE_NAME: 'DEF_DUPLICATE_NAME',
   /** An Action that is not exactly one of service, subprocess, expression, manual. */
   ACTION_KIND: 'DEF_ACTION_KIND',
+  /** A TaskDefinition without a WFProcess that names a Java executor: stored, never run (warning). */
+  NOT_A_WORKFLOW: 'DEF_NOT_A_WORKFLOW',
 } as const;

@@ -8,63 +8,57 @@ import { readRule } from './rule-reader.js';
 import { readTaskDefinition } from './task-definition-reader.js';
 import { readTaskSchedule } from './task-schedule-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
-
-const OBJECT_ELEMENTS = ['TaskDefinition', 'Configuration', 'Rule', 'TaskSchedule'] as const;
-
-/**
- * Waveset repository object types that may share a `<Waveset>` file with workflows but mean nothing to idflow.
- * They are skipped with a warning rather than refused, so stock export files load.
- */
-const IGNORED_OBJECT_TYPES = [
-  'UserForm',
-  'EmailTemplate',
-  'ObjectGroup',
-  'Resource',
-  'ResourceForm',
-  'AdminRole',
-  'AdminGroup',
-  'Role',
-  'Policy',
-  'Library',
-  'ImportCommand',
-  'TaskTemplate',
-  'TaskInstance',
-  'WorkItem',
-  'AuditQuery',
-  'Capability',
-  'User',
-  'AttributeDefinition',
-] as const;
+import { isSkippedObjectType, isWavesetObjectType, READ_OBJECT_TYPES, type ObjectOutcome } from './waveset-object-types.js';
 
 /**
- * Reads a Waveset document: root `<Waveset>` (any number of objects), or a bare `<TaskDefinition>`,
- * `<Configuration>`, `<Rule>` or `<TaskSchedule>`. Problems go to ctx.diags with their location; objects that could
- * not be built are left out (their errors say why). No cross-object or graph checks: those are validation's.
+ * Reads a Waveset document: root `<Waveset>` (any number of objects), or one object element as the root. Every Waveset
+ * object type is accepted in both places: TaskDefinition, ProvisioningTask, Configuration, Rule and TaskSchedule are
+ * read; the others (Resource, Role, User, EmailTemplate, …) are skipped with a warning, so a whole export loads.
+ * Problems go to ctx.diags with their location; objects that could not be built are left out (their errors say why).
+ * No cross-object or graph checks: those are validation's.
  */
 export function loadWavesetDocument(root: XmlElement, ctx: LoadContext): DefinitionObject[] {
   if (root.name !== 'Waveset') {
-    const one = readObject(root, ctx);
+    const one = readAccounted(root, undefined, ctx);
     return one ? [one] : [];
   }
   checkAttributes(root, [], ctx);
   reportStrayText(root, ctx);
   const out: DefinitionObject[] = [];
   for (const c of root.children) {
-    if ((OBJECT_ELEMENTS as readonly string[]).includes(c.name)) {
-      const o = readObject(c, ctx);
+    if (isWavesetObjectType(c.name)) {
+      const o = readAccounted(c, root, ctx);
       if (o) out.push(o);
-    } else if ((IGNORED_OBJECT_TYPES as readonly string[]).includes(c.name)) {
-      reportIgnoredElement(c, root, ctx, `idflow does not use ${c.name} objects; it was skipped`);
     } else {
-      reportUnknownElement(c, root, OBJECT_ELEMENTS, ctx);
+      reportUnknownElement(c, root, READ_OBJECT_TYPES, ctx, 'other Waveset object types (Resource, Role, User, …) are skipped with a warning');
     }
   }
   return out;
 }
 
+/** Reads or skips one object element and records what became of it in ctx.accounts. */
+function readAccounted(el: XmlElement, parent: XmlElement | undefined, ctx: LoadContext): DefinitionObject | undefined {
+  const account = (outcome: ObjectOutcome): void => {
+    const name = el.attributes.get('name');
+    ctx.accounts?.push({ type: el.name, ...(name !== undefined && { name }), outcome, file: ctx.file, line: el.location.line });
+  };
+  if (isSkippedObjectType(el.name)) {
+    const why = `idflow runs workflows only; this ${el.name} was skipped and is not stored`;
+    if (parent) reportIgnoredElement(el, parent, ctx, why);
+    else ctx.diags.warning(WavesetCodes.IGNORED_ELEMENT, `<${el.name}>${el.attributes.has('name') ? ` '${el.attributes.get('name')}'` : ''} is ignored: ${why}`, el.location);
+    account('skipped');
+    return undefined;
+  }
+  const errorsBefore = ctx.diags.errors.length;
+  const o = readObject(el, ctx);
+  account(o && ctx.diags.errors.length === errorsBefore ? 'read' : 'refused');
+  return o;
+}
+
 function readObject(el: XmlElement, ctx: LoadContext): DefinitionObject | undefined {
   switch (el.name) {
     case 'TaskDefinition':
+    case 'ProvisioningTask':
       return readTaskDefinition(el, ctx);
     case 'Configuration':
       return readConfiguration(el, ctx);
@@ -73,10 +67,10 @@ function readObject(el: XmlElement, ctx: LoadContext): DefinitionObject | undefi
     case 'TaskSchedule':
       return readTaskSchedule(el, ctx);
     default:
-      // load.ts routes only the four object roots here; kept for callers that pass another element.
+      // load.ts routes only Waveset object roots here; kept for callers that pass another element.
       ctx.diags.error(
         WavesetCodes.UNKNOWN_ELEMENT,
-        `<${el.name}> is not a Waveset object idflow reads; expected ${OBJECT_ELEMENTS.join(', ')} or <Waveset>`,
+        `<${el.name}> is not a Waveset object idflow reads; expected ${READ_OBJECT_TYPES.join(', ')} or <Waveset>`,
         el.location,
       );
       return undefined;

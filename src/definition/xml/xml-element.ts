@@ -19,6 +19,13 @@ export interface XmlElement {
   readonly mixed: boolean;
   /** Position of the `<` of the start tag. */
   readonly location: SourceLocation;
+  /**
+   * Where the element is in the document text: from its `<` to just after the `>` of its end tag (string indices),
+   * so that the exact text of an object can be kept as it was written (`idflow show --xml`).
+   */
+  readonly span?: { readonly start: number; readonly end: number };
+  /** On the root element only: the whole document text, as decoded. */
+  readonly source?: string;
 }
 
 /** The value of attribute `name`, or undefined. */

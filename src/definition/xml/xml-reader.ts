@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import { SaxesParser } from 'saxes';
 import type { DiagnosticBag, SourceLocation } from '../diagnostic.js';
 import type { XmlElement } from './xml-element.js';
+import { notXmlStartText, xmlErrorWords } from './xml-error-words.js';
 
 /**
  * Limits that keep hostile files from hanging or exhausting the process. Defaults suit real
@@ -39,6 +41,8 @@ export const XmlCodes = {
   EXTERNAL_ENTITY: 'XML_EXTERNAL_ENTITY',
   UNDEFINED_ENTITY: 'XML_UNDEFINED_ENTITY',
   PROCESSING_INSTRUCTION: 'XML_PROCESSING_INSTRUCTION',
+  /** The file is no XML at all: JSON, YAML, a binary file. The CLI raises it too, before reading (one code for both). */
+  NOT_XML: 'FILE_NOT_XML',
 } as const;
 
 class StopParsing extends Error {}
@@ -54,6 +58,8 @@ interface Building {
   /** Seen non-whitespace text: decided per chunk, so that elements with many children stay linear. */
   hasContent: boolean;
   readonly location: SourceLocation;
+  /** String index of the `<` of the start tag. */
+  readonly start: number;
 }
 
 // Most elements have no attributes; sharing one empty map keeps a 250,000-element file cheap.
@@ -98,6 +104,11 @@ export function readXml(
     diags.error(XmlCodes.EMPTY, text === '' ? 'file is empty; expected an XML document' : 'file holds only whitespace; expected an XML document', at());
     return undefined;
   }
+  const notXml = notXmlStartText(text);
+  if (notXml !== undefined) {
+    diags.error(XmlCodes.NOT_XML, `${basename(file)} is not XML: it starts with ${notXml}; give the workflow's .xml file`, locationOf(text, file, text.search(/\S/)));
+    return undefined;
+  }
 
   // Fail fast on files with too many elements: counting "<name" takes milliseconds, parsing 100,000 elements
   // a third of a second. The count may be too high ("<x" inside CDATA or a comment counts too), so a file
@@ -114,6 +125,7 @@ export function readXml(
   let elementCount = 0;
   let failed = false;
   let tagStart: SourceLocation = at();
+  let tagStartIndex = 0;
   let lastClosed: Building | undefined;
   let rootEnd = -1;
   let pendingAttributeLocations: Map<string, SourceLocation> | undefined;
@@ -151,6 +163,7 @@ export function readXml(
   parser.on('opentagstart', (tag) => {
     // Called once the character after the name has been read: step back over "<name" and that character.
     tagStart = at(parser.line, Math.max(1, parser.column - tag.name.length - 1));
+    tagStartIndex = Math.max(0, text.lastIndexOf('<', parser.position - 1));
   });
   // Where the attribute that has just been read starts. The parser stands right after its closing quote; the
   // raw value may differ from the decoded one (entities), so measure in the text, not with the value's length.
@@ -204,7 +217,7 @@ export function readXml(
       attributeLocations = locations;
     }
     pendingAttributeLocations = undefined;
-    stack.push({ name: tag.name, attributes, attributeLocations, children: [], text: [], hasContent: false, location: tagStart });
+    stack.push({ name: tag.name, attributes, attributeLocations, children: [], text: [], hasContent: false, location: tagStart, start: tagStartIndex });
   });
   const onText = (t: string): void => {
     const top = stack[stack.length - 1];
@@ -227,6 +240,8 @@ export function readXml(
       // Non-whitespace text interleaved with child elements.
       mixed: b.hasContent && b.children.length > 0,
       location: b.location,
+      span: { start: b.start, end: parser.position },
+      ...(stack.length === 0 && { source: text }),
     });
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
@@ -275,10 +290,12 @@ export function readXml(
       // saxes reads a bare "&" as the start of an entity name and runs to the end of the file.
       const bare = /&(?![A-Za-z_:#][^\s&;<]*;)/.exec(text);
       if (bare) {
-        fail(XmlCodes.MALFORMED, 'a bare "&" must be written &amp;', locationOf(text, file, bare.index));
+        fail(XmlCodes.MALFORMED, 'a bare "&" must be written &amp; (so "&&" is "&amp;&amp;"; in an XPRESS condition, use <and>…</and>)', locationOf(text, file, bare.index));
       }
       fail(XmlCodes.MALFORMED, `the file ends before ${describe(open)} is closed; is it truncated?`, here());
     }
+    const words = xmlErrorWords(message, text, parser.position);
+    if (words) fail(XmlCodes.MALFORMED, words.message, locationOf(text, file, Math.max(0, words.index)));
     fail(XmlCodes.MALFORMED, message, here());
   });
 
@@ -350,6 +367,11 @@ function decode(bytes: Uint8Array, file: string, diags: DiagnosticBag): string |
     diags.error(XmlCodes.ENCODING, 'the file looks like UTF-16 (zero bytes between characters); save it as UTF-8', start1);
     return undefined;
   }
+  const binary = binaryKind(bytes);
+  if (binary !== undefined) {
+    diags.error(XmlCodes.NOT_XML, `${basename(file)} is not XML: it is a binary file${binary}; give the workflow's .xml file`, start1);
+    return undefined;
+  }
   const head = Buffer.from(bytes.subarray(start, Math.min(bytes.length, start + 200))).toString('latin1');
   const declared = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
   if (declared && ['iso-8859-1', 'latin1', 'latin-1', 'windows-1252', 'cp1252'].includes(declared)) {
@@ -391,5 +413,26 @@ function firstInvalidUtf8(bytes: Uint8Array, from: number): { offset: number; by
     }
     i += need + 1;
   }
+  return undefined;
+}
+
+/**
+ * ` (a PNG image?)`, ` (a ZIP archive?)`, … or '' when the bytes are binary (a known signature, or a zero byte among
+ * the first 1024 of bytes that do not start with "<"); undefined when they may be text. UTF-16 is checked before this.
+ */
+function binaryKind(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1');
+  if (head.startsWith('\x89PNG')) return ' (a PNG image?)';
+  if (head.startsWith('PK\x03\x04')) return ' (a ZIP archive or an Office document?)';
+  if (head.startsWith('%PDF')) return ' (a PDF?)';
+  if (head.startsWith('GIF8')) return ' (a GIF image?)';
+  if (head.startsWith('\xff\xd8\xff')) return ' (a JPEG image?)';
+  if (head.startsWith('\x1f\x8b')) return ' (a gzip archive?)';
+  // A file that starts like XML and holds a zero byte further on is reported at that byte, with its line.
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  if (bytes[i] === 0x3c) return undefined;
+  const n = Math.min(bytes.length, 1024);
+  for (let k = 0; k < n; k++) if (bytes[k] === 0) return '';
   return undefined;
 }

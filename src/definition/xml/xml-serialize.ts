@@ -6,7 +6,7 @@ const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 const escapeAttr = (s: string): string => escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 
 /**
- * Writes an element back as XML (what `idflow show --xml` prints). Attribute order and text are kept;
+ * Writes an element back as XML (what `idflow show --xml --reformat` prints). Attribute order and text are kept;
  * indentation is normalised for elements without text.
  */
 export function serializeXml(el: XmlElement, indent = ''): string {

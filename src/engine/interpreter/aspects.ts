@@ -27,6 +27,7 @@ import { AspectAssertionError, AspectUniqueValueError, AspectUnsupportedError } 
 import type { TokenState } from './instance-state.js';
 import type { Run } from './run.js';
 import { INVOKE, isWaitingState } from './template-runtime.js';
+import { NOTIFICATION_PERMISSION_PREFIX } from '../../definition/netwrix/access-control-reader.js';
 import { copyValue, Scope, toText, truthy } from './variables.js';
 
 const sortedCache = new WeakMap<readonly AspectModel[], readonly AspectModel[]>();
@@ -124,7 +125,7 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
       const relative = ebPath.length > 0 && ebPath.every((s, i) => bindingSegs[i] === s) ? bindingSegs.slice(ebPath.length) : undefined;
       for (const entity of entities) {
         const value = evaluate(aspect.expression, scopeFor(entity));
-        if (value === null && !aspect.acceptNullValue) continue;
+        if (value === null && !acceptsNull(aspect, scopeFor(entity))) continue;
         if (relative && isObj(entity)) setAt(entity, relative, value);
         else setAt(changes, bindingSegs, value);
       }
@@ -191,7 +192,10 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
           const id = r.activity?.split(':').pop();
           const rec = [...run.state.records].reverse().find((x) => x.actor && (!id || x.activity === id || x.activity.startsWith(`${id}/`)));
           if (rec?.actor) to.push(rec.actor);
-        } else if (r.type === 'Profile') to.push(`profile:${r.binding ?? aspect.identifier}`);
+        } else if (r.type === 'Profile') {
+          const permission = notificationPermission(run, token, activity);
+          if (permission) to.push(`permission:${permission}`);
+        }
       }
       const subject = aspect.subjectExpression ? toText(evaluate(aspect.subjectExpression, scopeFor(single))) : aspect.identifier;
       run.effects.push({ kind: 'notification', to, subject, body: `${activity.template?.activity ?? activity.name}: ${activity.template?.state ?? activity.name}` });
@@ -200,6 +204,24 @@ function runAspect(run: Run, token: TokenState, activity: ActivityModel, aspect:
     case 'InvokeScriptAspect':
       throw new AspectUnsupportedError(aspect.kind, aspect.identifier);
   }
+}
+
+/** AddChangeAspect: may a null value overwrite? `AcceptNullValueExpression` as written true, or evaluated. */
+function acceptsNull(aspect: AspectModel, scope: Scope): boolean {
+  if (aspect.acceptNullValue) return true;
+  return aspect.acceptNullValueExpression !== undefined && truthy(evaluate(aspect.acceptNullValueExpression, scope));
+}
+
+/**
+ * `Recipient Type="Profile"`: the identities whose profiles hold `/Custom/WorkflowsNotifications/<workflow>/<activity>/<state>`
+ * for the state the aspect runs at (netwrix §4, the vendor's NotificationAspect page). Given as `permission:<permission>`
+ * like Actor recipients; the holders are read when the message is sent (`AclPermissionResolver.notified`).
+ */
+function notificationPermission(run: Run, token: TokenState, activity: ActivityModel): string | undefined {
+  const tpl = activity.template;
+  if (!tpl) return undefined;
+  const workflow = run.processOf(run.frame(token.frame)).model.name;
+  return `${NOTIFICATION_PERMISSION_PREFIX}${workflow}/${tpl.activity}/${tpl.shortState}`;
 }
 
 /**

@@ -4,7 +4,8 @@ import { m0002Runtime } from './0002-runtime.js';
 import { m0003ProfileAssignments } from './0003-profile-assignments.js';
 import { m0004ChangeCounters } from './0004-change-counters.js';
 import { m0005ClaimAttempts } from './0005-claim-attempts.js';
-import { m0006SubjectKeys } from './0006-subject-keys.js';
+import { m0006ListOrder } from './0006-list-order.js';
+import { m0007SubjectKeys } from './0007-subject-keys.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -16,5 +17,6 @@ export const migrations: readonly Migration[] = [
   m0003ProfileAssignments,
   m0005ClaimAttempts,
   m0004ChangeCounters,
-  m0006SubjectKeys,
+  m0006ListOrder,
+  m0007SubjectKeys,
 ];

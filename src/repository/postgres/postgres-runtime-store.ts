@@ -20,6 +20,7 @@ import type {
   AuditRecord,
   CommitStatus,
   InstanceFilter,
+  ListPaging,
   InstanceRecord,
   InstanceWrite,
   RuntimeStore,
@@ -290,7 +291,15 @@ export class PostgresRuntimeStore implements RuntimeStore {
       args.push(filter.subjectKey);
       where.push(`subject_key = $${args.length}`);
     }
-    let sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id COLLATE "C"`;
+    if (filter.finishedBefore !== undefined) {
+      args.push(filter.finishedBefore);
+      where.push(`finished_at < $${args.length}`);
+    }
+    const order = pagingSql(filter, where, (v) => {
+      args.push(v);
+      return `$${args.length}`;
+    });
+    let sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
     if (filter.limit !== undefined) {
       args.push(filter.limit);
       sql += ` LIMIT $${args.length}`;
@@ -322,7 +331,13 @@ export class PostgresRuntimeStore implements RuntimeStore {
       args.push(v);
       return `$${args.length}`;
     };
-    if (query.permissions !== undefined) {
+    if (query.permissions !== undefined && query.permissions.length > 0 && query.owner !== undefined && query.limit !== undefined) {
+      return this.#inboxPage(query);
+    }
+    if (query.permissions !== undefined && query.permissions.length === 0 && query.owner !== undefined) {
+      // Nothing offered by permission: the person's own items, read in the order of the owner index.
+      where.push(`owner = ${arg(query.owner)}`);
+    } else if (query.permissions !== undefined) {
       const byPermission = `permission = ANY(${arg(query.permissions)}::text[])`;
       where.push(query.owner !== undefined ? `(owner = ${arg(query.owner)} OR ${byPermission})` : byPermission);
     } else if (query.owner !== undefined) {
@@ -332,8 +347,34 @@ export class PostgresRuntimeStore implements RuntimeStore {
     }
     if (query.instanceId !== undefined) where.push(`instance_id = ${arg(query.instanceId)}`);
     if (query.state !== undefined) where.push(`state = ${arg(query.state)}`);
-    let sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id COLLATE "C"`;
+    const order = pagingSql(query, where, arg);
+    let sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
     if (query.limit !== undefined) sql += ` LIMIT ${arg(query.limit)}`;
+    return (await this.#db.query<WorkItemRow>(sql, args)).rows.map(toWorkItem);
+  }
+
+  /**
+   * One page of an inbox: the person's own items and those offered to their permissions, as two index-ordered
+   * reads of at most `limit` rows each, merged (an OR of the two would read and sort every matching row). An item
+   * both owned and offered comes from the first read only.
+   */
+  async #inboxPage(query: WorkItemQuery): Promise<WorkItemRecord[]> {
+    const args: unknown[] = [];
+    const arg = (v: unknown): string => {
+      args.push(v);
+      return `$${args.length}`;
+    };
+    const part = (first: string): string => {
+      const where = [first];
+      if (query.instanceId !== undefined) where.push(`instance_id = ${arg(query.instanceId)}`);
+      if (query.state !== undefined) where.push(`state = ${arg(query.state)}`);
+      const order = pagingSql(query, where, arg);
+      return `(SELECT * FROM work_items WHERE ${where.join(' AND ')} ${order} LIMIT ${arg(query.limit)})`;
+    };
+    const own = part(`owner = ${arg(query.owner)}`);
+    const offered = part(`permission = ANY(${arg(query.permissions)}::text[]) AND owner IS DISTINCT FROM ${arg(query.owner)}`);
+    const desc = query.order === 'desc' ? ' DESC' : '';
+    const sql = `SELECT * FROM (${own} UNION ALL ${offered}) page ORDER BY created_at${desc}, id COLLATE "C"${desc} LIMIT ${arg(query.limit)}`;
     return (await this.#db.query<WorkItemRow>(sql, args)).rows.map(toWorkItem);
   }
 
@@ -592,3 +633,18 @@ function sideEffectValues(e: SideEffectRecord): unknown[] {
 
 /** @internal For tests: the statements of the worker's and the commit's path. */
 export const HOT_STATEMENTS: Readonly<Record<string, PgStatement>> = S;
+
+/**
+ * The paging terms of a list (ListPaging) added to `where`; returns the ORDER BY clause. Ids compare bytewise
+ * (COLLATE "C"), as SQLite compares them, so both stores page in one order; the cursor is a row comparison that
+ * the (…, created_at, id COLLATE "C") indexes answer.
+ */
+function pagingSql(paging: ListPaging, where: string[], arg: (v: unknown) => string): string {
+  const desc = paging.order === 'desc';
+  if (paging.createdFrom !== undefined) where.push(`created_at >= ${arg(paging.createdFrom)}`);
+  if (paging.createdTo !== undefined) where.push(`created_at < ${arg(paging.createdTo)}`);
+  if (paging.after !== undefined) {
+    where.push(`(created_at, id COLLATE "C") ${desc ? '<' : '>'} (${arg(paging.after.createdAt)}, ${arg(paging.after.id)})`);
+  }
+  return desc ? 'ORDER BY created_at DESC, id COLLATE "C" DESC' : 'ORDER BY created_at, id COLLATE "C"';
+}

@@ -21,6 +21,7 @@ import type {
   AuditRecord,
   CommitStatus,
   InstanceFilter,
+  ListPaging,
   InstanceRecord,
   InstanceWrite,
   RuntimeStore,
@@ -222,7 +223,12 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('subject_key = ?');
       args.push(filter.subjectKey);
     }
-    const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
+    if (filter.finishedBefore !== undefined) {
+      where.push('finished_at < ?');
+      args.push(filter.finishedBefore);
+    }
+    const order = pagingSql(filter, where, args);
+    const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
       filter.limit !== undefined ? ' LIMIT ?' : ''
     }`;
     if (filter.limit !== undefined) args.push(filter.limit);
@@ -249,7 +255,14 @@ export class SqliteRuntimeStore implements RuntimeStore {
   async listWorkItems(query: WorkItemQuery = {}): Promise<WorkItemRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (query.permissions !== undefined) {
+    if (query.permissions !== undefined && query.permissions.length > 0 && query.owner !== undefined && query.limit !== undefined) {
+      return this.#inboxPage(query);
+    }
+    if (query.permissions !== undefined && query.permissions.length === 0 && query.owner !== undefined) {
+      // Nothing offered by permission: the person's own items, read in the order of the owner index.
+      where.push('owner = ?');
+      args.push(query.owner);
+    } else if (query.permissions !== undefined) {
       // One bound JSON array, however many permissions a person holds; the IN list uses the permission index.
       const byPermission = 'permission IN (SELECT value FROM json_each(?))';
       where.push(query.owner !== undefined ? `(owner = ? OR ${byPermission})` : byPermission);
@@ -269,11 +282,40 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('state = ?');
       args.push(query.state);
     }
-    const sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id${
+    const order = pagingSql(query, where, args);
+    const sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
       query.limit !== undefined ? ' LIMIT ?' : ''
     }`;
     if (query.limit !== undefined) args.push(query.limit);
     return (this.#prepare(sql).all(...args) as WorkItemRow[]).map(toWorkItem);
+  }
+
+  /**
+   * One page of an inbox: the person's own items and those offered to their permissions. An OR of the two would
+   * read every matching row to sort them; two index-ordered reads of at most `limit` rows each, merged, read no more
+   * than twice the page. An item both owned and offered comes from the first read only.
+   */
+  #inboxPage(query: WorkItemQuery): WorkItemRecord[] {
+    const common = (first: string, firstArgs: unknown[]): { sql: string; args: unknown[] } => {
+      const where = [first];
+      const args = [...firstArgs];
+      if (query.instanceId !== undefined) {
+        where.push('instance_id = ?');
+        args.push(query.instanceId);
+      }
+      if (query.state !== undefined) {
+        where.push('state = ?');
+        args.push(query.state);
+      }
+      const order = pagingSql(query, where, args);
+      args.push(query.limit);
+      return { sql: `SELECT * FROM (SELECT * FROM work_items WHERE ${where.join(' AND ')} ${order} LIMIT ?)`, args };
+    };
+    const own = common('owner = ?', [query.owner]);
+    const offered = common('permission IN (SELECT value FROM json_each(?)) AND (owner IS NULL OR owner <> ?)', [JSON.stringify(query.permissions), query.owner]);
+    const desc = query.order === 'desc';
+    const sql = `${own.sql} UNION ALL ${offered.sql} ORDER BY created_at${desc ? ' DESC' : ''}, id${desc ? ' DESC' : ''} LIMIT ?`;
+    return (this.#prepare(sql).all(...own.args, ...offered.args, query.limit) as WorkItemRow[]).map(toWorkItem);
   }
 
   async expiredInstances(now: number, limit: number): Promise<string[]> {
@@ -523,3 +565,23 @@ function leased(r: InstanceRow, owner: string, leaseUntil: number): InstanceRow 
   return r;
 }
 
+/**
+ * The paging terms of a list (ListPaging) added to `where`/`args`; returns the ORDER BY clause. The cursor is a
+ * row-value comparison, which SQLite and PostgreSQL evaluate alike and answer from an index on (…, created_at, id).
+ */
+function pagingSql(paging: ListPaging, where: string[], args: unknown[]): string {
+  const desc = paging.order === 'desc';
+  if (paging.createdFrom !== undefined) {
+    where.push('created_at >= ?');
+    args.push(paging.createdFrom);
+  }
+  if (paging.createdTo !== undefined) {
+    where.push('created_at < ?');
+    args.push(paging.createdTo);
+  }
+  if (paging.after !== undefined) {
+    where.push(desc ? '(created_at, id) < (?, ?)' : '(created_at, id) > (?, ?)');
+    args.push(paging.after.createdAt, paging.after.id);
+  }
+  return desc ? 'ORDER BY created_at DESC, id DESC' : 'ORDER BY created_at, id';
+}

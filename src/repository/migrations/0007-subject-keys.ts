@@ -6,7 +6,7 @@ import type { Migration } from '../migration.js';
  * the subject as given (shown to people) and gains `subject_key`, which listings by subject match; its index
  * replaces the one on `subject`. `subject_locks.subject` holds keys from now on.
  *
- * Numbered 0006 after the files of issue 7's plan (change counters 0004, claim attempts 0005); its `version` (6)
+ * Numbered 0007 after the migrations that reached main first (change counters 0004, claim attempts 0005, list order 0006); its `version` (7)
  * follows the last migration, since versions must be contiguous.
  *
  * Rows written before this migration get the key SQL can compute: trimmed and lower-cased. That is the exact key
@@ -15,8 +15,8 @@ import type { Migration } from '../migration.js';
  * already (the two workflows the old exact comparison let through) keeps its old value and is released as before,
  * when its instance ends.
  */
-export const m0006SubjectKeys: Migration = {
-  version: 6,
+export const m0007SubjectKeys: Migration = {
+  version: 7,
   name: 'subject-keys',
   sqlite: `
 ALTER TABLE task_instances ADD COLUMN subject_key TEXT;

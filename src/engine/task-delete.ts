@@ -1,0 +1,76 @@
+import { ConflictError } from '../errors.js';
+import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
+import type { TaskInstanceView } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { auditBase } from './outcome-write.js';
+import { retrying } from './task-control.js';
+
+const ENDED = ['finished', 'terminated'] as const;
+
+/** Which ended instances {@link deleteEndedTasks} deletes. */
+export interface DeleteEndedFilter {
+  /** Epoch ms: instances that ended (finished or terminated) before this instant. */
+  readonly finishedBefore: number;
+  /** Only instances of this definition. */
+  readonly definition?: string;
+  /** At most this many. */
+  readonly limit?: number;
+}
+
+/**
+ * Deletes a kept result by hand (resultLimit -1 or a long one): an instance that ended, finished or terminated, with
+ * its work items; its audit events stay, plus one `deleted` event naming who deleted it. A running instance is refused
+ * (`TASK_NOT_ENDED`): terminate it first, so that deleting never stops work behind anyone's back. Who may do it is who
+ * may terminate (docs/decisions/task-delete.md).
+ */
+export async function deleteTask(ctx: EngineContext, id: string, actor: string): Promise<TaskInstanceView> {
+  return retrying(ctx, id, async (instance) => {
+    if (!(ENDED as readonly string[]).includes(instance.state)) {
+      throw new ConflictError('TASK_NOT_ENDED', `task instance ${id} is ${instance.state}; only a finished or terminated instance can be deleted (terminate it first)`, {
+        id,
+        state: instance.state,
+      });
+    }
+    return deleteWrite(instance, actor, ctx.clock());
+  });
+}
+
+/**
+ * Deletes every ended instance matching `filter`, in batches of the engine's batch size; returns how many went. An
+ * instance that changed meanwhile (its commit conflicts) is left alone.
+ */
+export async function deleteEndedTasks(ctx: EngineContext, filter: DeleteEndedFilter, actor: string): Promise<number> {
+  let count = 0;
+  const skipped = new Set<string>();
+  for (;;) {
+    const wanted = Math.min(ctx.batchSize, (filter.limit ?? Number.POSITIVE_INFINITY) - count);
+    if (wanted <= 0) return count;
+    const batch = (
+      await ctx.store.listInstances({
+        states: ENDED,
+        finishedBefore: filter.finishedBefore,
+        ...(filter.definition !== undefined && { definitionName: filter.definition }),
+        limit: wanted + skipped.size,
+      })
+    )
+      .filter((i) => !skipped.has(i.id))
+      .slice(0, wanted);
+    if (batch.length === 0) return count;
+    const now = ctx.clock();
+    const statuses = await ctx.store.commit(batch.map((i) => deleteWrite(i, actor, now)));
+    statuses.forEach((s, n) => {
+      if (s === 'committed') count++;
+      else skipped.add(batch[n]!.id);
+    });
+  }
+}
+
+function deleteWrite(instance: InstanceRecord, actor: string, now: number): InstanceWrite {
+  return {
+    instance: { ...instance, updatedAt: now, revision: instance.revision + 1 },
+    expectedRevision: instance.revision,
+    releaseSubject: true,
+    delete: true,
+    audit: [{ ...auditBase(instance), at: now, event: 'deleted', actor, data: { reason: `deleted by ${actor}` } }],
+  };
+}
