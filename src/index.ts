@@ -72,6 +72,9 @@ export type { StorageErrorCode, StorageErrorMapper } from './repository/storage-
 export { compileRetryPolicy, retryTransient } from './repository/retry-transient.js';
 export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js';
 
+// Identities
+export { sameSubject, subjectKey } from './identity/subject-key.js';
+
 // Engine
 export { openEngine } from './engine/engine.js';
 export { createAclPermissionResolver } from './engine/acl-permission-resolver.js';

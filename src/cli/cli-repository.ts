@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../repository/migrator.js';
 import type { Repository } from '../repository/repository.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The repository module, loaded when a command first needs it: a command that never opens the repository
@@ -11,12 +12,17 @@ export const loadRepositoryModule = () => import('../repository/open-repository.
 
 /**
  * The `--db` option, written before the command name (`idflow --db x list`) or after it (`idflow list --db x`);
- * the one nearest the command wins.
+ * the one nearest the command wins. `--db ""` is refused (`CLI_EMPTY_DB`) rather than read as "the default file":
+ * an empty value is a variable that was not set (`--db "$REPO"`), and the default is somebody else's repository.
  */
 export function dbOption(command: Command): string | undefined {
   for (let c: Command | null = command; c; c = c.parent) {
     const db = (c.opts() as { db?: string }).db;
-    if (db !== undefined && db !== '') return db;
+    if (db === undefined) continue;
+    if (db.trim() === '') {
+      throw new UsageError('CLI_EMPTY_DB', '--db needs a file name, not an empty value; leave --db out to use $IDFLOW_DB or ./idflow.db', { db });
+    }
+    return db;
   }
   return undefined;
 }
@@ -46,6 +52,21 @@ export async function openExistingCliRepository(command: Command): Promise<Repos
   // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
   if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
   return openRequiredCliRepository(command);
+}
+
+/**
+ * The SQLite file the command line names when it does not exist yet (so this command would create it); undefined
+ * when it exists, or for `:memory:` and database URLs.
+ */
+export async function newRepositoryPath(command: Command): Promise<string | undefined> {
+  const { repositoryPath } = await loadRepositoryModule();
+  const path = repositoryPath(dbChoice(command));
+  return path !== undefined && path !== ':memory:' && !existsSync(path) ? path : undefined;
+}
+
+/** Deletes a repository file this command created (with its -wal and -shm), after the command failed. */
+export function removeRepositoryFile(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /** Runs `fn` with a repository and closes it afterwards, whatever happens. */

@@ -1,4 +1,7 @@
+import type { Command } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../definition/diagnostic.js';
+import type { MigrationResult } from '../repository/migrator.js';
+import { newRepositoryPath, openCliRepository, removeRepositoryFile, withRepository } from './cli-repository.js';
 import type { LoadedObject, LoadResult } from '../definition/load.js';
 import type { ObjectType } from '../definition/model/objects.js';
 import type { PutStatus, StoredObject } from '../repository/object-store.js';
@@ -84,6 +87,46 @@ export async function importFiles(repo: Repository, files: readonly string[]): P
   if (!load.ok) return { load };
   const results = await repo.objects.putMany(load.objects);
   return { load, results };
+}
+
+export interface CliImport {
+  readonly outcome: ImportOutcome;
+  /** The repository imported into; undefined when none existed and, the files having errors, none was created. */
+  readonly repository?: { readonly location: string; readonly kind: string };
+  /** True when this import created the repository. */
+  readonly created: boolean;
+}
+
+/**
+ * `import` and `init`: imports the files into the repository the command line names, creating it only when there is
+ * something to store. A new repository holds nothing the files could refer to, so the files are validated first
+ * without one, and a failed import (errors in the files, or a refusal while storing) leaves no file behind.
+ */
+export async function importWithCliRepository(
+  command: Command,
+  files: readonly string[],
+  onMigrated?: (results: readonly MigrationResult[]) => void,
+): Promise<CliImport> {
+  const newPath = await newRepositoryPath(command);
+  if (newPath === undefined) {
+    const repo = await openCliRepository(command, onMigrated);
+    const outcome = await withRepository(repo, (r) => importFiles(r, files));
+    return { outcome, repository: { location: repo.location, kind: repo.kind }, created: false };
+  }
+  const load = await loadForRepository(files, undefined);
+  if (!load.ok) return { outcome: { load }, created: false };
+  let repo: Repository | undefined;
+  let results;
+  try {
+    repo = await openCliRepository(command, onMigrated);
+    results = await repo.objects.putMany(load.objects);
+  } catch (e) {
+    await repo?.close().catch(() => undefined);
+    removeRepositoryFile(newPath);
+    throw e;
+  }
+  await repo.close();
+  return { outcome: { load, results }, repository: { location: repo.location, kind: repo.kind }, created: true };
 }
 
 const STATUS_WORDS: Record<PutStatus, string> = { created: 'created', 'new-version': 'new version', unchanged: 'unchanged' };

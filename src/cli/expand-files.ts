@@ -1,5 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readErrorWords } from '../definition/file-problems.js';
+import { IdflowError } from '../errors.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -14,7 +16,9 @@ export async function expandFiles(paths: readonly string[]): Promise<string[]> {
       files.push(path);
       continue;
     }
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = await readdir(path, { withFileTypes: true }).catch((e: unknown) => {
+      throw new IdflowError('FILE_UNREADABLE', `cannot read the directory ${path}: ${readErrorWords(e)}`, { path }, { cause: e });
+    });
     const xml: string[] = [];
     for (const e of entries) {
       if (!e.name.toLowerCase().endsWith('.xml')) continue;

@@ -1,3 +1,4 @@
+import { escapeControls, firstControlCharacter } from '../identity/subject-key.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -17,4 +18,24 @@ export function oneOf<T extends string>(text: string, values: readonly T[], opti
   const found = values.find((v) => v === text);
   if (found === undefined) throw new UsageError(code, `${option} must be one of ${values.join(', ')}, not "${text}"`, { [option.replace(/^-+/, '')]: text });
   return found;
+}
+
+/**
+ * A person named on the command line (`--as`, `--owner`, `--assignee`, `profile assign PERSON`): the name is stored
+ * in the audit and printed in lists, so an empty one (`CLI_EMPTY_NAME`: a variable that was not set, `--as "$U"`)
+ * and one holding control characters or terminal escapes (`CLI_BAD_NAME`: it would rewrite the screen of whoever
+ * reads the audit) are refused, never stored. Returned as given otherwise.
+ */
+export function personName(text: string, option: string): string {
+  const key = option.replace(/^-+/, '');
+  if (text.trim() === '') throw new UsageError('CLI_EMPTY_NAME', `${option} needs a name, not an empty value`, { [key]: text });
+  const control = firstControlCharacter(text);
+  if (control !== undefined) {
+    throw new UsageError(
+      'CLI_BAD_NAME',
+      `${option} may not hold control characters or terminal escapes; "${escapeControls(text)}" holds U+${control.toString(16).toUpperCase().padStart(4, '0')}`,
+      { [key]: escapeControls(text) },
+    );
+  }
+  return text;
 }

@@ -95,6 +95,11 @@ export class DefinitionCache {
     return asDefinition(stored);
   }
 
+  /** The names of every launchable definition (latest TaskDefinitions and Workflows), for "did you mean". */
+  launchableNames(): string[] {
+    return [...this.#latest.values()].filter((s) => s.type === 'TaskDefinition' || s.type === 'Workflow').map((s) => s.name);
+  }
+
   /**
    * Version `version` of the launchable definition called `name` (`idflow run --version N`), of the type its latest
    * version has; undefined when there is no such version.

@@ -238,6 +238,14 @@ export interface Engine {
   launch(request: LaunchRequest): Promise<LaunchResult>;
   decide(request: DecideRequest): Promise<DecideResult>;
   getTask(id: string): Promise<TaskInstanceView>;
+  /**
+   * The whole id of the TaskInstance `idOrPrefix` names: its id, a unique prefix of it, or a unique prefix of the
+   * id's random last group (at least 4 characters; src/engine/short-ids.ts). `TASK_NOT_FOUND`, `TASK_ID_AMBIGUOUS`
+   * (the candidates in `details.candidates`).
+   */
+  resolveTaskId(idOrPrefix: string): Promise<string>;
+  /** The same for work items; `<short task id>.<n>` works too. `WORKITEM_NOT_FOUND`, `WORKITEM_ID_AMBIGUOUS`. */
+  resolveWorkItemId(idOrPrefix: string): Promise<string>;
   listTasks(filter?: TaskFilter): Promise<TaskInstanceView[]>;
   listWorkItems(filter?: WorkItemFilter): Promise<WorkItemView[]>;
   suspend(id: string, actor: string): Promise<TaskInstanceView>;

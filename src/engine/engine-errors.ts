@@ -9,8 +9,8 @@ import { IdflowError, InvalidInputError, NotFoundError } from '../errors.js';
  * (e.g. `ended and was deleted while the decision was applied`).
  */
 export class TaskNotFoundError extends NotFoundError {
-  constructor(id: string, gone?: string) {
-    super('TASK_NOT_FOUND', gone === undefined ? `no task instance ${id}` : `task instance ${id} ${gone}`, { id });
+  constructor(id: string, gone?: string, hint = '') {
+    super('TASK_NOT_FOUND', gone === undefined ? `no task instance ${id}${hint}` : `task instance ${id} ${gone}`, { id });
   }
 }
 

@@ -20,6 +20,8 @@ import { deleteEndedTasks, deleteTask, type DeleteEndedFilter } from './task-del
 import { toTaskView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
+import { subjectKey } from '../identity/subject-key.js';
+import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
 
 /** Runtime tuning beyond the {@link EngineOptions} contract (tests and `idflow worker`). */
 export interface RuntimeOptions {
@@ -132,11 +134,19 @@ class EngineImpl implements RuntimeEngine {
     return toTaskView(row);
   }
 
+  resolveTaskId(idOrPrefix: string): Promise<string> {
+    return resolveTaskId(this.#ctx.store, idOrPrefix);
+  }
+
+  resolveWorkItemId(idOrPrefix: string): Promise<string> {
+    return resolveWorkItemId(this.#ctx.store, idOrPrefix);
+  }
+
   async listTasks(filter: TaskFilter = {}): Promise<TaskInstanceView[]> {
     const rows = await this.#ctx.store.listInstances({
       ...(filter.state !== undefined && { state: filter.state }),
       ...(filter.definition !== undefined && { definitionName: filter.definition }),
-      ...(filter.subject !== undefined && { subject: filter.subject }),
+      ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
       ...(filter.limit !== undefined && { limit: filter.limit }),
       ...pagingOf(filter),
     });

@@ -12,6 +12,8 @@ import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import { planResultOption } from './result-option.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
+import { didYouMean, nearestNames } from '../definition/validate/suggest.js';
+import { escapeControls, subjectKey } from '../identity/subject-key.js';
 import { checkVisibility, type LaunchSource } from './visibility.js';
 
 export interface LaunchOptions {
@@ -52,6 +54,8 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
 /** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
+  // Before anything is read: a subject that names nobody is refused whatever the definition.
+  if (request.subject !== undefined) subjectKey(request.subject);
   await ctx.definitions.refresh();
   const latest = chooseDefinition(ctx, request);
   let definition = latest;
@@ -94,9 +98,9 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
   const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
   const plan = planResultOption(existing, option, request.launcher, now);
-  if (request.subject !== undefined) {
-    const holder = await ctx.store.subjectHolder(request.subject);
-    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(request.subject, holder);
+  if (record.subjectKey !== null) {
+    const holder = await ctx.store.subjectHolder(record.subjectKey);
+    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
   }
   const launched = {
     ...auditBase(record),
@@ -141,7 +145,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const write: InstanceWrite = {
     instance: { ...record, revision: 1 },
     expectedRevision: null,
-    ...(record.subject !== null && { acquireSubject: record.subject }),
+    ...(record.subjectKey !== null && { acquireSubject: record.subjectKey }),
     audit: [...scheduled, ...plan.audit, launched],
     ...replace,
   };
@@ -155,6 +159,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
 function chooseDefinition(ctx: EngineContext, request: LaunchRequest): LoadedDefinition {
   const all = ctx.definitions.launchables(request.definition);
   const candidates = request.type === undefined ? all : all.filter((d) => d.stored.type === request.type);
+  if (candidates.length === 0 && all.length === 0) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
   if (candidates.length === 0) {
     const other = request.type !== undefined && all.length > 0 ? `; there is a ${all[0]!.stored.type} of that name` : '; import it first';
     throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type ?? 'TaskDefinition or Workflow'} named "${request.definition}"${other}`, {
@@ -192,6 +197,20 @@ function refusal(status: CommitStatus | undefined, record: { readonly name: stri
     });
   }
   return new ConflictError('TASK_NAME_IN_USE', `another TaskInstance named "${record.name}" was created at the same time`, { name: record.name });
+}
+
+/**
+ * `DEFINITION_NOT_FOUND` with what to do: the nearest names (whatever their case), or, in a repository that holds no
+ * launchable definition at all, how to get some.
+ */
+function definitionNotFound(typed: string, known: readonly string[]): NotFoundError {
+  // Echoed to a terminal: a name with control characters is shown escaped.
+  const name = escapeControls(typed);
+  const message =
+    known.length === 0
+      ? `no TaskDefinition or Workflow named "${name}": the repository holds none yet; \`idflow init\` loads the default workflows, \`idflow import FILES\` yours`
+      : `no TaskDefinition or Workflow named "${name}"${didYouMean(typed, known, 'the definitions are')}`;
+  return new NotFoundError('DEFINITION_NOT_FOUND', message, { definition: name, ...(known.length > 0 && { near: nearestNames(typed, known) }) });
 }
 
 function subjectBusy(subject: string, holder: string | undefined): ConflictError {

@@ -1,4 +1,5 @@
 import type { XValue } from '../expression/env.js';
+import { subjectKey } from '../identity/subject-key.js';
 import { defaultTaskName, type InstanceRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { newInstanceId } from './instance-id.js';
@@ -11,7 +12,8 @@ export function parametersOf(definition: LoadedDefinition) {
 
 /**
  * A TaskInstance that has not run yet: state `ready`, the launch inputs as its variables, due now. A synchronous
- * launch never commits this record; it runs it and commits the outcome.
+ * launch never commits this record; it runs it and commits the outcome. A subject that names nobody is refused
+ * here (`SUBJECT_EMPTY`, `SUBJECT_INVALID`), whoever launches.
  */
 export function newInstanceRecord(
   definition: LoadedDefinition,
@@ -38,6 +40,7 @@ export function newInstanceRecord(
     waiting: false,
     launcher: args.launcher,
     subject: args.subject ?? null,
+    subjectKey: args.subject !== undefined ? subjectKey(args.subject) : null,
     position: [],
     interpreterState: null,
     variables: args.inputs,

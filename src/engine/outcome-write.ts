@@ -1,3 +1,4 @@
+import { IdflowError } from '../errors.js';
 import type { AuditRecord, InstanceRecord, InstanceWrite, WorkItemCloseWrite, WorkItemRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
@@ -113,7 +114,7 @@ export function outcomeWrite(
     audit,
     sideEffects,
     ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
-    ...(args.insert && before.subject !== null && !ended && { acquireSubject: before.subject }),
+    ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
     ...args.extra,
   };
   return { writes: [write, ...children], instance, createdItems };
@@ -224,17 +225,24 @@ function launchWrite(
     const data = { definition: effect.definition, code: 'TASK_EXECUTOR_UNSUPPORTED', executor: definition.object.javaExecutor };
     return { audit: { ...auditBase(parent), at: now, event: 'launch-refused', data } };
   }
-  const child = newInstanceRecord(definition, {
-    launcher: effect.launcher,
-    ...(effect.subject !== undefined && { subject: effect.subject }),
-    inputs: effect.variables,
-    now,
-  });
+  let child: InstanceRecord;
+  try {
+    child = newInstanceRecord(definition, {
+      launcher: effect.launcher,
+      ...(effect.subject !== undefined && { subject: effect.subject }),
+      inputs: effect.variables,
+      now,
+    });
+  } catch (e) {
+    // A subject computed by the process that names nobody: the launch is refused and recorded, the parent goes on.
+    if (!(e instanceof IdflowError)) throw e;
+    return { audit: { ...auditBase(parent), at: now, event: 'launch-refused', data: { definition: effect.definition, code: e.code, subject: effect.subject ?? null } } };
+  }
   return {
     write: {
       instance: { ...child, revision: 1 },
       expectedRevision: null,
-      ...(effect.subject !== undefined && { acquireSubject: effect.subject }),
+      ...(child.subjectKey !== null && { acquireSubject: child.subjectKey }),
       audit: [{ ...auditBase(child), at: now, event: 'launched', actor: effect.launcher, data: { by: parent.id, mode: 'async' } }],
       auditIfRefused: [
         { ...auditBase(parent), at: now, event: 'launch-refused', data: { definition: effect.definition, code: 'SUBJECT_BUSY', subject: effect.subject ?? null } },

@@ -6,6 +6,7 @@ import { TaskNotFoundError } from './engine-errors.js';
 import { parametersOf } from './new-instance.js';
 import { auditBase, endedRecord } from './outcome-write.js';
 import { toTaskView } from './task-view.js';
+import { subjectKey } from '../identity/subject-key.js';
 
 const MAX_ATTEMPTS = 3;
 const UNFINISHED = ['ready', 'executing', 'suspended'] as const;
@@ -80,7 +81,7 @@ export async function terminateMatching(ctx: EngineContext, filter: TaskFilter, 
       await ctx.store.listInstances({
         states,
         ...(filter.definition !== undefined && { definitionName: filter.definition }),
-        ...(filter.subject !== undefined && { subject: filter.subject }),
+        ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
         limit: wanted + skipped.size,
       })
     )

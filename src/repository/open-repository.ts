@@ -5,6 +5,7 @@ import { migrations } from './migrations/index.js';
 import { runMigrations, type MigrationResult } from './migrator.js';
 import type { Repository } from './repository.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, isWritableFile, openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { inspectSqliteFile } from './sqlite/sqlite-file.js';
 import { SqliteMigrationDriver } from './sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from './sqlite/sqlite-repository.js';
 import { openPostgresRepository, redactUrl } from './postgres/open-postgres-repository.js';
@@ -82,9 +83,7 @@ async function openSqliteRepository(path: string, options: OpenRepositoryOptions
   const inMemory = path === ':memory:';
   const location = inMemory ? path : resolve(path);
   const busyTimeoutMs = busyTimeout(options);
-  if (!inMemory && options.mustExist && !existsSync(location)) {
-    throw new NotFoundError('REPO_NOT_FOUND', `no idflow repository at ${location}; create one with \`idflow init\``, { path: location });
-  }
+  if (!inMemory && options.mustExist) refuseNonRepository(location);
   const readOnly = !inMemory && existsSync(location) && !isWritableFile(location);
   let db;
   try {
@@ -130,6 +129,30 @@ function busyTimeout(options: OpenRepositoryOptions): number {
     );
   }
   return value;
+}
+
+/**
+ * `mustExist`: the path must hold an idflow repository already. Opening anything else would make it one (SQLite
+ * starts a database in an empty file, and migrations fill any database), which a command that only reads must
+ * never do.
+ */
+function refuseNonRepository(location: string): void {
+  const kind = inspectSqliteFile(location);
+  if (kind === 'repository') return;
+  if (kind === 'missing') {
+    throw new NotFoundError('REPO_NOT_FOUND', `no idflow repository at ${location}; create one with \`idflow init\``, { path: location });
+  }
+  const what = {
+    'not-a-file': 'is not a file',
+    empty: 'is an empty file',
+    'not-sqlite': 'is not an SQLite database',
+    foreign: 'is an SQLite database without idflow tables',
+  }[kind];
+  throw new NotFoundError(
+    'REPO_NOT_A_REPOSITORY',
+    `${location} ${what}, not an idflow repository; nothing was changed (check --db and $IDFLOW_DB, or create a repository there with \`idflow init\`)`,
+    { path: location, found: kind },
+  );
 }
 
 /** `scheme://…`: a database URL rather than a file path (a Windows drive letter has no `//`). */

@@ -30,6 +30,7 @@ export interface InstanceRow {
   waiting: number | boolean;
   launcher: string;
   subject: string | null;
+  subject_key: string | null;
   position: string;
   interpreter_state: string | null;
   variables: string | null;
@@ -101,7 +102,7 @@ export const DERIVED_NAME = /^(.*) #([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 /** The id last, so that one value list serves both the INSERT and the UPDATE … WHERE id = ? (see instanceValues). */
 export const INSTANCE_COLUMNS = [
   'name', 'definition_id', 'definition_type', 'definition_name', 'definition_version', 'state', 'waiting', 'launcher', 'subject',
-  'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
+  'subject_key', 'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
   'wake_at', 'runnable', 'exec_deadline', 'lease_owner', 'lease_until', 'revision', 'id',
 ] as const;
 
@@ -144,6 +145,7 @@ export function instanceValues(i: InstanceRecord): unknown[] {
     i.waiting ? 1 : 0,
     i.launcher,
     i.subject,
+    i.subjectKey,
     JSON.stringify(i.position),
     // While it runs, the interpreter state holds the variables: they are not serialised a second time. Before it
     // starts and once it ended, the variables column holds them; an ended instance's state is only its records.
@@ -179,6 +181,7 @@ export function toInstance(r: InstanceRow): InstanceRecord {
     waiting: r.waiting === 1 || r.waiting === true,
     launcher: r.launcher,
     subject: r.subject,
+    subjectKey: r.subject_key,
     position: JSON.parse(r.position) as string[],
     interpreterState: state,
     variables: r.variables !== null ? (JSON.parse(r.variables) as Record<string, XValue>) : state !== null ? rootVariables(state) : {},

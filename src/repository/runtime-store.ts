@@ -35,7 +35,13 @@ export interface InstanceRecord {
   readonly state: InstanceStateName;
   readonly waiting: boolean;
   readonly launcher: string;
+  /** The user the process works on, as given (what people see). */
   readonly subject: string | null;
+  /**
+   * What the subject is compared by: `subjectKey(subject)` (src/identity/subject-key.ts), computed by the engine.
+   * Subject locks and listings by subject use it, never `subject` itself. Null exactly when `subject` is.
+   */
+  readonly subjectKey: string | null;
   readonly position: readonly string[];
   /** The interpreter's opaque state; null until the instance has started (a `ready` async launch). */
   readonly interpreterState: InstanceState | null;
@@ -151,7 +157,10 @@ export interface InstanceWrite {
   readonly closeOpenWorkItems?: { readonly state: WorkItemStateName; readonly at: number };
   readonly audit?: readonly AuditRecord[];
   readonly sideEffects?: readonly SideEffectRecord[];
-  /** Take the subject lock for this instance; refused (`subject-busy`) when another instance holds it. */
+  /**
+   * Take the lock on this subject key (a `subjectKey`, never a subject as typed) for this instance; refused
+   * (`subject-busy`) when another instance holds it. Stores compare keys as exact strings.
+   */
   readonly acquireSubject?: string;
   /** Release every subject lock this instance holds. */
   readonly releaseSubject?: boolean;
@@ -201,7 +210,8 @@ export interface InstanceFilter extends ListPaging {
   readonly state?: InstanceStateName;
   readonly states?: readonly InstanceStateName[];
   readonly definitionName?: string;
-  readonly subject?: string;
+  /** Instances whose `subjectKey` equals this (exact string comparison: the engine normalised it). */
+  readonly subjectKey?: string;
   /** Epoch ms: only instances that ended (finished_at set) before it. */
   readonly finishedBefore?: number;
   readonly limit?: number;
@@ -274,8 +284,19 @@ export interface RuntimeStore {
   getInstance(id: string): Promise<InstanceRecord | undefined>;
   getInstanceByName(name: string): Promise<InstanceRecord | undefined>;
   listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]>;
-  /** Who holds the lock on `subject`, if anyone. */
-  subjectHolder(subject: string): Promise<string | undefined>;
+  /** Who holds the lock on this subject key (see {@link InstanceWrite.acquireSubject}), if anyone. */
+  subjectHolder(subjectKey: string): Promise<string | undefined>;
+
+  /**
+   * Ids of the TaskInstances a short id may mean, in id order, at most `limit`: those whose id starts with `prefix`,
+   * and those whose random tail (the id from its 25th character on, the last group of a UUID) starts with it.
+   * `prefix` holds only `0-9`, `a-f` and `-` (the engine checks), so it carries no LIKE wildcard and needs no case
+   * folding: `WHERE id LIKE prefix || '%' OR substr(id, 25) LIKE prefix || '%' ORDER BY id LIMIT limit`. A scan is
+   * acceptable: people type short ids, programs use whole ones.
+   */
+  findInstanceIds(prefix: string, limit: number): Promise<string[]>;
+  /** The same for work item ids (`<instance id>.<n>`, so the tail is `<last group>.<n>`), over every work item. */
+  findWorkItemIds(prefix: string, limit: number): Promise<string[]>;
 
   getWorkItem(id: string): Promise<WorkItemRecord | undefined>;
   listWorkItems(query?: WorkItemQuery): Promise<WorkItemRecord[]>;

@@ -197,6 +197,18 @@ describe(database.name, () => {
       const rows = (await store.listAudit()).filter((a) => a.data?.['schedule'] === 'Audit Schedule');
       assert.equal(rows.length, 1);
     });
+
+    it('finds ids by a prefix of the whole id or of its last group, for instances and work items, through the store', async () => {
+      const a = await w.engine.launch({ definition: 'Approval', launcher: 'bob', variables: { approver: 'alice' } });
+      const id = a.instance.id;
+      const tail = id.slice(24);
+      assert.deepEqual(await store.findInstanceIds(tail.slice(0, 6), 10), [id]);
+      assert.deepEqual(await store.findInstanceIds(id.slice(0, 30), 10), [id]);
+      assert.ok((await store.findInstanceIds(id.slice(0, 8), 1000)).includes(id));
+      assert.equal((await store.findInstanceIds(id.slice(0, 8), 2)).length, 2, 'limit holds');
+      assert.deepEqual(await store.findWorkItemIds(tail.slice(0, 6), 10), [`${id}.1`]);
+      assert.deepEqual(await store.findWorkItemIds(`${id}.`, 10), [`${id}.1`]);
+    });
   });
 });
 }

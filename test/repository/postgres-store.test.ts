@@ -128,6 +128,7 @@ describe('a PostgreSQL repository', () => {
       waiting: true,
       launcher: 'bob',
       subject: null,
+      subjectKey: null,
       position: ['A'],
       interpreterState: null,
       variables: { who: id },

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { openCliRepository, withRepository } from '../cli-repository.js';
-import { countObjectTypes, importFiles, importResultJson, printImportOutcome } from '../definitions.js';
+import { countObjectTypes, importResultJson, importWithCliRepository, printImportOutcome } from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson } from '../output.js';
 
@@ -17,7 +16,8 @@ export function registerImport(program: Command): void {
       'Validates the files as `idflow check` does and, when no file has an error, stores every object in one ' +
         'transaction: a new object is created as v1, a changed one becomes the next version with a new id, an ' +
         'identical one is left unchanged (moving or reformatting an object does not change it). When any file ' +
-        'has an error nothing is stored. Creates the repository when it does not exist.',
+        'has an error nothing is stored. Creates the repository when it does not exist and there is something to store: ' +
+        'an import that fails leaves no repository behind.',
     )
     .argument('<files...>', 'XML files, or directories whose .xml files are read')
     .option('--json', 'print the result as JSON')
@@ -40,7 +40,7 @@ table counts the objects of each type stored, skipped and refused. --json gives 
     .action(
       action(async (paths: string[], options: ImportOptions, command: Command) => {
         const files = await expandFiles(paths);
-        const outcome = await withRepository(await openCliRepository(command), (repo) => importFiles(repo, files));
+        const { outcome } = await importWithCliRepository(command, files);
         const { load, results } = outcome;
         if (options.json) {
           printJson({

@@ -1,11 +1,19 @@
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
-import { dbChoice, loadRepositoryModule, openCliRepository, withRepository } from '../cli-repository.js';
-import { importFiles, importResultJson, printImportOutcome } from '../definitions.js';
+import { dbChoice, loadRepositoryModule, removeRepositoryFile } from '../cli-repository.js';
+import {
+  countDiagnostics,
+  importResultJson,
+  importWithCliRepository,
+  loadForRepository,
+  printDiagnostics,
+  printImportOutcome,
+  type CliImport,
+} from '../definitions.js';
 import { expandFiles } from '../expand-files.js';
 import { ExitStatus, printJson, println } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -56,32 +64,46 @@ Examples:
         const existed = path !== undefined && path !== ':memory:' && existsSync(path);
         if (existed && options.force) {
           assertRepositoryFile(path);
-          for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+          // Defaults with errors must not cost the old repository: check them before deleting anything.
+          const load = await loadForRepository(files, undefined);
+          if (!load.ok) return reportInit(options, { outcome: { load }, created: false }, [], path, files.length);
+          removeRepositoryFile(path);
         }
         let migrations: readonly MigrationResult[] = [];
-        const repo = await openCliRepository(command, (r) => (migrations = r));
-        const outcome = await withRepository(repo, () => importFiles(repo, files));
-        const { load, results } = outcome;
-        const applied = migrations.filter((m) => m.status === 'applied');
-        // A server database existed before anyway: "created" means idflow's schema was not there yet.
-        const created = path === undefined ? migrations.some((m) => m.version === 1 && m.status === 'applied') : !existed || Boolean(options.force);
-        if (options.json) {
-          printJson({
-            ok: load.ok,
-            repository: repo.location,
-            created,
-            migrations,
-            results: (results ?? []).map(importResultJson),
-            diagnostics: load.diagnostics,
-          });
-          return load.ok ? ExitStatus.ok : ExitStatus.failed;
-        }
-        println(`${created ? 'created' : 'opened existing'} repository ${repo.location} (${repo.kind})`);
-        for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
-        if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
-        return printImportOutcome(outcome, files.length, 'default configuration not imported');
+        const imported = await importWithCliRepository(command, files, (r) => (migrations = r));
+        return reportInit(options, imported, migrations, path, files.length);
       }),
     );
+}
+
+/** What `init` prints (text or `--json`); returns the exit status. */
+function reportInit(options: InitOptions, imported: CliImport, migrations: readonly MigrationResult[], path: string | undefined, fileCount: number): number {
+  const { outcome, repository } = imported;
+  const { load, results } = outcome;
+  const applied = migrations.filter((m) => m.status === 'applied');
+  // A server database existed before anyway: "created" means idflow's schema was not there yet.
+  const created = imported.created || (path === undefined && migrations.some((m) => m.version === 1 && m.status === 'applied'));
+  if (options.json) {
+    printJson({
+      ok: load.ok,
+      repository: repository?.location ?? path ?? null,
+      created,
+      migrations,
+      results: (results ?? []).map(importResultJson),
+      diagnostics: load.diagnostics,
+    });
+    return load.ok ? ExitStatus.ok : ExitStatus.failed;
+  }
+  if (!repository) {
+    printDiagnostics(load.diagnostics);
+    const where = path !== undefined && existsSync(path) ? `the repository ${path} is left as it was` : `no repository created at ${path ?? '?'}`;
+    println(`default configuration not imported, ${where}: ${countDiagnostics(load.diagnostics)}`);
+    return ExitStatus.failed;
+  }
+  println(`${created ? 'created' : 'opened existing'} repository ${repository.location} (${repository.kind})`);
+  for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
+  if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
+  return printImportOutcome(outcome, fileCount, 'default configuration not imported');
 }
 
 /** A path relative to the working directory when it lies inside it, so messages stay short; else absolute. */

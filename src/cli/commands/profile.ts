@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
+import { didYouMean, nearestNames } from '../../definition/validate/suggest.js';
+import { hasErrorCode, NotFoundError } from '../../errors.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
+import { personName } from '../option-values.js';
 import { actingUser } from './run-support.js';
 
 interface AssignOptions {
@@ -16,6 +19,24 @@ interface JsonOption {
 
 interface ListOptions extends JsonOption {
   readonly person?: string;
+}
+
+/** Everyone who holds a profile: the names a mistyped person is compared with. */
+async function personsWithProfiles(repo: Repository): Promise<string[]> {
+  return [...new Set((await repo.profiles.list()).map((r) => r.person))];
+}
+
+/** `PROFILE_NOT_ASSIGNED` with what the person does hold (nearest first), or, holding none, the nearest people who do. */
+async function notAssigned(repo: Repository, person: string, e: NotFoundError): Promise<NotFoundError> {
+  const held = await repo.profiles.profilesOf(person);
+  const profile = String(e.details['profile'] ?? '');
+  let hint: string;
+  if (held.length > 0) hint = didYouMean(profile, held, `${person} holds`);
+  else {
+    const near = nearestNames(person, await personsWithProfiles(repo));
+    hint = `; ${person} holds no profile${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}`;
+  }
+  return new NotFoundError('PROFILE_NOT_ASSIGNED', `${e.message}${hint}`, e.details);
 }
 
 /**
@@ -52,15 +73,18 @@ Examples:
   idflow profile assign ann HR Administrator --as root`,
     )
     .action(
-      action(async (person: string, profiles: string[], options: AssignOptions, command: Command) => {
+      action(async (personText: string, profiles: string[], options: AssignOptions, command: Command) => {
+        const person = personName(personText, 'PERSON');
+        const by = actingUser(options.as);
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const known = (await (await aclResolver(repo)).rules()).profiles;
-          const results = await repo.profiles.assign(person, profiles, actingUser(options.as), Date.now());
+          const results = await repo.profiles.assign(person, profiles, by, Date.now());
           for (const r of results) {
             if (!known.has(r.profile)) {
+              const near = nearestNames(r.profile, [...known]);
               process.stderr.write(
                 `idflow: warning PROFILE_UNKNOWN: no AccessControlRule names the profile "${r.profile}"; ` +
-                  `assigned anyway, it grants nothing until a rule does\n`,
+                  `assigned anyway, it grants nothing until a rule does${near.length > 0 ? ` (did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : ''}\n`,
               );
             }
           }
@@ -86,7 +110,12 @@ Examples:
     .action(
       action(async (person: string, profiles: string[], options: JsonOption, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          await repo.profiles.unassign(person, profiles);
+          try {
+            await repo.profiles.unassign(person, profiles);
+          } catch (e) {
+            if (!hasErrorCode(e, 'PROFILE_NOT_ASSIGNED')) throw e;
+            throw await notAssigned(repo, person, e as NotFoundError);
+          }
           if (options.json) return printJson({ person, unassigned: [...new Set(profiles)] });
           for (const p of new Set(profiles)) println(`${person} no longer holds ${p}`);
         });
@@ -110,6 +139,10 @@ Examples:
       action(async (options: ListOptions, command: Command) => {
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const rows = await repo.profiles.list(options.person !== undefined ? { person: options.person } : {});
+          if (options.person !== undefined && rows.length === 0) {
+            const near = nearestNames(options.person, await personsWithProfiles(repo));
+            if (near.length > 0) process.stderr.write(`idflow: note: ${options.person} holds no profile; did you mean ${near.join(' or ')}?\n`);
+          }
           const known = (await (await aclResolver(repo)).rules()).profiles;
           const out = rows.map((r) => ({ ...r, assignedAt: new Date(r.assignedAt).toISOString(), known: known.has(r.profile) }));
           if (options.json) return printJson(out);
@@ -145,7 +178,11 @@ Examples:
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const mine = await (await aclResolver(repo)).permissionsOf(person);
           if (options.json) return printJson(mine);
-          if (mine.profiles.length === 0) return println(`${person} holds no profile, so nothing is offered to them by permission`);
+          if (mine.profiles.length === 0) {
+            const near = nearestNames(person, await personsWithProfiles(repo));
+            if (near.length > 0) process.stderr.write(`idflow: note: ${person} holds no profile; did you mean ${near.join(' or ')}?\n`);
+            return println(`${person} holds no profile, so nothing is offered to them by permission`);
+          }
           println(`${person} holds ${mine.profiles.join(', ')}`);
           if (mine.unknownProfiles.length > 0) println(`no AccessControlRule names ${mine.unknownProfiles.join(', ')}`);
           if (mine.grants.length === 0) return println('their profiles grant no permission');

@@ -5,6 +5,7 @@ import type { RuntimeEngine, RuntimeOptions } from '../../engine/engine.js';
 import type { XValue } from '../../expression/env.js';
 import type { Repository } from '../../repository/repository.js';
 import { openRequiredCliRepository } from '../cli-repository.js';
+import { personName } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -73,11 +74,14 @@ function unsafeJson(value: unknown, depth: number): string | undefined {
   return undefined;
 }
 
-/** The person a command acts as: `--as`, else `$IDFLOW_USER`, else the operating-system user. */
+/**
+ * The person a command acts as: `--as`, else `$IDFLOW_USER`, else the operating-system user. `--as ""` and names
+ * with control characters are refused ({@link personName}), so is such a `$IDFLOW_USER`.
+ */
 export function actingUser(as: string | undefined): string {
-  if (as !== undefined && as !== '') return as;
+  if (as !== undefined) return personName(as, '--as');
   const env = process.env['IDFLOW_USER'];
-  if (env) return env;
+  if (env) return personName(env, '$IDFLOW_USER');
   try {
     return userInfo().username;
   } catch {

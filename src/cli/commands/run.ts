@@ -42,6 +42,8 @@ export function registerRun(program: Command): void {
     .option('--name <task-name>', 'name of the TaskInstance (resultOption applies when one of that name exists)')
     .option('--type <type>', 'TaskDefinition or Workflow: which to launch when both have NAME')
     .option('--json', 'print the result as JSON')
+    // Extra words are checked in the action, which can tell `run Update User` to quote the name.
+    .allowExcessArguments(true)
     .addHelpText(
       'after',
       `
@@ -52,17 +54,25 @@ Examples:
     )
     .action(
       action(async (name: string, options: RunOptions, command: Command) => {
+        const words = command.args;
+        if (words.length > 1) {
+          const quoted = `"${words.join(' ')}"`;
+          throw new UsageError('CLI_UNQUOTED_NAME', `run takes one definition name but got ${words.length} words; for a name with spaces, quote it: idflow run ${quoted}`, {
+            words: [...words],
+          });
+        }
         if (options.sync && options.async) throw new UsageError('CLI_CONFLICTING_OPTIONS', '--sync and --async exclude each other', {});
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
         const type = launchType(options.type);
         const version = options.version === undefined ? undefined : positiveInteger(options.version, '--version', 'CLI_BAD_VERSION');
+        const launcher = actingUser(options.as);
         const fromFile = options.varsFile !== undefined ? await readVarsFile(options.varsFile) : {};
         await withEngine(command, async (engine) => {
           const result = await engine.launch({
             definition: name,
             variables: { ...fromFile, ...(options.var ?? {}) },
             ...(version !== undefined && { version }),
-            launcher: actingUser(options.as),
+            launcher,
             ...(mode !== undefined && { mode }),
             ...(options.subject !== undefined && { subject: options.subject }),
             ...(options.name !== undefined && { taskName: options.name }),

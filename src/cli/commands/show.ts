@@ -1,5 +1,9 @@
 import { Option, type Command } from 'commander';
+import { didYouMean } from '../../definition/validate/suggest.js';
+import { ObjectTypes, type ObjectType } from '../../definition/model/objects.js';
 import { NotFoundError } from '../../errors.js';
+import { escapeControls } from '../../identity/subject-key.js';
+import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { describeObject } from '../describe-object.js';
@@ -13,6 +17,25 @@ interface ShowOptions {
   readonly xml?: boolean;
   readonly reformat?: boolean;
   readonly json?: boolean;
+}
+
+/**
+ * `OBJECT_NOT_FOUND` for a name no object of the type has: the nearest names of that type (whatever their case), or
+ * the types that do have an object of that name (`show Workflow "Update User"` for a TaskDefinition).
+ */
+async function objectNotFound(repo: Repository, type: ObjectType, name: string): Promise<NotFoundError> {
+  const names = (await repo.objects.listLatest(type)).map((o) => o.name);
+  // Echoed to a terminal: a name with control characters is shown escaped.
+  const shown = escapeControls(name);
+  const elsewhere: ObjectType[] = [];
+  for (const other of ObjectTypes) if (other !== type && (await repo.objects.getLatest(other, name))) elsewhere.push(other);
+  const hint =
+    elsewhere.length > 0
+      ? `; there is a ${elsewhere.join(' and a ')} of that name: idflow show ${elsewhere[0]} "${shown}"`
+      : names.length > 0
+        ? didYouMean(name, names, `the ${type} objects are`)
+        : `; it holds no ${type} objects`;
+  return new NotFoundError('OBJECT_NOT_FOUND', `no ${type} called "${shown}" in ${repo.location}${hint}`, { type, name: shown });
 }
 
 /** The stored XML parsed and written out again: one layout, no comments, no prolog (`--xml --reformat`). */
@@ -60,13 +83,14 @@ Examples:
           const stored = version === undefined ? await repo.objects.getLatest(type, name) : await repo.objects.getVersion(type, name, version);
           if (!stored) {
             const versions = await repo.objects.versions(type, name);
-            throw new NotFoundError(
-              'OBJECT_NOT_FOUND',
-              versions.length === 0
-                ? `no ${type} called "${name}" in ${repo.location}`
-                : `${type} "${name}" has no version ${version}; it has ${versions.map((v) => `v${v.version}`).join(', ')}`,
-              { type, name, ...(version !== undefined ? { version } : {}) },
-            );
+            if (versions.length > 0) {
+              throw new NotFoundError('OBJECT_NOT_FOUND', `${type} "${name}" has no version ${version}; it has ${versions.map((v) => `v${v.version}`).join(', ')}`, {
+                type,
+                name,
+                ...(version !== undefined ? { version } : {}),
+              });
+            }
+            throw await objectNotFound(repo, type, name);
           }
           if (options.reformat && !options.xml) throw new UsageError('CLI_USAGE', '--reformat goes with --xml', {});
           if (options.xml) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RuntimeEngine } from '../../engine/engine.js';
 import type { TaskInstanceView } from '../../engine/engine-api.js';
 import { action } from '../action.js';
+import { addPointerCommand } from '../pointer-command.js';
 import { positiveInteger } from '../option-values.js';
 import { printJson, println } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -36,11 +37,12 @@ interface DeleteOptions extends TaskOptions {
 }
 
 export function registerTask(program: Command): void {
-  const task = program.command('task').summary('show, suspend, resume, terminate, purge or delete TaskInstances').description('Acts on one TaskInstance.');
+  const task = program.command('task').summary('show, suspend, resume, terminate, purge or delete TaskInstances').description('Acts on one TaskInstance; `idflow tasks` lists them.');
+  addPointerCommand(task, 'list', 'tasks', 'the list of TaskInstances');
   task
     .command('show')
     .summary('show a TaskInstance: state, position, progress, variables, result and open work items')
-    .argument('<id>', 'task instance id')
+    .argument('<id>', 'task instance id, or a unique start of it or of its last group (3f9a2c)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -50,8 +52,9 @@ Examples:
   idflow task show 3f2a… --json`,
     )
     .action(
-      action(async (id: string, options: TaskOptions, command: Command) => {
+      action(async (idText: string, options: TaskOptions, command: Command) => {
         await withEngine(command, async (engine) => {
+          const id = await engine.resolveTaskId(idText);
           const instance = await engine.getTask(id);
           const workItems = await engine.listWorkItems({ instanceId: id });
           if (options.json) return printJson({ instance, workItems });
@@ -123,14 +126,15 @@ Examples:
     task
       .command(name)
       .summary(summary)
-      .argument('<id>', 'task instance id')
+      .argument('<id>', 'task instance id, or a unique start of it or of its last group')
       .option('--as <user>', 'who does it (kept in the audit)')
       .option('--json', 'print the result as JSON')
       .addHelpText('after', `\nExample:\n  idflow task ${name} 3f2a… --as alice`)
       .action(
-        action(async (id: string, options: TaskOptions, command: Command) => {
+        action(async (idText: string, options: TaskOptions, command: Command) => {
+          const actor = actingUser(options.as);
           await withEngine(command, async (engine) => {
-            const instance = await run(engine, id, actingUser(options.as));
+            const instance = await run(engine, await engine.resolveTaskId(idText), actor);
             if (options.json) return printJson(instance);
             if (name === 'purge') return println(`task instance ${instance.id} (${instance.name}) is purged; its audit events stay`);
             println(`task instance ${instance.id} is ${stateText(instance)}`);

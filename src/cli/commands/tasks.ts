@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { TaskFilter, TaskInstanceView, TaskState } from '../../engine/engine-api.js';
+import { didYouMean } from '../../definition/validate/suggest.js';
+import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { addListOptions, listRequest, pageFilter, printList, type ListColumn, type ListOptionValues } from '../list-output.js';
 import { printJson, println, shortTime } from '../output.js';
@@ -59,6 +61,13 @@ function filterOf(options: TasksOptions & { readonly limit?: string }, states: r
   };
 }
 
+/** After an empty listing by `--definition`: when no definition has that name, the nearest ones (on stderr). */
+async function noteUnknownDefinition(repo: Repository, name: string): Promise<void> {
+  const names = [...(await repo.objects.listLatest('TaskDefinition')), ...(await repo.objects.listLatest('Workflow'))].map((o) => o.name);
+  if (names.includes(name)) return;
+  process.stderr.write(`idflow: note: no TaskDefinition or Workflow is named "${name}"${didYouMean(name, names, 'the definitions are')}\n`);
+}
+
 export function registerTasks(program: Command): void {
   const list = program
     .command('tasks')
@@ -84,9 +93,10 @@ Examples:
       action(async (options: TasksOptions, command: Command) => {
         const request = await listRequest(options, FIELDS);
         const filter = filterOf({ ...options, limit: undefined });
-        await withEngine(command, async (engine) => {
+        await withEngine(command, async (engine, repo) => {
           const rows = await engine.listTasks({ ...filter, ...pageFilter(request) });
           printList(rows, TASK_COLUMNS, request, 'no task instances');
+          if (rows.length === 0 && filter.definition !== undefined) await noteUnknownDefinition(repo, filter.definition);
         });
       }),
     );
@@ -118,6 +128,7 @@ Examples:
         if (filter.state === undefined && filter.definition === undefined && filter.subject === undefined) {
           throw new UsageError('CLI_FILTER_REQUIRED', 'tasks terminate needs --state, --definition or --subject; it does not terminate everything', {});
         }
+        const actor = actingUser(options.as);
         return withEngine(command, async (engine) => {
           const matching = (await engine.listTasks(filter)).filter((t) => t.state !== 'finished' && t.state !== 'terminated');
           if (matching.length === 0) {
@@ -143,7 +154,7 @@ Examples:
               return 1;
             }
           }
-          const count = await engine.terminateMany(filter, actingUser(options.as));
+          const count = await engine.terminateMany(filter, actor);
           if (options.json) return printJson({ matched: matching.length, terminated: count });
           println(`terminated ${count} task instance(s)`);
           return undefined;

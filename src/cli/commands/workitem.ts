@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { XValue } from '../../expression/env.js';
 import { action } from '../action.js';
+import { addPointerCommand } from '../pointer-command.js';
 import { printJson, println } from '../output.js';
+import { personName } from '../option-values.js';
 import { collectVar, withEngine } from './run-support.js';
 import { printWorkItems, stateText } from './task-output.js';
 
@@ -15,7 +17,8 @@ interface DecideOptions {
 }
 
 export function registerWorkItem(program: Command): void {
-  const workitem = program.command('workitem').summary('act on one work item').description('Acts on one work item.');
+  const workitem = program.command('workitem').summary('act on one work item').description('Acts on one work item; `idflow workitems` lists them.');
+  addPointerCommand(workitem, 'list', 'workitems', 'the list of work items');
   workitem
     .command('decide')
     .summary('decide a work item')
@@ -24,7 +27,7 @@ export function registerWorkItem(program: Command): void {
         'instance then runs on to its next wait or end. With a wizard-style definition the next work item of the same ' +
         'person is printed at once.',
     )
-    .argument('<id>', 'work item id')
+    .argument('<id>', 'work item id, a unique start of it, or TASK.N with a short task id (3f9a2c.1)')
     .requiredOption('--decision <name>', 'one of the decisions the item offers (e.g. approve, reject)')
     .option('--var <name=value>', 'an editable variable; JSON when it parses as JSON, else a string (repeatable)', collectVar)
     .option('--comment <text>', 'a comment kept with the decision in the audit')
@@ -39,15 +42,18 @@ Examples:
   idflow workitem decide 3f2a….2 --decision Delegate --assignee bob --as alice --comment "on leave"`,
     )
     .action(
-      action(async (id: string, options: DecideOptions, command: Command) => {
+      action(async (idText: string, options: DecideOptions, command: Command) => {
+        const actor = personName(options.as, '--as');
+        const assignee = options.assignee === undefined ? undefined : personName(options.assignee, '--assignee');
         await withEngine(command, async (engine) => {
+          const id = await engine.resolveWorkItemId(idText);
           const result = await engine.decide({
             workItemId: id,
             decision: options.decision,
-            actor: options.as,
+            actor,
             variables: options.var ?? {},
             ...(options.comment !== undefined && { comment: options.comment }),
-            ...(options.assignee !== undefined && { assignee: options.assignee }),
+            ...(assignee !== undefined && { assignee }),
           });
           if (options.json) return printJson(result);
           println(`decided ${id}: ${options.decision}`);

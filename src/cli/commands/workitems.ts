@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { addListOptions, listRequest, pageFilter, printList, type ListOptionValues } from '../list-output.js';
-import { oneOf } from '../option-values.js';
+import { oneOf, personName } from '../option-values.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { WORK_ITEM_COLUMNS } from './task-output.js';
 
@@ -37,6 +37,7 @@ Examples:
     .action(
       action(async (options: WorkItemsOptions, command: Command) => {
         const state = oneOf(options.state ?? 'open', STATES, '--state', 'CLI_BAD_STATE');
+        const owner = options.owner === undefined ? undefined : personName(options.owner, '--owner');
         const request = await listRequest(options, FIELDS);
         // Listing needs the store and the permission resolver, not the engine: loading the interpreter would double
         // the command's start-up (docs/decisions/cli-start-up.md). The answer is Engine.listWorkItems's.
@@ -46,7 +47,7 @@ Examples:
             import('../../engine/acl-permission-resolver.js'),
           ]);
           const items = await listWorkItems(repo.runtime, createAclPermissionResolver(repo), {
-            ...(options.owner !== undefined && { owner: options.owner }),
+            ...(owner !== undefined && { owner }),
             state,
             ...pageFilter(request),
           });

@@ -50,3 +50,44 @@ export function suggestion(name: string, candidates: readonly string[], what = '
   const shown = candidates.slice(0, max).map((c) => `'${c}'`).join(', ');
   return `; ${what}: ${shown}${candidates.length > max ? `, … (${candidates.length - max} more)` : ''}`;
 }
+
+/**
+ * The candidates nearest to `name`, best first, at most `max`: the same name in another case, names that contain it
+ * or that it contains (`Onboarding` → `User_Onboarding`), and names within typo distance. Empty when none is near.
+ */
+export function nearestNames(name: string, candidates: readonly string[], max = 3): string[] {
+  if (name.length > 200 || candidates.length > MAX_CANDIDATES * 4) return [];
+  const wanted = name.toLowerCase();
+  const allowed = Math.max(2, Math.floor(name.length / 3));
+  const scored: { name: string; score: number }[] = [];
+  for (const c of new Set(candidates)) {
+    if (c.length > 200) continue;
+    const lower = c.toLowerCase();
+    const d = editDistance(wanted, lower);
+    // Containment ranks after any typo-distance match but before nothing: a part of a name is a good hint.
+    const contained = wanted.length >= 3 && (lower.includes(wanted) || wanted.includes(lower)) ? allowed + 1 : Infinity;
+    const score = Math.min(d <= allowed ? d : Infinity, contained);
+    if (score !== Infinity) scored.push({ name: c, score });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+    .slice(0, max)
+    .map((s) => s.name);
+}
+
+/**
+ * A clause for a "not found" message: `; did you mean 'A' or 'B'?` for the nearest names, else `; <what>: 'A', 'B', …`
+ * listing up to `max` of them, else empty.
+ */
+export function didYouMean(name: string, candidates: readonly string[], what = 'known', max = 10): string {
+  const near = nearestNames(name, candidates);
+  if (near.length > 0) return `; did you mean ${orList(near.map((n) => `'${n}'`))}?`;
+  if (candidates.length === 0) return '';
+  const sorted = [...new Set(candidates)].sort((a, b) => a.localeCompare(b));
+  const shown = sorted.slice(0, max).map((c) => `'${c}'`).join(', ');
+  return `; ${what}: ${shown}${sorted.length > max ? `, … (${sorted.length - max} more)` : ''}`;
+}
+
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}

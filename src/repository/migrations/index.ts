@@ -5,6 +5,7 @@ import { m0003ProfileAssignments } from './0003-profile-assignments.js';
 import { m0004ChangeCounters } from './0004-change-counters.js';
 import { m0005ClaimAttempts } from './0005-claim-attempts.js';
 import { m0006ListOrder } from './0006-list-order.js';
+import { m0007SubjectKeys } from './0007-subject-keys.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   m0005ClaimAttempts,
   m0004ChangeCounters,
   m0006ListOrder,
+  m0007SubjectKeys,
 ];

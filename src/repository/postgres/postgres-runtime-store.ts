@@ -36,7 +36,7 @@ import { statement, type PgDatabase, type PgQueryable, type PgStatement, type Pg
 /** PostgreSQL types of the runtime columns, for `unnest($1::text[], …)` (one array parameter per column). */
 const COLUMN_TYPES: Readonly<Record<string, string>> = {
   name: 'text', definition_id: 'text', definition_type: 'text', definition_name: 'text', definition_version: 'int', state: 'text',
-  waiting: 'boolean', launcher: 'text', subject: 'text', position: 'json', interpreter_state: 'json', variables: 'json', result: 'json',
+  waiting: 'boolean', launcher: 'text', subject: 'text', subject_key: 'text', position: 'json', interpreter_state: 'json', variables: 'json', result: 'json',
   steps: 'int', progress: 'json', created_at: 'bigint', updated_at: 'bigint', finished_at: 'bigint', expires_at: 'bigint', wake_at: 'bigint',
   runnable: 'boolean', exec_deadline: 'bigint', lease_owner: 'text', lease_until: 'bigint', revision: 'int', id: 'text', instance_id: 'text',
   activity: 'text', action: 'text', owner: 'text', permission: 'text', request: 'text', item_type: 'text', decisions: 'json', editable: 'json',
@@ -150,6 +150,9 @@ const S = {
      WHERE w.instance_id = v.instance_id AND w.state = 'open'`,
   ),
   workItemById: statement('SELECT * FROM work_items WHERE id = $1'),
+  // Short ids (RuntimeStore.findInstanceIds): the prefix holds only hex digits and `-`, so LIKE sees no wildcard.
+  instanceIdsLike: statement(`SELECT id FROM task_instances WHERE id LIKE $1 || '%' OR substr(id, 25) LIKE $1 || '%' ORDER BY id COLLATE "C" LIMIT $2`),
+  workItemIdsLike: statement(`SELECT id FROM work_items WHERE id LIKE $1 || '%' OR substr(id, 25) LIKE $1 || '%' ORDER BY id COLLATE "C" LIMIT $2`),
   // In the order given: the audit's order is its id sequence.
   insertAudit: statement(
     `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT ${AUDIT_COLUMNS.join(', ')} FROM ${unnest(AUDIT_COLUMNS, 1, true)} ORDER BY ord`,
@@ -284,9 +287,9 @@ export class PostgresRuntimeStore implements RuntimeStore {
       const known = states.filter((st) => STATES.has(st));
       where.push(known.length > 0 ? `state IN (${known.map((st) => `'${st}'`).join(', ')})` : 'FALSE');
     }
-    if (filter.subject !== undefined) {
-      args.push(filter.subject);
-      where.push(`subject = $${args.length}`);
+    if (filter.subjectKey !== undefined) {
+      args.push(filter.subjectKey);
+      where.push(`subject_key = $${args.length}`);
     }
     if (filter.finishedBefore !== undefined) {
       args.push(filter.finishedBefore);
@@ -304,8 +307,16 @@ export class PostgresRuntimeStore implements RuntimeStore {
     return (await this.#db.query<InstanceRow>(sql, args)).rows.map(toInstance);
   }
 
-  async subjectHolder(subject: string): Promise<string | undefined> {
-    return (await this.#db.query<{ instance_id: string }>(S.lockHolder, [subject])).rows[0]?.instance_id;
+  async subjectHolder(subjectKey: string): Promise<string | undefined> {
+    return (await this.#db.query<{ instance_id: string }>(S.lockHolder, [subjectKey])).rows[0]?.instance_id;
+  }
+
+  async findInstanceIds(prefix: string, limit: number): Promise<string[]> {
+    return (await this.#db.query<{ id: string }>(S.instanceIdsLike, [prefix, limit])).rows.map((r) => r.id);
+  }
+
+  async findWorkItemIds(prefix: string, limit: number): Promise<string[]> {
+    return (await this.#db.query<{ id: string }>(S.workItemIdsLike, [prefix, limit])).rows.map((r) => r.id);
   }
 
   async getWorkItem(id: string): Promise<WorkItemRecord | undefined> {

@@ -219,9 +219,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push(`state IN (${known.map((st) => `'${st}'`).join(', ')})`);
       if (known.length > 0 && known.every((st) => UNFINISHED_STATES.has(st))) where.push(`state IN ${UNFINISHED}`);
     }
-    if (filter.subject !== undefined) {
-      where.push('subject = ?');
-      args.push(filter.subject);
+    if (filter.subjectKey !== undefined) {
+      where.push('subject_key = ?');
+      args.push(filter.subjectKey);
     }
     if (filter.finishedBefore !== undefined) {
       where.push('finished_at < ?');
@@ -235,8 +235,16 @@ export class SqliteRuntimeStore implements RuntimeStore {
     return (this.#prepare(sql).all(...args) as InstanceRow[]).map(toInstance);
   }
 
-  async subjectHolder(subject: string): Promise<string | undefined> {
-    return (this.#s.lockHolder.get(subject) as { instance_id: string } | undefined)?.instance_id;
+  async subjectHolder(subjectKey: string): Promise<string | undefined> {
+    return (this.#s.lockHolder.get(subjectKey) as { instance_id: string } | undefined)?.instance_id;
+  }
+
+  async findInstanceIds(prefix: string, limit: number): Promise<string[]> {
+    return (this.#s.instanceIdsLike.all(prefix, prefix, limit) as { id: string }[]).map((r) => r.id);
+  }
+
+  async findWorkItemIds(prefix: string, limit: number): Promise<string[]> {
+    return (this.#s.workItemIdsLike.all(prefix, prefix, limit) as { id: string }[]).map((r) => r.id);
   }
 
   async getWorkItem(id: string): Promise<WorkItemRecord | undefined> {
@@ -536,6 +544,8 @@ function prepare(db: SqliteDatabase) {
     ),
     closeOpen: db.prepare(`UPDATE work_items SET state = ?, closed_at = ? WHERE instance_id = ? AND state = 'open'`),
     workItemById: db.prepare('SELECT * FROM work_items WHERE id = ?'),
+    instanceIdsLike: db.prepare(`SELECT id FROM task_instances WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
+    workItemIdsLike: db.prepare(`SELECT id FROM work_items WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
     insertAudit: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
     insertSideEffect: db.prepare('INSERT INTO side_effects (key, operation, data, instance_id, at) VALUES (?, ?, ?, ?, ?)'),
     insertScheduleState: db.prepare(
