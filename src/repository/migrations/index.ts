@@ -2,8 +2,8 @@ import type { Migration } from '../migration.js';
 import { m0001ObjectStore } from './0001-object-store.js';
 import { m0002Runtime } from './0002-runtime.js';
 import { m0003ProfileAssignments } from './0003-profile-assignments.js';
-import { m0004ChangeCounters } from './0004-change-counters.js';
-import { m0005ClaimAttempts } from './0005-claim-attempts.js';
+import { m0004ClaimAttempts } from './0004-claim-attempts.js';
+import { m0005ChangeCounters } from './0005-change-counters.js';
 import { m0006ListOrder } from './0006-list-order.js';
 import { m0007SubjectKeys } from './0007-subject-keys.js';
 
@@ -15,8 +15,8 @@ export const migrations: readonly Migration[] = [
   m0001ObjectStore,
   m0002Runtime,
   m0003ProfileAssignments,
-  m0005ClaimAttempts,
-  m0004ChangeCounters,
+  m0004ClaimAttempts,
+  m0005ChangeCounters,
   m0006ListOrder,
   m0007SubjectKeys,
 ];

@@ -10,7 +10,7 @@ import type { Migration } from '../migration.js';
  * definition cache would miss it forever. A counter row is also updated under its row lock, which serialises
  * concurrent imports (docs/decisions/postgres-change-mark.md).
  */
-export const m0004ChangeCounters: Migration = {
+export const m0005ChangeCounters: Migration = {
   // Numbered 0004 in the plan of issue 7; its version follows claim-attempts (version 4), which reached main first.
   version: 5,
   name: 'change-counters',

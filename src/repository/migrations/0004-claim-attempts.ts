@@ -10,7 +10,7 @@ import type { Migration } from '../migration.js';
  * Numbered 0005 in the plan of issue 7 (PostgreSQL takes 0004); its `version` follows the last migration on the
  * branch, since versions must be contiguous.
  */
-export const m0005ClaimAttempts: Migration = {
+export const m0004ClaimAttempts: Migration = {
   version: 4,
   name: 'claim-attempts',
   sqlite: `
