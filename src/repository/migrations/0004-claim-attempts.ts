@@ -6,9 +6,6 @@ import type { Migration } from '../migration.js';
  * lease while running it. Every commit of the instance resets it; a claim adds one; a lease handed back takes the
  * one back. A worker ends an instance whose count passes its limit as failed instead of letting it kill worker
  * after worker.
- *
- * Numbered 0005 in the plan of issue 7 (PostgreSQL takes 0004); its `version` follows the last migration on the
- * branch, since versions must be contiguous.
  */
 export const m0004ClaimAttempts: Migration = {
   version: 4,

@@ -8,10 +8,9 @@ import type { Migration } from '../migration.js';
  * object store's change mark `MAX(rowid)`: on PostgreSQL a sequence value is taken when a row is inserted, not
  * when it commits, so an import that commits after a later-numbered one would leave the maximum unchanged and a
  * definition cache would miss it forever. A counter row is also updated under its row lock, which serialises
- * concurrent imports (docs/decisions/postgres-change-mark.md).
+ * concurrent imports (docs/decisions/postgres-store.md).
  */
 export const m0005ChangeCounters: Migration = {
-  // Numbered 0004 in the plan of issue 7; its version follows claim-attempts (version 4), which reached main first.
   version: 5,
   name: 'change-counters',
   sqlite: `
