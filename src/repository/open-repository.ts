@@ -8,7 +8,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, isWritableFile, openSqliteDatabase } from './s
 import { inspectSqliteFile } from './sqlite/sqlite-file.js';
 import { SqliteMigrationDriver } from './sqlite/sqlite-migration-driver.js';
 import { SqliteRepository } from './sqlite/sqlite-repository.js';
-import { openPostgresRepository, redactUrl } from './postgres/open-postgres-repository.js';
+import { redactUrl } from './redact-url.js';
 import { sqliteStorageError } from './sqlite/sqlite-storage-error.js';
 import { StorageError } from './storage-error.js';
 
@@ -55,6 +55,8 @@ export async function openRepository(options: OpenRepositoryOptions = {}): Promi
   const chosen = chooseDatabase(options);
   if ('url' in chosen) {
     checkScheme(chosen.url);
+    // Loaded only for a database URL: the pg driver costs an SQLite command a tenth of its start-up.
+    const { openPostgresRepository } = await import('./postgres/open-postgres-repository.js');
     return openPostgresRepository(chosen.url, {
       ...(options.mustExist !== undefined && { mustExist: options.mustExist }),
       ...(options.onMigrated && { onMigrated: options.onMigrated }),

@@ -4,6 +4,9 @@ import { runMigrations, type MigrationResult } from '../migrator.js';
 import { PgDatabase } from './postgres-database.js';
 import { PostgresMigrationDriver } from './postgres-migration-driver.js';
 import { PostgresRepository } from './postgres-repository.js';
+import { redactUrl } from '../redact-url.js';
+
+export { redactUrl };
 
 export interface OpenPostgresOptions {
   /** Fail with `REPO_NOT_FOUND` when the database holds no idflow repository yet, instead of creating one. */
@@ -67,9 +70,3 @@ function connectionError(e: unknown, location: string): unknown {
   );
 }
 
-/** The URL with its password (and any password query parameter) replaced by `***`, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@')
-    .replace(/([?&]password=)[^&]*/gi, '$1***');
-}
