@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedObject } from '../../definition/load.js';
-import type { DefinitionObject, ObjectType } from '../../definition/model/objects.js';
+import type { ObjectType } from '../../definition/model/objects.js';
 import { InvalidInputError } from '../../errors.js';
 import { objectDigest } from '../object-digest.js';
+import { ALL_COLUMNS, findProcessObject, IS_LATEST, SUMMARY_COLUMNS, toStored, toSummary, type ObjectRow } from '../object-rows.js';
 import type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from '../object-store.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
-interface ObjectRow {
-  id: string;
-  type: ObjectType;
-  name: string;
-  version: number;
-  digest: string;
-  model?: string;
-  xml?: string;
-  source_file: string;
-  created_at: string;
-}
-
-const SUMMARY_COLUMNS = 'id, type, name, version, digest, source_file, created_at';
-const ALL_COLUMNS = `${SUMMARY_COLUMNS}, model, xml`;
-/** The newest version of each (type, name): no later row of the same object exists. */
-const IS_LATEST = 'NOT EXISTS (SELECT 1 FROM objects n WHERE n.type = o.type AND n.name = o.name AND n.version > o.version)';
 const SELECT_LATEST = `SELECT ${ALL_COLUMNS} FROM objects WHERE type = ? AND name = ? ORDER BY version DESC LIMIT 1`;
 const BUMP_OBJECTS_COUNTER = `UPDATE change_counters SET value = value + 1 WHERE name = 'objects'`;
 
@@ -140,26 +125,6 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async findProcess(name: string): Promise<StoredObject | undefined> {
-    for (const type of ['TaskDefinition', 'Workflow', 'Configuration'] as const) {
-      const found = await this.getLatest(type, name);
-      if (found && 'process' in found.model && found.model.process) return found;
-    }
-    return undefined;
+    return findProcessObject(name, (type, n) => this.getLatest(type, n));
   }
-}
-
-function toSummary(row: ObjectRow): StoredObjectSummary {
-  return {
-    id: row.id,
-    type: row.type,
-    name: row.name,
-    version: row.version,
-    digest: row.digest,
-    sourceFile: row.source_file,
-    createdAt: row.created_at,
-  };
-}
-
-function toStored(row: ObjectRow): StoredObject {
-  return { ...toSummary(row), model: JSON.parse(row.model ?? 'null') as DefinitionObject, xml: row.xml ?? '' };
 }
