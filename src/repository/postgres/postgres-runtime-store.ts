@@ -295,15 +295,10 @@ export class PostgresRuntimeStore implements RuntimeStore {
       args.push(filter.finishedBefore);
       where.push(`finished_at < $${args.length}`);
     }
-    const order = pagingSql(filter, where, (v) => {
+    const sql = pagedSelect('task_instances', filter, where, (v) => {
       args.push(v);
       return `$${args.length}`;
     });
-    let sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
-    if (filter.limit !== undefined) {
-      args.push(filter.limit);
-      sql += ` LIMIT $${args.length}`;
-    }
     return (await this.#db.query<InstanceRow>(sql, args)).rows.map(toInstance);
   }
 
@@ -347,9 +342,7 @@ export class PostgresRuntimeStore implements RuntimeStore {
     }
     if (query.instanceId !== undefined) where.push(`instance_id = ${arg(query.instanceId)}`);
     if (query.state !== undefined) where.push(`state = ${arg(query.state)}`);
-    const order = pagingSql(query, where, arg);
-    let sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
-    if (query.limit !== undefined) sql += ` LIMIT ${arg(query.limit)}`;
+    const sql = pagedSelect('work_items', query, where, arg);
     return (await this.#db.query<WorkItemRow>(sql, args)).rows.map(toWorkItem);
   }
 
@@ -647,4 +640,11 @@ function pagingSql(paging: ListPaging, where: string[], arg: (v: unknown) => str
     where.push(`(created_at, id COLLATE "C") ${desc ? '<' : '>'} (${arg(paging.after.createdAt)}, ${arg(paging.after.id)})`);
   }
   return desc ? 'ORDER BY created_at DESC, id COLLATE "C" DESC' : 'ORDER BY created_at, id COLLATE "C"';
+}
+
+/** `SELECT *` from `table` with the `where` terms and the list's paging (order, cursor, limit), bound through `arg`. */
+function pagedSelect(table: string, list: ListPaging & { readonly limit?: number }, where: string[], arg: (v: unknown) => string): string {
+  const order = pagingSql(list, where, arg);
+  const sql = `SELECT * FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
+  return list.limit === undefined ? sql : `${sql} LIMIT ${arg(list.limit)}`;
 }

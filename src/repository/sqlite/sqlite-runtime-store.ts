@@ -227,11 +227,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('finished_at < ?');
       args.push(filter.finishedBefore);
     }
-    const order = pagingSql(filter, where, args);
-    const sql = `SELECT * FROM task_instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
-      filter.limit !== undefined ? ' LIMIT ?' : ''
-    }`;
-    if (filter.limit !== undefined) args.push(filter.limit);
+    const sql = pagedSelect('task_instances', filter, where, args);
     return (this.#prepare(sql).all(...args) as InstanceRow[]).map(toInstance);
   }
 
@@ -282,11 +278,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
       where.push('state = ?');
       args.push(query.state);
     }
-    const order = pagingSql(query, where, args);
-    const sql = `SELECT * FROM work_items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}${
-      query.limit !== undefined ? ' LIMIT ?' : ''
-    }`;
-    if (query.limit !== undefined) args.push(query.limit);
+    const sql = pagedSelect('work_items', query, where, args);
     return (this.#prepare(sql).all(...args) as WorkItemRow[]).map(toWorkItem);
   }
 
@@ -563,6 +555,15 @@ function leased(r: InstanceRow, owner: string, leaseUntil: number): InstanceRow 
   r.lease_until = leaseUntil;
   r.attempts += 1;
   return r;
+}
+
+/** `SELECT *` from `table` with the `where` terms and the list's paging (order, cursor, limit); binds into `args`. */
+function pagedSelect(table: string, list: ListPaging & { readonly limit?: number }, where: string[], args: unknown[]): string {
+  const order = pagingSql(list, where, args);
+  const sql = `SELECT * FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
+  if (list.limit === undefined) return sql;
+  args.push(list.limit);
+  return `${sql} LIMIT ?`;
 }
 
 /**
