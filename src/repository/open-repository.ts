@@ -165,14 +165,10 @@ function isUrl(s: string): boolean {
 function checkScheme(url: string): void {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return;
-  throw new InvalidInputError('REPO_URL_UNSUPPORTED', `unsupported database URL ${redactPassword(url)}: only postgres:// URLs are recognised`, {
-    url: redactPassword(url),
+  const redacted = redactUrl(url);
+  throw new InvalidInputError('REPO_URL_UNSUPPORTED', `unsupported database URL ${redacted}: only postgres:// URLs are recognised`, {
+    url: redacted,
   });
-}
-
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages. */
-export function redactPassword(url: string): string {
-  return redactUrl(url);
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
