@@ -6,7 +6,7 @@ import type { Migration } from '../migration.js';
  * the subject as given (shown to people) and gains `subject_key`, which listings by subject match; its index
  * replaces the one on `subject`. `subject_locks.subject` holds keys from now on.
  *
- * Numbered 0007 after the migrations that reached main first (change counters 0004, claim attempts 0005, list order 0006); its `version` (7)
+ * Numbered 0007 after the migrations that reached main first (claim attempts 0004, change counters 0005, list order 0006); its `version` (7)
  * follows the last migration, since versions must be contiguous.
  *
  * Rows written before this migration get the key SQL can compute: trimmed and lower-cased. That is the exact key

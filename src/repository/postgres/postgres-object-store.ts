@@ -19,7 +19,7 @@ const S = {
     `INSERT INTO objects (id, type, name, version, digest, model, xml, source_file, created_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::json[], $7::text[], $8::text[], $9::timestamptz[])`,
   ),
-  /** Taken first by every import: imports of one database take turns (see migration 0004). */
+  /** Taken first by every import: imports of one database take turns (see migration 0005). */
   lockCounter: statement(`SELECT value FROM change_counters WHERE name = 'objects' FOR UPDATE`),
   bumpCounter: statement(`UPDATE change_counters SET value = value + 1 WHERE name = 'objects'`),
   changeMark: statement(`SELECT value FROM change_counters WHERE name = 'objects'`),

@@ -113,7 +113,7 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   async changeMark(): Promise<string> {
-    // A counter bumped in the import's own transaction (migration 0004), not MAX(rowid): the same rule as on
+    // A counter bumped in the import's own transaction (migration 0005), not MAX(rowid): the same rule as on
     // PostgreSQL, where a sequence does not follow commit order.
     const row = this.#prepare(`SELECT value FROM change_counters WHERE name = 'objects'`).get() as { value: number } | undefined;
     return String(row?.value ?? 0);
