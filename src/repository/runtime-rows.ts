@@ -13,6 +13,7 @@ import {
   type InstanceRecord,
   type InstanceStateName,
   type StoredAuditEvent,
+  type WorkItemCloseWrite,
   type WorkItemRecord,
   type WorkItemStateName,
 } from './runtime-store.js';
@@ -226,6 +227,21 @@ export function workItemValues(w: WorkItemRecord): unknown[] {
     w.comment,
     w.createdAt,
     w.closedAt,
+  ];
+}
+
+/**
+ * What closing a work item writes: state, decision, decided_by, comment, variables, closed_at (NULL when it is
+ * saved, state `open`). Decision, decider, comment and variables left undefined keep the row's values.
+ */
+export function closeWorkItemValues(c: WorkItemCloseWrite): unknown[] {
+  return [
+    c.state,
+    c.decision ?? null,
+    c.decidedBy ?? null,
+    c.comment ?? null,
+    c.variables === undefined ? null : JSON.stringify(c.variables),
+    c.state === 'open' ? null : c.at,
   ];
 }
 

@@ -7,6 +7,7 @@ import {
   UNFINISHED,
   WORK_ITEM_COLUMNS,
   auditValues,
+  closeWorkItemValues,
   instanceValues,
   toAudit,
   toInstance,
@@ -508,15 +509,7 @@ async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[], 
     await tx.query(
       S.closeWorkItems,
       columnsOf(
-        closes.map((c) => [
-          c.id,
-          c.state,
-          c.decision ?? null,
-          c.decidedBy ?? null,
-          c.comment ?? null,
-          c.variables === undefined ? null : JSON.stringify(c.variables),
-          c.state === 'open' ? null : c.at,
-        ]),
+        closes.map((c) => [c.id, ...closeWorkItemValues(c)]),
         CLOSE_COLUMNS.length,
       ),
     );

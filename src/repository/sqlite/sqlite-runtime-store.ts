@@ -8,6 +8,7 @@ import {
   UNFINISHED_STATES,
   WORK_ITEM_COLUMNS,
   auditValues,
+  closeWorkItemValues,
   instanceValues,
   toAudit,
   toInstance,
@@ -447,15 +448,7 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number): void {
   }
   if (w.createWorkItems?.length) s.insertWorkItems(w.createWorkItems.map(workItemValues));
   for (const c of w.closeWorkItems ?? []) {
-    s.closeWorkItem.run(
-      c.state,
-      c.decision ?? null,
-      c.decidedBy ?? null,
-      c.comment ?? null,
-      c.variables === undefined ? null : JSON.stringify(c.variables),
-      c.state === 'open' ? null : c.at,
-      c.id,
-    );
+    s.closeWorkItem.run(...closeWorkItemValues(c), c.id);
   }
   if (w.closeOpenWorkItems) s.closeOpen.run(w.closeOpenWorkItems.state, w.closeOpenWorkItems.at, i.id);
   // A duplicate key is a bug (a committed step ran twice), so it fails the commit loudly instead of being ignored.
