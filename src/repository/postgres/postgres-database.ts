@@ -112,12 +112,7 @@ export class PgDatabase implements PgQueryable {
   }
 
   async #transactionOnce<T>(fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw classifyPostgresError(e, this.location);
-    }
+    const client = await this.#connect();
     const tx = new PgTransaction(client, this.stats, this.location);
     let broken: Error | undefined;
     // A checked-out connection that the server ends between two statements emits 'error' on the client (the pool
@@ -144,12 +139,7 @@ export class PgDatabase implements PgQueryable {
 
   /** Runs `fn` on one connection held for its whole duration, outside any transaction (advisory locks). */
   async withConnection<T>(fn: (conn: PgTransaction) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw classifyPostgresError(e, this.location);
-    }
+    const client = await this.#connect();
     client.on('error', ignore);
     let broken: Error | undefined;
     try {
@@ -160,6 +150,15 @@ export class PgDatabase implements PgQueryable {
     } finally {
       client.off('error', ignore);
       client.release(broken);
+    }
+  }
+
+  /** A connection of the pool; a failure to get one leaves as a classified error. */
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (e) {
+      throw classifyPostgresError(e, this.location);
     }
   }
 
