@@ -18,7 +18,7 @@ export interface MigrationDriver {
    * Runs the migration's SQL and records it in `schema_migrations`, all in one transaction. Returns false when
    * another process recorded it first (its ledger row was there): that is success, nothing to do.
    */
-  apply(migration: Migration, appliedAt: string): Promise<boolean | void>;
+  apply(migration: Migration, appliedAt: string): Promise<boolean>;
   /**
    * Runs `fn` while holding the database's migration lock, so that processes starting at once migrate one after
    * the other (PostgreSQL: an advisory lock). Absent where a single writer already serialises them (SQLite).
@@ -81,7 +81,7 @@ async function migrate(driver: MigrationDriver, migrations: readonly Migration[]
       results.push({ version: m.version, name: m.name, status: 'skipped' });
       continue;
     }
-    let ran: boolean | void;
+    let ran: boolean;
     try {
       ran = await driver.apply(m, new Date().toISOString());
     } catch (e) {
@@ -95,7 +95,7 @@ async function migrate(driver: MigrationDriver, migrations: readonly Migration[]
         ),
       };
     }
-    results.push({ version: m.version, name: m.name, status: ran === false ? 'skipped' : 'applied' });
+    results.push({ version: m.version, name: m.name, status: ran ? 'applied' : 'skipped' });
   }
   return { results };
 }
