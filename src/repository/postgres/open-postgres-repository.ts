@@ -6,8 +6,6 @@ import { PostgresMigrationDriver } from './postgres-migration-driver.js';
 import { PostgresRepository } from './postgres-repository.js';
 import { redactUrl } from '../redact-url.js';
 
-export { redactUrl };
-
 export interface OpenPostgresOptions {
   /** Fail with `REPO_NOT_FOUND` when the database holds no idflow repository yet, instead of creating one. */
   readonly mustExist?: boolean;
