@@ -31,9 +31,11 @@ export function formatDiagnostic(d: Diagnostic): string {
  */
 export class DiagnosticBag {
   readonly #items: Diagnostic[] = [];
+  #errorCount = 0;
 
   error(code: string, message: string, location: SourceLocation): void {
     this.#items.push({ severity: 'error', code, message, location });
+    this.#errorCount++;
   }
 
   warning(code: string, message: string, location: SourceLocation): void {
@@ -42,6 +44,7 @@ export class DiagnosticBag {
 
   add(d: Diagnostic): void {
     this.#items.push(d);
+    if (d.severity === 'error') this.#errorCount++;
   }
 
   get items(): readonly Diagnostic[] {
@@ -56,8 +59,16 @@ export class DiagnosticBag {
     return this.#items.filter((d) => d.severity === 'warning');
   }
 
+  /**
+   * How many errors have been reported, without building the list: readers compare it before and after reading an
+   * object to tell whether that object had errors, once per object of a file.
+   */
+  get errorCount(): number {
+    return this.#errorCount;
+  }
+
   hasErrors(): boolean {
-    return this.#items.some((d) => d.severity === 'error');
+    return this.#errorCount > 0;
   }
 
   /** Diagnostics sorted by file, line and column, for stable output. */

@@ -6,7 +6,6 @@ import { constructorOf, instanceMethod, staticMethod } from './invoke-allow-list
 import { defineKey, getIn, getKey, parsePath, withKey } from './path.js';
 import { refTarget } from './builtins-text-and-lists.js';
 import { substituteValueWith } from './substitute.js';
-import { valueSize } from './value-size.js';
 import { asList, bool, INSTANCEOF_CLASSES, isList, isMap, toInt, toStr, truthy, xEquals } from './values.js';
 
 /** Control flow, variables, functions, rules, object access, invoke/new and debugging. */
@@ -100,11 +99,7 @@ export const CONTROL_HANDLERS: Readonly<Record<string, Handler>> = {
         if (v !== null) {
           out.push(v);
           x.checkListSize(out.length);
-          // Measured as it fills: a loop collecting one big value many times stops at the limit, not after it.
-          size += valueSize(v) + 2;
-          if (size > x.limits.maxValueSize) {
-            throw x.error('XPRESS_VALUE_TOO_LARGE', `a value of more than ${size} bytes as stored exceeds the limit of ${x.limits.maxValueSize}`, e);
-          }
+          size = x.growListSize(size, v, e);
         }
       }
       return x.checkList(out);

@@ -4,7 +4,6 @@ import type { XValue } from './env.js';
 import type { Evaluation, Handler } from './evaluation.js';
 import { tokenize } from './invoke-allow-list.js';
 import { substituteWith } from './substitute.js';
-import { valueSize } from './value-size.js';
 import { asList, bool, isList, isMap, listIncludes, toInt, toStr, xEquals } from './values.js';
 
 /** String and list functions. List functions have a value form and an in-place `name='var'` form. */
@@ -115,10 +114,7 @@ export const TEXT_AND_LIST_HANDLERS: Readonly<Record<string, Handler>> = {
     for (const s of v) {
       const r = expand(s);
       out.push(r);
-      size += valueSize(r) + 2;
-      if (size > x.limits.maxValueSize) {
-        throw x.error('XPRESS_VALUE_TOO_LARGE', `a value of more than ${size} bytes as stored exceeds the limit of ${x.limits.maxValueSize}`, e);
-      }
+      size = x.growListSize(size, r, e);
     }
     return x.checkList(out);
   },

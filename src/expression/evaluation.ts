@@ -230,6 +230,18 @@ export class Evaluation implements InvokeRuntime {
     return v;
   }
 
+  /**
+   * The stored size of a list being filled, `size` so far, once `item` is added to it; refused as soon as it passes
+   * the limit, so a loop collecting one big value many times stops at the limit, not after it. Start at 2 (`[]`).
+   */
+  growListSize(size: number, item: XValue, e: Expr): number {
+    const n = size + valueSize(item) + 2;
+    if (n > this.limits.maxValueSize) {
+      throw this.error('XPRESS_VALUE_TOO_LARGE', `a value of more than ${n} bytes as stored exceeds the limit of ${this.limits.maxValueSize}`, e);
+    }
+    return n;
+  }
+
   /** Call before building a list of `n` elements. */
   checkListSize(n: number): void {
     if (n > this.limits.maxListLength) {

@@ -1,6 +1,6 @@
 import { joinBounded, toStrBounded, type TextLimit } from './bounded-text.js';
 import type { XValue } from './env.js';
-import { addMonths, checkRange, daysInMonth, formatDate, requireDate } from './dates.js';
+import { addMonths, checkRange, daysInMonth, formatDate, requireDate, type ParsedDate } from './dates.js';
 import { ExpressionError } from './expression-error.js';
 import { asList, formatWavesetDate, isList, isMap, parseInteger, toInt, toStr, xEquals } from './values.js';
 
@@ -121,9 +121,10 @@ export const CONSTRUCTORS: Readonly<Record<string, AllowedMethod>> = {
   'java.lang.Integer': m(1, 1, ([a]) => strictInt(a)),
   // new DateTime(year, month, day[, hour, minute, second]): a day, or an instant in UTC when a time is given.
   'System.DateTime': m(3, 6, (args) => {
-    const [y, mo, d, h, mi, s] = args.map((a) => toInt(a));
+    const ints = args.map((a) => toInt(a));
+    const [y, mo, d, h, mi, s] = ints;
     if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth(y!, mo!) || y! < 1 || y! > 9999 || (h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59 || Math.min(h ?? 0, mi ?? 0, s ?? 0) < 0) {
-      throw new ExpressionError('XPRESS_DATE_OUT_OF_RANGE', `new DateTime(${args.map((a) => toInt(a)).join(', ')}) is not a valid date`);
+      throw new ExpressionError('XPRESS_DATE_OUT_OF_RANGE', `new DateTime(${ints.join(', ')}) is not a valid date`);
     }
     const ms = Date.UTC(y!, mo! - 1, d!, h ?? 0, mi ?? 0, s ?? 0);
     // Date.UTC maps years 0-99 to 1900-1999; set the year again.
@@ -146,7 +147,7 @@ function onString(method: string, min: number, max: number, run: (s: string, a: 
   return { min, max, run: (t, a, rt) => (typeof t === 'string' ? run(t, a, rt) : badTarget(method, t)) };
 }
 
-function onDate(method: string, add: (d: { ms: number; dateOnly: boolean }, n: number) => { ms: number; dateOnly: boolean }): AllowedInstanceMethod {
+function onDate(method: string, add: (d: ParsedDate, n: number) => ParsedDate): AllowedInstanceMethod {
   return {
     min: 1,
     max: 1,

@@ -42,7 +42,7 @@ export function parseWorkflowPermission(permission: string): WorkflowPermission 
 
 /** Reads one `<AccessControlRule>`; undefined when it has errors. */
 export function readAccessControlRule(el: XmlElement, ctx: LoadContext): AccessControlRuleObject | undefined {
-  const errorsBefore = ctx.diags.errors.length;
+  const errorsBefore = ctx.diags.errorCount;
   checkAttributes(el, { known: ['Identifier', 'Profile', 'EntityType', localized('DisplayName')] }, ctx);
   const identifier = requireAttribute(el, 'Identifier', ctx);
   const profile = requireAttribute(el, 'Profile', ctx, 'the profile the permissions are granted to');
@@ -71,7 +71,7 @@ export function readAccessControlRule(el: XmlElement, ctx: LoadContext): AccessC
     }
     entries.push({ permission, canExecute, location: child.location });
   }
-  if (identifier === undefined || profile === undefined || ctx.diags.errors.length > errorsBefore) return undefined;
+  if (identifier === undefined || profile === undefined || ctx.diags.errorCount > errorsBefore) return undefined;
   const entityType = el.attributes.get('EntityType');
   return {
     type: 'AccessControlRule',

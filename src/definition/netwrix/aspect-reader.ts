@@ -71,7 +71,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   }
   const spec = KINDS[kind];
   const expressionNames = [...COMMON_EXPRESSIONS, ...spec.expressions];
-  const errorsBefore = ctx.diags.errors.length;
+  const errorsBefore = ctx.diags.errorCount;
   refuseCSharp(el, ctx, expressionNames);
   checkAttributes(el, { known: [...COMMON_ATTRIBUTES, ...spec.attributes, ...expressionNames], ...(spec.ignored ? { ignored: spec.ignored } : {}) }, ctx);
 
@@ -100,9 +100,9 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   for (const name of expressionNames) {
     // AcceptNullValueExpression is C# in Netwrix; idflow files before the C# subset wrote it as a Boolean.
     if (name === 'AcceptNullValueExpression' && el.attributes.has(name) && !isCSharp(el.attributes.get(name)!)) continue;
-    const errors = ctx.diags.errors.length;
+    const errors = ctx.diags.errorCount;
     expressions[name] = readExpression(el, name, ctx, SQL_EXPRESSIONS.has(name) ? { plainValueHint: 'Netwrix runs it as SQL against its own database, which idflow does not have' } : {});
-    if (name === 'SimulationExpression' && expressions[name] && ctx.diags.errors.length === errors) {
+    if (name === 'SimulationExpression' && expressions[name] && ctx.diags.errorCount === errors) {
       ctx.diags.warning(
         'DEF_UNKNOWN_ATTRIBUTE',
         'SimulationExpression is read and checked but never evaluated: idflow has no workflow preview',
@@ -152,7 +152,7 @@ export function readAspect(el: XmlElement, ctx: LoadContext): AspectObject | und
   }
   const acceptNullText = el.attributes.get('AcceptNullValueExpression');
   const acceptNull = acceptNullText !== undefined && !isCSharp(acceptNullText) ? booleanAttribute(el, 'AcceptNullValueExpression', false, ctx) : undefined;
-  if (identifier === undefined || ctx.diags.errors.length > errorsBefore) return undefined;
+  if (identifier === undefined || ctx.diags.errorCount > errorsBefore) return undefined;
 
   const attributes: Record<string, string> = {};
   for (const [name, value] of el.attributes) if (!MODELLED.has(name) && !name.startsWith('xmlns')) attributes[name] = value;
@@ -242,7 +242,7 @@ function readRecipient(el: XmlElement, ctx: LoadContext): NotificationRecipientM
   for (const child of el.children) {
     if (child.name !== 'Expression') ctx.diags.error('DEF_UNKNOWN_ELEMENT', `<Recipient> may contain only <Expression> (XPRESS), not <${child.name}>`, child.location);
   }
-  const errorsBefore = ctx.diags.errors.length;
+  const errorsBefore = ctx.diags.errorCount;
   const typeText = requireAttribute(el, 'Type', ctx, RECIPIENT_TYPES.join(', '));
   if (typeText !== undefined && !(RECIPIENT_TYPES as readonly string[]).includes(typeText)) {
     ctx.diags.error('DEF_BAD_VALUE', `<Recipient> Type="${typeText}" is not a recipient type; use one of ${RECIPIENT_TYPES.join(', ')}`, attrLocation(el, 'Type'));
@@ -274,7 +274,7 @@ function readRecipient(el: XmlElement, ctx: LoadContext): NotificationRecipientM
     default:
       break;
   }
-  if (ctx.diags.errors.length > errorsBefore) return undefined;
+  if (ctx.diags.errorCount > errorsBefore) return undefined;
   return {
     type,
     ...(binding !== undefined ? { binding } : {}),

@@ -105,14 +105,15 @@ export function readTaskSchedule(el: XmlElement, ctx: LoadContext): TaskSchedule
   }
   const cron = stringAttr(el, 'cron')?.trim();
   const timezone = stringAttr(el, 'timezone')?.trim();
-  if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+  const zoneValid = timezone !== undefined && IANAZone.isValidZone(timezone);
+  if (timezone !== undefined && !zoneValid) {
     ctx.diags.error(WavesetCodes.BAD_VALUE, `timezone='${timezone}' on ${describeElement(el)} is not an IANA time zone (Europe/Paris, America/New_York, UTC)`, el.attributeLocations.get('timezone') ?? el.location);
   }
   if (cron !== undefined) {
     if (el.attributes.has('repeatUnit')) {
       ctx.diags.error(WavesetCodes.BAD_VALUE, `${describeElement(el)} has both cron= and repeatUnit=; a schedule repeats by one of them`, el.attributeLocations.get('cron') ?? el.location);
     }
-    const problem = cronProblem(cron, timezone !== undefined && IANAZone.isValidZone(timezone) ? timezone : undefined);
+    const problem = cronProblem(cron, zoneValid ? timezone : undefined);
     if (problem) {
       ctx.diags.error(WavesetCodes.BAD_VALUE, `cron='${cron}' on ${describeElement(el)} is not a cron expression: ${problem}`, el.attributeLocations.get('cron') ?? el.location);
     }

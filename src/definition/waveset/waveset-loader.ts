@@ -49,9 +49,9 @@ function readAccounted(el: XmlElement, parent: XmlElement | undefined, ctx: Load
     account('skipped');
     return undefined;
   }
-  const errorsBefore = ctx.diags.errors.length;
+  const errorsBefore = ctx.diags.errorCount;
   const o = readObject(el, ctx);
-  account(o && ctx.diags.errors.length === errorsBefore ? 'read' : 'refused');
+  account(o && ctx.diags.errorCount === errorsBefore ? 'read' : 'refused');
   return o;
 }
 

@@ -41,7 +41,7 @@ export const XmlCodes = {
   EXTERNAL_ENTITY: 'XML_EXTERNAL_ENTITY',
   UNDEFINED_ENTITY: 'XML_UNDEFINED_ENTITY',
   PROCESSING_INSTRUCTION: 'XML_PROCESSING_INSTRUCTION',
-  /** The file is no XML at all: JSON, YAML, a binary file. The CLI raises it too, before reading (one code for both). */
+  /** The file is no XML at all: JSON, YAML, a binary file (told here only; loadDefinitionFiles has no check of its own). */
   NOT_XML: 'FILE_NOT_XML',
 } as const;
 

@@ -41,6 +41,33 @@ export function compileProgram(program: Program, options: CompileOptions = {}): 
 
 const lit = (op: 's' | 'i' | 'Boolean', text: string): Expr => ({ op, text });
 const call = (op: string, ...args: Expr[]): Expr => ({ op, ...(args.length ? { args } : {}) });
+
+/**
+ * Instance methods that map one to one: `op` becomes the idflow operation with the target as its first operand,
+ * `invoke` a null-safe invoke of that method name; then the result type and the argument count allowed.
+ */
+const INSTANCE_METHODS = new Map<string, readonly ['op' | 'invoke', string, Type, number, number]>([
+  ['ToUpper', ['op', 'upcase', 'string', 0, 0]],
+  ['ToUpperInvariant', ['op', 'upcase', 'string', 0, 0]],
+  ['ToLower', ['op', 'downcase', 'string', 0, 0]],
+  ['ToLowerInvariant', ['op', 'downcase', 'string', 0, 0]],
+  ['Trim', ['op', 'trim', 'string', 0, 0]],
+  ['TrimStart', ['op', 'ltrim', 'string', 0, 0]],
+  ['TrimEnd', ['op', 'rtrim', 'string', 0, 0]],
+  ['StartsWith', ['invoke', 'startsWith', 'bool', 1, 1]],
+  ['EndsWith', ['invoke', 'endsWith', 'bool', 1, 1]],
+  ['Contains', ['invoke', 'contains', 'bool', 1, 1]],
+  ['IndexOf', ['invoke', 'indexOf', 'int', 1, 1]],
+  ['Replace', ['invoke', 'replace', 'string', 2, 2]],
+  ['Substring', ['op', 'substr', 'string', 1, 2]],
+  ['Split', ['op', 'split', 'list', 1, 1]],
+  ['PadRight', ['op', 'pad', 'string', 1, 2]],
+  ['Equals', ['op', 'eq', 'bool', 1, 1]],
+  ['Count', ['op', 'length', 'int', 0, 0]],
+  ...['AddDays', 'AddHours', 'AddMinutes', 'AddSeconds', 'AddMonths', 'AddYears'].map(
+    (m) => [m, ['invoke', m, 'date', 1, 1]] as const,
+  ),
+]);
 const ref = (name: string): Expr => ({ op: 'ref', text: name });
 const TRUE = lit('Boolean', 'true');
 const FALSE = lit('Boolean', 'false');
@@ -278,51 +305,14 @@ class Compiler {
     const target = this.#expr(n.callee.target);
     const t = target.e;
     const invoke = (name: string, type: Type, ...a: Expr[]): Typed => ({ e: this.#nullSafeInvoke(name, t, a), t: type });
+    const plain = INSTANCE_METHODS.get(method);
+    if (plain) {
+      const [how, name, type, min, max] = plain;
+      arity(min, max);
+      const a = args().map((x) => x.e);
+      return how === 'op' ? { e: call(name, t, ...a), t: type } : invoke(name, type, ...a);
+    }
     switch (method) {
-      case 'ToUpper':
-      case 'ToUpperInvariant':
-        arity(0);
-        return { e: call('upcase', t), t: 'string' };
-      case 'ToLower':
-      case 'ToLowerInvariant':
-        arity(0);
-        return { e: call('downcase', t), t: 'string' };
-      case 'Trim':
-        arity(0);
-        return { e: call('trim', t), t: 'string' };
-      case 'TrimStart':
-        arity(0);
-        return { e: call('ltrim', t), t: 'string' };
-      case 'TrimEnd':
-        arity(0);
-        return { e: call('rtrim', t), t: 'string' };
-      case 'StartsWith':
-        arity(1);
-        return invoke('startsWith', 'bool', ...args().map((a) => a.e));
-      case 'EndsWith':
-        arity(1);
-        return invoke('endsWith', 'bool', ...args().map((a) => a.e));
-      case 'Contains':
-        arity(1);
-        return invoke('contains', 'bool', ...args().map((a) => a.e));
-      case 'IndexOf':
-        arity(1);
-        return invoke('indexOf', 'int', ...args().map((a) => a.e));
-      case 'Replace':
-        arity(2);
-        return invoke('replace', 'string', ...args().map((a) => a.e));
-      case 'Substring':
-        arity(1, 2);
-        return { e: call('substr', t, ...args().map((a) => a.e)), t: 'string' };
-      case 'Split':
-        arity(1);
-        return { e: call('split', t, ...args().map((a) => a.e)), t: 'list' };
-      case 'PadRight':
-        arity(1, 2);
-        return { e: call('pad', t, ...args().map((a) => a.e)), t: 'string' };
-      case 'Equals':
-        arity(1);
-        return { e: call('eq', t, ...args().map((a) => a.e)), t: 'bool' };
       case 'ToString':
         if (n.args.length > 0) throw new CSharpSyntaxError('ToString with a format is not in the subset; ToString() takes no argument here', n.callee.offset);
         return invoke('toString', 'string');
@@ -331,14 +321,6 @@ class Compiler {
         const fallback = n.args.length ? this.#expr(n.args[0]!).e : target.t === 'int' ? lit('i', '0') : target.t === 'string' ? NULL : FALSE;
         return { e: this.#withTemps([t], ([v]) => call('cond', call('notnull', v!), v!, fallback)), t: n.args.length ? 'any' : target.t === 'any' ? 'bool' : target.t };
       }
-      case 'AddDays':
-      case 'AddHours':
-      case 'AddMinutes':
-      case 'AddSeconds':
-      case 'AddMonths':
-      case 'AddYears':
-        arity(1);
-        return invoke(method, 'date', ...args().map((a) => a.e));
       case 'CompareTo':
         arity(1);
         return { e: this.#withTemps([t], ([v]) => call('cond', call('notnull', v!), { op: 'invoke', attrs: { class: 'System.DateTime', name: 'Compare' }, args: [v!, ...args().map((a) => a.e)] }, NULL)), t: 'int' };
@@ -349,9 +331,6 @@ class Compiler {
       case 'FirstOrDefault':
         arity(0);
         return { e: call('get', t, lit('i', '0')), t: 'any' };
-      case 'Count':
-        arity(0);
-        return { e: call('length', t), t: 'int' };
       default:
         throw new CSharpSyntaxError(`the method ${method}() is not in the subset; the methods idflow knows are listed in docs/csharp-expressions.md`, n.callee.offset);
     }
