@@ -8,11 +8,11 @@
  *   its decision), all at once; timed until the last one is done.
  * Child processes are started and open their engine before the clock starts (bench/fleet-child.ts).
  *
- * Usage: node --import tsx bench/fleet-bench.ts [DATABASE_URL] (SQLite files in a temp dir without one).
+ * Run through `npm run bench -- --only fleet` (SQLite files and a throwaway PostgreSQL server, runFleetPart) or
+ * `npm run bench -- --postgres URL` ((a) on a server you name, bench/postgres-run.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newInstanceId } from '../src/engine/instance-id.js';
@@ -216,17 +216,3 @@ export async function runFleetPart(dir: string, database: FleetDatabase, counts:
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const url = process.argv[2];
-  const dir = mkdtempSync(join(tmpdir(), 'idflow-fleet-bench-'));
-  try {
-    for (const p of [1, 2, 4]) {
-      const a = await runFleetA(dir, 10_000, p, url);
-      console.log(`a-fleet ${p} workers: ${Math.round(a.perSecond)} inst/s (${a.instances} in ${a.seconds.toFixed(2)} s)`);
-      const b = await runFleetB(dir, 4_000, p, url);
-      console.log(`b-fleet ${p} processes: ${Math.round(b.perSecond)} inst/s (${b.instances} in ${b.seconds.toFixed(2)} s)`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
