@@ -8,11 +8,11 @@
  *   its decision), all at once; timed until the last one is done.
  * Child processes are started and open their engine before the clock starts (bench/fleet-child.ts).
  *
- * Usage: node --import tsx bench/fleet-bench.ts [DATABASE_URL] (SQLite files in a temp dir without one).
+ * Run through `npm run bench -- --only fleet` (SQLite files and a throwaway PostgreSQL server, runFleetPart) or
+ * `npm run bench -- --postgres URL` ((a) on a server you name, bench/postgres-run.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newInstanceId } from '../src/engine/instance-id.js';
@@ -103,11 +103,10 @@ export async function runFleetB(dir: string, n: number, processes: number, url?:
   const each = Math.ceil(n / processes);
   const children = Array.from({ length: processes }, () => startChild(['approver', database, String(each)]));
   await Promise.all(children.map((c) => c.ready));
-  const done = children.map((c) => new Promise<void>((resolve) => c.lines((l) => l === 'done' && resolve())));
   const start = process.hrtime.bigint();
   for (const c of children) c.child.stdin!.write('go\n');
+  // Timed until the last process exits (each prints `done` just before; its exit status says whether it did).
   const codes = await Promise.all(children.map((c) => c.exited));
-  await Promise.race([Promise.all(done), Promise.resolve()]);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (codes.some((c) => c !== 0)) throw new Error(`b-fleet with ${processes} processes: a process exited ${codes.join(', ')}`);
   return { scenario: 'b-fleet', processes, instances: each * processes, seconds, perSecond: (each * processes) / seconds };
@@ -216,17 +215,3 @@ export async function runFleetPart(dir: string, database: FleetDatabase, counts:
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const url = process.argv[2];
-  const dir = mkdtempSync(join(tmpdir(), 'idflow-fleet-bench-'));
-  try {
-    for (const p of [1, 2, 4]) {
-      const a = await runFleetA(dir, 10_000, p, url);
-      console.log(`a-fleet ${p} workers: ${Math.round(a.perSecond)} inst/s (${a.instances} in ${a.seconds.toFixed(2)} s)`);
-      const b = await runFleetB(dir, 4_000, p, url);
-      console.log(`b-fleet ${p} processes: ${Math.round(b.perSecond)} inst/s (${b.instances} in ${b.seconds.toFixed(2)} s)`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}

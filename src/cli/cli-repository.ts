@@ -47,10 +47,8 @@ export async function openRequiredCliRepository(command: Command): Promise<Repos
 
 /** The repository when one exists already; undefined rather than creating one (`idflow check`). */
 export async function openExistingCliRepository(command: Command): Promise<Repository | undefined> {
-  const { repositoryPath } = await loadRepositoryModule();
-  const path = repositoryPath(dbChoice(command));
-  // A database URL names a server: let openRepository decide (and refuse PostgreSQL for now).
-  if (path !== undefined && path !== ':memory:' && !existsSync(path)) return undefined;
+  // A database URL names a server: let openRepository decide.
+  if ((await newRepositoryPath(command)) !== undefined) return undefined;
   return openRequiredCliRepository(command);
 }
 

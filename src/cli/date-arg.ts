@@ -1,3 +1,4 @@
+import { optionKey } from './option-values.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -11,7 +12,7 @@ export async function parseDateArg(text: string, option: string): Promise<number
   const parsed = parseIsoInstant(text);
   if ('error' in parsed) {
     throw new UsageError('CLI_BAD_DATE', `${option} takes a date such as 2025-02-01, 2025-02-01T09:30Z or "2025-02-01 09:30 Europe/Paris", not "${text}" (${parsed.error})`, {
-      [option.replace(/^-+/, '')]: text,
+      [optionKey(option)]: text,
     });
   }
   return parsed.ms;

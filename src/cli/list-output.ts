@@ -171,7 +171,7 @@ function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function terminalWidth(): number {
+export function terminalWidth(): number {
   // Not a terminal (a pipe, a file, a test): cells still stop at MAX_CELL, so a long request text cannot make every
   // line hundreds of characters wide; --wide prints them whole.
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : Infinity;

@@ -3,30 +3,15 @@
  * XML, no empty repository left behind, short ids, and pointers to the command people meant.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { openRepository } from '../../src/repository/open-repository.js';
 import { engineFixture } from '../engine/runtime-harness.js';
-import { runIdflow, type Run } from './cli-harness.js';
+import { runIdflow, tempRepository } from './cli-harness.js';
 
-let dir: string;
-let db: string;
-const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: { IDFLOW_USER: 'bob' } });
-const json = async <T>(...args: string[]): Promise<T> => {
-  const r = await idflow(...args, '--json');
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as T;
-};
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'idflow-errors-'));
-  db = join(dir, 'repo.db');
-  const r = await idflow('import', engineFixture('task-parameters.xml'));
-  assert.equal(r.status, 0, r.stderr);
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const repo = tempRepository({ prefix: 'idflow-errors-', user: 'bob', seed: ['import', engineFixture('task-parameters.xml')] });
+const { idflow, json } = repo;
 
 describe('names that do not exist', () => {
   it('suggests the definition whatever the case of the name typed', async () => {
@@ -45,7 +30,7 @@ describe('names that do not exist', () => {
   });
 
   it('points `run` on a repository without definitions to `idflow init`', async () => {
-    const empty = join(dir, 'empty.db');
+    const empty = join(repo.dir, 'empty.db');
     await (await openRepository({ db: empty })).close();
     const r = await runIdflow(['--db', empty, 'run', 'User_Onboarding', '--as', 'bob']);
     assert.equal(r.status, 1);
@@ -93,7 +78,7 @@ describe('names that do not exist', () => {
 
 describe('files that cannot be definitions', () => {
   it('says a file is not XML and what it starts with', async () => {
-    const wf = join(dir, 'wf.json');
+    const wf = join(repo.dir, 'wf.json');
     writeFileSync(wf, '{"name": "Onboarding"}\n');
     const r = await idflow('check', wf);
     assert.equal(r.status, 1);
@@ -101,16 +86,16 @@ describe('files that cannot be definitions', () => {
   });
 
   it('says in words why a file cannot be read', async () => {
-    const r = await idflow('check', join(dir, 'missing.xml'));
+    const r = await idflow('check', join(repo.dir, 'missing.xml'));
     assert.match(r.stdout, /error FILE_UNREADABLE: cannot read missing\.xml: there is no such file/);
     assert.doesNotMatch(r.stdout, /ENOENT/);
   });
 
   it('leaves no repository behind when an import or init fails', async () => {
-    const fresh = join(dir, 'never.db');
-    const imported = await runIdflow(['--db', fresh, 'import', join(dir, 'missing.xml')]);
+    const fresh = join(repo.dir, 'never.db');
+    const imported = await runIdflow(['--db', fresh, 'import', join(repo.dir, 'missing.xml')]);
     assert.equal(imported.status, 1);
-    const bad = join(dir, 'bad-defaults');
+    const bad = join(repo.dir, 'bad-defaults');
     mkdirSync(bad);
     writeFileSync(join(bad, 'broken.xml'), '<Waveset><TaskDefinition name="x">');
     const init = await runIdflow(['--db', fresh, 'init', '--defaults', bad]);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { engineFixture } from '../engine/runtime-harness.js';
-import { runIdflow } from './cli-harness.js';
+import { runIdflow, tempRepository } from './cli-harness.js';
 
 describe('read commands on a file that is not a repository', () => {
   let dir: string;
@@ -50,74 +50,58 @@ describe('read commands on a file that is not a repository', () => {
 });
 
 describe('empty option values', () => {
-  let dir: string;
-  let db: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idflow-input-'));
-    db = join(dir, 'repo.db');
-    const r = await runIdflow(['--db', db, 'import', engineFixture('task-parameters.xml')]);
-    assert.equal(r.status, 0, r.stderr);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const repo = tempRepository({ prefix: 'idflow-input-', seed: ['import', engineFixture('task-parameters.xml')] });
 
   it('refuses `--db ""` instead of using ./idflow.db, before or after the command name', async () => {
     for (const args of [['--db', '', 'list'], ['list', '--db', ''], ['init', '--db', '']]) {
-      const r = await runIdflow(args, { cwd: dir });
+      const r = await runIdflow(args, { cwd: repo.dir });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /error CLI_EMPTY_DB: --db needs a file name/);
     }
-    assert.equal(existsSync(join(dir, 'idflow.db')), false);
+    assert.equal(existsSync(join(repo.dir, 'idflow.db')), false);
   });
 
   it('refuses `--as ""` instead of acting as the login name, and launches nothing', async () => {
-    const r = await runIdflow(['--db', db, 'run', 'Auto Sync', '--as', '', '--json']);
+    const r = await runIdflow(['--db', repo.db, 'run', 'Auto Sync', '--as', '', '--json']);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(JSON.parse(r.stderr).error.code, 'CLI_EMPTY_NAME');
-    const tasks = await runIdflow(['--db', db, 'tasks', '--json']);
+    const tasks = await runIdflow(['--db', repo.db, 'tasks', '--json']);
     assert.deepEqual(JSON.parse(tasks.stdout), []);
   });
 
   it('refuses `--subject ""`', async () => {
-    const r = await runIdflow(['--db', db, 'run', 'Auto Sync', '--subject', '', '--as', 'bob']);
+    const r = await runIdflow(['--db', repo.db, 'run', 'Auto Sync', '--subject', '', '--as', 'bob']);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /error SUBJECT_EMPTY/);
   });
 });
 
 describe('control characters in names', () => {
-  let dir: string;
-  let db: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idflow-input-'));
-    db = join(dir, 'repo.db');
-    const r = await runIdflow(['--db', db, 'import', engineFixture('task-parameters.xml')]);
-    assert.equal(r.status, 0, r.stderr);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const repo = tempRepository({ prefix: 'idflow-input-', seed: ['import', engineFixture('task-parameters.xml')] });
 
   it('refuses a terminal escape in --as, stores nothing and prints it escaped', async () => {
-    const r = await runIdflow(['--db', db, 'run', 'Auto Sync', '--as', '\u001b[2J\u001b[Hroot']);
+    const r = await runIdflow(['--db', repo.db, 'run', 'Auto Sync', '--as', '\u001b[2J\u001b[Hroot']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /error CLI_BAD_NAME: --as may not hold control characters/);
     assert.doesNotMatch(r.stderr, /\u001b/);
-    const tasks = await runIdflow(['--db', db, 'tasks', '--json']);
+    const tasks = await runIdflow(['--db', repo.db, 'tasks', '--json']);
     assert.deepEqual(JSON.parse(tasks.stdout), []);
   });
 
   it('refuses a control character in $IDFLOW_USER, --owner and a profile holder', async () => {
-    const env = await runIdflow(['--db', db, 'run', 'Auto Sync'], { env: { IDFLOW_USER: 'bob\r' } });
+    const env = await runIdflow(['--db', repo.db, 'run', 'Auto Sync'], { env: { IDFLOW_USER: 'bob\r' } });
     assert.match(env.stderr, /CLI_BAD_NAME: \$IDFLOW_USER/);
-    const owner = await runIdflow(['--db', db, 'workitems', '--owner', 'a\u0007lice']);
+    const owner = await runIdflow(['--db', repo.db, 'workitems', '--owner', 'a\u0007lice']);
     assert.match(owner.stderr, /CLI_BAD_NAME: --owner/);
-    const person = await runIdflow(['--db', db, 'profile', 'assign', '\u001b]0;x\u0007bob', 'Manager']);
+    const person = await runIdflow(['--db', repo.db, 'profile', 'assign', '\u001b]0;x\u0007bob', 'Manager']);
     assert.match(person.stderr, /CLI_BAD_NAME: PERSON/);
-    const list = await runIdflow(['--db', db, 'profile', 'list', '--json']);
+    const list = await runIdflow(['--db', repo.db, 'profile', 'list', '--json']);
     assert.deepEqual(JSON.parse(list.stdout), []);
   });
 
   it('echoes names and ids that do not exist with their control characters escaped', async () => {
     for (const args of [['run', 'x\u001b[2J', '--as', 'bob'], ['show', 'TaskDefinition', 'x\u001b[2J'], ['list', 'x\u001b[2J'], ['task', 'show', 'x\u001b[2J']]) {
-      const r = await runIdflow(['--db', db, ...args]);
+      const r = await runIdflow(['--db', repo.db, ...args]);
       assert.notEqual(r.status, 0, args.join(' '));
       assert.match(r.stderr, /x\\u\{1b\}\[2J/, args.join(' '));
       assert.doesNotMatch(r.stderr, /\u001b/, args.join(' '));

@@ -3,11 +3,8 @@
  * against a temp database created by `idflow init` (the default workflows and AccessControlRules).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { runIdflow, type Run } from './cli-harness.js';
+import { describe, it } from 'node:test';
+import { tempRepository } from './cli-harness.js';
 
 const REVIEW = '/Custom/Workflows/User_Onboarding/Review/ReviewPending';
 
@@ -19,23 +16,7 @@ interface Item {
 }
 
 describe('idflow profile', () => {
-  let dir: string;
-  let db: string;
-
-  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: { IDFLOW_USER: 'admin' } });
-  const json = async <T>(...args: string[]): Promise<T> => {
-    const r = await idflow(...args, '--json');
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as T;
-  };
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idflow-profile-cli-'));
-    db = join(dir, 'idflow.db');
-    const init = await idflow('init');
-    assert.equal(init.status, 0, init.stderr);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const { idflow, json } = tempRepository({ prefix: 'idflow-profile-cli-', file: 'idflow.db', user: 'admin', seed: ['init'] });
 
   it('offers the onboarding review to the manager assigned by profile, who approves it to the end', async () => {
     const assign = await idflow('profile', 'assign', 'bob', 'Manager');

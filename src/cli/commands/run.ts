@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { XValue } from '../../expression/env.js';
 import { action } from '../action.js';
-import { printJson, println } from '../output.js';
+import { printJson } from '../output.js';
 import { positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
 import { readVarsFile } from '../vars-file.js';
 import { actingUser, collectVar, withEngine } from './run-support.js';
-import { printTaskInstance, printWorkItems } from './task-output.js';
+import { printOpenWorkItems, printTaskInstance } from './task-output.js';
 
 interface RunOptions {
   readonly var?: Record<string, XValue>;
@@ -80,10 +80,7 @@ Examples:
           });
           if (options.json) return printJson(result);
           printTaskInstance(result.instance);
-          if (result.workItems.length) {
-            println('open work items:');
-            printWorkItems(result.workItems);
-          }
+          printOpenWorkItems(result.workItems);
         });
       }),
     );

@@ -1,5 +1,5 @@
 import type { TaskInstanceView, WorkItemView } from '../../engine/engine-api.js';
-import { formatFittedTable, type ListColumn } from '../list-output.js';
+import { formatFittedTable, terminalWidth, type ListColumn } from '../list-output.js';
 import { println, shortTime } from '../output.js';
 
 /** The state as people read it: `executing (waiting)` while the instance waits on people or timers. */
@@ -66,5 +66,12 @@ export const WORK_ITEM_COLUMNS: readonly ListColumn<WorkItemView>[] = [
 
 /** Work items as a table (after run/decide; `idflow workitems` prints them through printList). */
 export function printWorkItems(items: readonly WorkItemView[]): void {
-  println(formatFittedTable(items, WORK_ITEM_COLUMNS.filter((c) => !c.optional), process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : Infinity));
+  println(formatFittedTable(items, WORK_ITEM_COLUMNS.filter((c) => !c.optional), terminalWidth()));
+}
+
+/** `open work items:` and their table, when there are any (after run, decide, task show, task watch). */
+export function printOpenWorkItems(items: readonly WorkItemView[]): void {
+  if (items.length === 0) return;
+  println('open work items:');
+  printWorkItems(items);
 }

@@ -8,7 +8,7 @@ import { printJson, println } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { parseDateArg } from '../date-arg.js';
 import { actingUser, withEngine } from './run-support.js';
-import { printTaskInstance, printWorkItems, stateText } from './task-output.js';
+import { printOpenWorkItems, printTaskInstance, stateText } from './task-output.js';
 
 interface TaskOptions {
   readonly as?: string;
@@ -59,10 +59,7 @@ Examples:
           const workItems = await engine.listWorkItems({ instanceId: id });
           if (options.json) return printJson({ instance, workItems });
           printTaskInstance(instance, { variables: true });
-          if (workItems.length) {
-            println('open work items:');
-            printWorkItems(workItems);
-          }
+          printOpenWorkItems(workItems);
         });
       }),
     );
@@ -106,10 +103,7 @@ Examples:
               if (options.json) process.stdout.write(`${JSON.stringify({ event: 'settled', instance: t, workItems })}\n`);
               else {
                 printTaskInstance(t);
-                if (workItems.length) {
-                  println('open work items:');
-                  printWorkItems(workItems);
-                }
+                printOpenWorkItems(workItems);
               }
               return 0;
             }

@@ -5,7 +5,7 @@ import { addPointerCommand } from '../pointer-command.js';
 import { printJson, println } from '../output.js';
 import { personName } from '../option-values.js';
 import { collectVar, withEngine } from './run-support.js';
-import { printWorkItems, stateText } from './task-output.js';
+import { printOpenWorkItems, printWorkItems, stateText } from './task-output.js';
 
 interface DecideOptions {
   readonly decision: string;
@@ -61,10 +61,7 @@ Examples:
           if (result.next) {
             println('next:');
             printWorkItems([result.next]);
-          } else if (result.workItems.length) {
-            println('open work items:');
-            printWorkItems(result.workItems);
-          }
+          } else printOpenWorkItems(result.workItems);
         });
       }),
     );
