@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { readErrorWords } from './file-problems.js';
+import { notXmlStart, readErrorWords } from './file-problems.js';
 import { DiagnosticBag, type Diagnostic } from './diagnostic.js';
 import type { LoadContext } from './load-context.js';
 import type { DefinitionObject } from './model/objects.js';
@@ -145,6 +145,11 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
       bytes = await readFile(file);
     } catch (e) {
       diags.error('FILE_UNREADABLE', `cannot read ${basename(file)}: ${readErrorWords(e)}`, { file, line: 1, column: 1 });
+      continue;
+    }
+    const start = notXmlStart(bytes);
+    if (start !== undefined) {
+      diags.error('FILE_NOT_XML', `${basename(file)} is not XML: it starts with ${start}; give the workflow's .xml file`, { file, line: 1, column: 1 });
       continue;
     }
     objects.push(...loadDocument(bytes, file, diags, options.limits, accounts));
