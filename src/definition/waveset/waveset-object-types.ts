@@ -8,7 +8,7 @@
 export const READ_OBJECT_TYPES = ['TaskDefinition', 'ProvisioningTask', 'Configuration', 'Rule', 'TaskSchedule'] as const;
 
 /**
- * Object types idflow recognises but does not run: skipped with a warning (`DEF_OBJECT_SKIPPED`) wherever they stand,
+ * Object types idflow recognises but does not run: skipped with a warning (`DEF_IGNORED_ELEMENT`) wherever they stand,
  * at the root of a file or inside `<Waveset>`. Listed from the Waveset object model; the export of any Waveset
  * release holds only types from this list.
  */
