@@ -135,6 +135,16 @@ export interface TaskFilter extends ListOrder {
   readonly limit?: number;
 }
 
+/** Which ended instances `Engine.deleteEnded` deletes. */
+export interface DeleteEndedFilter {
+  /** Epoch ms: instances that ended (finished or terminated) before this instant. */
+  readonly finishedBefore: number;
+  /** Only instances of this definition. */
+  readonly definition?: string;
+  /** At most this many. */
+  readonly limit?: number;
+}
+
 export interface WorkItemFilter extends ListOrder {
   /** Items this person may decide (owner, delegate, or permission holder). */
   readonly owner?: string;
@@ -266,7 +276,7 @@ export interface Engine {
    */
   deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
   /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
-  deleteEnded(filter: { readonly finishedBefore: number; readonly definition?: string; readonly limit?: number }, actor: string): Promise<number>;
+  deleteEnded(filter: DeleteEndedFilter, actor: string): Promise<number>;
   /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns

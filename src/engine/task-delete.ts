@@ -1,21 +1,11 @@
 import { ConflictError } from '../errors.js';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
-import type { TaskInstanceView } from './engine-api.js';
+import type { DeleteEndedFilter, TaskInstanceView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { auditBase } from './outcome-write.js';
 import { commitInBatches, retrying } from './task-control.js';
 
 const ENDED = ['finished', 'terminated'] as const;
-
-/** Which ended instances {@link deleteEndedTasks} deletes. */
-export interface DeleteEndedFilter {
-  /** Epoch ms: instances that ended (finished or terminated) before this instant. */
-  readonly finishedBefore: number;
-  /** Only instances of this definition. */
-  readonly definition?: string;
-  /** At most this many. */
-  readonly limit?: number;
-}
 
 /**
  * Deletes a kept result by hand (resultLimit -1 or a long one): an instance that ended, finished or terminated, with
