@@ -4,6 +4,7 @@
  */
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
+import type { ListPaging } from '../repository/runtime-store.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
 import type { WorkerActivity } from './worker-activity.js';
 
@@ -121,9 +122,7 @@ export interface DecideResult {
  * (its `createdAt` as epoch milliseconds, and its id); `since` is inclusive and `until` exclusive (epoch ms).
  * @default order 'asc' (oldest first)
  */
-export interface ListOrder {
-  readonly order?: 'asc' | 'desc';
-  readonly after?: { readonly createdAt: number; readonly id: string };
+export interface ListOrder extends Pick<ListPaging, 'order' | 'after'> {
   readonly since?: number;
   readonly until?: number;
 }
