@@ -4,6 +4,7 @@
  */
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
+import type { ListPaging } from '../repository/runtime-store.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
 import type { WorkerActivity } from './worker-activity.js';
 
@@ -121,9 +122,7 @@ export interface DecideResult {
  * (its `createdAt` as epoch milliseconds, and its id); `since` is inclusive and `until` exclusive (epoch ms).
  * @default order 'asc' (oldest first)
  */
-export interface ListOrder {
-  readonly order?: 'asc' | 'desc';
-  readonly after?: { readonly createdAt: number; readonly id: string };
+export interface ListOrder extends Pick<ListPaging, 'order' | 'after'> {
   readonly since?: number;
   readonly until?: number;
 }
@@ -132,6 +131,16 @@ export interface TaskFilter extends ListOrder {
   readonly state?: TaskState;
   readonly definition?: string;
   readonly subject?: string;
+  readonly limit?: number;
+}
+
+/** Which ended instances `Engine.deleteEnded` deletes. */
+export interface DeleteEndedFilter {
+  /** Epoch ms: instances that ended (finished or terminated) before this instant. */
+  readonly finishedBefore: number;
+  /** Only instances of this definition. */
+  readonly definition?: string;
+  /** At most this many. */
   readonly limit?: number;
 }
 
@@ -266,7 +275,7 @@ export interface Engine {
    */
   deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
   /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
-  deleteEnded(filter: { readonly finishedBefore: number; readonly definition?: string; readonly limit?: number }, actor: string): Promise<number>;
+  deleteEnded(filter: DeleteEndedFilter, actor: string): Promise<number>;
   /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns

@@ -159,12 +159,12 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
 function chooseDefinition(ctx: EngineContext, request: LaunchRequest): LoadedDefinition {
   const all = ctx.definitions.launchables(request.definition);
   const candidates = request.type === undefined ? all : all.filter((d) => d.stored.type === request.type);
-  if (candidates.length === 0 && all.length === 0) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
+  if (all.length === 0) throw definitionNotFound(request.definition, ctx.definitions.launchableNames());
+  // Only a `type` can filter every one of them out: the name is there, as the other type.
   if (candidates.length === 0) {
-    const other = request.type !== undefined && all.length > 0 ? `; there is a ${all[0]!.stored.type} of that name` : '; import it first';
-    throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type ?? 'TaskDefinition or Workflow'} named "${request.definition}"${other}`, {
+    throw new NotFoundError('DEFINITION_NOT_FOUND', `no ${request.type} named "${request.definition}"; there is a ${all[0]!.stored.type} of that name`, {
       definition: request.definition,
-      ...(request.type !== undefined && { type: request.type }),
+      type: request.type,
     });
   }
   if (candidates.length > 1) {

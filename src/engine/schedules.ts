@@ -46,24 +46,22 @@ export function nextOccurrence(schedule: TaskScheduleObject, state: ScheduleStat
   const nextRun = state ? state.nextRun : first;
   if (nextRun === null || nextRun > now) return undefined;
   const runCount = state?.runCount ?? 0;
-  const limited = schedule.repeatCount !== undefined && schedule.repeatCount > 0;
-  if (limited && runCount >= schedule.repeatCount!) return undefined;
+  if (runsLeft(schedule, runCount) <= 0) return undefined;
   const period = schedule.repeatSeconds * 1000;
   let at = nextRun;
   let after: number | null = null;
   let skipped: ScheduleOccurrence['skipped'];
   if (period > 0) {
     const due = Math.floor((now - nextRun) / period) + 1;
-    const keep = schedule.skipMissed ? 1 : MAX_CATCH_UP;
+    const keep = keptOf(schedule);
     if (due > keep) {
       const count = due - keep;
-      skipped = { count, first: nextRun, last: nextRun + (count - 1) * period, reason: schedule.skipMissed ? 'skipMissed' : 'catch-up limit' };
+      skipped = { count, first: nextRun, last: nextRun + (count - 1) * period, reason: skipReason(schedule) };
       at = nextRun + count * period;
     }
     after = at + period;
   }
-  if (limited && runCount + 1 >= schedule.repeatCount!) after = null;
-  return { at, next: { name: schedule.name, lastRun: at, nextRun: after, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
+  return occurrence(schedule, runCount, now, at, after, skipped);
 }
 
 /** The first run of a schedule: its start, or with cron the first cron time at or after its start. */
@@ -78,10 +76,9 @@ function nextCronOccurrence(schedule: TaskScheduleObject, cron: string, state: S
   const nextRun = state ? state.nextRun : firstRun(schedule);
   if (nextRun === null || nextRun > now) return undefined;
   const runCount = state?.runCount ?? 0;
-  const limited = schedule.repeatCount !== undefined && schedule.repeatCount > 0;
-  if (limited && runCount >= schedule.repeatCount!) return undefined;
+  if (runsLeft(schedule, runCount) <= 0) return undefined;
   // The due times, oldest first; only the last `keep` are kept (a bounded walk: MAX_CATCH_UP back from now).
-  const keep = schedule.skipMissed ? 1 : MAX_CATCH_UP;
+  const keep = keptOf(schedule);
   const due: number[] = [];
   let count = 0;
   let lastPassed = nextRun;
@@ -94,16 +91,41 @@ function nextCronOccurrence(schedule: TaskScheduleObject, cron: string, state: S
   const at = due[0]!;
   const passed = count - due.length;
   const skipped: ScheduleOccurrence['skipped'] =
-    passed > 0 ? { count: passed, first: nextRun, last: lastPassed, reason: schedule.skipMissed ? 'skipMissed' : 'catch-up limit' } : undefined;
-  let after = cronNextAfter(cron, schedule.timezone, at);
-  if (limited && runCount + 1 >= schedule.repeatCount!) after = null;
-  return { at, next: { name: schedule.name, lastRun: at, nextRun: after, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
+    passed > 0 ? { count: passed, first: nextRun, last: lastPassed, reason: skipReason(schedule) } : undefined;
+  return occurrence(schedule, runCount, now, at, cronNextAfter(cron, schedule.timezone, at), skipped);
+}
+
+/** Runs a schedule with a repeat count has left after `runCount`; Infinity without one. */
+function runsLeft(schedule: TaskScheduleObject, runCount: number): number {
+  return schedule.repeatCount !== undefined && schedule.repeatCount > 0 ? schedule.repeatCount - runCount : Infinity;
+}
+
+/** Of several due occurrences, how many (the latest) run. */
+function keptOf(schedule: TaskScheduleObject): number {
+  return schedule.skipMissed ? 1 : MAX_CATCH_UP;
+}
+
+function skipReason(schedule: TaskScheduleObject): 'skipMissed' | 'catch-up limit' {
+  return schedule.skipMissed ? 'skipMissed' : 'catch-up limit';
+}
+
+/** The occurrence due `at`, run as number `runCount + 1`; the next one is `after` unless that was the last run. */
+function occurrence(
+  schedule: TaskScheduleObject,
+  runCount: number,
+  now: number,
+  at: number,
+  after: number | null,
+  skipped: ScheduleOccurrence['skipped'],
+): ScheduleOccurrence {
+  const nextRun = runsLeft(schedule, runCount) <= 1 ? null : after;
+  return { at, next: { name: schedule.name, lastRun: at, nextRun, runCount: runCount + 1, updatedAt: now }, ...(skipped && { skipped }) };
 }
 
 /** The next `n` run times of a schedule from its state (for `idflow schedule list`). */
 export function upcomingRuns(schedule: TaskScheduleObject, next: number | null, runCount: number, n: number): number[] {
   const out: number[] = [];
-  const limit = schedule.repeatCount !== undefined && schedule.repeatCount > 0 ? schedule.repeatCount - runCount : Infinity;
+  const limit = runsLeft(schedule, runCount);
   for (let t = next; t !== null && out.length < Math.min(n, limit); ) {
     out.push(t);
     if (schedule.cron !== undefined) t = cronNextAfter(schedule.cron, schedule.timezone, t);

@@ -70,33 +70,55 @@ export async function terminateTask(ctx: EngineContext, id: string, actor: strin
 export async function terminateMatching(ctx: EngineContext, filter: TaskFilter, actor: string): Promise<number> {
   if (filter.state === 'finished' || filter.state === 'terminated') return 0;
   const states = filter.state ? [filter.state] : [...UNFINISHED];
-  let count = 0;
-  const conflicted = new Set<string>();
-  // Left alone, still unfinished, so still listed: each listing asks for that many rows more.
-  const skipped = new Set<string>();
-  for (;;) {
-    const wanted = Math.min(ctx.batchSize, (filter.limit ?? Number.POSITIVE_INFINITY) - count);
-    if (wanted <= 0) return count;
-    const batch = (
-      await ctx.store.listInstances({
+  return commitInBatches(
+    ctx,
+    filter.limit,
+    1,
+    (limit) =>
+      ctx.store.listInstances({
         states,
         ...(filter.definition !== undefined && { definitionName: filter.definition }),
         ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
-        limit: wanted + skipped.size,
-      })
-    )
-      .filter((i) => !skipped.has(i.id))
-      .slice(0, wanted);
+        limit,
+      }),
+    async (batch, now) => {
+      await ctx.definitions.refresh();
+      return Promise.all(batch.map((i) => terminateWrite(ctx, i, actor, `terminated by ${actor}`, now)));
+    },
+  );
+}
+
+/**
+ * The bulk loop of terminate and delete: lists instances (`list(limit)`) and commits the writes `make` builds for
+ * them, in batches of the engine's batch size, until `limit` committed or the list runs dry; returns how many
+ * committed. An instance whose write does not commit is listed again up to `retries` more times, then left alone;
+ * still listed, each listing asks for that many rows more.
+ */
+export async function commitInBatches(
+  ctx: EngineContext,
+  limit: number | undefined,
+  retries: number,
+  list: (limit: number) => Promise<readonly InstanceRecord[]>,
+  make: (batch: readonly InstanceRecord[], now: number) => Promise<readonly InstanceWrite[]> | readonly InstanceWrite[],
+): Promise<number> {
+  let count = 0;
+  const failures = new Map<string, number>();
+  const skipped = new Set<string>();
+  for (;;) {
+    const wanted = Math.min(ctx.batchSize, (limit ?? Number.POSITIVE_INFINITY) - count);
+    if (wanted <= 0) return count;
+    const batch = (await list(wanted + skipped.size)).filter((i) => !skipped.has(i.id)).slice(0, wanted);
     if (batch.length === 0) return count;
-    await ctx.definitions.refresh();
-    const now = ctx.clock();
-    const writes = await Promise.all(batch.map((i) => terminateWrite(ctx, i, actor, `terminated by ${actor}`, now)));
-    const statuses = await ctx.store.commit(writes);
+    const statuses = await ctx.store.commit(await make(batch, ctx.clock()));
     statuses.forEach((s, n) => {
       const id = batch[n]!.id;
-      if (s === 'committed') count++;
-      else if (conflicted.has(id)) skipped.add(id);
-      else conflicted.add(id);
+      if (s === 'committed') {
+        count++;
+        return;
+      }
+      const failed = (failures.get(id) ?? 0) + 1;
+      if (failed > retries) skipped.add(id);
+      else failures.set(id, failed);
     });
   }
 }

@@ -1,21 +1,11 @@
 import { ConflictError } from '../errors.js';
 import type { InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
-import type { TaskInstanceView } from './engine-api.js';
+import type { DeleteEndedFilter, TaskInstanceView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { auditBase } from './outcome-write.js';
-import { retrying } from './task-control.js';
+import { commitInBatches, retrying } from './task-control.js';
 
 const ENDED = ['finished', 'terminated'] as const;
-
-/** Which ended instances {@link deleteEndedTasks} deletes. */
-export interface DeleteEndedFilter {
-  /** Epoch ms: instances that ended (finished or terminated) before this instant. */
-  readonly finishedBefore: number;
-  /** Only instances of this definition. */
-  readonly definition?: string;
-  /** At most this many. */
-  readonly limit?: number;
-}
 
 /**
  * Deletes a kept result by hand (resultLimit -1 or a long one): an instance that ended, finished or terminated, with
@@ -40,29 +30,19 @@ export async function deleteTask(ctx: EngineContext, id: string, actor: string):
  * instance that changed meanwhile (its commit conflicts) is left alone.
  */
 export async function deleteEndedTasks(ctx: EngineContext, filter: DeleteEndedFilter, actor: string): Promise<number> {
-  let count = 0;
-  const skipped = new Set<string>();
-  for (;;) {
-    const wanted = Math.min(ctx.batchSize, (filter.limit ?? Number.POSITIVE_INFINITY) - count);
-    if (wanted <= 0) return count;
-    const batch = (
-      await ctx.store.listInstances({
+  return commitInBatches(
+    ctx,
+    filter.limit,
+    0,
+    (limit) =>
+      ctx.store.listInstances({
         states: ENDED,
         finishedBefore: filter.finishedBefore,
         ...(filter.definition !== undefined && { definitionName: filter.definition }),
-        limit: wanted + skipped.size,
-      })
-    )
-      .filter((i) => !skipped.has(i.id))
-      .slice(0, wanted);
-    if (batch.length === 0) return count;
-    const now = ctx.clock();
-    const statuses = await ctx.store.commit(batch.map((i) => deleteWrite(i, actor, now)));
-    statuses.forEach((s, n) => {
-      if (s === 'committed') count++;
-      else skipped.add(batch[n]!.id);
-    });
-  }
+        limit,
+      }),
+    (batch, now) => batch.map((i) => deleteWrite(i, actor, now)),
+  );
 }
 
 function deleteWrite(instance: InstanceRecord, actor: string, now: number): InstanceWrite {

@@ -21,17 +21,8 @@ export interface WorkerActivity {
   readonly periodMs: number;
 }
 
-/** @internal Mutable counters behind {@link WorkerActivity}. */
-export interface WorkerCounters {
-  claimed: number;
-  committed: number;
-  finished: number;
-  failed: number;
-  retried: number;
-  lost: number;
-  lagMs: number;
-  since: number | undefined;
-}
+/** @internal Mutable counters behind {@link WorkerActivity}: its counts, and when their period began. */
+export type WorkerCounters = { -readonly [K in Exclude<keyof WorkerActivity, 'periodMs'>]: number } & { since: number | undefined };
 
 export function newWorkerCounters(): WorkerCounters {
   return { claimed: 0, committed: 0, finished: 0, failed: 0, retried: 0, lost: 0, lagMs: 0, since: undefined };
@@ -39,17 +30,7 @@ export function newWorkerCounters(): WorkerCounters {
 
 /** The counts since the last call (or since the start), and resets them. */
 export function takeWorkerActivity(c: WorkerCounters, now: number): WorkerActivity {
-  const since = c.since ?? now;
-  const activity: WorkerActivity = {
-    claimed: c.claimed,
-    committed: c.committed,
-    finished: c.finished,
-    failed: c.failed,
-    retried: c.retried,
-    lost: c.lost,
-    lagMs: c.lagMs,
-    periodMs: Math.max(0, Math.round(now - since)),
-  };
+  const { since = now, ...counts } = c;
   Object.assign(c, newWorkerCounters(), { since: now });
-  return activity;
+  return { ...counts, periodMs: Math.max(0, Math.round(now - since)) };
 }
