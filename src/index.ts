@@ -82,6 +82,7 @@ export type { AclGrant, AclPermissionResolver, AclRuleIndex, PersonPermissions }
 export type {
   DecideRequest,
   DecideResult,
+  DeleteEndedFilter,
   Engine,
   EngineOptions,
   LaunchRequest,
