@@ -1,5 +1,6 @@
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { ProvisioningStore } from './provisioning-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /**
@@ -11,6 +12,8 @@ export interface Repository {
   readonly runtime: RuntimeStore;
   /** Who holds which profile (the profiles AccessControlRules grant permissions to). */
   readonly profiles: ProfileStore;
+  /** The provisioning outbox: orders to connectors, claimed by provisioning workers (src/provisioning/). */
+  readonly provisioning: ProvisioningStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */
