@@ -1,3 +1,4 @@
+import type { IdentityStore } from '../identity/identity-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { ProvisioningStore } from './provisioning-store.js';
@@ -14,6 +15,8 @@ export interface Repository {
   readonly profiles: ProfileStore;
   /** The provisioning outbox: orders to connectors, claimed by provisioning workers (src/provisioning/). */
   readonly provisioning: ProvisioningStore;
+  /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
+  readonly identities: IdentityStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */
