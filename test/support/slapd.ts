@@ -104,7 +104,7 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
-function config(dir: string, schema: string): string {
+function config(dir: string, schema: string, durable: boolean): string {
   return `include   ${schema}/core.schema
 include   ${schema}/cosine.schema
 include   ${schema}/inetorgperson.schema
@@ -119,7 +119,7 @@ suffix    "${SLAPD_SUFFIX}"
 rootdn    "${SLAPD_ADMIN_DN}"
 rootpw    ${SLAPD_ADMIN_PASSWORD}
 directory ${dir}/db
-index     objectClass eq
+${durable ? '' : 'dbnosync\n'}index     objectClass eq
 index     uid,cn,mail eq,sub
 index     member eq
 overlay   ppolicy
@@ -157,7 +157,16 @@ pwdLockout: TRUE
  * Starts a fresh slapd, seeded with the suffix, `ou=people`, `ou=groups` and the default password policy. Throws a
  * clear error when slapd or ldap-utils are not installed.
  */
-export async function startSlapd(): Promise<Slapd> {
+export interface SlapdOptions {
+  /**
+   * @default false. A throwaway directory needs no durability: without it slapd does not flush each write to disk
+   * (`dbnosync`), as the test PostgreSQL runs with fsync off. `stop` (SIGTERM) still writes everything out; a
+   * SIGKILL may lose the last writes unless `durable`.
+   */
+  readonly durable?: boolean;
+}
+
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const slapd = which('slapd');
   const ldapsearch = which('ldapsearch');
   const ldapmodify = which('ldapmodify');
@@ -170,7 +179,7 @@ export async function startSlapd(): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), 'idflow-slapd-'));
   mkdirSync(join(dir, 'db'));
   const conf = join(dir, 'slapd.conf');
-  writeFileSync(conf, config(dir, schemaDir()));
+  writeFileSync(conf, config(dir, schemaDir(), options.durable ?? false));
   const log = join(dir, 'slapd.log');
 
   let port = 0;

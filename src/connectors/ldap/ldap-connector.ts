@@ -46,6 +46,11 @@ const TYPE_OR_VALUE_EXISTS = 20;
 const ALREADY_EXISTS = 68;
 const OBJECT_CLASS_VIOLATION = 65;
 
+/** uid matches without regard to case, as the directory's own matching rule does. */
+function hasLogin(entry: Readonly<Record<string, unknown>>, login: string): boolean {
+  return entryValues(entry, 'uid').some((v) => v.toLowerCase() === login.toLowerCase());
+}
+
 function replace(attribute: string, values: readonly string[]): Change {
   return new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values: [...values] }) });
 }
@@ -99,8 +104,10 @@ export class LdapConnector implements Connector {
   async #create(c: Client, attributes: AccountAttributes): Promise<ProvisioningResult> {
     checkAttributeNames(attributes);
     const login = loginOf(attributes, 'create');
-    const found = await this.#findByLogin(c, login);
-    if (found) return this.#adopt(c, found, attributes);
+    if (this.#settings.lookup === 'search') {
+      const found = await this.#findByLogin(c, login);
+      if (found) return this.#adopt(c, found, attributes);
+    }
     const dn = accountDn(this.#settings, login);
     try {
       await c.add(dn, entryFor(this.#settings, attributes));
@@ -109,8 +116,8 @@ export class LdapConnector implements Connector {
       const code = resultCodeOf(e);
       if (code === ALREADY_EXISTS) {
         // Another worker created it between our search and our add (or an entry holds the DN without the login).
-        const now = await this.#findByLogin(c, login);
-        if (now) return this.#adopt(c, now, attributes);
+        const now = this.#settings.lookup === 'search' ? await this.#findByLogin(c, login) : await this.#read(c, dn);
+        if (now && hasLogin(now, login)) return this.#adopt(c, now, attributes);
         throw new ConnectorError('CONNECTOR_REJECTED', `LDAP add of '${dn}': an entry of that name exists but its uid is not '${login}'`, {
           transient: false,
           details: { operation: 'add', dn },
@@ -138,7 +145,7 @@ export class LdapConnector implements Connector {
     checkAttributeNames(attributes);
     const entry = await this.#readOrThrow(c, key, 'update');
     const login = attributes['login'];
-    if (login !== undefined && !entryValues(entry, 'uid').includes(String(login))) {
+    if (login !== undefined && login !== null && !hasLogin(entry, String(login))) {
       throw new ConnectorError('CONNECTOR_REJECTED', `LDAP update of '${key}': the login changes through a rename, not an update`, {
         transient: false,
         details: { operation: 'update', dn: key },
@@ -162,7 +169,7 @@ export class LdapConnector implements Connector {
       if (!moved) throw this.#notFound('rename', key);
       renamed = moved;
       outcome = 'unchanged';
-    } else if (entryValues(entry, 'uid').includes(newLogin) && sameDn(entry.dn, `${accountRdn(this.#settings, newLogin)},${parentOf(entry.dn)}`)) {
+    } else if (hasLogin(entry, newLogin) && sameDn(entry.dn, `${accountRdn(this.#settings, newLogin)},${parentOf(entry.dn)}`)) {
       renamed = entry;
       outcome = 'unchanged';
     } else {

@@ -15,7 +15,7 @@ import { ConnectorError } from '../connector.js';
 const TRANSIENT_RESULT_CODES = new Set([51, 52, 53]);
 const AUTH_RESULT_CODES = new Set([7, 8, 13, 48, 49]);
 /** Socket-level failures worth retrying: the directory or the way to it is down for now. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'ENOTFOUND']);
 
 export interface LdapErrorContext {
   /** What was being done, in words: `add`, `bind`, `modify DN`. */
@@ -42,7 +42,7 @@ export function classifyLdapError(err: unknown, context: LdapErrorContext): Conn
   }
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
   const text = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-  if (code !== undefined && NETWORK_CODES.has(code)) {
+  if (code !== undefined && (NETWORK_CODES.has(code) || /^EAI_AGAIN$/.test(code))) {
     return new ConnectorError('CONNECTOR_UNAVAILABLE', `${where(context)}: the directory cannot be reached (${code}: ${text})`, {
       transient: true,
       details: { ...details, errno: code },

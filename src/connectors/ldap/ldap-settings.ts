@@ -40,6 +40,12 @@ export interface LdapSettings {
    */
   readonly emptyGroupMember: string;
   readonly disable: LdapDisableSettings;
+  /**
+   * @default 'search'. How `create` looks before it creates: `search` finds the login anywhere under `peopleBase`
+   * (one search, then the add); `dn` lets the add itself look, at the DN the login names (one round trip; an entry
+   * with that login elsewhere under the base is not seen). docs/connectors/ldap.md, "Operations".
+   */
+  readonly lookup: 'search' | 'dn';
   /** @default 10000. How long one LDAP operation may take before the order fails with `CONNECTOR_TIMEOUT`. */
   readonly timeoutMs: number;
   /** @default 5000. How long opening a connection may take. */
@@ -60,6 +66,7 @@ const KNOWN = new Set([
   'groupBase',
   'emptyGroupMember',
   'disable',
+  'lookup',
   'timeoutMs',
   'connectTimeoutMs',
   'poolSize',
@@ -123,6 +130,9 @@ export function parseLdapSettings(raw: Readonly<Record<string, unknown>>, where:
   const rdnAttribute = raw['rdnAttribute'] ?? 'uid';
   if (rdnAttribute !== 'uid' && rdnAttribute !== 'cn') throw invalid(where, 'rdnAttribute', `must be 'uid' or 'cn', not ${JSON.stringify(rdnAttribute)}`);
 
+  const lookup = raw['lookup'] ?? 'search';
+  if (lookup !== 'search' && lookup !== 'dn') throw invalid(where, 'lookup', `must be 'search' or 'dn', not ${JSON.stringify(lookup)}`);
+
   const emptyGroupMember = raw['emptyGroupMember'] ?? '';
   if (typeof emptyGroupMember !== 'string' || (emptyGroupMember !== '' && !DN.test(emptyGroupMember))) {
     throw invalid(where, 'emptyGroupMember', `must be a DN or '' (the empty DN), not ${JSON.stringify(emptyGroupMember)}`);
@@ -179,6 +189,7 @@ export function parseLdapSettings(raw: Readonly<Record<string, unknown>>, where:
     ...(groupBase !== undefined ? { groupBase } : {}),
     emptyGroupMember,
     disable,
+    lookup,
     timeoutMs: whole('timeoutMs', 10_000, 100, 600_000),
     connectTimeoutMs: whole('connectTimeoutMs', 5_000, 100, 600_000),
     poolSize: whole('poolSize', 4, 1, 64),

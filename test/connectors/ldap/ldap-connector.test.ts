@@ -130,6 +130,16 @@ describe('creating accounts', () => {
     }
   });
 
+  it('with lookup dn, lets the add look at the login\'s DN: a replay or a race still makes one entry', async () => {
+    const c = connector({ lookup: 'dn' });
+    const results = await Promise.all(Array.from({ length: 6 }, () => apply(c, { kind: 'create', attributes: { login: 'dnlook', lastName: 'Look' } })));
+    assert.equal(results.filter((r) => r.outcome === 'created').length, 1);
+    assert.ok(results.every((r) => r.key === `uid=dnlook,${SLAPD_PEOPLE}`));
+    assert.deepEqual(await apply(c, { kind: 'create', attributes: { login: 'dnlook', email: 'look@example.org' } }), { key: `uid=dnlook,${SLAPD_PEOPLE}`, outcome: 'adopted' });
+    assert.deepEqual(attributes(`uid=dnlook,${SLAPD_PEOPLE}`)['mail'], ['look@example.org']);
+    assert.equal(slapd.dns('(uid=dnlook)').length, 1);
+  });
+
   it('refuses an attribute outside the neutral vocabulary, permanently, and creates nothing', async () => {
     const error = await rejection(apply(connector(), { kind: 'create', attributes: { login: 'oddone', shoeSize: '44' } }));
     assert.equal(error.code, 'CONNECTOR_ATTRIBUTE_UNKNOWN');
