@@ -1,22 +1,22 @@
 /**
- * Where a provisioning worker gets the connector an order names. The registry of connector kinds and the connector
- * objects in the repository belong to the connector work (src/connectors/connector-registry.ts); the worker only
- * needs "the live connector called NAME", made once per worker and closed when it stops.
+ * Where a provisioning worker gets the connector an order names: the connector objects of the repository, built
+ * through the connector registry and kept alive between batches (src/connectors/connector-pool.ts), or connectors a
+ * program made itself.
  */
-import type { Connector, ConnectorFactory } from '../connectors/connector.js';
+import type { Connector } from '../connectors/connector.js';
+import { ConnectorPool } from '../connectors/connector-pool.js';
+import { createConnectorRegistry, type ConnectorEnv, type ConnectorRegistry } from '../connectors/connector-registry.js';
+import { ldapConnectorFactory } from '../connectors/ldap/ldap-connector-factory.js';
 import { IdflowError } from '../errors.js';
+import type { ObjectStore } from '../repository/object-store.js';
 
 export interface ConnectorSource {
-  /** The connector object `name`, made on first use. Throws `PROVISIONING_CONNECTOR_UNKNOWN` when there is none. */
+  /** The live connector called `name`. Throws a coded error when there is none or it cannot be built. */
   connector(name: string): Promise<Connector>;
+  /** Between batches: drop connectors whose object changed since they were built. */
+  refresh?(): Promise<void>;
   /** Closes every connector made. */
   close(): Promise<void>;
-}
-
-/** The settings of one connector object: its kind (`ldap`, `scim`, `csv`) and its raw settings. */
-export interface ConnectorDefinition {
-  readonly kind: string;
-  readonly settings: Readonly<Record<string, unknown>>;
 }
 
 export class ConnectorUnknownError extends IdflowError {
@@ -25,44 +25,27 @@ export class ConnectorUnknownError extends IdflowError {
   }
 }
 
+/** The registry a worker uses: every kind idflow ships (`csv`, `scim`, `ldap`). */
+export function workerConnectorRegistry(): ConnectorRegistry {
+  const registry = createConnectorRegistry();
+  if (!registry.has('ldap')) registry.register(ldapConnectorFactory);
+  return registry;
+}
+
 /**
- * A source over connector factories and a lookup of connector objects (`definitionOf`, e.g. the repository's
- * connector objects): each connector is made on first use with its factory's validated settings and the
- * environment (secrets come from variables the settings name), then kept.
+ * The repository's connector objects, each built on first use and rebuilt when its object changes; secrets from
+ * `env` (the process environment by default), through the variables the settings name.
  */
-export function connectorSource(
-  factories: readonly ConnectorFactory[],
-  definitionOf: (name: string) => Promise<ConnectorDefinition | undefined>,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ConnectorSource {
-  const byKind = new Map(factories.map((f) => [f.kind, f]));
-  const made = new Map<string, Promise<Connector>>();
+export function repositoryConnectors(objects: ObjectStore, options: { readonly registry?: ConnectorRegistry; readonly env?: ConnectorEnv } = {}): ConnectorSource {
+  const pool = new ConnectorPool(objects, { registry: options.registry ?? workerConnectorRegistry(), ...(options.env && { env: options.env }) });
   return {
-    connector(name) {
-      let c = made.get(name);
-      if (!c) {
-        c = (async () => {
-          const def = await definitionOf(name);
-          if (!def) throw new ConnectorUnknownError(name, 'no connector object has this name');
-          const factory = byKind.get(def.kind);
-          if (!factory) throw new ConnectorUnknownError(name, `its kind ${def.kind} is not one of ${[...byKind.keys()].join(', ') || '(none)'}`);
-          return factory.create(name, factory.parseSettings(def.settings, `connector ${name}`), env);
-        })();
-        // A failed lookup is not kept: the object may be imported meanwhile.
-        c.catch(() => made.delete(name));
-        made.set(name, c);
-      }
-      return c;
-    },
-    async close() {
-      const all = [...made.values()];
-      made.clear();
-      await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => undefined)));
-    },
+    connector: (name) => pool.get(name),
+    refresh: () => pool.refresh(),
+    close: () => pool.close(),
   };
 }
 
-/** A source over connectors already made (a program that builds its own, the tests' HTTP target). */
+/** A source over connectors already made (a program that builds its own; the tests' HTTP target). */
 export function fixedConnectors(connectors: readonly Connector[]): ConnectorSource {
   const byName = new Map(connectors.map((c) => [c.name, c]));
   return {

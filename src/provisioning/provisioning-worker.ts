@@ -116,6 +116,8 @@ export class ProvisioningWorker {
     const store = o.repository.provisioning;
     const claimed = await store.claim(o.workerId, o.clock(), o.leaseMs, o.batchSize);
     if (claimed.length === 0) return { claimed: 0, executed: 0, retried: 0, failed: 0, released: 0 };
+    // No connector of the source is in use between batches: the ones whose object changed are rebuilt now.
+    await o.connectors.refresh?.().catch(() => undefined);
     const held = new Set(claimed.map((c) => c.id));
     const renewal = setInterval(() => {
       store.renew(o.workerId, [...held], o.leaseMs).then(
