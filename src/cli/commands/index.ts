@@ -5,6 +5,7 @@ import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerProfile } from './profile.js';
+import { registerProvisioning } from './provisioning.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
@@ -35,5 +36,6 @@ export const commands: readonly RegisterCommand[] = [
   registerWorker,
   registerSchedule,
   registerProfile,
+  registerProvisioning,
   registerCompletion,
 ];
