@@ -118,6 +118,8 @@ for (const database of DATABASES) {
       await repo.provisioning.complete('w1', rename.id, { key: 'uid=jsmith,ou=people,dc=example,dc=org', outcome: 'changed' }, T0 + 20);
       const [account] = await sql<{ target_key: string; login: string; state: string }>('SELECT target_key, login, state FROM accounts WHERE identity_id = ?', ['jdoe']);
       assert.deepEqual({ ...account }, { target_key: 'uid=jsmith,ou=people,dc=example,dc=org', login: 'jsmith', state: 'active' });
+      const [person] = await sql<{ revision: number }>('SELECT revision FROM identities WHERE id = ?', ['jdoe']);
+      assert.equal(Number(person!.revision), 3, 'each account change moves the identity’s revision, so a change set planned before it replays');
     });
 
     it('settles an executed order: its result, the assignment and an audit event, and the account state after a disable', async () => {

@@ -89,6 +89,9 @@ const S = {
      ON CONFLICT (identity_id, connector) DO UPDATE SET target_key = excluded.target_key, state = excluded.state,
        login = excluded.login, updated_at = excluded.updated_at`,
   ),
+  // The account row changed under the identity: a change set planned on the row as it was read before conflicts and
+  // replays, instead of writing back the account's old key or state.
+  touchIdentities: statement('UPDATE identities SET revision = revision + 1 WHERE id = ANY($1::text[])'),
   assignments: statement(
     `UPDATE assignments a SET provisioning_state = v.state, last_error = v.last_error, updated_at = v.at
      FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(id, state, last_error, at) WHERE a.id = v.id`,
@@ -192,6 +195,7 @@ export class PostgresProvisioningStore implements ProvisioningStore {
           executed.map((o) => accountStateAfter(o.operation)),
           executed.map(() => now),
         ]);
+        await tx.query(S.touchIdentities, [[...new Set(executed.map((o) => o.identityId))]]);
       }
       const assigned = orders.filter((o) => o.assignmentId !== null && byId.get(o.id)!.kind !== 'retry');
       if (assigned.length > 0) {

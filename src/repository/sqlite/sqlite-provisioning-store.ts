@@ -72,6 +72,9 @@ function prepare(db: SqliteDatabase) {
          login = CASE WHEN ? IS NULL THEN accounts.login ELSE excluded.login END, updated_at = excluded.updated_at`,
     ),
     assignment: db.prepare('UPDATE assignments SET provisioning_state = ?, last_error = ?, updated_at = ? WHERE id = ?'),
+    // The account row changed under the identity: a change set planned on the row as it was read before conflicts
+    // and replays, instead of writing back the account's old key or state.
+    touchIdentity: db.prepare('UPDATE identities SET revision = revision + 1 WHERE id = ?'),
     // A waiting instance is due again at once; the revision moves so that an advance that read it before this
     // commit conflicts and replays instead of writing over the wake-up.
     wake: db.prepare(
@@ -185,7 +188,9 @@ export class SqliteProvisioningStore implements ProvisioningStore {
           const order = toOrder(row);
           if (st.kind === 'executed') {
             const login = loginAfter(order) ?? null;
-            s.upsertAccount.run(order.connector, st.result.key, login, accountStateAfter(order.operation), now, now, order.identityId, login);
+            if (s.upsertAccount.run(order.connector, st.result.key, login, accountStateAfter(order.operation), now, now, order.identityId, login).changes > 0) {
+              s.touchIdentity.run(order.identityId);
+            }
           }
           if (order.assignmentId !== null && st.kind !== 'retry') {
             s.assignment.run(st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null, now, order.assignmentId);
