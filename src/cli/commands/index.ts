@@ -6,6 +6,8 @@ import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerProfile } from './profile.js';
 import { registerProvisioning } from './provisioning.js';
+import { registerIdentity } from './identity.js';
+import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
@@ -37,5 +39,7 @@ export const commands: readonly RegisterCommand[] = [
   registerSchedule,
   registerProfile,
   registerProvisioning,
+  registerIdentity,
+  registerResource,
   registerCompletion,
 ];
