@@ -322,6 +322,18 @@ describe('group memberships', () => {
   });
 });
 
+describe('connections', () => {
+  it('carries many orders at once over at most poolSize connections', async () => {
+    const c = connector({ poolSize: 3 });
+    const before = slapd.connections();
+    const results = await Promise.all(Array.from({ length: 150 }, (_, i) => apply(c, { kind: 'create', attributes: { login: `pooled-${i}`, lastName: 'Pooled' } })));
+    assert.equal(results.filter((r) => r.outcome === 'created').length, 150);
+    const opened = slapd.connections() - before;
+    assert.ok(opened >= 1 && opened <= 3, `${opened} connections opened`);
+    assert.equal(slapd.dns('(uid=pooled-*)', SLAPD_PEOPLE).length, 150);
+  });
+});
+
 describe('failures a worker must tell apart', () => {
   it('fails permanently with CONNECTOR_AUTH_FAILED on a wrong password, and never says the password', async () => {
     const c = connector({}, { LDAP_TEST_PASSWORD: 'wrong-horse-battery' });
