@@ -128,6 +128,18 @@ describe('creating accounts', () => {
       assert.deepEqual(slapd.dns(filter), [result.key], login);
       assert.deepEqual(await apply(connector(), { kind: 'create', attributes: { login } }), { key: result.key, outcome: 'adopted' }, login);
     }
+    // Every later operation takes such a key as it was answered.
+    const c = connector();
+    const { key } = await apply(c, { kind: 'create', attributes: { login: 'comma,user', lastName: 'Comma' } });
+    assert.equal((await apply(c, { kind: 'update', key, attributes: { title: 'Odd' } })).outcome, 'changed');
+    assert.equal((await apply(c, { kind: 'disable', key })).outcome, 'changed');
+    const g = group('odd-names', [key]);
+    const renamed = await apply(c, { kind: 'rename', key, newLogin: 'comma,user+2' });
+    assert.deepEqual(slapd.dns('(uid=comma,user+2)'), [renamed.key]);
+    assert.deepEqual(members(g), [renamed.key]);
+    assert.equal((await apply(c, { kind: 'delete', key: renamed.key })).outcome, 'deleted');
+    assert.deepEqual(slapd.dns('(uid=comma,user+2)'), []);
+    assert.deepEqual(members(g), ['']);
   });
 
   it('with lookup dn, lets the add look at the login\'s DN: a replay or a race still makes one entry', async () => {
