@@ -127,3 +127,6 @@ export { scimConnectorFactory } from './connectors/scim/scim-connector.js';
 export type { ScimSettings } from './connectors/scim/scim-settings.js';
 export { csvConnectorFactory } from './connectors/csv/csv-connector.js';
 export type { CsvSettings } from './connectors/csv/csv-settings.js';
+// The LDAP connector kind (docs/connectors/ldap.md).
+export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
+export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';

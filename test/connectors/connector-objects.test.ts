@@ -75,7 +75,7 @@ describe('reading <Connector> objects', () => {
 
   it('refuses an unknown kind at its attribute, listing the kinds', () => {
     const { diagnostics } = load('<Connector name="x" kind="ftp"><host>h</host></Connector>');
-    assert.match(diagnostics[0]!, /^connectors\.xml:1:21: error CONNECTOR_KIND_UNKNOWN: .*"ftp".*csv, .*scim/);
+    assert.match(diagnostics[0]!, /^connectors\.xml:1:21: error CONNECTOR_KIND_UNKNOWN: .*"ftp".*csv, ldap, scim/);
   });
 
   it('requires a name and a kind', () => {

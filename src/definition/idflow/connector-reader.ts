@@ -51,7 +51,8 @@ export function readConnector(el: XmlElement, ctx: LoadContext, validator: Conne
   } catch (e) {
     if (!(e instanceof IdflowError)) throw e;
     // Point at the setting's own element when the error names one that is written (a missing one: the Connector).
-    const at = e instanceof ConnectorSettingsError ? (locations.get(e.setting) ?? el.location) : el.location;
+    const setting = e instanceof ConnectorSettingsError ? e.setting : e.details['setting'];
+    const at = (typeof setting === 'string' ? locations.get(setting) : undefined) ?? el.location;
     ctx.diags.error(e.code, e.message, at);
     return undefined;
   }
