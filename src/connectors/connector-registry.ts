@@ -11,6 +11,7 @@ import type { ObjectStore } from '../repository/object-store.js';
 import type { Connector, ConnectorFactory } from './connector.js';
 import { refuseSecretSettings } from './connector-settings.js';
 import { csvConnectorFactory } from './csv/csv-connector.js';
+import { ldapConnectorFactory } from './ldap/ldap-connector-factory.js';
 import { scimConnectorFactory } from './scim/scim-connector.js';
 
 /** Where secrets are read from when a connector is built: the process environment by default. */
@@ -70,9 +71,9 @@ export class ConnectorRegistry {
   }
 }
 
-/** A registry with every kind idflow ships: `csv`, `scim` (and `ldap`). */
+/** A registry with every kind idflow ships: `csv`, `ldap`, `scim`. */
 export function createConnectorRegistry(): ConnectorRegistry {
-  return new ConnectorRegistry([scimConnectorFactory, csvConnectorFactory]);
+  return new ConnectorRegistry([csvConnectorFactory, ldapConnectorFactory, scimConnectorFactory]);
 }
 
 /**

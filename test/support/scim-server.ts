@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import SCIMMY from 'scimmy';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export interface ScimUser {
   id: string;
@@ -175,7 +176,12 @@ export class ScimTestServer {
     declareResources();
     const server = createServer();
     const scim = new ScimTestServer(server, options.token);
-    server.on('request', (req, res) => void scim.#handle(req, res));
+    server.on('request', (req, res) => {
+      scim.#handle(req, res).catch((e: unknown) => {
+        // A bug of this test server must show as a 500, not as a hung request that looks like a timeout.
+        if (!res.headersSent && !res.destroyed) res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return scim;
   }
@@ -232,7 +238,8 @@ export class ScimTestServer {
     const failure = this.#failures.shift();
     if (failure) {
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {};
-      const error = new SCIMMY.Messages.ErrorResponse(new SCIMMY.Types.Error(failure.status, null!, failure.status === 429 ? 'Too many requests' : 'Service unavailable'));
+      // Written by hand: scimmy's ErrorResponse knows only the statuses RFC 7644 §3.12 lists, not 429 or 503.
+      const error = { schemas: [SCIM_ERROR_SCHEMA], status: String(failure.status), detail: failure.status === 429 ? 'Too many requests' : 'Service unavailable' };
       return this.#send(res, seen, failure.status, error, headers);
     }
     if (this.#token !== undefined && req.headers.authorization !== `Bearer ${this.#token}`) {

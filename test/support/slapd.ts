@@ -38,6 +38,8 @@ export interface Slapd {
   dns(filter: string, base?: string): string[];
   /** Whether a simple bind as `dn` with `password` succeeds (`ldapwhoami`), as a person signing in would. */
   canBind(dn: string, password: string): boolean;
+  /** Established TCP connections to slapd's port right now (from /proc/net/tcp: any client on this machine). */
+  connections(): number;
   /** `ldapadd -x` as the admin. */
   add(ldif: string): void;
   /** `ldapmodify -x` as the admin (changetype records). */
@@ -267,6 +269,15 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
         .filter((l) => l.startsWith('dn: '))
         .map((l) => l.slice(4)),
     canBind: (dn, password) => spawnSync(which('ldapwhoami') ?? 'ldapwhoami', ['-x', '-H', url, '-D', dn, '-w', password], { stdio: 'ignore' }).status === 0,
+    connections: () => {
+      // Local address column is the server side for slapd's own sockets: ":<port in hex>" with state 01 (ESTABLISHED).
+      const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+      return readFileSync('/proc/net/tcp', 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((f) => f[1]?.endsWith(hexPort) && f[3] === '01').length;
+    },
     add: (ldif) => void ldap(ldapmodify, ['-a'], ldif),
     modify: (ldif) => void ldap(ldapmodify, [], ldif),
     stop,

@@ -14,7 +14,7 @@
  *   `CONNECTOR_NOT_FOUND`; a delete of an absent key succeeds without a record.
  */
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ACCOUNT_ATTRIBUTE_NAMES,
@@ -64,9 +64,13 @@ export class CsvConnector implements Connector {
   }
 
   apply(request: ProvisioningRequest): Promise<ProvisioningResult> {
-    const next = this.#queue.then(() =>
-      withFileLock(join(this.#settings.directory, `.${this.#settings.fileName}.lock`), request.signal, `connector ${this.name}`, () => this.#applyLocked(request)),
-    );
+    const next = this.#queue
+      .then(() =>
+        withFileLock(join(this.#settings.directory, `.${this.#settings.fileName}.lock`), request.signal, `connector ${this.name}`, () => this.#applyLocked(request)),
+      )
+      .catch((e: unknown) => {
+        throw this.#fileError(e);
+      });
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -74,7 +78,6 @@ export class CsvConnector implements Connector {
   async #applyLocked(request: ProvisioningRequest): Promise<ProvisioningResult> {
     const op = request.operation;
     if ('attributes' in op && op.attributes) this.#checkAttributes(op.attributes);
-    await mkdir(this.#settings.directory, { recursive: true });
     const index = await this.#readIndex();
     const done = index.orders.get(request.idempotencyKey);
     if (done) return done;
@@ -84,6 +87,22 @@ export class CsvConnector implements Connector {
     this.#remember(index, op, planned.result, request.idempotencyKey);
     index.signature = await this.#signature();
     return planned.result;
+  }
+
+  /**
+   * File-system failures as connector errors. The directory is the target's: it is never created here (a misspelt
+   * directory would swallow every file), so a missing one is the target being unavailable, like a mount not there yet.
+   */
+  #fileError(e: unknown): unknown {
+    if (e instanceof ConnectorError) return e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) return e;
+    const details = { connector: this.name, directory: this.#settings.directory, errno: code };
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      return new ConnectorError('CONNECTOR_REJECTED', `connector ${this.name}: may not write to ${this.#settings.directory} (${code})`, { transient: false, details, cause: e });
+    }
+    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'the directory is not there' : `the file system failed (${code})`;
+    return new ConnectorError('CONNECTOR_UNAVAILABLE', `connector ${this.name}: cannot write to ${this.#settings.directory}: ${why}`, { transient: true, details, cause: e });
   }
 
   #checkAttributes(attributes: AccountAttributes): void {

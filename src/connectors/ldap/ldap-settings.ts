@@ -107,16 +107,19 @@ export function parseLdapSettings(raw: Readonly<Record<string, unknown>>, where:
     if (value !== undefined && !DN.test(value)) throw invalid(where, name, `must be a DN such as ou=people,dc=example,dc=org, not '${value}'`);
     return value;
   };
+  // Settings read from XML arrive as text: "5000" and "true" are accepted as well as 5000 and true.
   const whole = (name: string, fallback: number, min: number, max: number): number => {
-    const value = raw[name];
-    if (value === undefined || value === null) return fallback;
+    const given = raw[name];
+    if (given === undefined || given === null || given === '') return fallback;
+    const value = typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw invalid(where, name, `must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+      throw invalid(where, name, `must be a whole number from ${min} to ${max}, not ${JSON.stringify(given)}`);
     }
     return value;
   };
-  const flag = (value: unknown, name: string, fallback: boolean): boolean => {
-    if (value === undefined || value === null) return fallback;
+  const flag = (given: unknown, name: string, fallback: boolean): boolean => {
+    if (given === undefined || given === null || given === '') return fallback;
+    const value = given === 'true' ? true : given === 'false' ? false : given;
     if (typeof value !== 'boolean') throw invalid(where, name, `must be true or false, not ${JSON.stringify(value)}`);
     return value;
   };

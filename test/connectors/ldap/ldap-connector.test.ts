@@ -128,6 +128,18 @@ describe('creating accounts', () => {
       assert.deepEqual(slapd.dns(filter), [result.key], login);
       assert.deepEqual(await apply(connector(), { kind: 'create', attributes: { login } }), { key: result.key, outcome: 'adopted' }, login);
     }
+    // Every later operation takes such a key as it was answered.
+    const c = connector();
+    const { key } = await apply(c, { kind: 'create', attributes: { login: 'comma,user', lastName: 'Comma' } });
+    assert.equal((await apply(c, { kind: 'update', key, attributes: { title: 'Odd' } })).outcome, 'changed');
+    assert.equal((await apply(c, { kind: 'disable', key })).outcome, 'changed');
+    const g = group('odd-names', [key]);
+    const renamed = await apply(c, { kind: 'rename', key, newLogin: 'comma,user+2' });
+    assert.deepEqual(slapd.dns('(uid=comma,user+2)'), [renamed.key]);
+    assert.deepEqual(members(g), [renamed.key]);
+    assert.equal((await apply(c, { kind: 'delete', key: renamed.key })).outcome, 'deleted');
+    assert.deepEqual(slapd.dns('(uid=comma,user+2)'), []);
+    assert.deepEqual(members(g), ['']);
   });
 
   it('with lookup dn, lets the add look at the login\'s DN: a replay or a race still makes one entry', async () => {
@@ -319,6 +331,18 @@ describe('group memberships', () => {
     const g = group('real', [key]);
     const noAccount = await rejection(apply(c, { kind: 'addMember', key: `uid=nobody,${SLAPD_PEOPLE}`, group: g }));
     assert.equal(noAccount.code, 'CONNECTOR_NOT_FOUND');
+  });
+});
+
+describe('connections', () => {
+  it('carries many orders at once over at most poolSize connections', async () => {
+    const c = connector({ poolSize: 3 });
+    const before = slapd.connections();
+    const results = await Promise.all(Array.from({ length: 150 }, (_, i) => apply(c, { kind: 'create', attributes: { login: `pooled-${i}`, lastName: 'Pooled' } })));
+    assert.equal(results.filter((r) => r.outcome === 'created').length, 150);
+    const opened = slapd.connections() - before;
+    assert.ok(opened >= 1 && opened <= 3, `${opened} connections opened`);
+    assert.equal(slapd.dns('(uid=pooled-*)', SLAPD_PEOPLE).length, 150);
   });
 });
 

@@ -31,6 +31,15 @@ describe('LDAP connector settings', () => {
     assert.equal(settings.tls.rejectUnauthorized, true);
   });
 
+  it('reads numbers and flags written as text, as settings read from XML are', () => {
+    const settings = ldapConnectorFactory.parseSettings({ ...GOOD, timeoutMs: '2500', poolSize: '8', startTls: 'true', tls: { rejectUnauthorized: 'false' } }, 'connector ldap-main');
+    assert.equal(settings.timeoutMs, 2500);
+    assert.equal(settings.poolSize, 8);
+    assert.equal(settings.startTls, true);
+    assert.equal(settings.tls.rejectUnauthorized, false);
+    assert.equal(refusal({ ...GOOD, timeoutMs: 'soon' }).details['setting'], 'timeoutMs');
+  });
+
   it('refuses a missing or malformed setting with CONNECTOR_SETTINGS_INVALID naming it', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ ...GOOD, url: undefined }, 'url'],
