@@ -28,11 +28,14 @@ function prepare(db: SqliteDatabase) {
   return {
     nextSeq: db.prepare('SELECT COALESCE(MAX(account_seq), 0) + 1 FROM provisioning_orders WHERE identity_id = ? AND connector = ?').pluck(),
     insert: db.prepare(`INSERT INTO provisioning_orders (${cols}) VALUES (${marks}) ON CONFLICT (idempotency_key) DO NOTHING`),
-    // The partial due index holds only pending and transmitted rows; the lease test finds the expired ones.
+    // The partial due index holds only pending and transmitted rows, in due order, so the claim reads the oldest due
+    // first and stops at the limit (ties in index order). Without INDEXED BY the planner, lacking statistics, takes
+    // the listing index and sorts every pending row at every claim.
     claimable: db
       .prepare(
-        `SELECT id FROM provisioning_orders o WHERE state IN ('pending', 'transmitted') AND not_before <= ? AND (lease_until IS NULL OR lease_until <= ?)
-         AND ${NO_EARLIER_UNFINISHED} ORDER BY not_before, id LIMIT ?`,
+        `SELECT id FROM provisioning_orders o INDEXED BY provisioning_orders_due
+         WHERE state IN ('pending', 'transmitted') AND not_before <= ? AND (lease_until IS NULL OR lease_until <= ?)
+         AND ${NO_EARLIER_UNFINISHED} ORDER BY not_before LIMIT ?`,
       )
       .pluck(),
     lease: db.prepare(
