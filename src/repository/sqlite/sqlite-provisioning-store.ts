@@ -78,11 +78,12 @@ function prepare(db: SqliteDatabase) {
     // The account row changed under the identity: a change set planned on the row as it was read before conflicts
     // and replays, instead of writing back the account's old key or state.
     touchIdentity: db.prepare('UPDATE identities SET revision = revision + 1 WHERE id = ?'),
-    // A waiting instance is due again at once; the revision moves so that an advance that read it before this
-    // commit conflicts and replays instead of writing over the wake-up.
+    // A waiting instance is due again at once (a suspended one as soon as it is resumed: resuming keeps wake_at); the
+    // revision moves so that an advance that read it before this commit conflicts and replays instead of writing over
+    // the wake-up.
     wake: db.prepare(
       `UPDATE task_instances SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > ? THEN ? ELSE wake_at END, revision = revision + 1
-       WHERE id = ? AND state = 'executing'`,
+       WHERE id = ? AND state IN ('executing', 'suspended')`,
     ),
     insertAudit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     byId: db.prepare('SELECT * FROM provisioning_orders WHERE id = ?'),
