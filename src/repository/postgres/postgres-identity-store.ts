@@ -12,7 +12,7 @@ const pg = (sql: string): string => {
 
 /**
  * Applies one identity write on `tx`, which must be inside a transaction; returns false when its compare-and-set
- * fails, having written nothing (the caller rolls back to its savepoint when it wrote earlier statements).
+ * fails, having written nothing (it is the write's first statement).
  */
 export async function applyPostgresIdentityWrite(tx: PgQueryable, w: IdentityWrite): Promise<boolean> {
   const { cas, rest } = identityWriteStatements(w);
@@ -25,20 +25,11 @@ export async function applyPostgresIdentityWrite(tx: PgQueryable, w: IdentityWri
 export function postgresIdentityStore(db: PgDatabase): SqlIdentityStore {
   return new SqlIdentityStore({
     all: async (sql, params) => (await db.query<Record<string, unknown>>(pg(sql), params)).rows,
+    // No savepoint per write: its compare-and-set is its first statement, so a write that fails it wrote nothing.
     applyWrites: (writes) =>
       db.transaction(async (tx) => {
         const out: IdentityWriteStatus[] = [];
-        for (const w of writes) {
-          await tx.query('SAVEPOINT idflow_identity');
-          if (await applyPostgresIdentityWrite(tx, w)) {
-            await tx.query('RELEASE SAVEPOINT idflow_identity');
-            out.push('committed');
-          } else {
-            await tx.query('ROLLBACK TO SAVEPOINT idflow_identity');
-            await tx.query('RELEASE SAVEPOINT idflow_identity');
-            out.push('conflict');
-          }
-        }
+        for (const w of writes) out.push((await applyPostgresIdentityWrite(tx, w)) ? 'committed' : 'conflict');
         return out;
       }),
   });
