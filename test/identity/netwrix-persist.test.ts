@@ -176,5 +176,31 @@ for (const database of DATABASES) {
       assert.deepEqual(await ops(), ['create', 'update'], 'the worker applied the record on its date');
       assert.deepEqual((await repo.identities.dueRecords(T0, 10)).length, 0);
     });
+
+    it('commits a step and its change set together or not at all, and never twice', async () => {
+      const launched = await engine.launch({ definition: 'User_ChangeName', launcher: 'alice', subject: 'jdoe', mode: 'sync', variables: { changes: { LastName: 'Doe' } } });
+      const row = (await repo.runtime.getInstance(launched.instance.id))!;
+      const plan = () =>
+        planChangeSet(repo.identities, readNetwrixChangeSet({ LastName: 'Atomic' }), {
+          now: T0, idempotencyKey: `${row.id}:9:Persist:0`, instanceId: row.id, subject: 'jdoe', mode: 'persist', provisioning: true,
+        });
+      const jdoe = async () => (await repo.identities.findIdentity('jdoe'))!;
+      const before = await jdoe();
+      const orders = await orderCount(before.identity.id);
+      const write = await plan();
+      const next = { ...row, revision: row.revision + 1 };
+      // The instance moved since: the change set is not written either.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision - 1, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision);
+      // The identity moved since: the instance is not written either.
+      const stale = { ...write, expectedRevision: write.expectedRevision! - 1 };
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [stale] }]), ['conflict']);
+      assert.equal((await repo.runtime.getInstance(row.id))!.revision, row.revision);
+      // Both current: both written; the same commit again (a retry whose answer was lost) writes nothing twice.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['committed']);
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision + 1);
+      assert.equal(await orderCount(before.identity.id), orders + 1, 'one update ordered');
+    });
   });
 }
