@@ -212,6 +212,12 @@ describe('the SCIM connector when the service fails', () => {
     server.releaseHeld();
   });
 
+  it('waits for a slow service that answers within timeoutMs', async () => {
+    server.delayNext(1, 30);
+    const made = await apply(connector({ timeoutMs: '60000' }), { kind: 'create', attributes: JDOE });
+    assert.equal(made.outcome, 'created');
+  });
+
   it('stops waiting at once when the caller aborts', async () => {
     server.holdNext(1);
     const controller = new AbortController();
