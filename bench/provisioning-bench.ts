@@ -33,6 +33,11 @@ export interface ProvisioningBenchRow {
   readonly perSecond: number;
   /** Of which: until every instance had persisted (its orders committed). */
   readonly persistedSeconds: number;
+  /**
+   * CPU milliseconds (user + system) this process spent per identity, end to end: what the figure costs whatever
+   * else the machine runs (slapd's own CPU not included).
+   */
+  readonly cpuMsPerIdentity: number;
   /** slapd through bare ldapts at the same concurrency. */
   readonly raw: LdapRate;
 }
@@ -68,6 +73,7 @@ async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: n
   const connector = await connectors.connector('directory');
   await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
   const stop = new AbortController();
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   let persistedAt: bigint | undefined;
   const workers = Promise.all([engine.runWorker(stop.signal, { concurrency: 1 }), provisioning.run(stop.signal)]);
@@ -89,7 +95,15 @@ async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: n
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { identities: count, concurrency, seconds, perSecond: count / seconds, persistedSeconds: Number((persistedAt ?? started) - started) / 1e9 };
+    const used = process.cpuUsage(cpu);
+    return {
+      identities: count,
+      concurrency,
+      seconds,
+      perSecond: count / seconds,
+      persistedSeconds: Number((persistedAt ?? started) - started) / 1e9,
+      cpuMsPerIdentity: (used.user + used.system) / 1000 / count,
+    };
   } finally {
     stop.abort();
     await workers;
@@ -122,13 +136,14 @@ export async function runProvisioningBench(options: { count: number; concurrency
 export function provisioningTable(row: ProvisioningBenchRow): string {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
   return markdownTable(
-    ['row', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
+    ['row', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
     [[
       'provisioning',
       n(row.identities),
       String(row.concurrency),
       n(row.perSecond),
       `${row.persistedSeconds.toFixed(1)} s of ${row.seconds.toFixed(1)} s`,
+      `${row.cpuMsPerIdentity.toFixed(2)} ms`,
       n(row.raw.perSecond),
       `${(row.perSecond / row.raw.perSecond).toFixed(2)}×`,
       row.perSecond >= 0.5 * row.raw.perSecond ? '≥ 0.5× met' : '≥ 0.5× MISSED',
