@@ -106,3 +106,6 @@ export type {
   ServiceResult,
   TaskResult,
 } from './engine/interpreter/interpreter-types.js';
+// The LDAP connector kind (docs/connectors/ldap.md).
+export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
+export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';
