@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerCompletion } from './completion.js';
+import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
@@ -39,5 +40,6 @@ export const commands: readonly RegisterCommand[] = [
   registerProfile,
   registerIdentity,
   registerResource,
+  registerConnector,
   registerCompletion,
 ];
