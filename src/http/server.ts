@@ -118,9 +118,28 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     void reply.status(404).send({ error: { code: 'HTTP_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: {} } });
   });
 
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ...(route.config?.access && { access: route.config.access }) });
+  });
+  app.decorate(ROUTES, routes);
   const deps: RouteDeps = { engine: options.engine, repository: options.repository, accounts, policy, secure, clock };
   await app.register(async (api) => registerRoutes(api, deps), { prefix: '/api/v1' });
   return app;
+}
+
+/** One registered route and what it declared (the route tests enumerate these). */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access?: RouteAccess;
+}
+
+const ROUTES = 'idflowRoutes';
+
+/** Every route the server registered under /api/v1 (the reference pages are the swagger plugin's). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return (app as unknown as Record<typeof ROUTES, RegisteredRoute[]>)[ROUTES];
 }
 
 /**
