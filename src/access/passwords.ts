@@ -4,7 +4,6 @@
  */
 import argon2 from 'argon2';
 import { InvalidInputError } from '../errors.js';
-import { randomSecret } from './secrets.js';
 
 export interface PasswordHashing {
   hash(password: string): Promise<string>;
@@ -44,9 +43,4 @@ export function checkPassword(password: string): void {
       max: MAX_PASSWORD_LENGTH,
     });
   }
-}
-
-/** A password for an account nobody chose one for (printed once by `idflow init`). */
-export function generatePassword(): string {
-  return randomSecret(18);
 }

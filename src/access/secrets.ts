@@ -19,3 +19,8 @@ export function sameSecret(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** A password for an account nobody chose one for (printed once by `idflow init`): 144 random bits. */
+export function generatePassword(): string {
+  return randomSecret(18);
+}

@@ -8,6 +8,7 @@ import { registerProfile } from './profile.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerTask } from './task.js';
 import { registerTasks } from './tasks.js';
 import { registerWorker } from './worker.js';
@@ -33,6 +34,7 @@ export const commands: readonly RegisterCommand[] = [
   registerTasks,
   registerTask,
   registerWorker,
+  registerServe,
   registerSchedule,
   registerProfile,
   registerCompletion,
