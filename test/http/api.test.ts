@@ -134,6 +134,8 @@ describe('requesting and approving an onboarding over HTTP', () => {
     const launched = (await w.call(hana, 'POST', '/api/v1/tasks', { definition: 'User_Onboarding', mode: 'sync' })).json() as Launched;
     await w.call(hana, 'POST', `/api/v1/workitems/${launched.workItems[0]!.id}/decide`, { decision: 'Execute' });
     const review = (await w.engine.listWorkItems({ instanceId: launched.instance.id }))[0]!;
+    const shown = (await w.call(hana, 'GET', `/api/v1/workitems/${review.id}`)).json() as { mayDecide: boolean };
+    assert.equal(shown.mayDecide, false);
     const refused = await w.call(hana, 'POST', `/api/v1/workitems/${review.id}/decide`, { decision: 'Approve' });
     assert.equal(refused.statusCode, 403);
     assert.equal(codeOf(refused.body), 'WORKITEM_FOUR_EYES');

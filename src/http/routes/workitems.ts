@@ -82,7 +82,9 @@ export function registerWorkItemRoutes(api: FastifyInstance, { engine, repositor
       const row = await repository.runtime.getWorkItem(request.params.id);
       if (!row) throw new NotFoundError('WORKITEM_NOT_FOUND', `no work item ${request.params.id}`, { workItemId: request.params.id });
       const item = toWorkItemView(row);
-      const mayDecide = item.state === 'open' && (await policy.mayDecide(caller, item)).allowed;
+      // With its instance, so that the four-eyes rule counts: the requester's own review says false here.
+      const instance = await repository.runtime.getInstance(item.instanceId);
+      const mayDecide = item.state === 'open' && instance !== undefined && (await policy.mayDecide(caller, item, instance)).allowed;
       // Who may not decide it sees it only when they may see its instance (refused otherwise).
       if (!mayDecide) await engine.getTask(item.instanceId, caller);
       return { workItem: item, mayDecide };
