@@ -53,8 +53,16 @@ export interface RuntimeOptions {
 }
 
 /** The engine plus the runtime extras the CLI uses (schedules). */
+/** A page of instances and the cursor (`ListOrder.after`) the next page starts after; null at the end. */
+export interface TaskPage {
+  readonly items: TaskInstanceView[];
+  readonly next: { readonly createdAt: number; readonly id: string } | null;
+}
+
 export interface RuntimeEngine extends Engine {
   listSchedules(): Promise<ScheduleView[]>;
+  /** {@link Engine.listTasks} with where the next page starts (the HTTP API's cursors). */
+  listTasksPage(filter?: TaskFilter, caller?: CallerLike): Promise<TaskPage>;
 }
 
 const DEFAULT_BATCH = 100;
@@ -151,11 +159,17 @@ class EngineImpl implements RuntimeEngine {
     return resolveWorkItemId(this.#ctx.store, idOrPrefix);
   }
 
-  /**
-   * With a caller who does not see everything, only the instances they may see: pages of the store are read until
-   * the limit is reached, at most {@link VISIBLE_SCAN_PAGES} pages (docs/decisions/access-model.md).
-   */
   async listTasks(filter: TaskFilter = {}, who?: CallerLike): Promise<TaskInstanceView[]> {
+    return (await this.listTasksPage(filter, who)).items;
+  }
+
+  /**
+   * One page of {@link listTasks} and where the next starts. With a caller who does not see everything, pages of the
+   * store are read and only the instances the caller may see kept, until `limit` of them (default 100) or
+   * {@link VISIBLE_SCAN_PAGES} store pages were read: a caller who sees few of many instances gets a short page and
+   * a `next` to continue from, never a scan of the whole table (docs/decisions/access-model.md).
+   */
+  async listTasksPage(filter: TaskFilter = {}, who?: CallerLike): Promise<TaskPage> {
     const caller = who === undefined ? undefined : toCaller(who);
     const page = (f: TaskFilter) =>
       this.#ctx.store.listInstances({
@@ -165,22 +179,27 @@ class EngineImpl implements RuntimeEngine {
         ...(f.limit !== undefined && { limit: f.limit }),
         ...pagingOf(f),
       });
-    if (caller === undefined || (await this.#ctx.access.seesEverything(caller))) return (await page(filter)).map(toTaskView);
+    const at = (row: { readonly createdAt: number; readonly id: string }) => ({ createdAt: row.createdAt, id: row.id });
+    if (caller === undefined || (await this.#ctx.access.seesEverything(caller))) {
+      const rows = await page(filter);
+      const last = rows.at(-1);
+      return { items: rows.map(toTaskView), next: filter.limit !== undefined && rows.length >= filter.limit && last ? at(last) : null };
+    }
     const limit = filter.limit ?? 100;
-    const out: TaskInstanceView[] = [];
+    const items: TaskInstanceView[] = [];
     let cursor = filter;
-    for (let n = 0; n < VISIBLE_SCAN_PAGES && out.length < limit; n++) {
+    for (let n = 0; n < VISIBLE_SCAN_PAGES; n++) {
       const rows = await page({ ...cursor, limit });
       for (const row of rows) {
         const view = toTaskView(row);
-        if ((await this.#see(caller, view)).allowed) out.push(view);
-        if (out.length >= limit) break;
+        if ((await this.#see(caller, view)).allowed) items.push(view);
+        if (items.length >= limit) return { items, next: at(row) };
       }
       const last = rows.at(-1);
-      if (!last || rows.length < limit) break;
-      cursor = { ...cursor, after: { createdAt: last.createdAt, id: last.id } };
+      if (!last || rows.length < limit) return { items, next: null };
+      cursor = { ...cursor, after: at(last) };
     }
-    return out;
+    return { items, next: cursor.after ?? null };
   }
 
   /**

@@ -10,7 +10,12 @@ export interface Cursor {
 }
 
 export function encodeCursor(row: { readonly createdAt: string; readonly id: string }): string {
-  return Buffer.from(JSON.stringify([Date.parse(row.createdAt), row.id])).toString('base64url');
+  return encodeAfter({ createdAt: Date.parse(row.createdAt), id: row.id });
+}
+
+/** The cursor of a position given as epoch ms and id (the engine's `next`). */
+export function encodeAfter(at: Cursor): string {
+  return Buffer.from(JSON.stringify([at.createdAt, at.id])).toString('base64url');
 }
 
 export function decodeCursor(text: string): Cursor {

@@ -14,7 +14,8 @@ import type { PasswordHashing } from '../access/passwords.js';
 import { sameSecret } from '../access/secrets.js';
 import { UnauthenticatedError } from '../access/access-errors.js';
 import { createAclPermissionResolver } from '../engine/acl-permission-resolver.js';
-import type { Engine, PermissionResolver } from '../engine/engine-api.js';
+import type { PermissionResolver } from '../engine/engine-api.js';
+import type { RuntimeEngine } from '../engine/engine.js';
 import { InvalidInputError, NotAuthorizedError } from '../errors.js';
 import type { Repository } from '../repository/repository.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './cookies.js';
@@ -25,7 +26,7 @@ import { SHARED_SCHEMAS } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions {
-  readonly engine: Engine;
+  readonly engine: RuntimeEngine;
   readonly repository: Repository;
   /** The engine's permission resolver, when it was given one. @default createAclPermissionResolver(repository) */
   readonly permissions?: PermissionResolver;
@@ -48,7 +49,7 @@ export interface HttpServerOptions {
 
 /** What the routes share. */
 export interface RouteDeps {
-  readonly engine: Engine;
+  readonly engine: RuntimeEngine;
   readonly repository: Repository;
   readonly accounts: AccessService;
   readonly policy: AccessPolicy;

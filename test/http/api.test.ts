@@ -184,6 +184,22 @@ describe('lists, errors and headers', () => {
     assert.equal(codeOf(bad.body), 'HTTP_CURSOR_INVALID');
   });
 
+  it('follows the cursor past pages of instances the caller may not see, to the ones they may', async () => {
+    for (let i = 0; i < 25; i++) {
+      w.advance(1000);
+      await w.engine.launch({ definition: 'User_Onboarding', launcher: 'hana' });
+    }
+    await w.repository.profiles.assign('mona', ['HR'], 'test', w.now());
+    const mona = await w.signIn('mona');
+    w.advance(1000);
+    const mine = ((await w.call(mona, 'POST', '/api/v1/tasks', { definition: 'User_Onboarding' })).json() as Launched).instance.id;
+    const first = (await w.call(mona, 'GET', '/api/v1/tasks?limit=1&order=asc')).json() as { items: { id: string }[]; nextCursor: string | null };
+    assert.deepEqual(first.items, [], 'twenty store pages of other people’s instances give an empty page');
+    assert.ok(first.nextCursor);
+    const second = (await w.call(mona, 'GET', `/api/v1/tasks?limit=1&order=asc&cursor=${first.nextCursor}`)).json() as { items: { id: string }[] };
+    assert.deepEqual(second.items.map((t) => t.id), [mine]);
+  });
+
   it('answers every error as { error: { code, message, details } } with the status of its class', async () => {
     const hana = await w.signIn('hana');
     const unknown = await w.call(hana, 'GET', '/api/v1/nothing-here');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { XValue } from '../../expression/env.js';
 import type { TaskState } from '../../engine/engine-api.js';
-import { decodeCursor, instant, page } from '../pagination.js';
+import { decodeCursor, encodeAfter, instant } from '../pagination.js';
 import { needs } from '../route-access.js';
 import { ERROR_RESPONSES, limitParam, listOf, orderParam, ref } from '../schemas.js';
 import type { RouteDeps } from '../server.js';
@@ -97,11 +97,11 @@ export function registerTaskRoutes(api: FastifyInstance, { engine, repository }:
     },
     async (request) => {
       const q = request.query;
-      const tasks = await engine.listTasks(
+      const { items, next } = await engine.listTasksPage(
         { ...engineFilter(q), order: q.order, limit: q.limit, ...(q.cursor !== undefined && { after: decodeCursor(q.cursor) }) },
         callerOf(request),
       );
-      return page(tasks, q.limit);
+      return { items, nextCursor: next ? encodeAfter(next) : null };
     },
   );
 
