@@ -1,4 +1,5 @@
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { AccessStore } from './access-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { RuntimeStore } from './runtime-store.js';
@@ -14,6 +15,8 @@ export interface Repository {
   readonly profiles: ProfileStore;
   /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
   readonly identities: IdentityStore;
+  /** Accounts, sessions, API tokens and sign-in failures (src/http/ uses it). */
+  readonly access: AccessStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */

@@ -11,6 +11,7 @@ import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerTask } from './task.js';
 import { registerTasks } from './tasks.js';
 import { registerWorker } from './worker.js';
@@ -36,6 +37,7 @@ export const commands: readonly RegisterCommand[] = [
   registerTasks,
   registerTask,
   registerWorker,
+  registerServe,
   registerSchedule,
   registerProfile,
   registerIdentity,

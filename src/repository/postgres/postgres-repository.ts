@@ -1,4 +1,5 @@
 import type { Repository } from '../repository.js';
+import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
@@ -18,6 +19,8 @@ export class PostgresRepository implements Repository {
   readonly runtime: PostgresRuntimeStore;
   readonly profiles: PostgresProfileStore;
   readonly identities: IdentityStore;
+
+  readonly access: PostgresAccessStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
   #closed = false;
@@ -30,6 +33,8 @@ export class PostgresRepository implements Repository {
     this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
     this.profiles = new PostgresProfileStore(db);
     this.identities = postgresIdentityStore(db);
+
+    this.access = new PostgresAccessStore(db);
   }
 
   async close(): Promise<void> {
