@@ -12,6 +12,7 @@
 import type { InstanceState, TaskResult } from '../engine/interpreter/interpreter-types.js';
 import type { DecisionModel } from '../definition/model/action.js';
 import type { XValue } from '../expression/env.js';
+import type { NewNotification } from './notification-store.js';
 
 export type InstanceStateName = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
 
@@ -157,6 +158,11 @@ export interface InstanceWrite {
   readonly closeOpenWorkItems?: { readonly state: WorkItemStateName; readonly at: number };
   readonly audit?: readonly AuditRecord[];
   readonly sideEffects?: readonly SideEffectRecord[];
+  /**
+   * Outbox rows for the mail workers (notification-store.ts), written only when the write is. A row whose key is
+   * already there is skipped, not an error: a replayed step writes each message once.
+   */
+  readonly notifications?: readonly NewNotification[];
   /**
    * Take the lock on this subject key (a `subjectKey`, never a subject as typed) for this instance; refused
    * (`subject-busy`) when another instance holds it. Stores compare keys as exact strings.

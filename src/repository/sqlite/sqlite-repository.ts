@@ -1,6 +1,7 @@
 import type { Repository } from '../repository.js';
 import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteNotificationStore } from './sqlite-notification-store.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
@@ -15,6 +16,7 @@ export class SqliteRepository implements Repository {
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
+  readonly notifications: SqliteNotificationStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
    * src/repository/ may use it: that code must run on PostgreSQL too.
@@ -30,6 +32,7 @@ export class SqliteRepository implements Repository {
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
     this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
+    this.notifications = mapStorageErrors(new SqliteNotificationStore(db, options.databaseClock), location, sqliteStorageError);
   }
 
   async close(): Promise<void> {
