@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context.js';
 import { instanceVariables } from './interpreter/interpreter.js';
 import type { AdvanceOutcome, Effect, TaskResult, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
+import { notificationWrites } from './notification-writes.js';
 
 export interface OutcomeCommit {
   /** The instance's own write first, then the launches its effects asked for. */
@@ -106,6 +107,14 @@ export function outcomeWrite(
       data: { outcome: instance.result?.outcome ?? outcome.status, steps, errors: [...(instance.result?.errors ?? [])] },
     });
   }
+  const notifications = notificationWrites({
+    instance,
+    fromRevision: args.insert ? 0 : before.revision,
+    effects: outcome.effects,
+    createdItems,
+    closes: outcome.closeWorkItems,
+    now,
+  });
   const write: InstanceWrite = {
     instance,
     expectedRevision: args.insert ? null : before.revision,
@@ -113,6 +122,7 @@ export function outcomeWrite(
     closeWorkItems: closes,
     audit,
     sideEffects,
+    ...(notifications.length > 0 && { notifications }),
     ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
     ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
     ...args.extra,
@@ -197,7 +207,7 @@ function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {
 
 function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
   if (effect.kind === 'notification') {
-    // The mail transport arrives with the HTTP milestone; until then the notification is on record only.
+    // On record here; the same commit writes it to the outbox (notification-writes.ts), which the mail workers send.
     return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };
   }
   return {
