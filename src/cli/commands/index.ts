@@ -4,6 +4,8 @@ import { registerCompletion } from './completion.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerMailWorker } from './mail-worker.js';
+import { registerNotification } from './notification.js';
 import { registerProfile } from './profile.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
@@ -33,6 +35,8 @@ export const commands: readonly RegisterCommand[] = [
   registerTasks,
   registerTask,
   registerWorker,
+  registerMailWorker,
+  registerNotification,
   registerSchedule,
   registerProfile,
   registerCompletion,
