@@ -23,6 +23,7 @@ export const NOT_ERROR_CODES: ReadonlyMap<string, string> = new Map([
   ['IDFLOW_DB', 'environment variable'],
   ['IDFLOW_USER', 'environment variable'],
   ['IDFLOW_BUSY_TIMEOUT_MS', 'environment variable'],
+  ['IDFLOW_MAIL_CONFIG', 'environment variable'],
 ]);
 
 /** Prefixes of literals that are never codes. */
