@@ -40,7 +40,7 @@ const S = {
   get: statement('SELECT * FROM notifications WHERE id = $1'),
   dueForReminder: statement(
     `SELECT w.id, w.instance_id, w.definition_name, w.owner, w.permission, w.request, w.due_at FROM work_items w
-     WHERE w.state = 'open' AND w.due_at IS NOT NULL AND w.due_at <= $1
+     WHERE w.state = 'open' AND w.due_at IS NOT NULL AND w.due_at <= $1 AND (w.owner IS NOT NULL OR w.permission IS NOT NULL)
        AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'reminder:' || w.id)
      ORDER BY w.due_at, w.id COLLATE "C" LIMIT $2`,
   ),

@@ -125,7 +125,7 @@ export class SqliteNotificationStore implements NotificationStore {
   async dueForReminder(dueBefore: number, limit: number): Promise<DueWorkItem[]> {
     const rows = this.#st(
       `SELECT w.id, w.instance_id, w.definition_name, w.owner, w.permission, w.request, w.due_at FROM work_items w
-       WHERE w.state = 'open' AND w.due_at IS NOT NULL AND w.due_at <= ?
+       WHERE w.state = 'open' AND w.due_at IS NOT NULL AND w.due_at <= ? AND (w.owner IS NOT NULL OR w.permission IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'reminder:' || w.id)
        ORDER BY w.due_at, w.id LIMIT ?`,
     ).all(dueBefore, limit) as DueWorkItemRow[];
