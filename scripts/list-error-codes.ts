@@ -25,6 +25,7 @@ export const NOT_ERROR_CODES: ReadonlyMap<string, string> = new Map([
   ['IDFLOW_BUSY_TIMEOUT_MS', 'environment variable'],
   ['IDFLOW_ADMIN', 'environment variable (idflow init: the first administrator)'],
   ['IDFLOW_ADMIN_PASSWORD', 'environment variable (idflow init: the first administrator)'],
+  ['IDFLOW_MAIL_CONFIG', 'environment variable'],
 ]);
 
 /** Prefixes of literals that are never codes. */

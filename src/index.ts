@@ -58,6 +58,13 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
+export type {
+  NotificationFilter,
+  NotificationKind,
+  NotificationRecord,
+  NotificationState,
+  NotificationStore,
+} from './repository/notification-store.js';
 export {
   FATAL_STORAGE_CODES,
   PERMANENT_STORAGE_CODES,
@@ -131,3 +138,15 @@ export type { CsvSettings } from './connectors/csv/csv-settings.js';
 // The LDAP connector kind (docs/connectors/ldap.md).
 export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
 export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';
+// Email notifications
+export { compileMailSettings } from './notifications/mail-settings.js';
+export type { CompiledMailSettings, MailSettings, SmtpSecurity, SmtpSettings } from './notifications/mail-settings.js';
+export { readMailSettings } from './notifications/read-mail-settings.js';
+export { MailWorker } from './notifications/mail-worker.js';
+export type { MailRound, MailWorkerOptions } from './notifications/mail-worker.js';
+export { settingsAddressBook } from './notifications/recipients.js';
+export type { AddressBook, PermissionHolders } from './notifications/recipients.js';
+export { smtpTransport } from './notifications/smtp-transport.js';
+export type { MailMessage, MailSent, MailTransport } from './notifications/smtp-transport.js';
+export { retryNotification } from './notifications/retry-notification.js';
+export { MailSendError, MailSettingsError, MailPasswordMissingError, NotificationAlreadySentError, NotificationNotFoundError } from './notifications/mail-errors.js';

@@ -5,6 +5,8 @@ import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerMailWorker } from './mail-worker.js';
+import { registerNotification } from './notification.js';
 import { registerProfile } from './profile.js';
 import { registerIdentity } from './identity.js';
 import { registerResource } from './resource.js';
@@ -38,6 +40,8 @@ export const commands: readonly RegisterCommand[] = [
   registerTask,
   registerWorker,
   registerServe,
+  registerMailWorker,
+  registerNotification,
   registerSchedule,
   registerProfile,
   registerIdentity,

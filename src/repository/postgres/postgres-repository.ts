@@ -1,6 +1,7 @@
 import type { Repository } from '../repository.js';
 import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
+import { PostgresNotificationStore } from './postgres-notification-store.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
 import { postgresIdentityStore } from './postgres-identity-store.js';
@@ -21,6 +22,7 @@ export class PostgresRepository implements Repository {
   readonly identities: IdentityStore;
 
   readonly access: PostgresAccessStore;
+  readonly notifications: PostgresNotificationStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
   #closed = false;
@@ -35,6 +37,7 @@ export class PostgresRepository implements Repository {
     this.identities = postgresIdentityStore(db);
 
     this.access = new PostgresAccessStore(db);
+    this.notifications = new PostgresNotificationStore(db, options.databaseClock);
   }
 
   async close(): Promise<void> {
