@@ -47,6 +47,7 @@ const FACT_KEYS: Record<ObjectType, readonly string[]> = {
   AccessControlRule: ['profile', 'entries'],
   Aspect: ['kind', 'pointCuts'],
   TaskSchedule: ['definition', 'start', 'repeatSeconds', 'disabled'],
+  Connector: ['kind', 'settings'],
 };
 
 /** Table headers that are not the key itself (a header is also the `--fields` name, spaces as dashes). */
