@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createConnectorRegistry, openConnector } from '../../src/connectors/connector-registry.js';
 import { ConnectorPool } from '../../src/connectors/connector-pool.js';
 import { DiagnosticBag, formatDiagnostic } from '../../src/definition/diagnostic.js';
-import { loadDocument } from '../../src/definition/load.js';
+import { loadDefinitionFiles, loadDocument } from '../../src/definition/load.js';
 import type { ConnectorObject } from '../../src/definition/model/objects.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import { runIdflow } from '../cli/cli-harness.js';
@@ -91,6 +91,15 @@ describe('reading <Connector> objects', () => {
     assert.match(diagnostics[0]!, /^connectors\.xml:6:3: error CONNECTOR_SETTINGS_INVALID: .*poolSize/);
   });
 
+  it('reads the example connectors of every kind without a diagnostic', async () => {
+    const result = await loadDefinitionFiles([new URL('../../examples/connectors/connectors.xml', import.meta.url).pathname]);
+    assert.deepEqual(result.diagnostics.map(formatDiagnostic), []);
+    assert.deepEqual(
+      result.objects.map((o) => [(o.object as ConnectorObject).name, (o.object as ConnectorObject).kind]),
+      [['corp-ldap', 'ldap'], ['crm', 'scim'], ['badges', 'csv']],
+    );
+  });
+
   it('requires a name and a kind', () => {
     const { diagnostics } = load('<Connector><baseUrl>https://x</baseUrl></Connector>');
     assert.equal(diagnostics.filter((d) => d.includes('DEF_MISSING_ATTRIBUTE')).length, 2);
@@ -139,6 +148,12 @@ describe('connectors stored in a repository', () => {
   <Connector name="badges" kind="csv">
     <directory>${join(dir, 'out')}</directory>
   </Connector>
+  <Connector name="corp-ldap" kind="ldap">
+    <url>ldap://127.0.0.1:9</url>
+    <bindDn>cn=admin,dc=example,dc=org</bindDn>
+    <passwordEnv>IDFLOW_TEST_LDAP_PASSWORD</passwordEnv>
+    <peopleBase>ou=people,dc=example,dc=org</peopleBase>
+  </Connector>
   <Connector name="nowhere" kind="scim">
     <baseUrl>http://127.0.0.1:9/scim/v2</baseUrl>
     <timeoutMs>2000</timeoutMs>
@@ -167,7 +182,7 @@ describe('connectors stored in a repository', () => {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /bad\.xml:3:\d+: error CONNECTOR_SETTINGS_INVALID: .*"directory".*absolute/);
     const list = await idflow('connector', 'list', '--json');
-    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((c) => c.name), ['badges', 'crm', 'nowhere']);
+    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((c) => c.name), ['badges', 'corp-ldap', 'crm', 'nowhere']);
   });
 
   it('lists the connectors with their kind, target and the variables their secrets come from', async () => {
@@ -199,12 +214,15 @@ describe('connectors stored in a repository', () => {
     const noToken = await runIdflow(['--db', db, 'connector', 'test', 'crm']);
     assert.equal(noToken.status, 1);
     assert.match(noToken.stdout, /FAILED {2}crm \(scim\): CONNECTOR_AUTH_FAILED: .*IDFLOW_TEST_SCIM_TOKEN.*not set/);
+    const noPassword = await idflow('connector', 'test', 'corp-ldap');
+    assert.equal(noPassword.status, 1);
+    assert.match(noPassword.stdout, /FAILED {2}corp-ldap \(ldap\): CONNECTOR_SECRET_MISSING: .*IDFLOW_TEST_LDAP_PASSWORD/);
   });
 
   it('refuses to test a connector the repository does not have, listing those it has', async () => {
     const r = await idflow('connector', 'test', 'crn');
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /CONNECTOR_UNKNOWN: no connector "crn".*badges, crm, nowhere/);
+    assert.match(r.stderr, /CONNECTOR_UNKNOWN: no connector "crn".*badges, corp-ldap, crm, nowhere/);
   });
 
   it('builds working connectors from the stored objects, and a pool rebuilds one whose object changed', async () => {
