@@ -10,8 +10,8 @@
  * - supervise (see, suspend, resume, terminate): `/Workflows/WorkflowInstance/Supervise` over every instance,
  *   `/Custom/Workflows/Supervise/<EntityType>` over the Netwrix workflows of that entity type;
  *   `/Workflows/WorkflowInstance/Resume` also lets a person resume;
- * - decide and delegate: {@link mayDecide} (owner or permission holder), then the four-eyes rule: an item offered by
- *   permission is not decided by the person who launched the instance nor by its subject;
+ * - decide and delegate: {@link mayDecide} (owner or permission holder), then the four-eyes rule: a review offered by
+ *   permission (`…/ReviewPending`) is not decided by the person who launched the instance nor by its subject;
  * - purge: {@link mayPurge} (the Aborted permission of the activity);
  * - a token caller also needs the scope of the action (src/access/caller.ts).
  */
@@ -130,14 +130,15 @@ export class AccessPolicy {
   }
 
   /**
-   * Who may decide (or delegate) `item`. With `task` (its instance) the four-eyes rule applies too: an item offered
-   * by permission is not decided by the instance's launcher nor by its subject (an item they own, they may).
+   * Who may decide (or delegate) `item`. With `task` (its instance) the four-eyes rule applies too: a review offered
+   * by permission (`…/ReviewPending`) is not decided by the instance's launcher nor by its subject. Action states
+   * (`ActionPending`, `RefinePending`) are the requester's own work, and an item owned by name is its owner's.
    */
   async mayDecide(caller: Caller, item: Pick<WorkItemView, 'id' | 'owner' | 'permission' | 'delegatedFrom'>, task?: Pick<TaskFacts, 'launcher' | 'subject'>): Promise<DecideVerdict> {
     const scope = this.#scope(caller, 'decide');
     if (scope) return scope;
     const verdict = await mayDecide(caller.person, item, this.#permissions);
-    if (!verdict.allowed || verdict.as !== 'permission' || task === undefined) return verdict;
+    if (!verdict.allowed || verdict.as !== 'permission' || task === undefined || !isReview(item.permission)) return verdict;
     if (task.launcher === caller.person) {
       return { allowed: false, reason: `four-eyes rule: ${caller.person} launched the task instance of work item ${item.id}, so someone else holding ${item.permission} must decide it` };
     }
@@ -175,6 +176,11 @@ export class AccessPolicy {
     }
     return type;
   }
+}
+
+/** The waiting state of the Review and ReviewWithFeedback templates: an approval, where four eyes apply. */
+function isReview(permission: string | undefined): boolean {
+  return permission !== undefined && permission.endsWith('/ReviewPending');
 }
 
 /** Throws the refusal when the verdict says no. */

@@ -44,7 +44,8 @@ Examples:
 Who is calling: whoever can open the repository can change it anyway, so the CLI acts as a local
 administrator (it may see, suspend, resume, terminate and import everything) under the name --as gives
 ($IDFLOW_USER, else the login name). Deciding and purging still follow that person's rights: the owner or a
-holder of the item's permission decides, never the person who launched the instance (four-eyes rule).`,
+holder of the item's permission decides, and a review is never decided by the person who launched the
+instance (four-eyes rule).`,
     );
   for (const register of commands) register(program);
   addDbOption(program.commands);
