@@ -99,7 +99,6 @@ describe('repositories written before subject keys', () => {
   it('keep a running update workflow holding its user under every spelling after the upgrade', async () => {
     const path = join(dir, 'old.db');
     const db = openSqliteDatabase(path);
-    // The schema as it stood before subject keys (migration 7), whatever came after it.
     const report = await runMigrations(new SqliteMigrationDriver(db), migrations.filter((m) => m.version < m0007SubjectKeys.version));
     assert.equal(report.error, undefined);
     db.prepare(

@@ -33,6 +33,8 @@ function typeFacts(model: DefinitionObject): Facts {
       return { kind: model.aspect.kind, pointCuts: model.aspect.pointCuts.length };
     case 'TaskSchedule':
       return { definition: model.definition, start: model.start, repeatSeconds: model.repeatSeconds, disabled: model.disabled };
+    case 'Connector':
+      return { kind: model.kind, settings: Object.keys(model.settings).length };
   }
 }
 
@@ -45,6 +47,7 @@ const FACT_KEYS: Record<ObjectType, readonly string[]> = {
   AccessControlRule: ['profile', 'entries'],
   Aspect: ['kind', 'pointCuts'],
   TaskSchedule: ['definition', 'start', 'repeatSeconds', 'disabled'],
+  Connector: ['kind', 'settings'],
 };
 
 /** Table headers that are not the key itself (a header is also the `--fields` name, spaces as dashes). */

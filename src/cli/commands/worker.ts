@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { WorkerActivity } from '../../engine/worker-activity.js';
 import { action } from '../action.js';
 import { positiveInteger } from '../option-values.js';
+import { mailRoundText, mailSettingsOption, runMailWorker } from '../mail-support.js';
 import { withEngine } from './run-support.js';
 
 interface WorkerOptions {
@@ -10,6 +11,7 @@ interface WorkerOptions {
   readonly reportEvery?: string;
   readonly once?: boolean;
   readonly json?: boolean;
+  readonly mailConfig?: string;
 }
 
 /** One line of `idflow worker`'s output: what `--json` emits on stdout, one object per line. */
@@ -69,11 +71,13 @@ export function registerWorker(program: Command): void {
     .option('--report-every <seconds>', 'seconds between activity reports (default 5)')
     .option('--json', 'emit one JSON object per line on stdout: started, report, round-failed, stopped')
     .option('--once', 'run one round and exit')
+    .option('--mail-config <file>', 'also send email notifications with these mail settings (JSON; default $IDFLOW_MAIL_CONFIG; docs/email.md)')
     .addHelpText(
       'after',
       `
 Examples:
   idflow worker
+  idflow worker --mail-config mail.json
   idflow worker --concurrency 4 --json
   idflow worker --once --batch-size 500`,
     )
@@ -83,13 +87,20 @@ Examples:
         const concurrency = options.concurrency === undefined ? 1 : positiveInteger(options.concurrency, '--concurrency', 'CLI_BAD_CONCURRENCY');
         const reportEvery = options.reportEvery === undefined ? 5 : positiveInteger(options.reportEvery, '--report-every', 'CLI_BAD_REPORT_INTERVAL');
         const emit = workerEventWriter(Boolean(options.json));
+        // Checked before anything opens: a worker with bad mail settings does not start half-way.
+        const mail = await mailSettingsOption(options.mailConfig, false);
         await withEngine(
           command,
-          async (engine) => {
+          async (engine, repo) => {
             if (options.once) {
               const round = await engine.runWorkerOnce();
               if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round })}\n`);
               else process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
+              if (mail) {
+                const sent = (await runMailWorker(repo, mail, new AbortController().signal, (e) => emit(roundFailedEvent(e)), true))!;
+                if (options.json) process.stdout.write(`${JSON.stringify({ event: 'mail-round', at: new Date().toISOString(), ...sent })}\n`);
+                else process.stderr.write(`${mailRoundText(sent)}\n`);
+              }
               return;
             }
             const stop = new AbortController();
@@ -98,11 +109,23 @@ Examples:
             process.once('SIGINT', onSignal);
             emit({ event: 'started', at: new Date().toISOString(), pid: process.pid, concurrency, batchSize: batchSize ?? 100 });
             try {
-              await engine.runWorker(stop.signal, {
-                concurrency,
-                reportEveryMs: reportEvery * 1000,
-                onReport: (activity) => emit({ event: 'report', at: new Date().toISOString(), ...activity }),
-              });
+              // The mail loop shares the stop signal; a fatal error in either stops both.
+              const both = new AbortController();
+              stop.signal.addEventListener('abort', () => both.abort(), { once: true });
+              const stopBoth = (e: unknown): never => {
+                both.abort();
+                throw e;
+              };
+              await Promise.all([
+                engine
+                  .runWorker(both.signal, {
+                    concurrency,
+                    reportEveryMs: reportEvery * 1000,
+                    onReport: (activity) => emit({ event: 'report', at: new Date().toISOString(), ...activity }),
+                  })
+                  .catch(stopBoth),
+                mail ? runMailWorker(repo, mail, both.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopBoth) : undefined,
+              ]);
             } finally {
               process.off('SIGTERM', onSignal);
               process.off('SIGINT', onSignal);

@@ -1,4 +1,5 @@
 import type { XValue } from '../../expression/env.js';
+import { applyPostgresIdentityWrite } from './postgres-identity-store.js';
 import {
   AUDIT_COLUMNS,
   DERIVED_NAME,
@@ -32,6 +33,7 @@ import type {
   WorkItemQuery,
   WorkItemRecord,
 } from '../runtime-store.js';
+import { insertNotifications } from './postgres-notification-store.js';
 import { statement, type PgDatabase, type PgQueryable, type PgStatement, type PgTransaction } from './postgres-database.js';
 
 /** PostgreSQL types of the runtime columns, for `unnest($1::text[], …)` (one array parameter per column). */
@@ -438,7 +440,8 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   let acquires = false;
   let releases = false;
   for (const w of writes) {
-    if (w.deleteInstances?.length || w.renameInstances?.length) return false;
+    // Identity writes are compare-and-sets of their own: such a write goes alone, under a savepoint.
+    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length) return false;
     if (ids.has(w.instance.id)) return false;
     ids.add(w.instance.id);
     if (w.acquireSubject !== undefined) {
@@ -521,6 +524,7 @@ async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[], 
   // A duplicate key is a bug (a committed step ran twice), so it fails the whole commit loudly.
   const effects = ok.flatMap((w) => w.sideEffects ?? []);
   if (effects.length > 0) await tx.query(S.insertSideEffects, columnsOf(effects.map(sideEffectValues), SIDE_EFFECT_COLUMNS.length));
+  await insertNotifications(tx, ok.flatMap((w) => w.notifications ?? []));
   const deleting = ok.filter((w) => w.delete).map((w) => w.instance.id);
   if (deleting.length > 0) {
     await tx.query(S.deleteLocksOf, [deleting]);
@@ -566,6 +570,8 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   } else {
     if ((await updateInstances(tx, [w], now)).size === 0) throw new WriteRefused('conflict');
   }
+  // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
+  for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
   if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
   if (w.acquireSubject !== undefined && (await tx.query(S.insertLock, [w.acquireSubject, i.id, i.updatedAt])).rowCount === 0) {
     const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [w.acquireSubject])).rows[0];
@@ -585,6 +591,7 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   }
   if (w.closeOpenWorkItems) await tx.query(S.closeOpen, [[i.id], [w.closeOpenWorkItems.state], [w.closeOpenWorkItems.at]]);
   if (w.sideEffects?.length) await tx.query(S.insertSideEffects, columnsOf(w.sideEffects.map(sideEffectValues), SIDE_EFFECT_COLUMNS.length));
+  if (w.notifications?.length) await insertNotifications(tx, w.notifications);
   if (w.delete) {
     await tx.query(S.deleteLocksOf, [[i.id]]);
     await tx.query(S.deleteInstances, [[i.id]]);
