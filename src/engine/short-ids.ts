@@ -114,8 +114,10 @@ function workItemNotFound(text: string, hint?: string, near: readonly string[] =
 function ambiguous(code: string, what: string, text: string, ids: readonly string[]): InvalidInputError {
   const listed = ids.slice(0, MAX_LISTED);
   const more = ids.length > MAX_LISTED ? ' and more' : '';
-  return new InvalidInputError(code, `${text} is the start of ${listed.length}${more} ${what}: ${listed.join(', ')}${more ? ', …' : ''}; give more characters`, {
-    prefix: text,
+  // Trimmed before the search, so a typed tab or newline can reach here: escaped like the not-found messages.
+  const shown = escapeControls(text);
+  return new InvalidInputError(code, `${shown} is the start of ${listed.length}${more} ${what}: ${listed.join(', ')}${more ? ', …' : ''}; give more characters`, {
+    prefix: shown,
     candidates: listed,
   });
 }

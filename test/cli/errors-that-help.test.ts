@@ -145,6 +145,14 @@ describe('short ids', () => {
     assert.ok(error.details.candidates.includes(first.instance.id) && error.details.candidates.includes(second.instance.id));
   });
 
+  it('shows an ambiguous short id typed with a tab escaped, not as a raw tab', async () => {
+    const typed = `\t${first.instance.id.slice(0, 8)}`;
+    const r = await idflow('task', 'show', typed);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /TASK_ID_AMBIGUOUS: \\u\{9\}[0-9a-f]{8} is the start of /);
+    assert.ok(!r.stderr.includes('\t'), r.stderr);
+  });
+
   it('says which work items a task has when TASK.N names none', async () => {
     const r = await idflow('workitem', 'decide', `${tail(first.instance.id)}.7`, '--decision', 'approve', '--as', 'alice');
     assert.equal(r.status, 1);

@@ -27,6 +27,14 @@ describe('idflow task delete', () => {
     assert.equal((JSON.parse(many.stdout) as { deleted: number }).deleted, 2);
   });
 
+  it('deletes by a unique short id, as task show takes it', async () => {
+    const r = JSON.parse((await runIdflow(['--db', db, 'run', 'Kept Result', '--json'])).stdout) as { instance: { id: string } };
+    const id = r.instance.id;
+    const one = await runIdflow(['--db', db, 'task', 'delete', id.slice(24), '--as', 'carol']);
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, new RegExp(`task instance ${id} \\(.*\\) is deleted`));
+  });
+
   it('refuses a date it cannot read and a call with neither an id nor a date', async () => {
     const bad = await runIdflow(['--db', db, 'task', 'delete', '--finished-before', 'last week']);
     assert.match(bad.stderr, /CLI_BAD_DATE: --finished-before takes a date such as 2025-02-01/);

@@ -22,6 +22,14 @@ describe('idflow task watch', () => {
     assert.match(r.stdout, /open work items:\nID .*\n\S+\.1\s+alice/);
   });
 
+  it('takes a unique short id, as task show does', async () => {
+    const { instance } = await w.engine.launch({ definition: 'Approval', launcher: 'bob', mode: 'sync', variables: { approver: 'erin' } });
+    const r = await runIdflow(['--db', w.repository.location, 'task', 'watch', instance.id.slice(24)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /executing \(waiting\) at Approve/);
+    assert.ok(r.stdout.includes(instance.id), r.stdout);
+  });
+
   it('follows a queued instance until a worker brings it to its work item', async () => {
     const { instance } = await w.engine.launch({ definition: 'Approval', launcher: 'bob', mode: 'async', variables: { approver: 'carol' } });
     const watching = runIdflow(['--db', w.repository.location, 'task', 'watch', instance.id, '--json']);

@@ -72,7 +72,7 @@ Examples:
         'work item or a timer, ends, or is suspended; then prints it as task show does. Exit status 0 then; 3 when ' +
         '--timeout passes first.',
     )
-    .argument('<id>', 'task instance id')
+    .argument('<id>', 'task instance id, or a unique start of it or of its last group')
     .option('--every <seconds>', 'how often to look (default 1)')
     .option('--timeout <seconds>', 'give up after this long (default: never)')
     .option('--json', 'print each change and the end as JSON lines')
@@ -85,10 +85,11 @@ Examples:
   idflow task watch 3f2a… --timeout 60 --json`,
     )
     .action(
-      action(async (id: string, options: WatchOptions, command: Command) => {
+      action(async (idText: string, options: WatchOptions, command: Command) => {
         const every = options.every === undefined ? 1 : positiveInteger(options.every, '--every', 'CLI_BAD_INTERVAL');
         const timeout = options.timeout === undefined ? undefined : positiveInteger(options.timeout, '--timeout', 'CLI_BAD_INTERVAL');
         return withEngine(command, async (engine) => {
+          const id = await engine.resolveTaskId(idText);
           const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
           let last = '';
           for (;;) {
@@ -142,7 +143,7 @@ Examples:
   task
     .command('delete')
     .summary('delete a kept result (a finished or terminated TaskInstance), or all that ended before a date; audit events stay')
-    .argument('[id]', 'task instance id')
+    .argument('[id]', 'task instance id, or a unique start of it or of its last group')
     .option('--finished-before <date>', 'delete every instance that ended before this date or time (2030-01-31 is UTC midnight; 2030-01-31T12:00Z, "2030-01-31 09:30 Europe/Paris")')
     .option('--definition <name>', 'with --finished-before: only instances of this definition')
     .option('--as <user>', 'who does it (kept in the audit)')
@@ -157,7 +158,7 @@ Examples:
         await withEngine(command, async (engine) => {
           const actor = cliCaller(options.as);
           if (id !== undefined) {
-            const instance = await engine.deleteTask(id, actor);
+            const instance = await engine.deleteTask(await engine.resolveTaskId(id), actor);
             if (options.json) return printJson(instance);
             return println(`task instance ${instance.id} (${instance.name}) is deleted; its audit events stay`);
           }
