@@ -109,23 +109,22 @@ Examples:
             process.once('SIGINT', onSignal);
             emit({ event: 'started', at: new Date().toISOString(), pid: process.pid, concurrency, batchSize: batchSize ?? 100 });
             try {
-              // The mail loop shares the stop signal; a fatal error in either stops both.
+              // The mail loop shares the stop signal: a fatal error in either stops both, and both have stopped
+              // (their leases handed back) before the repository closes.
               const both = new AbortController();
               stop.signal.addEventListener('abort', () => both.abort(), { once: true });
-              const stopBoth = (e: unknown): never => {
-                both.abort();
-                throw e;
-              };
-              await Promise.all([
+              const results = await Promise.allSettled([
                 engine
                   .runWorker(both.signal, {
                     concurrency,
                     reportEveryMs: reportEvery * 1000,
                     onReport: (activity) => emit({ event: 'report', at: new Date().toISOString(), ...activity }),
                   })
-                  .catch(stopBoth),
-                mail ? runMailWorker(repo, mail, both.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopBoth) : undefined,
+                  .finally(() => both.abort()),
+                mail ? runMailWorker(repo, mail, both.signal, (e) => emit(roundFailedEvent(e)), false).finally(() => both.abort()) : undefined,
               ]);
+              const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+              if (failed) throw failed.reason;
             } finally {
               process.off('SIGTERM', onSignal);
               process.off('SIGINT', onSignal);
