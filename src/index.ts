@@ -81,9 +81,27 @@ export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js'
 
 // Identities
 export { sameSubject, subjectKey } from './identity/subject-key.js';
+export * from './identity/index.js';
+
+// Who is calling: the Caller, the one authorisation module, accounts, sessions and tokens
+export { localCaller, SYSTEM_CALLER, TOKEN_SCOPES, toCaller } from './access/caller.js';
+export type { AccessAction, Authentication, Caller, CallerLike, TokenScope } from './access/caller.js';
+export { AccessPolicy, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export type { Refusal, TaskFacts, Verdict } from './access/authorize.js';
+export { AccessService } from './access/access-service.js';
+export type { AccessServiceOptions, NewToken, SignInLimit, SignedIn } from './access/access-service.js';
+export { RateLimitedError, UnauthenticatedError } from './access/access-errors.js';
+export { argon2Hashing } from './access/passwords.js';
+export type { Argon2Cost, PasswordHashing } from './access/passwords.js';
+export type { AccessStore, AccountRecord, SessionRecord, TokenRecord } from './repository/access-store.js';
+
+// HTTP API
+export { createHttpServer, registeredRoutes } from './http/server.js';
+export type { HttpServerOptions, RegisteredRoute } from './http/server.js';
 
 // Engine
 export { openEngine } from './engine/engine.js';
+export type { RuntimeEngine, RuntimeOptions, TaskPage } from './engine/engine.js';
 export { createAclPermissionResolver } from './engine/acl-permission-resolver.js';
 export type { AclGrant, AclPermissionResolver, AclRuleIndex, PersonPermissions } from './engine/acl-permission-resolver.js';
 export type {
@@ -113,6 +131,30 @@ export type {
   TaskResult,
 } from './engine/interpreter/interpreter-types.js';
 
+// Connectors (docs/connectors/)
+export { ACCOUNT_ATTRIBUTE_NAMES, ConnectorError } from './connectors/connector.js';
+export type {
+  AccountAttributes,
+  AccountAttributeValue,
+  Connector,
+  ConnectorCheck,
+  ConnectorFactory,
+  ProvisioningOperation,
+  ProvisioningOperationKind,
+  ProvisioningRequest,
+  ProvisioningResult,
+} from './connectors/connector.js';
+export { ConnectorRegistry, createConnectorRegistry, findConnectorObject, openConnector } from './connectors/connector-registry.js';
+export type { ConnectorDefinition, ConnectorEnv } from './connectors/connector-registry.js';
+export { ConnectorPool } from './connectors/connector-pool.js';
+export { ConnectorSettingsError, SettingsReader } from './connectors/connector-settings.js';
+export { scimConnectorFactory } from './connectors/scim/scim-connector.js';
+export type { ScimSettings } from './connectors/scim/scim-settings.js';
+export { csvConnectorFactory } from './connectors/csv/csv-connector.js';
+export type { CsvSettings } from './connectors/csv/csv-settings.js';
+// The LDAP connector kind (docs/connectors/ldap.md).
+export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
+export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';
 // Email notifications
 export { compileMailSettings } from './notifications/mail-settings.js';
 export type { CompiledMailSettings, MailSettings, SmtpSecurity, SmtpSettings } from './notifications/mail-settings.js';

@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context.js';
 import { instanceVariables } from './interpreter/interpreter.js';
 import type { AdvanceOutcome, Effect, TaskResult, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
+import type { IdentityWrite } from '../identity/identity-write.js';
 import { notificationWrites } from './notification-writes.js';
 
 export interface OutcomeCommit {
@@ -88,8 +89,11 @@ export function outcomeWrite(
   }
   const sideEffects = [];
   const children: InstanceWrite[] = [];
+  const identity: IdentityWrite[] = [];
   for (const effect of outcome.effects) {
-    if (effect.kind === 'side-effect') {
+    if (effect.kind === 'identity') {
+      identity.push(effect.write);
+    } else if (effect.kind === 'side-effect') {
       sideEffects.push({ key: effect.key, operation: effect.operation, data: effect.data, instanceId: instance.id, at: now });
     } else if (effect.kind === 'launch') {
       const child = launchWrite(ctx, effect, instance, now);
@@ -107,6 +111,10 @@ export function outcomeWrite(
       data: { outcome: instance.result?.outcome ?? outcome.status, steps, errors: [...(instance.result?.errors ?? [])] },
     });
   }
+  // An instance that works on nobody yet (an onboarding) works on the identity its change set created from now on.
+  const created = identity.find((w) => w.expectedRevision === null) ?? identity[0];
+  const adopt = instance.subject === null && created !== undefined;
+  const withSubject: InstanceRecord = adopt ? { ...instance, subject: created.identity.login, subjectKey: created.identity.loginKey } : instance;
   const notifications = notificationWrites({
     instance,
     fromRevision: args.insert ? 0 : before.revision,
@@ -116,7 +124,7 @@ export function outcomeWrite(
     now,
   });
   const write: InstanceWrite = {
-    instance,
+    instance: withSubject,
     expectedRevision: args.insert ? null : before.revision,
     createWorkItems: createdItems,
     closeWorkItems: closes,
@@ -125,9 +133,11 @@ export function outcomeWrite(
     ...(notifications.length > 0 && { notifications }),
     ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
     ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
+    ...(adopt && !ended && { acquireSubject: created.identity.loginKey }),
+    ...(identity.length > 0 && { identity }),
     ...args.extra,
   };
-  return { writes: [write, ...children], instance, createdItems };
+  return { writes: [write, ...children], instance: withSubject, createdItems };
 }
 
 /**
@@ -205,7 +215,7 @@ function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {
   };
 }
 
-function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
+function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' | 'identity' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
   if (effect.kind === 'notification') {
     // On record here; the same commit writes it to the outbox (notification-writes.ts), which the mail workers send.
     return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerCompletion } from './completion.js';
+import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerMailWorker } from './mail-worker.js';
 import { registerNotification } from './notification.js';
 import { registerProfile } from './profile.js';
+import { registerIdentity } from './identity.js';
+import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerTask } from './task.js';
 import { registerTasks } from './tasks.js';
 import { registerWorker } from './worker.js';
@@ -35,9 +39,13 @@ export const commands: readonly RegisterCommand[] = [
   registerTasks,
   registerTask,
   registerWorker,
+  registerServe,
   registerMailWorker,
   registerNotification,
   registerSchedule,
   registerProfile,
+  registerIdentity,
+  registerResource,
+  registerConnector,
   registerCompletion,
 ];

@@ -14,11 +14,10 @@ import type { Migration } from '../migration.js';
  *   why). Mail workers claim due pending rows under a lease (`lease_owner`, `lease_until`, database time) exactly
  *   like instances; `attempts` counts sends tried.
  *
- * NOTE: the file is numbered 0010 because 0009 is taken by another branch; `version` follows the list in this
- * branch and is renumbered when they merge.
+ * Numbered 0010 after the access tables (0009), which reached main first.
  */
 export const m0010Notifications: Migration = {
-  version: 9,
+  version: 10,
   name: 'notifications',
   sqlite: `
 CREATE TABLE notifications (

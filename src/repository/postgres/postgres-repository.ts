@@ -1,8 +1,11 @@
 import type { Repository } from '../repository.js';
+import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
 import { PostgresNotificationStore } from './postgres-notification-store.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
+import { postgresIdentityStore } from './postgres-identity-store.js';
+import type { IdentityStore } from '../../identity/identity-store.js';
 import { PostgresRuntimeStore } from './postgres-runtime-store.js';
 
 /**
@@ -16,6 +19,9 @@ export class PostgresRepository implements Repository {
   readonly objects: PostgresObjectStore;
   readonly runtime: PostgresRuntimeStore;
   readonly profiles: PostgresProfileStore;
+  readonly identities: IdentityStore;
+
+  readonly access: PostgresAccessStore;
   readonly notifications: PostgresNotificationStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
@@ -28,6 +34,9 @@ export class PostgresRepository implements Repository {
     this.objects = new PostgresObjectStore(db);
     this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
     this.profiles = new PostgresProfileStore(db);
+    this.identities = postgresIdentityStore(db);
+
+    this.access = new PostgresAccessStore(db);
     this.notifications = new PostgresNotificationStore(db, options.databaseClock);
   }
 

@@ -1,4 +1,5 @@
 import type { XValue } from '../../expression/env.js';
+import { applyPostgresIdentityWrite } from './postgres-identity-store.js';
 import {
   AUDIT_COLUMNS,
   DERIVED_NAME,
@@ -439,7 +440,8 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   let acquires = false;
   let releases = false;
   for (const w of writes) {
-    if (w.deleteInstances?.length || w.renameInstances?.length) return false;
+    // Identity writes are compare-and-sets of their own: such a write goes alone, under a savepoint.
+    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length) return false;
     if (ids.has(w.instance.id)) return false;
     ids.add(w.instance.id);
     if (w.acquireSubject !== undefined) {
@@ -568,6 +570,8 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   } else {
     if ((await updateInstances(tx, [w], now)).size === 0) throw new WriteRefused('conflict');
   }
+  // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
+  for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
   if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
   if (w.acquireSubject !== undefined && (await tx.query(S.insertLock, [w.acquireSubject, i.id, i.updatedAt])).rowCount === 0) {
     const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [w.acquireSubject])).rows[0];

@@ -1,9 +1,12 @@
 import type { Repository } from '../repository.js';
+import { SqliteAccessStore } from './sqlite-access-store.js';
 import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteNotificationStore } from './sqlite-notification-store.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
+import { sqliteIdentityStore } from './sqlite-identity-store.js';
+import type { IdentityStore } from '../../identity/identity-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
 import { sqliteStorageError } from './sqlite-storage-error.js';
 
@@ -16,6 +19,9 @@ export class SqliteRepository implements Repository {
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
+  readonly identities: IdentityStore;
+
+  readonly access: SqliteAccessStore;
   readonly notifications: SqliteNotificationStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
@@ -32,6 +38,9 @@ export class SqliteRepository implements Repository {
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
     this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
+    this.identities = mapStorageErrors(sqliteIdentityStore(db), location, sqliteStorageError);
+
+    this.access = mapStorageErrors(new SqliteAccessStore(db), location, sqliteStorageError);
     this.notifications = mapStorageErrors(new SqliteNotificationStore(db, options.databaseClock), location, sqliteStorageError);
   }
 
