@@ -137,5 +137,41 @@ for (const database of DATABASES) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+    it('sends mail from `idflow worker --mail-config` beside the instance loop, and stops both cleanly on SIGTERM', { timeout: 60_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'idflow-mail-cli-'));
+      const location = await database.location(dir);
+      const smtp = await startSmtpServer();
+      const repository = await openRepository({ db: location.db, env: {} });
+      try {
+        const loaded = await loadDefinitionFiles([engineFixture('email.xml')]);
+        await repository.objects.putMany(loaded.objects);
+        const engine = await openEngine({ repository });
+        // An async launch: the worker's instance loop starts it, its commit writes the mail, its mail loop sends it.
+        await engine.launch({ definition: 'Mail Approval', launcher: 'carol', variables: { approver: 'alice', who: 'jdoe' } });
+        await engine.close();
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        delete env['IDFLOW_DB'];
+        delete env['DATABASE_URL'];
+        const child = spawn(process.execPath, [BIN, '--db', location.db, 'worker', '--mail-config', mailConfig(dir, smtp.port), '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        const deadline = Date.now() + 30_000;
+        while (smtp.mails.length < 2 && Date.now() < deadline) await sleep(20);
+        child.kill('SIGTERM');
+        assert.equal(await exited, 0, 'the worker stops cleanly');
+        assert.deepEqual(smtp.mails.map((m) => m.to[0]).sort(), ['alice@example.org', 'carol@example.org']);
+        const events = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+        assert.equal(events[0], 'started');
+        assert.equal(events.at(-1), 'stopped');
+        const rows = await repository.notifications.list();
+        assert.ok(rows.every((r) => r.state === 'sent' && r.leaseOwner === null), 'sent, and no lease left behind');
+      } finally {
+        await repository.close();
+        await smtp.close();
+        await location.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 }
