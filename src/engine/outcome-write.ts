@@ -5,6 +5,7 @@ import type { EngineContext } from './engine-context.js';
 import { instanceVariables } from './interpreter/interpreter.js';
 import type { AdvanceOutcome, Effect, TaskResult, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
+import type { IdentityWrite } from '../identity/identity-write.js';
 
 export interface OutcomeCommit {
   /** The instance's own write first, then the launches its effects asked for. */
@@ -87,8 +88,11 @@ export function outcomeWrite(
   }
   const sideEffects = [];
   const children: InstanceWrite[] = [];
+  const identity: IdentityWrite[] = [];
   for (const effect of outcome.effects) {
-    if (effect.kind === 'side-effect') {
+    if (effect.kind === 'identity') {
+      identity.push(effect.write);
+    } else if (effect.kind === 'side-effect') {
       sideEffects.push({ key: effect.key, operation: effect.operation, data: effect.data, instanceId: instance.id, at: now });
     } else if (effect.kind === 'launch') {
       const child = launchWrite(ctx, effect, instance, now);
@@ -106,8 +110,12 @@ export function outcomeWrite(
       data: { outcome: instance.result?.outcome ?? outcome.status, steps, errors: [...(instance.result?.errors ?? [])] },
     });
   }
+  // An instance that works on nobody yet (an onboarding) works on the identity its change set created from now on.
+  const created = identity.find((w) => w.expectedRevision === null) ?? identity[0];
+  const adopt = instance.subject === null && created !== undefined;
+  const withSubject: InstanceRecord = adopt ? { ...instance, subject: created.identity.login, subjectKey: created.identity.loginKey } : instance;
   const write: InstanceWrite = {
-    instance,
+    instance: withSubject,
     expectedRevision: args.insert ? null : before.revision,
     createWorkItems: createdItems,
     closeWorkItems: closes,
@@ -115,9 +123,11 @@ export function outcomeWrite(
     sideEffects,
     ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
     ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
+    ...(adopt && !ended && { acquireSubject: created.identity.loginKey }),
+    ...(identity.length > 0 && { identity }),
     ...args.extra,
   };
-  return { writes: [write, ...children], instance, createdItems };
+  return { writes: [write, ...children], instance: withSubject, createdItems };
 }
 
 /**
@@ -195,7 +205,7 @@ function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {
   };
 }
 
-function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
+function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' | 'identity' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
   if (effect.kind === 'notification') {
     // The mail transport arrives with the HTTP milestone; until then the notification is on record only.
     return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };

@@ -12,6 +12,7 @@
 import type { InstanceState, TaskResult } from '../engine/interpreter/interpreter-types.js';
 import type { DecisionModel } from '../definition/model/action.js';
 import type { XValue } from '../expression/env.js';
+import type { IdentityWrite } from '../identity/identity-write.js';
 
 export type InstanceStateName = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
 
@@ -182,6 +183,12 @@ export interface InstanceWrite {
    * written as nothing and every write of it gets `schedule-moved`: its other writes are the launch's own children.
    */
   readonly schedule?: ScheduleStateChange;
+  /**
+   * Identity-store writes of this step (its `identity` effects, in order), applied in the same transaction as the
+   * instance, each as a compare-and-set on the identity's revision. When one fails, the instance's whole write is
+   * skipped as `conflict` (and the step replays against what is stored now).
+   */
+  readonly identity?: readonly IdentityWrite[];
 }
 
 /**

@@ -10,6 +10,8 @@ import type { DecisionModel } from '../../definition/model/action.js';
 import type { ProcessObject, RuleObject } from '../../definition/model/objects.js';
 import type { XValue } from '../../expression/env.js';
 import type { AdvanceLimits, YieldReason } from './work-budget.js';
+import type { IdentityWrite } from '../../identity/identity-write.js';
+import type { IdentityReader } from '../../identity/identity-store.js';
 
 /** Opaque to the runtime; plain JSON, stored as the TaskInstance's state. Owned by the interpreter. */
 export type InstanceState = { readonly v: number } & Readonly<Record<string, unknown>>;
@@ -35,7 +37,14 @@ export type Effect =
    */
   | { readonly kind: 'launch'; readonly definition: string; readonly variables: Readonly<Record<string, XValue>>; readonly launcher: string; readonly subject?: string }
   /** A message for a person (NotificationAspect, notify op); the mail transport arrives with the HTTP milestone. */
-  | { readonly kind: 'notification'; readonly to: readonly string[]; readonly subject: string; readonly body: string };
+  | { readonly kind: 'notification'; readonly to: readonly string[]; readonly subject: string; readonly body: string }
+  /**
+   * A change to the identity store (Persist, PersistOnlyResources, the Waveset user services), planned by
+   * `planChangeSet`: written in the same transaction as the instance, as a compare-and-set on the identity's revision
+   * (a moved revision makes the instance's write a `conflict`, which replays the step). An instance without a subject
+   * takes the identity's login as its subject (an onboarding ends with `subject` set).
+   */
+  | { readonly kind: 'identity'; readonly write: IdentityWrite };
 
 /** A work item the runtime must insert. The interpreter generates `id` (unique, deterministic per instance). */
 export interface WorkItemSpec {
@@ -135,6 +144,13 @@ export interface ServiceCall {
   readonly idempotencyKey: string;
   readonly launcher: string;
   readonly subject?: string;
+  /** The advance's "now" (epoch ms), the time a change set's writes carry. */
+  readonly now?: number;
+  /**
+   * The identity store as this advance sees it (with the writes of earlier steps of the same advance); absent where
+   * no repository is open (the bare interpreter in tests).
+   */
+  readonly identities?: IdentityReader;
   /** Add an effect to the commit. */
   emit(effect: Effect): void;
 }
@@ -160,6 +176,8 @@ export interface RunContext {
   /** Resolves a subprocess or launched definition by name (latest version). */
   resolveProcess(name: string): ProcessObject | undefined;
   resolveRule(name: string): RuleObject | undefined;
+  /** The identity store the service operations read (src/identity/); absent: operations that need it only record. */
+  readonly identities?: IdentityReader;
   /** Default maxSteps when a process says 0. @default 5000 */
   readonly defaultMaxSteps?: number;
   /** Output of XPRESS `<print>` and `<trace>`. */

@@ -124,6 +124,8 @@ async function runService(
     idempotencyKey: `${run.state.instanceId}:${token.step}:${activity.name}:${action.id}`,
     launcher: run.ctx.launcher,
     subject: run.ctx.subject,
+    now: run.ctx.now,
+    ...(run.ctx.identities !== undefined && { identities: run.ctx.identities }),
     emit: (effect) => {
       run.effects.push(effect);
     },
