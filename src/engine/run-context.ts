@@ -1,5 +1,6 @@
 import type { RunContext } from './interpreter/interpreter-types.js';
 import type { EngineContext } from './engine-context.js';
+import { IdentityOverlay } from '../identity/identity-overlay.js';
 
 /**
  * The interpreter's view of the world for one advance of one instance. `checkpointDue`, when given, lets a long
@@ -19,6 +20,13 @@ export function makeRunContext(
     resolveOperation: (op, application) => ctx.operations.resolveOperation(op, application),
     resolveProcess: (name) => ctx.definitions.process(name),
     resolveRule: (name) => ctx.definitions.rule(name),
+    // One overlay per advance: a second Persist of the same advance sees the first one's planned write.
+    identities: new IdentityOverlay(ctx.repository.identities),
+    lookups: {
+      subjectHolder: (key) => ctx.store.subjectHolder(key),
+      listIdentities: (filter) => ctx.repository.identities.listIdentities(filter),
+      listResources: (filter) => ctx.repository.identities.listResources(filter),
+    },
     print: (line) => ctx.onPrint(instance.id, line),
     limits: ctx.limits,
     monotonic: ctx.wallClock,

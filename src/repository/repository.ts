@@ -1,3 +1,4 @@
+import type { IdentityStore } from '../identity/identity-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { RuntimeStore } from './runtime-store.js';
@@ -11,6 +12,8 @@ export interface Repository {
   readonly runtime: RuntimeStore;
   /** Who holds which profile (the profiles AccessControlRules grant permissions to). */
   readonly profiles: ProfileStore;
+  /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
+  readonly identities: IdentityStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */

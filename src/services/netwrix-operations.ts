@@ -1,9 +1,11 @@
 /**
  * The `idflow.netwrix` operations run by the Netwrix system states (reference netwrix §3):
- * - `persist`: applies the change set and triggers provisioning. Until the identity store lands it records the
- *   change set as an AuditEvent `changeset:persisted` with `provisioning: true` (false when the activity has
- *   BlockProvisioning);
- * - `persistOnlyResources`: the same without provisioning (drafts), `provisioning: false`;
+ * - `persist`: applies the change set (docs/change-sets.md) to the identity store in the step's own commit, with the
+ *   provisioning orders it implies (none when the activity has BlockProvisioning), and records it as an AuditEvent
+ *   `changeset:persisted`. Returns `subject` (the identity's login: an onboarding's instance takes it as its
+ *   subject), `identity` (its id) and `orders` (the order ids). A bad change set is the action's error, naming the
+ *   attribute, and nothing of it is written;
+ * - `persistOnlyResources`: the same as a draft (draft records, no provisioning: docs/decisions/decline-keeps-drafts.md);
  * - `continueWith`: launches the called workflow with the same variables (a `launch` effect).
  * Arguments: `changes`, `subject`, `activity`, `blockProvisioning` (true or 'true'), `entityType` (absent: User), `calledWorkflow` (or
  * `workflow`), `variables` (the workflow's variables; the interpreter adds them and any missing ones).
@@ -11,6 +13,11 @@
 import type { XValue } from '../expression/env.js';
 import type { ServiceCall, ServiceOperation, ServiceResult } from '../engine/interpreter/interpreter-types.js';
 import { copyValue } from '../engine/interpreter/variables.js';
+import { IdflowError } from '../errors.js';
+import { IdentityOverlay } from '../identity/identity-overlay.js';
+import type { IdentityWrite } from '../identity/identity-write.js';
+import { readNetwrixChangeSet } from '../identity/netwrix-change-set.js';
+import { planChangeSet } from '../identity/plan-change-set.js';
 
 /** The application the Netwrix compiler gives its system-state actions (one constant, defined by the compiler). */
 export { NETWRIX_APPLICATION } from '../definition/netwrix/compile-workflow.js';
@@ -18,23 +25,49 @@ export { NETWRIX_APPLICATION } from '../definition/netwrix/compile-workflow.js';
 type Obj = { [key: string]: XValue };
 const asObj = (v: XValue | undefined): Obj => (v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
-function persistWith(provisioningAllowed: boolean): ServiceOperation {
-  return (call: ServiceCall): ServiceResult => {
+function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
+  return async (call: ServiceCall): Promise<ServiceResult> => {
     const block = call.args['blockProvisioning'];
-    const provisioning = provisioningAllowed && block !== true && block !== 'true';
+    const provisioning = mode === 'persist' && block !== true && block !== 'true';
     const changes = asObj(call.args['changes']);
     const activity = typeof call.args['activity'] === 'string' ? call.args['activity'] : undefined;
+    const entityType = typeof call.args['entityType'] === 'string' ? call.args['entityType'] : 'User';
+    const subject = call.subject ?? (typeof call.args['subject'] === 'string' && call.args['subject'] !== '' ? call.args['subject'] : undefined);
+    const values: Record<string, XValue> = { persisted: true, provisioning, subject: subject ?? null };
+    // Only a workflow over a User changes identities; other entity types are recorded only. Where no identity store
+    // is open (the bare interpreter), the change set is recorded only as well.
+    if (entityType === 'User' && call.identities !== undefined) {
+      let write: IdentityWrite;
+      try {
+        write = await planChangeSet(call.identities, readNetwrixChangeSet(call.args['changes']), {
+          now: call.now ?? Date.now(),
+          idempotencyKey: call.idempotencyKey,
+          instanceId: call.instanceId,
+          ...(subject !== undefined && { subject }),
+          mode,
+          provisioning,
+          wait: call.args['wait'] === true || call.args['wait'] === 'true',
+        });
+      } catch (e) {
+        // A refused change set is the action's error (WF_ACTION_ERROR), with its code and the attribute it names.
+        if (e instanceof IdflowError) return { error: `${e.code}: ${e.message}` };
+        throw e;
+      }
+      call.emit({ kind: 'identity', write });
+      if (call.identities instanceof IdentityOverlay) await call.identities.stage(write);
+      values['subject'] = write.identity.login;
+      values['identity'] = write.identity.id;
+      values['orders'] = (write.orders ?? []).map((o) => o.id);
+    }
     call.emit({
       kind: 'audit',
       event: 'changeset:persisted',
       ...(activity !== undefined ? { activity } : {}),
       actor: call.launcher,
       // The entity type the change set is for (a workflow over Workflow_Directory_Country persists a country).
-      data: { entityType: typeof call.args['entityType'] === 'string' ? call.args['entityType'] : 'User', changes: copyValue(changes), provisioning, idempotencyKey: call.idempotencyKey },
+      data: { entityType, changes: copyValue(changes), provisioning, draft: mode === 'draft', idempotencyKey: call.idempotencyKey },
     });
-    // `subject` comes back so the workflow keeps working on the same User (a creation gets one from the
-    // identity store once it exists; until then it is whatever the workflow was given).
-    return { values: { persisted: true, provisioning, subject: call.args['subject'] ?? null } };
+    return { values };
   };
 }
 
@@ -53,7 +86,7 @@ const continueWith: ServiceOperation = (call) => {
 };
 
 export const NETWRIX_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
-  persist: persistWith(true),
-  persistOnlyResources: persistWith(false),
+  persist: persistWith('persist'),
+  persistOnlyResources: persistWith('draft'),
   continueWith,
 });

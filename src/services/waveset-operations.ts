@@ -20,6 +20,9 @@ import type { ChangeSet } from '../identity/change-set.js';
 import type { IdentityState, ResourceRow } from '../identity/identity-rows.js';
 import type { IdentityReader, IdentitySnapshot } from '../identity/identity-store.js';
 import type { IdentityWrite, ProvisioningOrderInsert } from '../identity/identity-write.js';
+import { IdentityOverlay } from '../identity/identity-overlay.js';
+import { accountAttributes, identityView, presentAttributes } from '../identity/identity-view.js';
+import { stableId } from '../identity/stable-id.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
 import { planWavesetChangeSet } from './waveset-plan.js';
@@ -137,13 +140,15 @@ const provision: ServiceOperation = async (call) => {
 };
 
 /**
- * `reProvision`: pushes the user's current attributes to every account it holds (an `update` order each), and
- * orders the accounts its resources imply but that do not exist yet.
+ * `reProvision`: pushes the user's current attributes to every account it holds (an `update` order each, with every
+ * account attribute that has a value), as the stock `Provision` subprocess does after a change.
  */
 const reProvision: ServiceOperation = async (call) => {
   const snapshot = await findUser(call, requireName(call));
-  const view = await userViewOf(reader(call), snapshot, now(call));
-  return { values: await accountOperation(call, snapshot, 'update', accountAttributesOf(view)) };
+  const at = now(call);
+  const manager = snapshot.identity.managerId !== null ? ((await reader(call).findIdentity(snapshot.identity.managerId))?.identity.login ?? null) : null;
+  const { login: _login, ...attributes } = presentAttributes(accountAttributes(identityView(snapshot.identity, snapshot.records, at, manager)));
+  return { values: await accountOperation(call, snapshot, 'update', JSON.parse(JSON.stringify(attributes)) as Obj) };
 };
 
 /** `deprovision`: takes the resources named away (or all of them), and deletes the accounts when none is named. */
@@ -222,8 +227,14 @@ async function applyChangeSet(call: ServiceCall, snapshot: IdentitySnapshot | un
     ...(snapshot !== undefined && { subject: snapshot.identity.id }),
     wait: isTrue(call.args['wait']),
   });
-  call.emit({ kind: 'identity', write });
+  await emitWrite(call, write);
   return writeSummary(write);
+}
+
+/** Emits a planned write and lets later operations of the same advance see it. */
+async function emitWrite(call: ServiceCall, write: IdentityWrite): Promise<void> {
+  call.emit({ kind: 'identity', write });
+  if (call.identities instanceof IdentityOverlay) await call.identities.stage(write);
 }
 
 type AccountOperation = 'disable' | 'enable' | 'delete' | 'update';
@@ -244,7 +255,7 @@ async function accountOperation(
     ...(attributes !== undefined && { attributes }),
     ...(endState !== undefined && { endState }),
   });
-  call.emit({ kind: 'identity', write });
+  await emitWrite(call, write);
   return writeSummary(write);
 }
 
@@ -279,7 +290,7 @@ export function accountWrite(
     if (!ACCOUNT_STATES[operation].includes(account.state)) continue;
     const key = `${ctx.idempotencyKey}#${orders.length + 1}`;
     orders.push({
-      id: key,
+      id: stableId(`${ctx.idempotencyKey}#order#${orders.length + 1}`),
       identityId: identity.id,
       connector: account.connector,
       operation,
@@ -313,34 +324,6 @@ function writeSummary(write: IdentityWrite): Obj {
     orderIds: (write.orders ?? []).map((o) => o.id),
     operations: (write.orders ?? []).map((o) => `${o.operation} ${o.connector}`),
   };
-}
-
-/**
- * The account attributes of the connector vocabulary (src/connectors/connector.ts) a view implies: what
- * `reProvision` sends to every account.
- */
-export function accountAttributesOf(view: Obj): Obj {
-  const waveset = (view['waveset'] ?? {}) as Obj;
-  const global = (view['global'] ?? {}) as Obj;
-  const text = (v: XValue | undefined): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-  const first = text(global['firstname']);
-  const last = text(global['lastname']);
-  const out: Obj = {
-    login: text(waveset['accountId']),
-    firstName: first,
-    lastName: last,
-    displayName: text(global['fullname']) ?? ([first, last].filter((x) => x !== null).join(' ') || null),
-    email: text(global['email']),
-    phone: text(global['phone']),
-    title: text(global['title']),
-    department: text(global['department']),
-    location: text(global['location']),
-    employeeId: text(waveset['employeeId']),
-    manager: text(waveset['idmManager']),
-    organization: text(waveset['organization']),
-  };
-  for (const k of Object.keys(out)) if (out[k] === null) delete out[k];
-  return out;
 }
 
 // ---- arguments and reads ----

@@ -6,7 +6,7 @@
 import type { ChangeSet } from '../identity/change-set.js';
 import type { IdentityReader } from '../identity/identity-store.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
-import { UnsupportedError } from '../errors.js';
+import { planChangeSet } from '../identity/plan-change-set.js';
 
 export interface WavesetPlanContext {
   readonly now: number;
@@ -18,9 +18,6 @@ export interface WavesetPlanContext {
   readonly wait: boolean;
 }
 
-export async function planWavesetChangeSet(reader: IdentityReader, changeSet: ChangeSet, ctx: WavesetPlanContext): Promise<IdentityWrite> {
-  void reader;
-  void changeSet;
-  void ctx;
-  throw new UnsupportedError('WAVESET_STORE_UNAVAILABLE', 'change sets cannot be applied yet: planChangeSet has not landed');
+export function planWavesetChangeSet(reader: IdentityReader, changeSet: ChangeSet, ctx: WavesetPlanContext): Promise<IdentityWrite> {
+  return planChangeSet(reader, changeSet, { ...ctx, mode: 'persist', provisioning: true });
 }

@@ -1,4 +1,5 @@
 import type { XValue } from '../../expression/env.js';
+import { applyPostgresIdentityWrite } from './postgres-identity-store.js';
 import {
   AUDIT_COLUMNS,
   DERIVED_NAME,
@@ -438,8 +439,9 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   let acquires = false;
   let releases = false;
   for (const w of writes) {
-    // Checkouts (more locks, or locks released one by one) are rare: those commits go write by write.
-    if (w.deleteInstances?.length || w.renameInstances?.length || w.lockSubjects?.length || w.unlockSubjects?.length) return false;
+    // Identity writes are compare-and-sets of their own, and checkouts (more locks, or locks released one by one) are
+    // rare: such a write goes alone, under a savepoint.
+    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length || w.lockSubjects?.length || w.unlockSubjects?.length) return false;
     if (ids.has(w.instance.id)) return false;
     ids.add(w.instance.id);
     if (w.acquireSubject !== undefined) {
@@ -567,6 +569,8 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   } else {
     if ((await updateInstances(tx, [w], now)).size === 0) throw new WriteRefused('conflict');
   }
+  // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
+  for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
   if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if ((await tx.query(S.insertLock, [key, i.id, i.updatedAt])).rowCount !== 0) continue;

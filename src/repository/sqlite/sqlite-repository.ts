@@ -3,6 +3,8 @@ import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
+import { sqliteIdentityStore } from './sqlite-identity-store.js';
+import type { IdentityStore } from '../../identity/identity-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
 import { sqliteStorageError } from './sqlite-storage-error.js';
 
@@ -15,6 +17,7 @@ export class SqliteRepository implements Repository {
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
+  readonly identities: IdentityStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
    * src/repository/ may use it: that code must run on PostgreSQL too.
@@ -30,6 +33,7 @@ export class SqliteRepository implements Repository {
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
     this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
+    this.identities = mapStorageErrors(sqliteIdentityStore(db), location, sqliteStorageError);
   }
 
   async close(): Promise<void> {

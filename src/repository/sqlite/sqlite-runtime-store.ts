@@ -1,4 +1,5 @@
 import type { XValue } from '../../expression/env.js';
+import { applySqliteIdentityWrite } from './sqlite-identity-store.js';
 import {
   AUDIT_COLUMNS,
   DERIVED_NAME,
@@ -389,10 +390,10 @@ function moveSchedule(s: Statements, change: ScheduleStateChange): boolean {
 /** The commit's transaction functions, made once per store (better-sqlite3 builds several closures per `transaction()`). */
 function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number) {
   const single = db.transaction((w: InstanceWrite) => {
-    writeOne(s, w, clock);
+    writeOne(s, w, clock, db);
     if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
   });
-  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w, clock));
+  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w, clock, db));
   const batch = db.transaction((writes: readonly InstanceWrite[]) => {
     // Audit rows carry no constraint that can refuse a write, so they are written after the instances, all in
     // as few statements as possible, in the order of the writes.
@@ -421,7 +422,7 @@ function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number
  * One instance's writes. Work items are inserted before any is closed: an advance may create an item and cancel
  * it again (a parallel branch ended the instance), and the close must find the row.
  */
-function writeOne(s: Statements, w: InstanceWrite, clock: () => number): void {
+function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: SqliteDatabase): void {
   const i = w.instance;
   if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
   for (const id of w.deleteInstances ?? []) {
@@ -440,6 +441,8 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number): void {
     values.push(w.expectedRevision);
     if (s.updateInstance.run(values).changes === 0) throw new WriteRefused('conflict');
   }
+  // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
+  for (const iw of w.identity ?? []) if (!applySqliteIdentityWrite(db, iw)) throw new WriteRefused('conflict');
   if (w.releaseSubject) s.deleteLocksOf.run(i.id);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if (s.insertLock.run(key, i.id, i.updatedAt).changes !== 0) continue;

@@ -1,0 +1,52 @@
+/**
+ * The identity store as one advance sees it: what is stored, plus the writes that earlier steps of the same advance
+ * planned but that are not committed yet (they commit together with the instance at the next wait state). Without
+ * it, a PersistOnlyResources followed by a Persist in one advance would plan the second against the state before
+ * the first.
+ */
+import { subjectKey } from './subject-key.js';
+import type { ResourceRow } from './identity-rows.js';
+import type { IdentityReader, IdentitySnapshot } from './identity-store.js';
+import type { IdentityWrite } from './identity-write.js';
+
+/** The snapshot after `write` is applied to `before` (undefined: a new identity). */
+export function snapshotAfter(before: IdentitySnapshot | undefined, write: IdentityWrite): IdentitySnapshot {
+  const gone = new Set(write.supersede ?? []);
+  const records = [...(before?.records ?? []).filter((r) => !gone.has(r.id)), ...(write.records ?? [])];
+  const assignments = new Map((before?.assignments ?? []).map((a) => [a.id, a]));
+  for (const a of write.assignments ?? []) assignments.set(a.id, a);
+  const accounts = new Map((before?.accounts ?? []).map((a) => [a.connector, a]));
+  for (const a of write.accounts ?? []) accounts.set(a.connector, a);
+  return { identity: write.identity, records, assignments: [...assignments.values()].filter((a) => a.removedAt === null), accounts: [...accounts.values()] };
+}
+
+export class IdentityOverlay implements IdentityReader {
+  readonly #base: IdentityReader;
+  readonly #staged = new Map<string, IdentitySnapshot>();
+
+  constructor(base: IdentityReader) {
+    this.#base = base;
+  }
+
+  /** Remembers a planned write: later reads in this advance see its result. */
+  async stage(write: IdentityWrite): Promise<void> {
+    const before = this.#staged.get(write.identity.id) ?? (write.expectedRevision === null ? undefined : await this.#base.findIdentity(write.identity.id));
+    this.#staged.set(write.identity.id, snapshotAfter(before, write));
+  }
+
+  async findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined> {
+    let key: string | undefined;
+    try {
+      key = subjectKey(idOrLogin);
+    } catch {
+      key = undefined;
+    }
+    for (const s of this.#staged.values()) if (s.identity.id === idOrLogin || s.identity.loginKey === key) return s;
+    const found = await this.#base.findIdentity(idOrLogin);
+    return found && this.#staged.has(found.identity.id) ? this.#staged.get(found.identity.id) : found;
+  }
+
+  getResource(idOrName: string): Promise<ResourceRow | undefined> {
+    return this.#base.getResource(idOrName);
+  }
+}

@@ -1,0 +1,10 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A UUID-shaped id derived from a key (SHA-256, version nibble 8: "custom"): the same key gives the same id, so a
+ * step replayed after a crash writes the same identity, records and orders instead of new ones.
+ */
+export function stableId(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

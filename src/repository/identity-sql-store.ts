@@ -1,0 +1,134 @@
+/**
+ * The identity store over either database: the reads and the write logic are the same SQL (src/repository/
+ * identity-sql.ts); each dialect gives how to run a query and how to apply writes in one transaction.
+ */
+import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
+import type { AsOf, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
+import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
+import { subjectKey } from '../identity/subject-key.js';
+import { pagingTerms, resourceValues, SQL, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
+
+export interface IdentitySqlDriver {
+  /** Runs one statement written with `?` placeholders and returns its rows. */
+  all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Applies writes in one transaction (see identityWriteStatements). */
+  applyWrites(writes: readonly IdentityWrite[]): Promise<IdentityWriteStatus[]>;
+}
+
+/** The key a name is looked up by, or null when it can be no login (empty, control characters). */
+function keyOrNull(name: string): string | null {
+  try {
+    return subjectKey(name);
+  } catch {
+    return null;
+  }
+}
+
+export class SqlIdentityStore implements IdentityStore {
+  readonly kind = 'identities' as const;
+  readonly #d: IdentitySqlDriver;
+
+  constructor(driver: IdentitySqlDriver) {
+    this.#d = driver;
+  }
+
+  async findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined> {
+    const row = (await this.#d.all(SQL.identityByIdOrLogin, [idOrLogin, keyOrNull(idOrLogin), idOrLogin]))[0];
+    if (!row) return undefined;
+    const identity = toIdentity(row);
+    const [records, assignments, accounts] = await Promise.all([
+      this.#d.all(SQL.liveRecords, [identity.id]),
+      this.#d.all(SQL.heldAssignments, [identity.id]),
+      this.#d.all(SQL.accounts, [identity.id]),
+    ]);
+    return { identity, records: records.map(toRecord), assignments: assignments.map(toAssignment), accounts: accounts.map(toAccount) };
+  }
+
+  async getResource(idOrName: string): Promise<ResourceRow | undefined> {
+    const row = (await this.#d.all(SQL.resourceByIdOrName, [idOrName, keyOrNull(idOrName), idOrName]))[0];
+    return row ? toResource(row) : undefined;
+  }
+
+  async getIdentity(id: string): Promise<IdentityRow | undefined> {
+    const row = (await this.#d.all(SQL.identityById, [id]))[0];
+    return row ? toIdentity(row) : undefined;
+  }
+
+  async listIdentities(filter: IdentityFilter = {}): Promise<IdentityRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.state !== undefined) {
+      where.push('state = ?');
+      args.push(filter.state);
+    }
+    if (filter.organization !== undefined) {
+      where.push('organization = ?');
+      args.push(filter.organization);
+    }
+    return (await this.#d.all(paged('identities', filter, where, args), args)).map(toIdentity);
+  }
+
+  async recordsAsOf(identityId: string, asOf: AsOf): Promise<IdentityRecordRow[]> {
+    const known = asOf.knownAt ?? Number.MAX_SAFE_INTEGER;
+    const rows = await this.#d.all(SQL.recordsAsOf, [identityId, asOf.validAt, asOf.validAt, known, known, asOf.drafts ? 1 : 0]);
+    return rows.map(toRecord);
+  }
+
+  async recordHistory(identityId: string): Promise<IdentityRecordRow[]> {
+    return (await this.#d.all(SQL.recordHistory, [identityId])).map(toRecord);
+  }
+
+  async listResources(filter: ResourceFilter = {}): Promise<ResourceRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.kind !== undefined) {
+      where.push('kind = ?');
+      args.push(filter.kind);
+    }
+    if (filter.connector !== undefined) {
+      where.push('connector = ?');
+      args.push(filter.connector);
+    }
+    return (await this.#d.all(paged('resources', filter, where, args), args)).map(toResource);
+  }
+
+  async putResource(resource: ResourceRow): Promise<ResourceRow> {
+    await this.#d.all(SQL.insertResource, resourceValues(resource));
+    return toResource((await this.#d.all(SQL.resourceByName, [resource.nameKey]))[0]!);
+  }
+
+  async listAssignments(filter: { readonly identityId?: string; readonly resourceId?: string; readonly includeRemoved?: boolean }): Promise<AssignmentRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.identityId !== undefined) {
+      where.push('identity_id = ?');
+      args.push(filter.identityId);
+    }
+    if (filter.resourceId !== undefined) {
+      where.push('resource_id = ?');
+      args.push(filter.resourceId);
+    }
+    if (!filter.includeRemoved) where.push('removed_at IS NULL');
+    return (await this.#d.all(paged('assignments', {}, where, args), args)).map(toAssignment);
+  }
+
+  async listAccounts(identityId: string): Promise<AccountRow[]> {
+    return (await this.#d.all(SQL.accounts, [identityId])).map(toAccount);
+  }
+
+  async dueRecords(now: number, limit: number): Promise<IdentityRecordRow[]> {
+    return (await this.#d.all(SQL.dueRecords, [now, limit])).map(toRecord);
+  }
+
+  apply(writes: readonly IdentityWrite[]): Promise<IdentityWriteStatus[]> {
+    return writes.length === 0 ? Promise.resolve([]) : this.#d.applyWrites(writes);
+  }
+}
+
+function paged(table: string, list: { readonly limit?: number } & Parameters<typeof pagingTerms>[0], where: string[], args: unknown[]): string {
+  const order = pagingTerms(list, where, args);
+  const sql = `SELECT * FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`;
+  if (list.limit === undefined) return sql;
+  args.push(list.limit);
+  return `${sql} LIMIT ?`;
+}

@@ -1,0 +1,59 @@
+import type { IdentityWrite, IdentityWriteStatus } from '../../identity/identity-write.js';
+import { identityWriteStatements } from '../identity-sql.js';
+import { SqlIdentityStore } from '../identity-sql-store.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+
+/** Prepared statements by text, per connection: the identity SQL is a handful of fixed statements. */
+const cache = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
+/** Thrown inside a savepoint to roll one write back. */
+class IdentityConflict extends Error {}
+
+/**
+ * Applies one identity write on `db`, which must be inside a transaction (the runtime store's commit, or
+ * {@link applySqliteIdentityWrites}); returns false, having written nothing, when its compare-and-set fails.
+ */
+export function applySqliteIdentityWrite(db: SqliteDatabase, w: IdentityWrite): boolean {
+  const { cas, rest } = identityWriteStatements(w);
+  if (prepared(db, cas.sql).run(...cas.params).changes !== 1) return false;
+  for (const st of rest) prepared(db, st.sql).run(...st.params);
+  return true;
+}
+
+/** Applies writes in one transaction, each in its own savepoint. */
+export function applySqliteIdentityWrites(db: SqliteDatabase, writes: readonly IdentityWrite[]): IdentityWriteStatus[] {
+  const one = db.transaction((w: IdentityWrite) => {
+    if (!applySqliteIdentityWrite(db, w)) throw new IdentityConflict();
+  });
+  return db.transaction(() =>
+    writes.map((w): IdentityWriteStatus => {
+      try {
+        one(w);
+        return 'committed';
+      } catch (e) {
+        if (e instanceof IdentityConflict) return 'conflict';
+        throw e;
+      }
+    }),
+  )();
+}
+
+/** The identity store on SQLite (synchronous underneath; async to share the interface with PostgreSQL). */
+export function sqliteIdentityStore(db: SqliteDatabase): SqlIdentityStore {
+  return new SqlIdentityStore({
+    all: async (sql, params) => {
+      const st = prepared(db, sql);
+      if (st.reader) return st.all(...params) as Record<string, unknown>[];
+      st.run(...params);
+      return [];
+    },
+    applyWrites: async (writes) => applySqliteIdentityWrites(db, writes),
+  });
+}
