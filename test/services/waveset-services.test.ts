@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { XValue } from '../../src/expression/env.js';
+import { DATABASES } from '../repository/repository-factory.js';
+import { JDOE, openWavesetWorld, STAFF_GROUP, type WavesetWorld } from './waveset-harness.js';
+
+type Obj = Record<string, XValue>;
+const obj = (v: XValue | undefined): Obj => v as Obj;
+
+for (const database of DATABASES) {
+  describe(`${database.name}: the Waveset user services, called from Waveset processes`, () => {
+    let w: WavesetWorld;
+    before(async () => {
+      w = await openWavesetWorld(database);
+      await w.seedUser('jdoe', JDOE);
+      await w.seedUser('asmith', { records: [{ kind: 'personal', data: { firstName: 'Ann', lastName: 'Smith' } }] });
+    });
+    after(async () => w.close());
+
+    it('getView returns the user view: accountId, global attributes, held resources and their accounts', async () => {
+      const { result, error } = await w.call('getView', { viewId: 'User:JDoe' });
+      assert.equal(error, null);
+      const view = obj(result!['view']);
+      const waveset = obj(view['waveset']);
+      assert.equal(waveset['accountId'], 'jdoe');
+      assert.equal(waveset['organization'], 'Finance');
+      assert.equal(waveset['employeeId'], 'E-1');
+      assert.equal(waveset['state'], 'active');
+      assert.deepEqual(waveset['resources'], ['Directory', 'Staff']);
+      assert.deepEqual(obj(view['global']), { firstname: 'Jane', lastname: 'Doe', email: 'jane.doe@example.org', title: 'Accountant', department: 'Finance' });
+      const directory = obj(obj(view['accounts'])['Directory']);
+      assert.equal(directory['connector'], 'ldap-main');
+      assert.equal(directory['accountId'], 'jdoe');
+      assert.equal(directory['state'], 'pending');
+      assert.equal(directory['disabled'], false);
+      assert.deepEqual(obj(obj(waveset['original'])['global']), obj(view['global']), 'the view remembers what it was read as');
+    });
+
+    it('getObject reads a user or a resource, and names the user it cannot find', async () => {
+      const user = await w.call('getObject', { type: 'User', name: 'asmith' });
+      assert.equal(obj(obj(user.result!['object'])['waveset'])['accountId'], 'asmith');
+      const staff = await w.call('getObject', { type: 'Resource', name: 'staff' });
+      assert.deepEqual(
+        { name: obj(staff.result!['object'])['name'], kind: obj(staff.result!['object'])['kind'], targetKey: obj(staff.result!['object'])['targetKey'] },
+        { name: 'Staff', kind: 'group', targetKey: STAFF_GROUP },
+      );
+      const missing = await w.call('getObject', { name: 'nobody' });
+      assert.match(missing.error!, /^WAVESET_OBJECT_NOT_FOUND: no user nobody/);
+      const role = await w.call('getObject', { type: 'Role', name: 'x' });
+      assert.match(role.error!, /^WAVESET_OBJECT_TYPE_UNSUPPORTED: .*known: User, Resource/);
+    });
+
+    it('commitView of a new user creates the identity with its resources and orders its account and membership', async () => {
+      const view = {
+        waveset: { accountId: 'bnew', organization: 'Sales', resources: ['Directory', 'Staff', 'Badge'] },
+        global: { firstname: 'Bea', lastname: 'New', title: 'Rep' },
+      };
+      const { result, error, instanceId } = await w.call('commitView', { view });
+      assert.equal(error, null);
+      assert.equal(result!['accountId'], 'bnew');
+      const bnew = await w.user('bnew');
+      assert.equal(bnew.identity.state, 'active');
+      assert.equal(bnew.identity.organization, 'Sales');
+      assert.equal(bnew.assignments.length, 3);
+      const orders = await w.orders(instanceId);
+      assert.deepEqual(
+        orders.map((o) => `${o.operation} ${o.connector}`),
+        ['create ldap-main', 'addMember ldap-main'],
+      );
+      assert.deepEqual(orders[0]!.payload['attributes'], { login: 'bnew', firstName: 'Bea', lastName: 'New', displayName: 'Bea New', title: 'Rep', organization: 'Sales' });
+      assert.deepEqual(orders[1]!.payload, { group: STAFF_GROUP });
+      const again = await w.call('commitView', { view });
+      assert.match(again.error!, /^WAVESET_USER_EXISTS: /);
+    });
+
+    it('checks a user out, changes its title and checks it in: one update order with the title, the lock released', async () => {
+      const { instance } = await w.engine.launch({ definition: 'WS Update Title', variables: { accountId: 'jdoe', title: 'Controller' }, launcher: 'alice' });
+      assert.equal(instance.variables['error'], null);
+      assert.equal(obj(instance.variables['result'])['unlocked'], true);
+      const jdoe = await w.user('jdoe');
+      const position = jdoe.records.filter((r) => r.kind === 'position' && r.supersededAt === null && !r.draft);
+      assert.equal(position.at(-1)!.data['title'], 'Controller');
+      const orders = await w.orders(instance.id);
+      assert.deepEqual(orders.map((o) => [o.operation, o.connector, o.payload]), [['update', 'ldap-main', { attributes: { title: 'Controller' } }]]);
+      assert.equal(await w.repository.runtime.subjectHolder('jdoe'), undefined, 'nobody holds jdoe after the check-in');
+    });
+
+    it('refuses a view naming an attribute a user does not have, names it, and applies nothing of it', async () => {
+      const before = await w.user('asmith');
+      const { result } = await w.call('getView', { accountId: 'asmith' });
+      const view = obj(result!['view']);
+      obj(view['global'])['frstname'] = 'Anne';
+      obj(view['global'])['lastname'] = 'Smythe';
+      const refused = await w.call('commitView', { view });
+      assert.match(refused.error!, /^WAVESET_VIEW_ATTRIBUTE_UNKNOWN: view\.global\.frstname is no attribute of a user; did you mean global\.firstname\?/);
+      const after = await w.user('asmith');
+      assert.equal(after.identity.revision, before.identity.revision);
+      assert.deepEqual(await w.orders(refused.instanceId), []);
+    });
+
+    it('refuses a view that changes what only the targets say (waveset.disabled, an account)', async () => {
+      const { result } = await w.call('getView', { accountId: 'jdoe' });
+      const view = obj(result!['view']);
+      obj(view['waveset'])['disabled'] = true;
+      const refused = await w.call('commitView', { view });
+      assert.match(refused.error!, /^WAVESET_VIEW_READ_ONLY: view\.waveset\.disabled is read-only; disable, enable or delete a user with disableUser/);
+      obj(view['waveset'])['disabled'] = false;
+      obj(obj(obj(view['accounts'])['Directory']))['disabled'] = true;
+      const refused2 = await w.call('commitView', { view });
+      assert.match(refused2.error!, /^WAVESET_VIEW_READ_ONLY: view\.accounts\[Directory\]\.disabled is read-only/);
+    });
+
+    it('applies only what the workflow changed: a change made by someone else after the view was read is kept', async () => {
+      const read = await w.call('getView', { accountId: 'asmith' });
+      const view = obj(read.result!['view']);
+      // Somebody else changes Ann's last name meanwhile.
+      const other = await w.call('getView', { accountId: 'asmith' });
+      const theirs = obj(other.result!['view']);
+      obj(theirs['global'])['lastname'] = 'Smith-Jones';
+      assert.equal((await w.call('commitView', { view: theirs })).error, null);
+      // This workflow changes only her phone, from the view it read before.
+      obj(view['global'])['phone'] = '+41 1';
+      const mine = await w.call('commitView', { view });
+      assert.equal(mine.error, null);
+      const back = obj((await w.call('getView', { accountId: 'asmith' })).result!['view']);
+      assert.equal(obj(back['global'])['lastname'], 'Smith-Jones');
+      assert.equal(obj(back['global'])['phone'], '+41 1');
+    });
+  });
+}
