@@ -148,15 +148,29 @@ const reProvision: ServiceOperation = async (call) => {
   const at = now(call);
   const manager = snapshot.identity.managerId !== null ? ((await reader(call).findIdentity(snapshot.identity.managerId))?.identity.login ?? null) : null;
   const { login: _login, ...attributes } = presentAttributes(accountAttributes(identityView(snapshot.identity, snapshot.records, at, manager)));
-  return { values: await accountOperation(call, snapshot, 'update', JSON.parse(JSON.stringify(attributes)) as Obj) };
+  return { values: await accountOperation(call, snapshot, 'update', { attributes: JSON.parse(JSON.stringify(attributes)) as Obj }) };
 };
 
-/** `deprovision`: takes the resources named away (or all of them), and deletes the accounts when none is named. */
+/**
+ * `deprovision`: takes the resources named away (all of them when none is named) and deletes the accounts no held
+ * resource needs any more; the identity stays.
+ */
 const deprovision: ServiceOperation = async (call) => {
   const snapshot = await findUser(call, requireName(call));
   const named = resourceList(call);
-  if (named.length > 0) return { values: await applyChangeSet(call, snapshot, { resources: { remove: named } }) };
-  return { values: await accountOperation(call, snapshot, 'delete') };
+  if (named.length === 0) return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true }) };
+  const removed = await applyChangeSet(call, snapshot, { resources: { remove: named } });
+  // planChangeSet disables an account whose last resource went; deprovisioning deletes it.
+  const after = await findUser(call, snapshot.identity.id);
+  const needed = new Set<string>();
+  for (const a of after.assignments) {
+    const connector = (await reader(call).getResource(a.resourceId))?.connector;
+    if (connector) needed.add(connector);
+  }
+  const orphans = new Set(after.accounts.filter((a) => !needed.has(a.connector)).map((a) => a.connector));
+  if (orphans.size === 0) return { values: removed };
+  const deleted = await accountOperation(call, after, 'delete', { connectors: orphans, part: 2 });
+  return { values: mergeSummaries(removed, deleted) };
 };
 
 /** `disableUser`: every account the user holds is disabled (the user and its data stay). */
@@ -174,7 +188,7 @@ const enableUser: ServiceOperation = async (call) => {
 /** `deleteUser`: every account is deleted, every resource taken away, and the identity ends (its history stays). */
 const deleteUser: ServiceOperation = async (call) => {
   const snapshot = await findUser(call, requireName(call));
-  return { values: await accountOperation(call, snapshot, 'delete', undefined, 'ended') };
+  return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true, endState: 'ended' }) };
 };
 
 export const WAVESET_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
@@ -239,21 +253,28 @@ async function emitWrite(call: ServiceCall, write: IdentityWrite): Promise<void>
 
 type AccountOperation = 'disable' | 'enable' | 'delete' | 'update';
 
+interface AccountOperationOptions {
+  /** The `update` orders' attributes. */
+  readonly attributes?: Obj;
+  /** Only the accounts on these connectors. */
+  readonly connectors?: ReadonlySet<string>;
+  /** Take every resource away too. */
+  readonly removeAssignments?: boolean;
+  /** The identity's state after the write (`deleteUser`: ended). */
+  readonly endState?: IdentityState;
+  /** Which write of the call this is, when a call makes more than one. */
+  readonly part?: number;
+}
+
 /** Account operations on every account of a user that the operation applies to, as one write. */
-async function accountOperation(
-  call: ServiceCall,
-  snapshot: IdentitySnapshot,
-  operation: AccountOperation,
-  attributes?: Obj,
-  endState?: IdentityState,
-): Promise<Obj> {
+async function accountOperation(call: ServiceCall, snapshot: IdentitySnapshot, operation: AccountOperation, options: AccountOperationOptions = {}): Promise<Obj> {
   const write = accountWrite(snapshot, operation, {
     now: now(call),
-    idempotencyKey: `${call.idempotencyKey}/waveset`,
+    // Apart from planChangeSet's keys (`<key>#<n>`), and a second write of the same call (deprovision) apart again.
+    idempotencyKey: `${call.idempotencyKey}/waveset${options.part !== undefined ? `-${options.part}` : ''}`,
     instanceId: call.instanceId,
     wait: isTrue(call.args['wait']),
-    ...(attributes !== undefined && { attributes }),
-    ...(endState !== undefined && { endState }),
+    ...options,
   });
   await emitWrite(call, write);
   return writeSummary(write);
@@ -275,19 +296,13 @@ const ACCOUNT_STATES: Readonly<Record<AccountOperation, readonly string[]>> = {
 export function accountWrite(
   snapshot: IdentitySnapshot,
   operation: AccountOperation,
-  ctx: {
-    readonly now: number;
-    readonly idempotencyKey: string;
-    readonly instanceId: string | null;
-    readonly wait?: boolean;
-    readonly attributes?: Obj;
-    readonly endState?: IdentityState;
-  },
+  ctx: AccountOperationOptions & { readonly now: number; readonly idempotencyKey: string; readonly instanceId: string | null; readonly wait?: boolean },
 ): IdentityWrite {
   const { identity } = snapshot;
   const orders: ProvisioningOrderInsert[] = [];
   for (const account of [...snapshot.accounts].sort((a, b) => a.connector.localeCompare(b.connector))) {
     if (!ACCOUNT_STATES[operation].includes(account.state)) continue;
+    if (ctx.connectors !== undefined && !ctx.connectors.has(account.connector)) continue;
     const key = `${ctx.idempotencyKey}#${orders.length + 1}`;
     orders.push({
       id: stableId(`${ctx.idempotencyKey}#order#${orders.length + 1}`),
@@ -304,13 +319,25 @@ export function accountWrite(
       createdAt: ctx.now,
     });
   }
-  const ending = ctx.endState !== undefined;
   return {
-    identity: { ...identity, ...(ending && { state: ctx.endState }), revision: identity.revision + 1, updatedAt: ctx.now },
+    identity: { ...identity, ...(ctx.endState !== undefined && { state: ctx.endState }), revision: identity.revision + 1, updatedAt: ctx.now },
     expectedRevision: identity.revision,
-    ...(ending && { assignments: snapshot.assignments.filter((a) => a.removedAt === null).map((a) => ({ ...a, removedAt: ctx.now, updatedAt: ctx.now })) }),
+    ...(ctx.removeAssignments === true && {
+      assignments: snapshot.assignments.filter((a) => a.removedAt === null).map((a) => ({ ...a, removedAt: ctx.now, updatedAt: ctx.now })),
+    }),
     orders,
     at: ctx.now,
+  };
+}
+
+/** Two summaries of one operation's writes as one. */
+function mergeSummaries(a: Obj, b: Obj): Obj {
+  const list = (v: XValue | undefined): XValue[] => (Array.isArray(v) ? v : []);
+  return {
+    ...b,
+    orders: list(a['orderIds']).length + list(b['orderIds']).length,
+    orderIds: [...list(a['orderIds']), ...list(b['orderIds'])],
+    operations: [...list(a['operations']), ...list(b['operations'])],
   };
 }
 

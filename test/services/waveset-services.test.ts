@@ -126,5 +126,119 @@ for (const database of DATABASES) {
       assert.equal(obj(back['global'])['lastname'], 'Smith-Jones');
       assert.equal(obj(back['global'])['phone'], '+41 1');
     });
+
+    it('checkoutObject locks the user for its instance until it checks it in: others cannot check it out or launch on it', async () => {
+      const holder = await w.engine.launch({ definition: 'WS Hold User', variables: { accountId: 'asmith' }, launcher: 'alice' });
+      assert.equal(holder.instance.variables['checkoutError'], null);
+      assert.equal(await w.repository.runtime.subjectHolder('asmith'), holder.instance.id);
+      const second = await w.engine.launch({ definition: 'WS Hold User', variables: { accountId: 'ASmith' }, launcher: 'bob' });
+      assert.match(String(second.instance.variables['checkoutError']), new RegExp(`^WAVESET_OBJECT_LOCKED: user asmith is checked out by task instance ${holder.instance.id}`));
+      await assert.rejects(
+        w.engine.launch({ definition: 'WS Call', variables: { op: 'getView', accountId: 'asmith' }, subject: 'asmith', launcher: 'bob' }),
+        (e: Error & { code?: string }) => e.code === 'SUBJECT_BUSY',
+      );
+      // The holder checks the user in: free again, while the holder goes on waiting.
+      await w.engine.decide({ workItemId: holder.workItems[0]!.id, decision: 'approve', actor: 'Configurator' });
+      const after = await w.engine.getTask(holder.instance.id);
+      assert.equal(after.variables['error'], null);
+      assert.deepEqual(after.position, ['Wait Again']);
+      assert.equal(await w.repository.runtime.subjectHolder('asmith'), undefined);
+      const third = await w.engine.launch({ definition: 'WS Hold User', variables: { accountId: 'asmith' }, launcher: 'carol' });
+      assert.equal(third.instance.variables['checkoutError'], null);
+      // unlockObject releases without changing anything.
+      await w.engine.decide({ workItemId: third.workItems[0]!.id, decision: 'reject', actor: 'Configurator' });
+      assert.equal((await w.engine.getTask(third.instance.id)).variables['error'], null);
+      assert.equal(await w.repository.runtime.subjectHolder('asmith'), undefined);
+      for (const task of [holder.instance.id, third.instance.id]) {
+        const item = (await w.engine.listWorkItems({ instanceId: task, state: 'open' }))[0]!;
+        await w.engine.decide({ workItemId: item.id, decision: 'approve', actor: 'Configurator' });
+      }
+    });
+
+    it('an instance working on a user may check that same user out and in, and keeps its own hold on it', async () => {
+      const { instance } = await w.engine.launch({ definition: 'WS Update Title', variables: { accountId: 'asmith', title: 'Engineer' }, subject: 'asmith', launcher: 'alice' });
+      assert.equal(instance.variables['error'], null);
+      assert.equal(instance.state, 'finished');
+      assert.equal(await w.repository.runtime.subjectHolder('asmith'), undefined, 'released with the end of the instance');
+    });
+
+    it('provision gives a user resources and orders the accounts they imply', async () => {
+      await w.seedUser('cprov', { records: [{ kind: 'personal', data: { firstName: 'Cy', lastName: 'Prov' } }] });
+      const { result, error, instanceId } = await w.call('provision', { accountId: 'cprov', resources: ['Wiki', 'Directory'] });
+      assert.equal(error, null);
+      assert.equal(result!['orders'], 2);
+      const orders = await w.orders(instanceId);
+      assert.deepEqual(orders.map((o) => `${o.operation} ${o.connector}`), ['create ldap-main', 'create scim-wiki']);
+      assert.deepEqual((await w.user('cprov')).accounts.map((a) => `${a.connector}:${a.state}`).sort(), ['ldap-main:pending', 'scim-wiki:pending']);
+      const none = await w.call('provision', { accountId: 'cprov' });
+      assert.match(none.error!, /^WAVESET_ARGUMENT_MISSING: provision needs a view/);
+      const unknown = await w.call('provision', { accountId: 'cprov', resources: ['Nothing'] });
+      assert.match(unknown.error!, /^CHANGESET_RESOURCE_UNKNOWN: /);
+    });
+
+    it('reProvision sends every account the user holds its current attributes', async () => {
+      const { error, instanceId } = await w.call('reProvision', { accountId: 'jdoe' });
+      assert.equal(error, null);
+      const orders = await w.orders(instanceId);
+      assert.deepEqual(orders.map((o) => `${o.operation} ${o.connector}`), ['update ldap-main']);
+      const attributes = orders[0]!.payload['attributes'] as Record<string, unknown>;
+      assert.equal(attributes['firstName'], 'Jane');
+      assert.equal(attributes['employeeId'], 'E-1');
+      assert.equal(attributes['login'], undefined, 'the login changes by rename only');
+    });
+
+    it('disableUser, enableUser and deprovision order what each says on every account, and the identity stays', async () => {
+      await w.seedUser('dmove', { records: [{ kind: 'personal', data: { firstName: 'Dee' } }], resources: { add: [{ resource: 'Directory' }, { resource: 'Staff' }, { resource: 'Wiki' }] } });
+      const disabled = await w.call('disableUser', { accountId: 'dmove' });
+      assert.equal(disabled.error, null);
+      assert.deepEqual((await w.orders(disabled.instanceId)).map((o) => `${o.operation} ${o.connector}`), ['disable ldap-main', 'disable scim-wiki']);
+      const enabled = await w.call('enableUser', { accountId: 'dmove' });
+      assert.equal(enabled.result!['orders'], 0, 'nothing is disabled yet on the targets (the orders have not run)');
+      const removed = await w.call('deprovision', { accountId: 'dmove', resources: 'Staff' });
+      assert.equal(removed.error, null);
+      assert.deepEqual((await w.orders(removed.instanceId)).map((o) => [o.operation, o.payload]), [['removeMember', { group: STAFF_GROUP }]]);
+      assert.deepEqual(obj(obj((await w.call('getView', { accountId: 'dmove' })).result!['view'])['waveset'])['resources'], ['Directory', 'Wiki']);
+      const wiki = await w.call('deprovision', { accountId: 'dmove', resources: ['Wiki'] });
+      assert.deepEqual(
+        (await w.orders(wiki.instanceId)).map((o) => `${o.operation} ${o.connector}`),
+        ['disable scim-wiki', 'delete scim-wiki'],
+        'the account no resource needs any more is deleted',
+      );
+      const all = await w.call('deprovision', { accountId: 'dmove' });
+      assert.deepEqual((await w.orders(all.instanceId)).map((o) => `${o.operation} ${o.connector}`), ['delete ldap-main', 'delete scim-wiki']);
+      const dmove = await w.user('dmove');
+      assert.equal(dmove.identity.state, 'active');
+      assert.deepEqual(dmove.assignments, []);
+    });
+
+    it('deleteUser deletes every account, takes every resource away and ends the identity, keeping its history', async () => {
+      await w.seedUser('egone', { records: [{ kind: 'personal', data: { firstName: 'Ed' } }], resources: { add: [{ resource: 'Directory' }, { resource: 'Wiki' }] } });
+      const { error, instanceId } = await w.call('deleteUser', { accountId: 'egone' });
+      assert.equal(error, null);
+      assert.deepEqual((await w.orders(instanceId)).map((o) => `${o.operation} ${o.connector}`), ['delete ldap-main', 'delete scim-wiki']);
+      const egone = await w.user('egone');
+      assert.equal(egone.identity.state, 'ended');
+      assert.deepEqual(egone.assignments, []);
+      assert.equal(egone.records.length > 0, true);
+    });
+
+    it('renaming through waveset.accountId renames the identity and orders a rename of its account', async () => {
+      await w.seedUser('fold', { records: [{ kind: 'personal', data: { firstName: 'Flo' } }], resources: { add: [{ resource: 'Directory' }] } });
+      const view = obj((await w.call('getView', { accountId: 'fold' })).result!['view']);
+      obj(view['waveset'])['accountId'] = 'fnew';
+      const { error, instanceId } = await w.call('commitView', { view });
+      assert.equal(error, null);
+      assert.equal((await w.user('fnew')).identity.login, 'fnew');
+      assert.deepEqual((await w.orders(instanceId)).map((o) => [o.operation, o.payload['newLogin']]), [['rename', 'fnew']]);
+    });
+
+    it('queryObjects lists users by state and organization, and resources by kind', async () => {
+      const finance = await w.call('queryObjects', { type: 'User', conditions: { organization: 'Finance' } });
+      assert.deepEqual(finance.result!['objects'], ['jdoe']);
+      const groups = await w.call('queryObjects', { type: 'Resource', conditions: { kind: 'group' }, details: true });
+      assert.deepEqual((groups.result!['objects'] as Obj[]).map((o) => [o['name'], o['targetKey']]), [['Staff', STAFF_GROUP]]);
+      const bad = await w.call('queryObjects', { conditions: { state: 'sleeping' } });
+      assert.match(bad.error!, /^WAVESET_ARGUMENT_INVALID: queryObjects: state must be draft, active or ended/);
+    });
   });
 }
