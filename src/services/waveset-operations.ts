@@ -26,7 +26,7 @@ import { stableId } from '../identity/stable-id.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
 import { planWavesetChangeSet } from './waveset-plan.js';
-import { changeSetOfView, userViewOf, WavesetViewError } from './waveset-user-view.js';
+import { changeSetOfView, userViewOf, WavesetViewError, withViewChanges } from './waveset-user-view.js';
 import type { WavesetLookups } from './waveset-lookups.js';
 
 type Obj = { [key: string]: XValue };
@@ -67,7 +67,7 @@ const checkoutObject: ServiceOperation = async (call) => {
 /** `checkinObject`: applies what the workflow changed in a checked-out user's view, then releases the lock. */
 const checkinObject: ServiceOperation = async (call) => {
   const object = call.args['object'] ?? call.args['view'];
-  const result = await commit(call, object, 'object');
+  const result = await commit(call, withViewChanges(object, call.args['changes']), 'object');
   const released = await releaseLock(call, object);
   return { values: { ...result, unlocked: released } };
 };
@@ -93,7 +93,7 @@ const getView: ServiceOperation = async (call) => {
 
 /** `commitView`: applies a user view: the changes of an existing user's view, or the whole view of a new user. */
 const commitView: ServiceOperation = async (call) => {
-  return { values: await commit(call, call.args['view'] ?? call.args['object'], 'view') };
+  return { values: await commit(call, withViewChanges(call.args['view'] ?? call.args['object'], call.args['changes']), 'view') };
 };
 
 /** `queryObjects`: users or resources matching simple attribute conditions, as names (or summaries with `details`). */

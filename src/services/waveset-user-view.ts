@@ -148,6 +148,60 @@ function originalOf(view: Obj): Obj {
   return out;
 }
 
+/**
+ * A view with `changes` applied on top (the `changes` argument of `commitView` and `checkinObject`, what "Update
+ * User With Approval" collects): a map whose keys are view paths (`global.title`, `waveset.resources`,
+ * `waveset.idmManager`), sections (`global` or `waveset` with a map of attributes), or bare attribute names
+ * (`title`: a `global` attribute; `organization`: a writable `waveset` one). Throws `WAVESET_VIEW_ATTRIBUTE_UNKNOWN`
+ * for a key that is none of them, naming it; nothing is changed then. The view given is not modified.
+ */
+export function withViewChanges(value: XValue | undefined, changes: XValue | undefined): XValue {
+  if (changes === undefined || changes === null) return value ?? null;
+  const change = asObj(changes);
+  if (!change) throw new WavesetViewError('WAVESET_VIEW_INVALID', 'changes must be a map of view attributes to their new values', { argument: 'changes' });
+  const view = asObj(copy(value ?? null));
+  if (!view) throw new WavesetViewError('WAVESET_VIEW_INVALID', 'the view to change is not a user view', { argument: 'view' });
+  const section = (name: 'waveset' | 'global'): Obj => {
+    const existing = asObj(view[name]);
+    if (existing) return existing;
+    const fresh: Obj = {};
+    view[name] = fresh;
+    return fresh;
+  };
+  const unknown = (key: string): never => {
+    const known = [...Object.keys(GLOBAL_ATTRIBUTES), ...WRITABLE_WAVESET_ATTRIBUTES];
+    const near = nearestNames(key, known);
+    throw new WavesetViewError(
+      'WAVESET_VIEW_ATTRIBUTE_UNKNOWN',
+      `changes.${key} names no attribute of a user view${near.length > 0 ? `; did you mean ${near[0]}?` : ''}; write global.<attribute> (${Object.keys(GLOBAL_ATTRIBUTES).join(', ')}) or waveset.<attribute> (${WRITABLE_WAVESET_ATTRIBUTES.join(', ')})`,
+      { attribute: `changes.${key}` },
+    );
+  };
+  const set = (where: 'waveset' | 'global', name: string, v: XValue, key: string): void => {
+    if (where === 'global' ? !Object.hasOwn(GLOBAL_ATTRIBUTES, name) : !(WRITABLE_WAVESET_ATTRIBUTES as readonly string[]).includes(name)) unknown(key);
+    section(where)[name] = copy(v);
+  };
+  for (const [key, v] of Object.entries(change)) {
+    const dot = key.indexOf('.');
+    if (dot > 0) {
+      const head = key.slice(0, dot);
+      if (head !== 'global' && head !== 'waveset') unknown(key);
+      set(head as 'global' | 'waveset', key.slice(dot + 1), v, key);
+    } else if (key === 'global' || key === 'waveset') {
+      const inner = asObj(v);
+      if (!inner) throw new WavesetViewError('WAVESET_VIEW_INVALID', `changes.${key} must be a map of attributes`, { attribute: `changes.${key}` });
+      for (const [name, x] of Object.entries(inner)) set(key, name, x, `${key}.${name}`);
+    } else if (Object.hasOwn(GLOBAL_ATTRIBUTES, key)) {
+      set('global', key, v, key);
+    } else if ((WRITABLE_WAVESET_ATTRIBUTES as readonly string[]).includes(key)) {
+      set('waveset', key, v, key);
+    } else {
+      unknown(key);
+    }
+  }
+  return view;
+}
+
 /** What `changeSetOfView` found: the change set and whether the view is of a new user. */
 export interface ViewChanges {
   readonly changeSet: ChangeSet;
