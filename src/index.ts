@@ -74,6 +74,7 @@ export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js'
 
 // Identities
 export { sameSubject, subjectKey } from './identity/subject-key.js';
+export * from './identity/index.js';
 
 // Engine
 export { openEngine } from './engine/engine.js';

@@ -1,12 +1,14 @@
 import type { EngineContext } from './engine-context.js';
 import { terminateWrite } from './task-control.js';
+import { applyDueRecords } from '../identity/dated-record-sweep.js';
 
 /**
  * The housekeeping of a worker round:
  * - resultLimit N: finished instances whose time is up are deleted (their audit rows stay);
  * - execLimit: unfinished instances past their deadline (launch time + execLimit seconds, waits and suspension
  *   included) are terminated.
- * Returns how many instances it deleted or terminated.
+ * - dated records: identity records whose date has come take effect (src/identity/dated-record-sweep.ts).
+ * Returns how many instances it deleted or terminated (records applied are not counted).
  */
 export async function sweep(ctx: EngineContext, now: number): Promise<number> {
   let swept = 0;
@@ -22,5 +24,6 @@ export async function sweep(ctx: EngineContext, now: number): Promise<number> {
     );
     swept += (await ctx.store.commit(writes)).filter((s) => s === 'committed').length;
   }
+  await applyDueRecords(ctx.repository.identities, now, ctx.batchSize);
   return swept;
 }

@@ -5,6 +5,7 @@
 import type { AccountAttributes, AccountAttributeValue } from '../connectors/connector.js';
 import type { XValue } from '../expression/env.js';
 import type { IdentityRecordRow, IdentityRow } from './identity-rows.js';
+import type { IdentityStore } from './identity-store.js';
 
 export interface IdentityView {
   readonly login: string;
@@ -16,9 +17,12 @@ export interface IdentityView {
   readonly attributes: Readonly<Record<string, XValue>>;
 }
 
-/** The records valid at `at` among `records` (drafts and superseded ones left out). */
+/**
+ * The records valid at `at` among `records`, drafts left out. Superseded ones count: the caller chose the records
+ * (the live ones, or those known at some moment: {@link IdentityStore.recordsAsOf}).
+ */
 export function recordsValidAt(records: readonly IdentityRecordRow[], at: number): IdentityRecordRow[] {
-  return records.filter((r) => !r.draft && r.supersededAt === null && r.validFrom <= at && (r.validUntil === null || r.validUntil > at));
+  return records.filter((r) => !r.draft && r.validFrom <= at && (r.validUntil === null || r.validUntil > at));
 }
 
 export function identityView(identity: IdentityRow, records: readonly IdentityRecordRow[], at: number, managerLogin: string | null): IdentityView {

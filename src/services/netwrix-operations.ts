@@ -50,8 +50,16 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
         });
       } catch (e) {
         // A refused change set is the action's error (WF_ACTION_ERROR), with its code and the attribute it names.
-        if (e instanceof IdflowError) return { error: `${e.code}: ${e.message}` };
-        throw e;
+        if (!(e instanceof IdflowError)) throw e;
+        // On record too: the workflow goes on (WF_ACTION_ERROR is set), and the audit says which attribute was refused.
+        call.emit({
+          kind: 'audit',
+          event: 'changeset:refused',
+          ...(activity !== undefined ? { activity } : {}),
+          actor: call.launcher,
+          data: { code: e.code, message: e.message, attribute: typeof e.details['attribute'] === 'string' ? e.details['attribute'] : null, draft: mode === 'draft' },
+        });
+        return { error: `${e.code}: ${e.message}` };
       }
       call.emit({ kind: 'identity', write });
       if (call.identities instanceof IdentityOverlay) await call.identities.stage(write);

@@ -75,8 +75,11 @@ ${r.entries.map(([p, can]) => `    <Entry Permission="${p}" CanExecute="${can}" 
 }
 
 /** Launches User_Onboarding as alice; returns the instance id and the Request item. */
+let hires = 0;
 async function launchOnboarding(w: World): Promise<{ instanceId: string; request: WorkItemView }> {
-  const launched = await w.engine.launch({ definition: 'User_Onboarding', launcher: 'alice', mode: 'sync' });
+  // An onboarding's change set names the new user's login: Persist creates the identity from it.
+  const changes = { Login: `new.hire${++hires}`, FirstName: 'Ann', LastName: 'Lee' };
+  const launched = await w.engine.launch({ definition: 'User_Onboarding', launcher: 'alice', mode: 'sync', variables: { changes } });
   assert.equal(launched.workItems.length, 1);
   return { instanceId: launched.instance.id, request: launched.workItems[0]! };
 }

@@ -5,6 +5,8 @@ import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerProfile } from './profile.js';
+import { registerIdentity } from './identity.js';
+import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
@@ -35,5 +37,7 @@ export const commands: readonly RegisterCommand[] = [
   registerWorker,
   registerSchedule,
   registerProfile,
+  registerIdentity,
+  registerResource,
   registerCompletion,
 ];
