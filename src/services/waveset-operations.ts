@@ -52,15 +52,8 @@ const getObject: ServiceOperation = async (call) => {
 const checkoutObject: ServiceOperation = async (call) => {
   if (objectType(call) !== 'User') throw new UnsupportedError('WAVESET_OBJECT_TYPE_UNSUPPORTED', 'checkoutObject checks out users only (type User)', { op: call.op });
   const { snapshot, view } = await readUser(call, requireName(call));
-  const key = snapshot.identity.loginKey;
-  const holder = await lookups(call).subjectHolder(key);
-  if (holder !== undefined && holder !== call.instanceId) {
-    throw new ConflictError('WAVESET_OBJECT_LOCKED', `user ${snapshot.identity.login} is checked out by task instance ${holder}; it is free again when that instance checks it in or ends`, {
-      user: snapshot.identity.login,
-      holder,
-    });
-  }
-  call.emit({ kind: 'subject-lock', subjectKey: key, hold: true });
+  await refuseLocked(call, snapshot);
+  call.emit({ kind: 'subject-lock', subjectKey: snapshot.identity.loginKey, hold: true });
   return { values: { object: view } };
 };
 
@@ -135,7 +128,7 @@ const provision: ServiceOperation = async (call) => {
   if (resources.length === 0) {
     throw new InvalidInputError('WAVESET_ARGUMENT_MISSING', 'provision needs a view (a new user) or resources (for the user accountId)', { op: call.op });
   }
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   return { values: await applyChangeSet(call, snapshot, { resources: { add: resources.map((resource) => ({ resource })) } }) };
 };
 
@@ -144,7 +137,7 @@ const provision: ServiceOperation = async (call) => {
  * account attribute that has a value), as the stock `Provision` subprocess does after a change.
  */
 const reProvision: ServiceOperation = async (call) => {
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   const at = now(call);
   const manager = snapshot.identity.managerId !== null ? ((await reader(call).findIdentity(snapshot.identity.managerId))?.identity.login ?? null) : null;
   const { login: _login, ...attributes } = presentAttributes(accountAttributes(identityView(snapshot.identity, snapshot.records, at, manager)));
@@ -156,7 +149,7 @@ const reProvision: ServiceOperation = async (call) => {
  * resource needs any more; the identity stays.
  */
 const deprovision: ServiceOperation = async (call) => {
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   const named = resourceList(call);
   if (named.length === 0) return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true }) };
   const removed = await applyChangeSet(call, snapshot, { resources: { remove: named } });
@@ -175,19 +168,19 @@ const deprovision: ServiceOperation = async (call) => {
 
 /** `disableUser`: every account the user holds is disabled (the user and its data stay). */
 const disableUser: ServiceOperation = async (call) => {
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   return { values: await accountOperation(call, snapshot, 'disable') };
 };
 
 /** `enableUser`: every disabled account of the user is enabled again. */
 const enableUser: ServiceOperation = async (call) => {
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   return { values: await accountOperation(call, snapshot, 'enable') };
 };
 
 /** `deleteUser`: every account is deleted, every resource taken away, and the identity ends (its history stays). */
 const deleteUser: ServiceOperation = async (call) => {
-  const snapshot = await findUser(call, requireName(call));
+  const snapshot = await userToChange(call, requireName(call));
   return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true, endState: 'ended' }) };
 };
 
@@ -226,6 +219,7 @@ async function commit(call: ServiceCall, view: XValue | undefined, what: string)
   }
   const snapshot = await reader(call).findIdentity(identityId);
   if (!snapshot) throw new NotFoundError('WAVESET_OBJECT_NOT_FOUND', `the ${what} is of a user that no longer exists (id ${identityId})`, { id: identityId });
+  await refuseLocked(call, snapshot);
   return applyChangeSet(call, snapshot, changeSet);
 }
 
@@ -425,6 +419,26 @@ function viewName(v: XValue): string | undefined {
     if (typeof x === 'string' && x.trim() !== '') return x;
   }
   return undefined;
+}
+
+/**
+ * A user to change: refused (`WAVESET_OBJECT_LOCKED`) while another instance holds it (checked out, or an update
+ * workflow running on it), as Waveset refuses to change a locked user; the same instance may.
+ */
+async function userToChange(call: ServiceCall, name: string): Promise<IdentitySnapshot> {
+  const snapshot = await findUser(call, name);
+  await refuseLocked(call, snapshot);
+  return snapshot;
+}
+
+async function refuseLocked(call: ServiceCall, snapshot: IdentitySnapshot): Promise<void> {
+  const holder = await lookups(call).subjectHolder(snapshot.identity.loginKey);
+  if (holder !== undefined && holder !== call.instanceId) {
+    throw new ConflictError('WAVESET_OBJECT_LOCKED', `user ${snapshot.identity.login} is checked out by task instance ${holder}; it is free again when that instance checks it in or ends`, {
+      user: snapshot.identity.login,
+      holder,
+    });
+  }
 }
 
 async function findUser(call: ServiceCall, name: string): Promise<IdentitySnapshot> {

@@ -133,6 +133,10 @@ for (const database of DATABASES) {
       assert.equal(await w.repository.runtime.subjectHolder('asmith'), holder.instance.id);
       const second = await w.engine.launch({ definition: 'WS Hold User', variables: { accountId: 'ASmith' }, launcher: 'bob' });
       assert.match(String(second.instance.variables['checkoutError']), new RegExp(`^WAVESET_OBJECT_LOCKED: user asmith is checked out by task instance ${holder.instance.id}`));
+      const disable = await w.call('disableUser', { accountId: 'asmith' });
+      assert.match(disable.error!, /^WAVESET_OBJECT_LOCKED: user asmith is checked out by task instance/, 'a checked-out user is changed by its holder only');
+      assert.deepEqual(await w.orders(disable.instanceId), []);
+      assert.equal((await w.call('getView', { accountId: 'asmith' })).error, null, 'reading it is fine');
       await assert.rejects(
         w.engine.launch({ definition: 'WS Call', variables: { op: 'getView', accountId: 'asmith' }, subject: 'asmith', launcher: 'bob' }),
         (e: Error & { code?: string }) => e.code === 'SUBJECT_BUSY',
