@@ -19,11 +19,12 @@ import { nominalTrace } from './nominal-traces.js';
 import { runFleetPart, type FleetRow } from './fleet-bench.js';
 import { fleetTable } from './fleet-report.js';
 import { measureStartup, startupLines, type StartupResult } from './startup-bench.js';
+import type { LdapBenchRow } from './ldap-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet';
+type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap';
 
 interface Options {
   readonly quick: boolean;
@@ -33,7 +34,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -52,7 +53,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet') throw new Error(`--only takes a, b, rss, startup or fleet, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap') throw new Error(`--only takes a, b, rss, startup, fleet or ldap, not '${p}'\n${USAGE}`);
         only.add(p);
       }
     } else if (arg === '--help' || arg === '-h') {
@@ -60,14 +61,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
   let rss: ReturnType<typeof measureRss> | undefined;
   let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
   let startup: StartupResult | { error: string } | undefined;
+  let ldap: LdapBenchRow[] | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -286,6 +288,15 @@ async function main(): Promise<void> {
     if (options.only.has('fleet') && idflowSide) {
       fleet = await runFleet(dir, { a: n.fleetA, b: n.fleetB }, options.repeat);
     }
+    if (options.only.has('ldap')) {
+      // The LDAP connector's creates beside slapd's own add rate through bare ldapts (bench/ldap-bench.ts).
+      try {
+        const { runLdapBench } = await import('./ldap-bench.js');
+        ldap = await runLdapBench({ count: n.ldap, concurrencies: [1, 16], repeat: options.repeat, log: (line) => console.error(line) });
+      } catch (e) {
+        ldap = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`· databases kept in ${dir}`);
@@ -318,12 +329,18 @@ async function main(): Promise<void> {
     for (const why of fleet.skipped) console.log(why);
   }
 
+  if (ldap) {
+    console.log('');
+    if ('error' in ldap) console.log(`ldap: ${ldap.error}`);
+    else console.log((await import('./ldap-bench.js')).ldapTable(ldap));
+  }
+
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup)) process.exitCode = 1;
+  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup) || (ldap && 'error' in ldap)) process.exitCode = 1;
 }
 
 await main();

@@ -12,3 +12,12 @@ if [ ! -f node_modules/.idflow-lock-digest ] || [ "$(cat node_modules/.idflow-lo
   npm ci --no-audit --no-fund
   echo "$lock_digest" > node_modules/.idflow-lock-digest
 fi
+
+# The LDAP connector's tests start a slapd of their own (test/support/slapd.ts): Debian's slapd and ldap-utils,
+# installed when missing, like PostgreSQL in test-postgres.sh. apt does not start Debian's default instance.
+if [ ! -x /usr/sbin/slapd ] && ! command -v slapd >/dev/null 2>&1 || ! command -v ldapsearch >/dev/null 2>&1; then
+  echo "== installing slapd and ldap-utils (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq slapd ldap-utils >/dev/null
+fi

@@ -106,3 +106,28 @@ export type {
   ServiceResult,
   TaskResult,
 } from './engine/interpreter/interpreter-types.js';
+
+// Connectors (docs/connectors/)
+export { ACCOUNT_ATTRIBUTE_NAMES, ConnectorError } from './connectors/connector.js';
+export type {
+  AccountAttributes,
+  AccountAttributeValue,
+  Connector,
+  ConnectorCheck,
+  ConnectorFactory,
+  ProvisioningOperation,
+  ProvisioningOperationKind,
+  ProvisioningRequest,
+  ProvisioningResult,
+} from './connectors/connector.js';
+export { ConnectorRegistry, createConnectorRegistry, findConnectorObject, openConnector } from './connectors/connector-registry.js';
+export type { ConnectorDefinition, ConnectorEnv } from './connectors/connector-registry.js';
+export { ConnectorPool } from './connectors/connector-pool.js';
+export { ConnectorSettingsError, SettingsReader } from './connectors/connector-settings.js';
+export { scimConnectorFactory } from './connectors/scim/scim-connector.js';
+export type { ScimSettings } from './connectors/scim/scim-settings.js';
+export { csvConnectorFactory } from './connectors/csv/csv-connector.js';
+export type { CsvSettings } from './connectors/csv/csv-settings.js';
+// The LDAP connector kind (docs/connectors/ldap.md).
+export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
+export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';

@@ -1,6 +1,6 @@
 import type { ActionModel, ManualActionModel, OwnerModel } from '../definition/model/action.js';
 import type { ActivityModel } from '../definition/model/activity.js';
-import type { DefinitionObject } from '../definition/model/objects.js';
+import type { ConnectorObject, DefinitionObject } from '../definition/model/objects.js';
 import type { ProcessModel } from '../definition/model/process.js';
 import type { TaskParameters } from '../definition/model/task-parameters.js';
 import type { VariableDecl } from '../definition/model/variable.js';
@@ -73,7 +73,23 @@ function describeBody(m: DefinitionObject): string[] {
         ...field('disabled', String(m.disabled)),
         ...field('task name', m.taskName),
       ];
+    case 'Connector':
+      return [
+        ...field('kind', m.kind),
+        ...field('about', m.description),
+        '  settings',
+        ...describeSettings(m.settings, '    '),
+      ];
   }
+}
+
+/** Settings hold no secret (only the names of the variables holding them), so all are shown. */
+function describeSettings(settings: ConnectorObject['settings'], indent: string): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => {
+    if (typeof value === 'string') return [`${indent}${name} = ${value}`];
+    if (Array.isArray(value)) return [`${indent}${name} = ${(value as readonly string[]).join(', ')}`];
+    return [`${indent}${name}`, ...describeSettings(value as ConnectorObject['settings'], `${indent}  `)];
+  });
 }
 
 function describeParameters(p: TaskParameters): string[] {

@@ -4,6 +4,9 @@ import { notXmlStart, readErrorWords } from './file-problems.js';
 import { DiagnosticBag, type Diagnostic } from './diagnostic.js';
 import type { LoadContext } from './load-context.js';
 import type { DefinitionObject } from './model/objects.js';
+import { createConnectorRegistry } from '../connectors/connector-registry.js';
+import type { ConnectorSettingsValidator } from './idflow/connector-reader.js';
+import { isIdflowRoot, loadIdflowDocument } from './idflow/idflow-loader.js';
 import { linkNetwrixSet, loadNetwrixDocument } from './netwrix/netwrix-loader.js';
 import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
 import type { KnownOperations } from './validate/validation-rule.js';
@@ -54,13 +57,16 @@ export interface LoadOptions {
    * another gets a warning (`DEF_UNKNOWN_OPERATION`).
    */
   readonly operations?: KnownOperations;
+  /** What validates `<Connector>` settings: the connector registry with idflow's kinds, unless given. */
+  readonly connectors?: ConnectorSettingsValidator;
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
 
 /** Which dialect a root element belongs to, or undefined when it is neither. */
-export function detectDialect(root: XmlElement): 'waveset' | 'netwrix' | undefined {
+export function detectDialect(root: XmlElement): 'waveset' | 'netwrix' | 'idflow' | undefined {
   if (root.name === 'ConfigurationFile') return 'netwrix';
+  if (isIdflowRoot(root.name)) return 'idflow';
   if (root.name === 'Waveset' || isWavesetObjectType(root.name)) return 'waveset';
   return undefined;
 }
@@ -72,6 +78,7 @@ export function loadDocument(
   diags: DiagnosticBag,
   limits?: XmlReadLimits,
   accounts?: ObjectAccount[],
+  connectors?: ConnectorSettingsValidator,
 ): LoadedObject[] {
   const root = readXml(text, file, diags, limits);
   if (!root) return [];
@@ -88,10 +95,12 @@ export function loadDocument(
     for (const o of objects) accounts?.push({ type: o.type, name: o.name, outcome: 'read', file, line: o.location.line });
   } else if (dialect === 'waveset') {
     objects = loadWavesetDocument(root, ctx);
+  } else if (dialect === 'idflow') {
+    objects = loadIdflowDocument(root, ctx, connectors ?? createConnectorRegistry());
   } else {
     diags.error(
       'DEF_UNKNOWN_ROOT',
-      `<${root.name}> is not a workflow document; expected <Waveset>, a Waveset object (<TaskDefinition>, <Configuration>, <Rule>, <TaskSchedule>, <Resource>, …) or <ConfigurationFile>`,
+      `<${root.name}> is not a workflow document; expected <Waveset>, a Waveset object (<TaskDefinition>, <Configuration>, <Rule>, <TaskSchedule>, <Resource>, …), <ConfigurationFile> or an idflow object (<Connector>, or several in <Idflow>)`,
       root.location,
     );
     return [];
@@ -156,7 +165,7 @@ export async function loadDefinitionFiles(files: readonly string[], options: Loa
       diags.error('FILE_NOT_XML', `${basename(file)} is not XML: it starts with ${start}; give the workflow's .xml file`, { file, line: 1, column: 1 });
       continue;
     }
-    objects.push(...loadDocument(bytes, file, diags, options.limits, accounts));
+    objects.push(...loadDocument(bytes, file, diags, options.limits, accounts, options.connectors));
   }
   const relinked = linkWithStored(objects, options.stored ?? [], diags);
   validateObjects(

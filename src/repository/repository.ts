@@ -1,6 +1,7 @@
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { ProvisioningStore } from './provisioning-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /**
@@ -12,6 +13,8 @@ export interface Repository {
   readonly runtime: RuntimeStore;
   /** Who holds which profile (the profiles AccessControlRules grant permissions to). */
   readonly profiles: ProfileStore;
+  /** The provisioning outbox: orders to connectors, claimed by provisioning workers (src/provisioning/). */
+  readonly provisioning: ProvisioningStore;
   /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
   readonly identities: IdentityStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerCompletion } from './completion.js';
+import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerProfile } from './profile.js';
+import { registerProvisioning } from './provisioning.js';
 import { registerIdentity } from './identity.js';
 import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
@@ -37,7 +39,9 @@ export const commands: readonly RegisterCommand[] = [
   registerWorker,
   registerSchedule,
   registerProfile,
+  registerProvisioning,
   registerIdentity,
   registerResource,
+  registerConnector,
   registerCompletion,
 ];

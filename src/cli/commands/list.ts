@@ -35,6 +35,8 @@ function typeFacts(model: DefinitionObject): Facts {
       return { kind: model.aspect.kind, pointCuts: model.aspect.pointCuts.length };
     case 'TaskSchedule':
       return { definition: model.definition, start: model.start, repeatSeconds: model.repeatSeconds, disabled: model.disabled };
+    case 'Connector':
+      return { kind: model.kind, settings: Object.keys(model.settings).length };
   }
 }
 

@@ -24,6 +24,8 @@ export type {
   AccessControlRuleObject,
   AspectObject,
   ConfigurationObject,
+  ConnectorObject,
+  ConnectorSettingValue,
   DefinitionObject,
   NetwrixActivityDecl,
   ObjectType,

@@ -16,6 +16,7 @@ export const ObjectTypes = [
   'AccessControlRule',
   'Aspect',
   'TaskSchedule',
+  'Connector',
 ] as const;
 export type ObjectType = (typeof ObjectTypes)[number];
 
@@ -122,6 +123,24 @@ export interface TaskScheduleObject extends ObjectBase {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * An idflow `<Connector name=… kind=…>`: the settings of one target system (an LDAP directory, a SCIM service, a
+ * CSV drop). Resources and provisioning orders name it; the connector registry builds the live connector from it.
+ * `settings` are as written (strings, lists of strings for repeated settings, nested maps), already accepted by the
+ * kind's `parseSettings` at import. Secrets are never here: settings name the environment variable that holds one.
+ */
+export interface ConnectorObject extends ObjectBase {
+  readonly type: 'Connector';
+  readonly dialect: 'idflow';
+  /** `ldap`, `scim`, `csv`: the factory in the connector registry that builds it. */
+  readonly kind: string;
+  readonly description?: string;
+  readonly settings: Readonly<Record<string, ConnectorSettingValue>>;
+}
+
+/** A setting as written: text, a repeated setting's values, or a group of settings. */
+export type ConnectorSettingValue = string | readonly string[] | { readonly [name: string]: ConnectorSettingValue };
+
 export type DefinitionObject =
   | TaskDefinitionObject
   | WorkflowObject
@@ -129,7 +148,8 @@ export type DefinitionObject =
   | RuleObject
   | AccessControlRuleObject
   | AspectObject
-  | TaskScheduleObject;
+  | TaskScheduleObject
+  | ConnectorObject;
 
 /** Objects that carry a process and can be launched or called as a subprocess. */
 export type ProcessObject = TaskDefinitionObject | WorkflowObject | ConfigurationObject;

@@ -2,6 +2,7 @@ import type { Repository } from '../repository.js';
 import type { PgDatabase } from './postgres-database.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
+import { PostgresProvisioningStore } from './postgres-provisioning-store.js';
 import { postgresIdentityStore } from './postgres-identity-store.js';
 import type { IdentityStore } from '../../identity/identity-store.js';
 import { PostgresRuntimeStore } from './postgres-runtime-store.js';
@@ -17,6 +18,7 @@ export class PostgresRepository implements Repository {
   readonly objects: PostgresObjectStore;
   readonly runtime: PostgresRuntimeStore;
   readonly profiles: PostgresProfileStore;
+  readonly provisioning: PostgresProvisioningStore;
   readonly identities: IdentityStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
@@ -29,6 +31,7 @@ export class PostgresRepository implements Repository {
     this.objects = new PostgresObjectStore(db);
     this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
     this.profiles = new PostgresProfileStore(db);
+    this.provisioning = new PostgresProvisioningStore(db, options.databaseClock);
     this.identities = postgresIdentityStore(db);
   }
 

@@ -3,6 +3,7 @@ import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
+import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { sqliteIdentityStore } from './sqlite-identity-store.js';
 import type { IdentityStore } from '../../identity/identity-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
@@ -17,6 +18,7 @@ export class SqliteRepository implements Repository {
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
+  readonly provisioning: SqliteProvisioningStore;
   readonly identities: IdentityStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
@@ -33,6 +35,7 @@ export class SqliteRepository implements Repository {
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
     this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
+    this.provisioning = mapStorageErrors(new SqliteProvisioningStore(db, options.databaseClock), location, sqliteStorageError);
     this.identities = mapStorageErrors(sqliteIdentityStore(db), location, sqliteStorageError);
   }
 

@@ -1,0 +1,131 @@
+/**
+ * A small pool of bound LDAP connections for a worker that runs many orders at once.
+ *
+ * LDAP multiplexes: one connection carries many operations in flight, told apart by message id, and slapd works on
+ * them in parallel. So the pool does not lend a connection to one caller at a time; each operation goes to the
+ * connection with the fewest operations in flight, and `poolSize` connections spread the load over the server's
+ * connection threads. A connection is opened and bound on first use and again after it drops (the directory
+ * restarted, an idle timeout); opening is serialised per connection, since two callers racing to reconnect the same
+ * ldapts client would open two sockets.
+ *
+ * Every call races the order's AbortSignal: an aborted order stops waiting at once (the operation may still complete
+ * on the server; the next attempt of the order looks before it acts).
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Client } from 'ldapts';
+import { ConnectorError } from '../connector.js';
+import { classifyLdapError } from './ldap-errors.js';
+import type { LdapSettings } from './ldap-settings.js';
+
+interface Slot {
+  readonly client: Client;
+  inFlight: number;
+  /** Set while the connection is being opened and bound. */
+  opening: Promise<void> | undefined;
+}
+
+function tlsOptions(settings: LdapSettings): ConnectionOptions {
+  const { caFile, rejectUnauthorized, serverName } = settings.tls;
+  return {
+    rejectUnauthorized,
+    ...(caFile !== undefined ? { ca: readFileSync(caFile) } : {}),
+    ...(serverName !== undefined ? { servername: serverName } : {}),
+  };
+}
+
+function aborted(signal: AbortSignal): ConnectorError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ConnectorError) return reason;
+  const why = reason instanceof Error ? reason.message : reason !== undefined ? String(reason) : 'aborted';
+  return new ConnectorError('CONNECTOR_TIMEOUT', `stopped waiting on the directory: the order was aborted (${why})`, { transient: true, details: { aborted: true } });
+}
+
+export class LdapPool {
+  readonly #settings: LdapSettings;
+  readonly #password: string;
+  readonly #slots: Slot[];
+  readonly #tls: ConnectionOptions | undefined;
+  #closed = false;
+
+  constructor(settings: LdapSettings, password: string) {
+    this.#settings = settings;
+    this.#password = password;
+    const secure = settings.url.toLowerCase().startsWith('ldaps:');
+    this.#tls = secure || settings.startTls ? tlsOptions(settings) : undefined;
+    this.#slots = Array.from({ length: settings.poolSize }, () => ({
+      client: new Client({
+        url: settings.url,
+        timeout: settings.timeoutMs,
+        connectTimeout: settings.connectTimeoutMs,
+        ...(secure && this.#tls ? { tlsOptions: this.#tls } : {}),
+      }),
+      inFlight: 0,
+      opening: undefined,
+    }));
+  }
+
+  /** Runs `work` on a bound connection; anything it throws comes out classified as a {@link ConnectorError}. */
+  async run<T>(signal: AbortSignal, work: (client: Client) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new ConnectorError('CONNECTOR_UNAVAILABLE', 'the LDAP connector is closed', { transient: true });
+    if (signal.aborted) throw aborted(signal);
+    const slot = this.#slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    slot.inFlight++;
+    let onAbort: (() => void) | undefined;
+    const abort = new Promise<never>((_, reject) => {
+      onAbort = () => reject(aborted(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const job = (async () => {
+      await this.#bound(slot);
+      return work(slot.client);
+    })();
+    // Whichever loses the race must not surface as an unhandled rejection.
+    job.catch(() => undefined);
+    abort.catch(() => undefined);
+    try {
+      return await Promise.race([job, abort]);
+    } catch (e) {
+      throw classifyLdapError(e, { operation: 'call' });
+    } finally {
+      slot.inFlight--;
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #bound(slot: Slot): Promise<void> {
+    if (slot.client.isBound) return;
+    slot.opening ??= this.#open(slot).finally(() => {
+      slot.opening = undefined;
+    });
+    await slot.opening;
+  }
+
+  async #open(slot: Slot): Promise<void> {
+    const { client } = slot;
+    try {
+      if (this.#settings.startTls && !client.isConnected) await client.startTLS(this.#tls);
+    } catch (e) {
+      throw classifyLdapError(e, { operation: 'StartTLS' });
+    }
+    try {
+      await client.bind(this.#settings.bindDn, this.#password);
+    } catch (e) {
+      // Never the password: only the DN and what the directory said.
+      throw classifyLdapError(e, { operation: 'bind', dn: this.#settings.bindDn });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        try {
+          if (slot.client.isConnected) await slot.client.unbind();
+        } catch {
+          // closing: a connection that is already gone is closed
+        }
+      }),
+    );
+  }
+}
