@@ -184,20 +184,33 @@ const deleteUser: ServiceOperation = async (call) => {
   return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true, endState: 'ended' }) };
 };
 
+/**
+ * With `wait` true, an operation that wrote provisioning orders makes its action wait until the targets have
+ * answered (docs/decisions/provisioning-waits.md): WF_ACTION_ERROR is set when one of them failed for good.
+ */
+function waiting(op: ServiceOperation): ServiceOperation {
+  return async (call) => {
+    const result = await op(call);
+    const ids = result.values?.['orderIds'];
+    if (!isTrue(call.args['wait']) || !Array.isArray(ids) || ids.length === 0) return result;
+    return { ...result, waitFor: ids.filter((id): id is string => typeof id === 'string') };
+  };
+}
+
 export const WAVESET_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
   getObject,
   checkoutObject,
-  checkinObject,
+  checkinObject: waiting(checkinObject),
   unlockObject,
   getView,
-  commitView,
+  commitView: waiting(commitView),
   queryObjects,
-  provision,
-  reProvision,
-  deprovision,
-  disableUser,
-  enableUser,
-  deleteUser,
+  provision: waiting(provision),
+  reProvision: waiting(reProvision),
+  deprovision: waiting(deprovision),
+  disableUser: waiting(disableUser),
+  enableUser: waiting(enableUser),
+  deleteUser: waiting(deleteUser),
 });
 
 // ---- applying views and change sets ----
