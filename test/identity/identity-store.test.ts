@@ -139,7 +139,10 @@ for (const database of DATABASES) {
       await refused({ Login: 'bad4', Records: [{ ContractStartDate: 20260601, ContractEndDate: 20260101 }] }, 'CHANGESET_DATES_REVERSED', 'Records[0].ContractEndDate');
       await refused({ FirstName: 'Nobody' }, 'CHANGESET_LOGIN_REQUIRED', 'Login');
       await refused({ Login: 'bad5', Resources: { Add: ['no-such-thing'] } }, 'CHANGESET_RESOURCE_UNKNOWN', 'resources.add[0]');
-      assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, before);
+      await persist({ Login: 'hr1', EmployeeId: 'E-1' });
+      await refused({ Login: 'hr2', EmployeeId: 'E-1' }, 'IDENTITY_EMPLOYEE_ID_TAKEN', 'EmployeeId');
+      await refused({ Login: 'hr1', Manager: 'nobody-at-all' }, 'IDENTITY_NOT_FOUND', 'Manager');
+      assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, { identities: before.identities + 1, records: before.records }, 'only hr1, which was not refused');
     });
 
     it('applies a future-dated record on its date, through the sweep, and orders the update then', async () => {

@@ -5,7 +5,8 @@
  * step and writes nothing; a concurrent change to the identity makes the step replay instead of being lost.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,17 @@ import { T0 } from '../engine/runtime-harness.js';
 
 const DEFAULTS = fileURLToPath(new URL('../../config/default/', import.meta.url));
 
+/** A draft and its commit in one advance: the second Persist must see the first one's write. */
+const QUICK_HIRE = `<?xml version="1.0" encoding="UTF-8"?>
+<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">
+  <Workflow Identifier="Quick_Hire" DisplayName_L1="Quick hire" VariablesType="Workflow_User">
+    <Activity Identifier="Request" DisplayName_L1="Request" Template="ActionWithRefine" />
+    <Activity Identifier="PersistDraft" DisplayName_L1="Draft" Template="PersistOnlyResources" />
+    <Activity Identifier="Persist" DisplayName_L1="Commit" Template="Persist" />
+  </Workflow>
+</ConfigurationFile>
+`;
+
 for (const database of DATABASES) {
   describe(`${database.name}: Netwrix Persist on the identity store`, () => {
     let repo: Repository;
@@ -29,7 +41,11 @@ for (const database of DATABASES) {
 
     before(async () => {
       repo = await database.open();
-      const loaded = await loadDefinitionFiles(readdirSync(DEFAULTS).filter((f) => f.endsWith('.xml')).map((f) => join(DEFAULTS, f)));
+      const extra = mkdtempSync(join(tmpdir(), 'idflow-persist-'));
+      writeFileSync(join(extra, 'quick.xml'), QUICK_HIRE);
+      const loaded = await loadDefinitionFiles([...readdirSync(DEFAULTS).filter((f) => f.endsWith('.xml')).map((f) => join(DEFAULTS, f)), join(extra, 'quick.xml')]);
+      rmSync(extra, { recursive: true, force: true });
+      assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
       await repo.objects.putMany(loaded.objects);
       await repo.profiles.assign('bob', ['Manager'], 'admin', T0);
       const base = repo.identities;
@@ -127,6 +143,17 @@ for (const database of DATABASES) {
       const ops = await database.query<{ operation: string }>(repo, 'SELECT operation FROM provisioning_orders WHERE identity_id = ? ORDER BY account_seq', [racer.identity.id]);
       assert.deepEqual(ops.map((o) => o.operation), ['create', 'update'], 'the update is ordered once');
       assert.equal(subjectKey(done.instance.subject!), 'racer');
+    });
+
+    it('plans a Persist that follows a draft in the same advance against the draft, not against what is stored', async () => {
+      const launched = await engine.launch({ definition: 'Quick_Hire', launcher: 'alice', mode: 'sync', variables: { changes: { Login: 'quick', LastName: 'Hire', Resources: { Add: ['directory'] } } } });
+      const done = await engine.decide({ workItemId: launched.workItems[0]!.id, decision: 'Execute', actor: 'alice' });
+      assert.equal(done.instance.state, 'finished');
+      assert.equal(done.instance.result?.outcome, 'completed');
+      const quick = (await repo.identities.findIdentity('quick'))!;
+      assert.deepEqual([quick.identity.state, quick.identity.revision], ['active', 2], 'one identity, drafted then committed');
+      assert.deepEqual(quick.records.map((r) => r.draft), [false]);
+      assert.equal(await orderCount(quick.identity.id), 1);
     });
   });
 }
