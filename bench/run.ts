@@ -20,11 +20,12 @@ import { runFleetPart, type FleetRow } from './fleet-bench.js';
 import { fleetTable } from './fleet-report.js';
 import { measureStartup, startupLines, type StartupResult } from './startup-bench.js';
 import type { LdapBenchRow } from './ldap-bench.js';
+import type { ProvisioningBenchRow } from './provisioning-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap';
+type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap' | 'provisioning';
 
 interface Options {
   readonly quick: boolean;
@@ -34,7 +35,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap|provisioning[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -53,7 +54,9 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap') throw new Error(`--only takes a, b, rss, startup, fleet or ldap, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap' && p !== 'provisioning') {
+          throw new Error(`--only takes a, b, rss, startup, fleet, ldap or provisioning, not '${p}'\n${USAGE}`);
+        }
         only.add(p);
       }
     } else if (arg === '--help' || arg === '-h') {
@@ -61,14 +64,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap', 'provisioning']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000, provisioning: 1_000 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000, provisioning: 10_000 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
   let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
   let startup: StartupResult | { error: string } | undefined;
   let ldap: LdapBenchRow[] | { error: string } | undefined;
+  let provisioning: ProvisioningBenchRow | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -297,6 +301,15 @@ async function main(): Promise<void> {
         ldap = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       }
     }
+    if (options.only.has('provisioning')) {
+      // Identities persisted and provisioned to slapd, end to end, beside slapd's add rate (bench/provisioning-bench.ts).
+      try {
+        const { runProvisioningBench } = await import('./provisioning-bench.js');
+        provisioning = await runProvisioningBench({ count: n.provisioning, concurrency: 16, repeat: options.repeat, log: (line) => console.error(line) });
+      } catch (e) {
+        provisioning = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`· databases kept in ${dir}`);
@@ -335,12 +348,18 @@ async function main(): Promise<void> {
     else console.log((await import('./ldap-bench.js')).ldapTable(ldap));
   }
 
+  if (provisioning) {
+    console.log('');
+    if ('error' in provisioning) console.log(`provisioning: ${provisioning.error}`);
+    else console.log((await import('./provisioning-bench.js')).provisioningTable(provisioning));
+  }
+
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap, provisioning }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup) || (ldap && 'error' in ldap)) process.exitCode = 1;
+  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup) || (ldap && 'error' in ldap) || (provisioning && 'error' in provisioning)) process.exitCode = 1;
 }
 
 await main();

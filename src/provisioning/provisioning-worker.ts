@@ -8,6 +8,7 @@
  * On stop (SIGTERM in `idflow worker`) the calls in flight are aborted and their orders handed back at once, the
  * finished ones settled: nothing is lost and nothing waits out a lease.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from '../connectors/connector.js';
@@ -131,12 +132,18 @@ export class ProvisioningWorker {
     renewal.unref();
     const settlements: OrderSettlement[] = [];
     const cut: string[] = [];
+    // One listener on the caller's signal per round, not one per call: every call of the batch listens to this one.
+    const round = new AbortController();
+    setMaxListeners(0, round.signal);
+    const onStop = (): void => round.abort(signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    if (signal.aborted) round.abort(signal.reason);
     try {
       let next = 0;
       const lane = async (): Promise<void> => {
         while (next < claimed.length) {
           const order = claimed[next++]!;
-          const s = await this.#call(order, signal);
+          const s = await this.#call(order, round.signal);
           if (s === undefined) cut.push(order.id);
           else settlements.push(s);
         }
@@ -144,6 +151,7 @@ export class ProvisioningWorker {
       await Promise.all(Array.from({ length: Math.min(o.parallel, claimed.length) }, lane));
     } finally {
       clearInterval(renewal);
+      signal.removeEventListener('abort', onStop);
     }
     const mine = settlements.filter((s) => held.has(s.id));
     try {
