@@ -10,6 +10,7 @@ import { loadDocument } from '../../src/definition/load.js';
 import type { ConnectorObject } from '../../src/definition/model/objects.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import { runIdflow } from '../cli/cli-harness.js';
+import { DATABASES } from '../repository/repository-factory.js';
 import { ScimTestServer } from '../support/scim-server.js';
 
 function load(xml: string): { objects: ConnectorObject[]; diagnostics: string[] } {
@@ -78,11 +79,45 @@ describe('reading <Connector> objects', () => {
     assert.match(diagnostics[0]!, /^connectors\.xml:1:21: error CONNECTOR_KIND_UNKNOWN: .*"ftp".*csv, ldap, scim/);
   });
 
+  it('lets the LDAP kind validate its own settings at import, at the setting’s line', () => {
+    const { diagnostics } = load(`<Connector name="corp-ldap" kind="ldap">
+  <url>ldap://127.0.0.1:3389</url>
+  <bindDn>cn=admin,dc=example,dc=org</bindDn>
+  <passwordEnv>IDFLOW_LDAP_PASSWORD</passwordEnv>
+  <peopleBase>ou=people,dc=example,dc=org</peopleBase>
+  <poolSize>lots</poolSize>
+</Connector>`);
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0]!, /^connectors\.xml:6:3: error CONNECTOR_SETTINGS_INVALID: .*poolSize/);
+  });
+
   it('requires a name and a kind', () => {
     const { diagnostics } = load('<Connector><baseUrl>https://x</baseUrl></Connector>');
     assert.equal(diagnostics.filter((d) => d.includes('DEF_MISSING_ATTRIBUTE')).length, 2);
   });
 });
+
+for (const database of DATABASES) {
+  describe(`connector objects on ${database.name}`, () => {
+    it('stores a connector, makes a new version only when its settings change, and builds it by name', async () => {
+      const repo = await database.open();
+      try {
+        const xml = (timeout: string) => `<Connector name="crm" kind="scim"><baseUrl>https://crm.example.com/scim/v2</baseUrl><timeoutMs>${timeout}</timeoutMs></Connector>`;
+        const objects = (text: string) => loadDocument(text, 'c.xml', new DiagnosticBag());
+        assert.equal((await repo.objects.putMany(objects(xml('1000'))))[0]!.status, 'created');
+        assert.equal((await repo.objects.putMany(objects(xml('1000'))))[0]!.status, 'unchanged');
+        assert.equal((await repo.objects.putMany(objects(xml('2000'))))[0]!.status, 'new-version');
+        const connector = await openConnector(repo.objects, 'crm', { env: {} });
+        assert.equal(connector.kind, 'scim');
+        assert.equal(connector.name, 'crm');
+        await connector.close();
+        await assert.rejects(openConnector(repo.objects, 'nope'), (e: unknown) => (e as { code?: string }).code === 'CONNECTOR_UNKNOWN');
+      } finally {
+        await repo.close();
+      }
+    });
+  });
+}
 
 describe('connectors stored in a repository', () => {
   let dir = '';
@@ -103,6 +138,12 @@ describe('connectors stored in a repository', () => {
   </Connector>
   <Connector name="badges" kind="csv">
     <directory>${join(dir, 'out')}</directory>
+  </Connector>
+  <Connector name="corp-ldap" kind="ldap">
+    <url>ldap://127.0.0.1:9</url>
+    <bindDn>cn=admin,dc=example,dc=org</bindDn>
+    <passwordEnv>IDFLOW_TEST_LDAP_PASSWORD</passwordEnv>
+    <peopleBase>ou=people,dc=example,dc=org</peopleBase>
   </Connector>
   <Connector name="nowhere" kind="scim">
     <baseUrl>http://127.0.0.1:9/scim/v2</baseUrl>
@@ -132,7 +173,7 @@ describe('connectors stored in a repository', () => {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /bad\.xml:3:\d+: error CONNECTOR_SETTINGS_INVALID: .*"directory".*absolute/);
     const list = await idflow('connector', 'list', '--json');
-    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((c) => c.name), ['badges', 'crm', 'nowhere']);
+    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((c) => c.name), ['badges', 'corp-ldap', 'crm', 'nowhere']);
   });
 
   it('lists the connectors with their kind, target and the variables their secrets come from', async () => {
@@ -164,12 +205,15 @@ describe('connectors stored in a repository', () => {
     const noToken = await runIdflow(['--db', db, 'connector', 'test', 'crm']);
     assert.equal(noToken.status, 1);
     assert.match(noToken.stdout, /FAILED {2}crm \(scim\): CONNECTOR_AUTH_FAILED: .*IDFLOW_TEST_SCIM_TOKEN.*not set/);
+    const noPassword = await idflow('connector', 'test', 'corp-ldap');
+    assert.equal(noPassword.status, 1);
+    assert.match(noPassword.stdout, /FAILED {2}corp-ldap \(ldap\): CONNECTOR_SECRET_MISSING: .*IDFLOW_TEST_LDAP_PASSWORD/);
   });
 
   it('refuses to test a connector the repository does not have, listing those it has', async () => {
     const r = await idflow('connector', 'test', 'crn');
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /CONNECTOR_UNKNOWN: no connector "crn".*badges, crm, nowhere/);
+    assert.match(r.stderr, /CONNECTOR_UNKNOWN: no connector "crn".*badges, corp-ldap, crm, nowhere/);
   });
 
   it('builds working connectors from the stored objects, and a pool rebuilds one whose object changed', async () => {

@@ -212,6 +212,12 @@ describe('the SCIM connector when the service fails', () => {
     server.releaseHeld();
   });
 
+  it('waits for a slow service that answers within timeoutMs', async () => {
+    server.delayNext(1, 30);
+    const made = await apply(connector({ timeoutMs: '60000' }), { kind: 'create', attributes: JDOE });
+    assert.equal(made.outcome, 'created');
+  });
+
   it('stops waiting at once when the caller aborts', async () => {
     server.holdNext(1);
     const controller = new AbortController();
@@ -285,7 +291,14 @@ describe('SCIM connector settings', () => {
       timeoutMs: 10_000,
       groupKey: 'displayName',
       enterpriseExtension: true,
+      allowHttp: false,
     });
+  });
+
+  it('refuses to send a token in clear text to another machine unless told to', () => {
+    assert.equal(settingOf({ baseUrl: 'http://crm.example.com/scim', tokenEnv: 'T' }), 'baseUrl');
+    assert.equal(parse({ baseUrl: 'http://crm.example.com/scim', tokenEnv: 'T', allowHttp: 'true' }).allowHttp, true);
+    assert.equal(parse({ baseUrl: 'http://127.0.0.1:8080/scim', tokenEnv: 'T' }).baseUrl, 'http://127.0.0.1:8080/scim');
   });
 
   it('names the setting that is missing, malformed or unknown', () => {

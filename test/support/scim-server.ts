@@ -8,8 +8,9 @@
  *   every group; a member must be a user of the store (400 `invalidValue`);
  * - a bearer token is required when one is configured (401);
  * - it can fail on purpose: {@link ScimTestServer.failNext} answers the next N requests with 429 + `Retry-After` or
- *   503; {@link ScimTestServer.holdNext} keeps the next N requests unanswered until released or closed (a slow or
- *   hung service), so a test meets the client's timeout without the test measuring time.
+ *   503; {@link ScimTestServer.holdNext} keeps the next N requests unanswered until released or closed (a hung
+ *   service), so a test meets the client's timeout without the test measuring time; {@link ScimTestServer.delayNext}
+ *   answers the next N late (a slow one).
  *
  * scimmy's resource types are process-wide singletons: they are declared once, and each request hands its server's
  * store to the handlers as scimmy's `ctx`, so several servers can run in one test process.
@@ -164,6 +165,8 @@ export class ScimTestServer {
   readonly #token: string | undefined;
   #failures: Failure[] = [];
   #holds = 0;
+  readonly #delays: number[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
   readonly #held = new Set<() => void>();
 
   private constructor(server: Server, token: string | undefined) {
@@ -208,6 +211,11 @@ export class ScimTestServer {
     this.#holds += count;
   }
 
+  /** The next `count` requests are answered `ms` milliseconds late (a slow service that does answer). */
+  delayNext(count: number, ms: number): void {
+    for (let i = 0; i < count; i++) this.#delays.push(ms);
+  }
+
   /** Lets every held request go on (they are then served normally). */
   releaseHeld(): void {
     for (const release of this.#held) release();
@@ -221,6 +229,8 @@ export class ScimTestServer {
 
   async close(): Promise<void> {
     this.releaseHeld();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -233,7 +243,18 @@ export class ScimTestServer {
     if (this.#holds > 0) {
       this.#holds--;
       await new Promise<void>((resolve) => this.#held.add(resolve));
-      if (res.destroyed || req.destroyed) return;
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
+    }
+    const delay = this.#delays.shift();
+    if (delay !== undefined) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.#timers.delete(t);
+          resolve();
+        }, delay);
+        this.#timers.add(t);
+      });
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
     }
     const failure = this.#failures.shift();
     if (failure) {

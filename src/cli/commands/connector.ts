@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { Connector, ConnectorCheck } from '../../connectors/connector.js';
 import type { ConnectorObject, ConnectorSettingValue } from '../../definition/model/objects.js';
+import { IdflowError } from '../../errors.js';
 import type { StoredObject } from '../../repository/object-store.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
@@ -55,6 +57,28 @@ function connectorJson(stored: StoredObject, model: ConnectorObject): Record<str
     id: stored.id,
     source: `${stored.sourceFile}:${model.location.line}`,
   };
+}
+
+/**
+ * Builds the connector and checks it. A connector that cannot even be built (its secret's variable unset, settings
+ * an older idflow accepted) does not work either: that is a FAILED line with the reason, like a refused login.
+ */
+async function checkConnector(build: () => Connector, seconds: number): Promise<ConnectorCheck> {
+  let live: Connector;
+  try {
+    live = build();
+  } catch (e) {
+    if (e instanceof IdflowError) return { ok: false, detail: `${e.code}: ${e.message}` };
+    throw e;
+  }
+  try {
+    return await live.check(AbortSignal.timeout(seconds * 1000));
+  } catch (e) {
+    if (e instanceof IdflowError) return { ok: false, detail: `${e.code}: ${e.message}` };
+    throw e;
+  } finally {
+    await live.close().catch(() => undefined);
+  }
 }
 
 /** `idflow connector list|test`: the repository's `<Connector>` objects and whether each one reaches its target. */
@@ -133,13 +157,7 @@ Examples:
         return withRepository(await openRequiredCliRepository(command), async (repo) => {
           const { findConnectorObject, createConnectorRegistry } = await import('../../connectors/connector-registry.js');
           const object = await findConnectorObject(repo.objects, name);
-          const live = createConnectorRegistry().create(object, process.env);
-          let result;
-          try {
-            result = await live.check(AbortSignal.timeout(seconds * 1000));
-          } finally {
-            await live.close();
-          }
+          const result = await checkConnector(() => createConnectorRegistry().create(object, process.env), seconds);
           if (options.json) printJson({ name: object.name, kind: object.kind, ok: result.ok, detail: result.detail });
           else println(`${result.ok ? 'ok' : 'FAILED'}  ${object.name} (${object.kind}): ${result.detail}`);
           return result.ok ? ExitStatus.ok : ExitStatus.failed;

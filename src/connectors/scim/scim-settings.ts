@@ -27,6 +27,12 @@ export interface ScimSettings {
    * Without it, those attributes are refused (`CONNECTOR_ATTRIBUTE_UNKNOWN`) rather than silently dropped.
    */
   readonly enterpriseExtension: boolean;
+  /** Whether a token may be sent over plain http: to another machine (refused unless set). */
+  readonly allowHttp: boolean;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 export function parseScimSettings(raw: Readonly<Record<string, unknown>>, where: string): ScimSettings {
@@ -34,12 +40,18 @@ export function parseScimSettings(raw: Readonly<Record<string, unknown>>, where:
   const url = r.url('baseUrl', { required: true });
   if (url.search !== '' || url.hash !== '') r.fail('baseUrl', 'must not hold a query (?…) or fragment (#…)');
   const tokenEnv = r.envName('tokenEnv');
+  const allowHttp = r.boolean('allowHttp', false);
+  // A bearer token in clear text over the network is as good as published; to this machine (tests, a local proxy) it is not.
+  if (url.protocol === 'http:' && tokenEnv !== undefined && !allowHttp && !isLoopback(url.hostname)) {
+    r.fail('baseUrl', `would send the bearer token in clear text to ${url.hostname} (http:); use https:, or set allowHttp to true for a network you trust`);
+  }
   const settings: ScimSettings = {
     baseUrl: url.href.replace(/\/+$/, ''),
     ...(tokenEnv !== undefined && { tokenEnv }),
     timeoutMs: r.integer('timeoutMs', { min: 1, max: 600_000, default: 10_000 }),
     groupKey: r.oneOf('groupKey', ['displayName', 'id'] as const, 'displayName'),
     enterpriseExtension: r.boolean('enterpriseExtension', true),
+    allowHttp,
   };
   r.done();
   return settings;
