@@ -189,22 +189,36 @@ const deleteUser: ServiceOperation = async (call) => {
  * answered (docs/decisions/provisioning-waits.md): WF_ACTION_ERROR is set when one of them failed for good.
  */
 function waiting(op: ServiceOperation): ServiceOperation {
-  return async (call) => {
+  return withOptions(async (call) => {
     const result = await op(call);
     const ids = result.values?.['orderIds'];
     if (!isTrue(call.args['wait']) || !Array.isArray(ids) || ids.length === 0) return result;
     return { ...result, waitFor: ids.filter((id): id is string => typeof id === 'string') };
+  });
+}
+
+/**
+ * Waveset's `options` argument: a map of further arguments; an argument given explicitly (and not null) wins over
+ * the same one in `options`.
+ */
+function withOptions(op: ServiceOperation): ServiceOperation {
+  return (call) => {
+    const options = call.args['options'];
+    if (options === undefined || options === null || typeof options !== 'object' || Array.isArray(options)) return op(call);
+    const args: Record<string, XValue> = { ...options };
+    for (const [k, v] of Object.entries(call.args)) if (k !== 'options' && (v !== null || !Object.hasOwn(args, k))) args[k] = v;
+    return op({ ...call, args });
   };
 }
 
 export const WAVESET_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Object.freeze({
-  getObject,
-  checkoutObject,
+  getObject: withOptions(getObject),
+  checkoutObject: withOptions(checkoutObject),
   checkinObject: waiting(checkinObject),
-  unlockObject,
-  getView,
+  unlockObject: withOptions(unlockObject),
+  getView: withOptions(getView),
   commitView: waiting(commitView),
-  queryObjects,
+  queryObjects: withOptions(queryObjects),
   provision: waiting(provision),
   reProvision: waiting(reProvision),
   deprovision: waiting(deprovision),

@@ -44,6 +44,10 @@ for (const database of DATABASES) {
         { name: obj(staff.result!['object'])['name'], kind: obj(staff.result!['object'])['kind'], targetKey: obj(staff.result!['object'])['targetKey'] },
         { name: 'Staff', kind: 'group', targetKey: STAFF_GROUP },
       );
+      const viaOptions = await w.call('getObject', { options: { type: 'Resource', name: 'Wiki' } });
+      assert.equal(obj(viaOptions.result!['object'])['name'], 'Wiki', 'arguments may come in options');
+      const explicitWins = await w.call('getObject', { name: 'Staff', options: { type: 'Resource', name: 'Wiki' } });
+      assert.equal(obj(explicitWins.result!['object'])['name'], 'Staff', 'an explicit argument wins over options');
       const missing = await w.call('getObject', { name: 'nobody' });
       assert.match(missing.error!, /^WAVESET_OBJECT_NOT_FOUND: no user nobody/);
       const role = await w.call('getObject', { type: 'Role', name: 'x' });
