@@ -60,9 +60,11 @@ const checkoutObject: ServiceOperation = async (call) => {
 /** `checkinObject`: applies what the workflow changed in a checked-out user's view, then releases the lock. */
 const checkinObject: ServiceOperation = async (call) => {
   const object = call.args['object'] ?? call.args['view'];
+  // The lock is on the login the user had when it was checked out: found before a rename changes it.
+  const locked = await lockedKey(call, object);
   const result = await commit(call, withViewChanges(object, call.args['changes']), 'object');
-  const released = await releaseLock(call, object);
-  return { values: { ...result, unlocked: released } };
+  if (locked !== undefined) call.emit({ kind: 'subject-lock', subjectKey: locked, hold: false });
+  return { values: { ...result, unlocked: locked !== undefined } };
 };
 
 /** `unlockObject`: releases a checkout without changing anything. */
@@ -122,7 +124,8 @@ const queryObjects: ServiceOperation = async (call) => {
  * the resources named (`resources`) and the accounts they imply.
  */
 const provision: ServiceOperation = async (call) => {
-  const view = call.args['view'] ?? call.args['user'] ?? null;
+  const user = call.args['user'];
+  const view = call.args['view'] ?? (user !== null && typeof user === 'object' && !Array.isArray(user) ? user : null);
   if (view !== null) return { values: await commit(call, view, 'view') };
   const resources = resourceList(call);
   if (resources.length === 0) {
@@ -498,14 +501,17 @@ function resourceObject(r: ResourceRow): Obj {
   };
 }
 
-/** Releases the lock a checked-in object's user holds for this instance (nothing when it holds none). */
-async function releaseLock(call: ServiceCall, object: XValue | undefined): Promise<boolean> {
+/** The lock key of the user a checked-in object names (undefined when it names none). */
+async function lockedKey(call: ServiceCall, object: XValue | undefined): Promise<string | undefined> {
   const name = object !== undefined ? viewName(object) : undefined;
-  if (name === undefined) return false;
+  if (name === undefined) return undefined;
   const snapshot = await reader(call).findIdentity(name);
-  const login = snapshot?.identity.login ?? name;
-  call.emit({ kind: 'subject-lock', subjectKey: snapshot?.identity.loginKey ?? subjectKey(login), hold: false });
-  return true;
+  if (snapshot) return snapshot.identity.loginKey;
+  try {
+    return subjectKey(name);
+  } catch {
+    return undefined;
+  }
 }
 
 function resourceList(call: ServiceCall): string[] {

@@ -163,6 +163,23 @@ for (const database of DATABASES) {
       }
     });
 
+    it('a check-in that renames the user releases the lock on the login it was checked out under', async () => {
+      await w.seedUser('grename', { records: [{ kind: 'personal', data: { firstName: 'Gil' } }] });
+      const holder = await w.engine.launch({ definition: 'WS Hold User', variables: { accountId: 'grename', changes: { 'waveset.accountId': 'gnew' } }, launcher: 'alice' });
+      assert.equal(await w.repository.runtime.subjectHolder('grename'), holder.instance.id);
+      await w.engine.decide({ workItemId: holder.workItems[0]!.id, decision: 'approve', actor: 'Configurator' });
+      const after = await w.engine.getTask(holder.instance.id);
+      assert.equal(after.variables['error'], null);
+      assert.deepEqual(after.position, ['Wait Again']);
+      assert.equal(await w.repository.runtime.subjectHolder('grename'), undefined, 'the old login is free');
+      // The instance changed gnew without being launched on anybody: it is gnew's update workflow until it ends.
+      assert.equal(after.subject, 'gnew');
+      assert.equal(await w.repository.runtime.subjectHolder('gnew'), holder.instance.id);
+      const item = (await w.engine.listWorkItems({ instanceId: holder.instance.id, state: 'open' }))[0]!;
+      await w.engine.decide({ workItemId: item.id, decision: 'approve', actor: 'Configurator' });
+      assert.equal(await w.repository.runtime.subjectHolder('gnew'), undefined);
+    });
+
     it('an instance working on a user may check that same user out and in, and keeps its own hold on it', async () => {
       const { instance } = await w.engine.launch({ definition: 'WS Update Title', variables: { accountId: 'asmith', title: 'Engineer' }, subject: 'asmith', launcher: 'alice' });
       assert.equal(instance.variables['error'], null);
