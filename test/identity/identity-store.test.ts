@@ -157,5 +157,31 @@ for (const database of DATABASES) {
       assert.deepEqual(update, { attributes: { title: 'Manager' } });
       assert.equal(await applyDueRecords(repo.identities, day('2026-03-02'), 100), 0, 'an applied record is not applied again');
     });
+
+    it('keeps a draft of an existing identity out of what it looks like until Persist replaces it', async () => {
+      const { write } = await persist({ Login: 'drafty', LastName: 'Before', Resources: { Add: ['crm'] } });
+      const id = write.identity.id;
+      await persist({ LastName: 'During', Resources: { Add: ['directory'] } }, { subject: 'drafty', mode: 'draft', provisioning: false });
+      const look = async () => identityView(write.identity, await repo.identities.recordsAsOf(id, { validAt: NOW }), NOW, null).attributes['lastName'];
+      assert.equal(await look(), 'Before', 'a draft changes nothing people see');
+      const drafted = (await repo.identities.findIdentity('drafty'))!;
+      assert.equal(drafted.identity.state, 'active');
+      assert.deepEqual(drafted.records.filter((r) => r.draft).map((r) => r.data['lastName']), ['During']);
+      assert.deepEqual((await orders(id)).map((o) => o.operation), ['create'], 'nothing ordered for the draft');
+      await persist({ LastName: 'After', Resources: { Add: ['directory'] } }, { subject: 'drafty' });
+      assert.equal(await look(), 'After');
+      const done = (await repo.identities.findIdentity('drafty'))!;
+      assert.equal(done.records.filter((r) => r.draft).length, 0, 'the draft was replaced');
+      assert.deepEqual(done.assignments.map((a) => a.workflowState), ['approved', 'approved']);
+      assert.deepEqual((await orders(id)).map((o) => `${o.connector} ${o.operation}`), ['ldap create', 'scim create', 'scim update']);
+    });
+
+    it('applies a change set without ordering anything when the activity blocks provisioning', async () => {
+      const { write } = await persist({ Login: 'blocked', LastName: 'Quiet', Resources: { Add: ['directory'] } }, { provisioning: false });
+      assert.equal(write.identity.state, 'active');
+      assert.deepEqual(await orders(write.identity.id), []);
+      assert.deepEqual(await repo.identities.listAccounts(write.identity.id), []);
+      assert.deepEqual((await repo.identities.listAssignments({ identityId: write.identity.id })).map((a) => a.workflowState), ['approved']);
+    });
   });
 }

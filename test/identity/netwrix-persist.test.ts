@@ -15,6 +15,8 @@ import { openEngine, type RuntimeEngine } from '../../src/engine/engine.js';
 import type { XValue } from '../../src/expression/env.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
 import { subjectKey } from '../../src/identity/subject-key.js';
+import { readNetwrixChangeSet } from '../../src/identity/netwrix-change-set.js';
+import { planChangeSet } from '../../src/identity/plan-change-set.js';
 import type { Repository } from '../../src/repository/repository.js';
 import { DATABASES } from '../repository/repository-factory.js';
 import { T0 } from '../engine/runtime-harness.js';
@@ -49,16 +51,20 @@ for (const database of DATABASES) {
       await repo.objects.putMany(loaded.objects);
       await repo.profiles.assign('bob', ['Manager'], 'admin', T0);
       const base = repo.identities;
-      const identities: IdentityStore = Object.assign(Object.create(base) as IdentityStore, {
-        findIdentity: async (idOrLogin: string) => {
-          const found = await base.findIdentity(idOrLogin);
-          const hook = afterRead;
-          afterRead = undefined;
-          if (hook) await hook();
-          return found;
+      const findIdentity = async (idOrLogin: string) => {
+        const found = await base.findIdentity(idOrLogin);
+        const hook = afterRead;
+        afterRead = undefined;
+        if (hook) await hook();
+        return found;
+      };
+      const identities = new Proxy(base, {
+        get: (target, property) => {
+          if (property === 'findIdentity') return findIdentity;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
-        getResource: (idOrName: string) => base.getResource(idOrName),
-      });
+      }) as IdentityStore;
       const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, provisioning: repo.provisioning, identities, kind: repo.kind, location: repo.location, close: () => repo.close() };
       engine = await openEngine({ repository: seen, clock: () => T0, workerId: 'persist-test' });
       await repo.identities.putResource({
@@ -154,6 +160,47 @@ for (const database of DATABASES) {
       assert.deepEqual([quick.identity.state, quick.identity.revision], ['active', 2], 'one identity, drafted then committed');
       assert.deepEqual(quick.records.map((r) => r.draft), [false]);
       assert.equal(await orderCount(quick.identity.id), 1);
+    });
+
+    it('applies a record dated in the future in a worker round once its date has come', async () => {
+      const write = await planChangeSet(
+        repo.identities,
+        readNetwrixChangeSet({ Login: 'promoted', LastName: 'Soon', Resources: { Add: ['directory'] }, Records: [{ PositionStartDate: new Date(T0 - 86_400_000).toISOString(), Title: 'Lead' }] }),
+        { now: T0 - 10 * 86_400_000, idempotencyKey: 'hr-feed:promoted', instanceId: null, mode: 'persist', provisioning: true },
+      );
+      assert.deepEqual(await repo.identities.apply([write]), ['committed']);
+      const ops = async () =>
+        (await database.query<{ operation: string }>(repo, 'SELECT operation FROM provisioning_orders WHERE identity_id = ? ORDER BY account_seq', [write.identity.id])).map((o) => o.operation);
+      assert.deepEqual(await ops(), ['create']);
+      await engine.runWorkerOnce();
+      assert.deepEqual(await ops(), ['create', 'update'], 'the worker applied the record on its date');
+      assert.deepEqual((await repo.identities.dueRecords(T0, 10)).length, 0);
+    });
+
+    it('commits a step and its change set together or not at all, and never twice', async () => {
+      const launched = await engine.launch({ definition: 'User_ChangeName', launcher: 'alice', subject: 'jdoe', mode: 'sync', variables: { changes: { LastName: 'Doe' } } });
+      const row = (await repo.runtime.getInstance(launched.instance.id))!;
+      const plan = () =>
+        planChangeSet(repo.identities, readNetwrixChangeSet({ LastName: 'Atomic' }), {
+          now: T0, idempotencyKey: `${row.id}:9:Persist:0`, instanceId: row.id, subject: 'jdoe', mode: 'persist', provisioning: true,
+        });
+      const jdoe = async () => (await repo.identities.findIdentity('jdoe'))!;
+      const before = await jdoe();
+      const orders = await orderCount(before.identity.id);
+      const write = await plan();
+      const next = { ...row, revision: row.revision + 1 };
+      // The instance moved since: the change set is not written either.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision - 1, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision);
+      // The identity moved since: the instance is not written either.
+      const stale = { ...write, expectedRevision: write.expectedRevision! - 1 };
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [stale] }]), ['conflict']);
+      assert.equal((await repo.runtime.getInstance(row.id))!.revision, row.revision);
+      // Both current: both written; the same commit again (a retry whose answer was lost) writes nothing twice.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['committed']);
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision + 1);
+      assert.equal(await orderCount(before.identity.id), orders + 1, 'one update ordered');
     });
   });
 }
