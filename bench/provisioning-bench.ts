@@ -61,9 +61,9 @@ async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: n
     id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
     connector: 'directory', targetKey: null, owners: [], createdAt: now, updatedAt: now,
   });
-  const engine = await openEngine({ repository, workerId: 'bench-engine', idleMs: 5 });
+  const engine = await openEngine({ repository, workerId: 'bench-engine', idleMs: 20 });
   const connectors = repositoryConnectors(repository.objects, { env: { [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD } });
-  const provisioning = new ProvisioningWorker({ repository, connectors, workerId: 'bench-provisioning', parallel: concurrency, batchSize: 200, idleMs: 5 });
+  const provisioning = new ProvisioningWorker({ repository, connectors, workerId: 'bench-provisioning', parallel: concurrency, batchSize: 200, idleMs: 20 });
   // Connections opened and bound before the clock starts, as for the baseline.
   const connector = await connectors.connector('directory');
   await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));

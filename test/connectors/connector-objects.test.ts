@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createConnectorRegistry, openConnector } from '../../src/connectors/connector-registry.js';
 import { ConnectorPool } from '../../src/connectors/connector-pool.js';
 import { DiagnosticBag, formatDiagnostic } from '../../src/definition/diagnostic.js';
-import { loadDocument } from '../../src/definition/load.js';
+import { loadDefinitionFiles, loadDocument } from '../../src/definition/load.js';
 import type { ConnectorObject } from '../../src/definition/model/objects.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import { runIdflow } from '../cli/cli-harness.js';
@@ -89,6 +89,15 @@ describe('reading <Connector> objects', () => {
 </Connector>`);
     assert.equal(diagnostics.length, 1);
     assert.match(diagnostics[0]!, /^connectors\.xml:6:3: error CONNECTOR_SETTINGS_INVALID: .*poolSize/);
+  });
+
+  it('reads the example connectors of every kind without a diagnostic', async () => {
+    const result = await loadDefinitionFiles([new URL('../../examples/connectors/connectors.xml', import.meta.url).pathname]);
+    assert.deepEqual(result.diagnostics.map(formatDiagnostic), []);
+    assert.deepEqual(
+      result.objects.map((o) => [(o.object as ConnectorObject).name, (o.object as ConnectorObject).kind]),
+      [['corp-ldap', 'ldap'], ['crm', 'scim'], ['badges', 'csv']],
+    );
   });
 
   it('requires a name and a kind', () => {

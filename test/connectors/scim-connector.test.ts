@@ -84,7 +84,7 @@ describe('the SCIM connector against a scimmy service', () => {
     assert.equal(user['title'], 'Manager');
     assert.equal((user[SCIM_ENTERPRISE_SCHEMA] as Record<string, unknown> | undefined)?.['department'], undefined);
 
-    const renamed = await apply(c, { kind: 'rename', key, newLogin: 'john.doe', attributes: { lastName: 'Doe-Smith' } });
+    const renamed = await apply(c, { kind: 'rename', key, newLogin: 'john.doe', attributes: { login: 'jdoe', lastName: 'Doe-Smith' } });
     assert.equal(renamed.key, key, 'a SCIM id survives a rename');
     user = server.store.users.get(key)!;
     assert.equal(user.userName, 'john.doe');

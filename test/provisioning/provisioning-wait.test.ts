@@ -109,6 +109,18 @@ for (const database of DATABASES) {
       assert.equal(done.result?.outputs['after'], 'went on');
     });
 
+    it('goes on once resumed when its orders were settled while it was suspended', async () => {
+      const { id } = await launchWaitingOn(['wait-suspended']);
+      await w.engine.suspend(id, 'admin');
+      assert.equal((await provisioning.runOnce()).executed, 1);
+      assert.equal((await w.engine.runWorkerOnce()).advanced, 0, 'a suspended instance is left alone');
+      await w.engine.resume(id, 'admin');
+      await w.engine.runWorkerOnce();
+      const done = await w.engine.getTask(id);
+      assert.equal(done.state, 'finished');
+      assert.equal(done.result?.outputs['after'], 'went on');
+    });
+
     it('goes on at once when the step does not wait, its orders still pending', async () => {
       const { id, orders } = await launchWaitingOn(['no-wait'], false);
       assert.equal((await w.engine.getTask(id)).state, 'finished');

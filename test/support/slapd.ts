@@ -63,6 +63,20 @@ export interface Slapd {
   close(): Promise<void>;
 }
 
+/** The environment variable {@link ldapConnectorSettings} names for the bind password. */
+export const SLAPD_PASSWORD_ENV = 'IDFLOW_TEST_LDAP_PASSWORD';
+
+/**
+ * Raw settings of an `ldap` connector object pointing at `slapd` as its admin (people and group bases set), and the
+ * environment that holds the password: what a provisioning test stores as its connector object.
+ */
+export function ldapConnectorSettings(slapd: Slapd, extra: Readonly<Record<string, unknown>> = {}): { settings: Record<string, unknown>; env: Record<string, string> } {
+  return {
+    settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: SLAPD_PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, groupBase: SLAPD_GROUPS, ...extra },
+    env: { [SLAPD_PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
+  };
+}
+
 function which(tool: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
   if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();

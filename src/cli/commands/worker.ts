@@ -128,20 +128,33 @@ Examples:
               emit({ event: 'provisioning', at: new Date().toISOString(), ...counts });
               Object.assign(counts, { claimed: 0, executed: 0, retried: 0, failed: 0, released: 0 });
             };
+            // Either loop failing for good (a damaged or read-only database) stops the other, and the worker exits
+            // with that error once both have handed back what they hold.
+            const stopOnFailure = (e: unknown): never => {
+              stop.abort();
+              throw e;
+            };
             try {
-              await Promise.all([
-                engine.runWorker(stop.signal, {
-                  concurrency,
-                  reportEveryMs: reportEvery * 1000,
-                  onReport: (activity) => {
-                    emit({ event: 'report', at: new Date().toISOString(), ...activity });
-                    reportProvisioning();
-                  },
-                }),
-                provisioning?.worker.run(stop.signal, (round) => {
-                  for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += round[k];
-                }).finally(() => provisioning.close()),
+              const ends = await Promise.allSettled([
+                engine
+                  .runWorker(stop.signal, {
+                    concurrency,
+                    reportEveryMs: reportEvery * 1000,
+                    onReport: (activity) => {
+                      emit({ event: 'report', at: new Date().toISOString(), ...activity });
+                      reportProvisioning();
+                    },
+                  })
+                  .catch(stopOnFailure),
+                provisioning?.worker
+                  .run(stop.signal, (round) => {
+                    for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += round[k];
+                  })
+                  .catch(stopOnFailure)
+                  .finally(() => provisioning.close()),
               ]);
+              const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+              if (failed) throw failed.reason;
             } finally {
               process.off('SIGTERM', onSignal);
               process.off('SIGINT', onSignal);

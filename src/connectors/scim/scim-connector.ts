@@ -43,7 +43,9 @@ export class ScimConnector implements Connector {
       case 'update':
         return this.#patchUser(op.key, await this.#userPatch(op.attributes, request.signal), request);
       case 'rename': {
-        const ops = [{ op: 'replace', path: 'userName', value: op.newLogin } as const, ...(await this.#userPatch(op.attributes ?? {}, request.signal))];
+        // The new login is the userName; a `login` among the attributes would contradict it.
+        const rest = Object.fromEntries(Object.entries(op.attributes ?? {}).filter(([k]) => k !== 'login'));
+        const ops = [{ op: 'replace', path: 'userName', value: op.newLogin } as const, ...(await this.#userPatch(rest, request.signal))];
         return this.#patchUser(op.key, ops, request);
       }
       case 'disable':

@@ -98,7 +98,7 @@ const S = {
   ),
   wake: statement(
     `UPDATE task_instances SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > $2 THEN $2 ELSE wake_at END, revision = revision + 1
-     WHERE id = ANY($1::text[]) AND state = 'executing'`,
+     WHERE id = ANY($1::text[]) AND state IN ('executing', 'suspended')`,
   ),
   insertAudit: statement(
     `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT ${AUDIT_COLUMNS.join(', ')}

@@ -28,11 +28,14 @@ function prepare(db: SqliteDatabase) {
   return {
     nextSeq: db.prepare('SELECT COALESCE(MAX(account_seq), 0) + 1 FROM provisioning_orders WHERE identity_id = ? AND connector = ?').pluck(),
     insert: db.prepare(`INSERT INTO provisioning_orders (${cols}) VALUES (${marks}) ON CONFLICT (idempotency_key) DO NOTHING`),
-    // The partial due index holds only pending and transmitted rows; the lease test finds the expired ones.
+    // The partial due index holds only pending and transmitted rows, in due order, so the claim reads the oldest due
+    // first and stops at the limit (ties in index order). Without INDEXED BY the planner, lacking statistics, takes
+    // the listing index and sorts every pending row at every claim.
     claimable: db
       .prepare(
-        `SELECT id FROM provisioning_orders o WHERE state IN ('pending', 'transmitted') AND not_before <= ? AND (lease_until IS NULL OR lease_until <= ?)
-         AND ${NO_EARLIER_UNFINISHED} ORDER BY not_before, id LIMIT ?`,
+        `SELECT id FROM provisioning_orders o INDEXED BY provisioning_orders_due
+         WHERE state IN ('pending', 'transmitted') AND not_before <= ? AND (lease_until IS NULL OR lease_until <= ?)
+         AND ${NO_EARLIER_UNFINISHED} ORDER BY not_before LIMIT ?`,
       )
       .pluck(),
     lease: db.prepare(
@@ -75,11 +78,12 @@ function prepare(db: SqliteDatabase) {
     // The account row changed under the identity: a change set planned on the row as it was read before conflicts
     // and replays, instead of writing back the account's old key or state.
     touchIdentity: db.prepare('UPDATE identities SET revision = revision + 1 WHERE id = ?'),
-    // A waiting instance is due again at once; the revision moves so that an advance that read it before this
-    // commit conflicts and replays instead of writing over the wake-up.
+    // A waiting instance is due again at once (a suspended one as soon as it is resumed: resuming keeps wake_at); the
+    // revision moves so that an advance that read it before this commit conflicts and replays instead of writing over
+    // the wake-up.
     wake: db.prepare(
       `UPDATE task_instances SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > ? THEN ? ELSE wake_at END, revision = revision + 1
-       WHERE id = ? AND state = 'executing'`,
+       WHERE id = ? AND state IN ('executing', 'suspended')`,
     ),
     insertAudit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     byId: db.prepare('SELECT * FROM provisioning_orders WHERE id = ?'),

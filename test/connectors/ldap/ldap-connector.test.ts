@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConnectorError, type Connector, type ProvisioningOperation, type ProvisioningResult } from '../../../src/connectors/connector.js';
 import { ldapConnectorFactory } from '../../../src/connectors/ldap/ldap-connector-factory.js';
-import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_GROUPS, SLAPD_PEOPLE, startSlapd, type Slapd } from '../../support/slapd.js';
+import { ldapConnectorSettings, SLAPD_GROUPS, SLAPD_PASSWORD_ENV, SLAPD_PEOPLE, startSlapd, type Slapd } from '../../support/slapd.js';
 
 // The LDAP connector against a real slapd: every operation checked through ldapsearch as well as through the
 // connector's own answers, replays, and the failures a worker must tell apart (transient or permanent).
@@ -11,12 +11,10 @@ let slapd: Slapd;
 const open: Connector[] = [];
 let seq = 0;
 
-function connector(extra: Record<string, unknown> = {}, env: Record<string, string> = { LDAP_TEST_PASSWORD: SLAPD_ADMIN_PASSWORD }): Connector {
-  const settings = ldapConnectorFactory.parseSettings(
-    { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: 'LDAP_TEST_PASSWORD', peopleBase: SLAPD_PEOPLE, groupBase: SLAPD_GROUPS, ...extra },
-    'connector test-ldap',
-  );
-  const made = ldapConnectorFactory.create('test-ldap', settings, env);
+function connector(extra: Record<string, unknown> = {}, password?: string): Connector {
+  const { settings: raw, env } = ldapConnectorSettings(slapd, extra);
+  const settings = ldapConnectorFactory.parseSettings(raw, 'connector test-ldap');
+  const made = ldapConnectorFactory.create('test-ldap', settings, password === undefined ? env : { [SLAPD_PASSWORD_ENV]: password });
   open.push(made);
   return made;
 }
@@ -348,7 +346,7 @@ describe('connections', () => {
 
 describe('failures a worker must tell apart', () => {
   it('fails permanently with CONNECTOR_AUTH_FAILED on a wrong password, and never says the password', async () => {
-    const c = connector({}, { LDAP_TEST_PASSWORD: 'wrong-horse-battery' });
+    const c = connector({}, 'wrong-horse-battery');
     const error = await rejection(apply(c, { kind: 'create', attributes: { login: 'never' } }));
     assert.equal(error.code, 'CONNECTOR_AUTH_FAILED');
     assert.equal(error.transient, false);
