@@ -23,12 +23,16 @@ export const NOT_ERROR_CODES: ReadonlyMap<string, string> = new Map([
   ['IDFLOW_DB', 'environment variable'],
   ['IDFLOW_USER', 'environment variable'],
   ['IDFLOW_BUSY_TIMEOUT_MS', 'environment variable'],
+  ['IDFLOW_ADMIN', 'environment variable (idflow init: the first administrator)'],
+  ['IDFLOW_ADMIN_PASSWORD', 'environment variable (idflow init: the first administrator)'],
+  ['IDFLOW_MAIL_CONFIG', 'environment variable'],
 ]);
 
 /** Prefixes of literals that are never codes. */
 export const NOT_ERROR_CODE_PREFIXES: ReadonlyMap<string, string> = new Map([
   ['WF_', 'Waveset built-in workflow variables (WF_ACTION_ERROR, WF_CASE_OWNER, …)'],
   ['SQLITE_', "SQLite's own result codes (SQLITE_CONSTRAINT_UNIQUE), which idflow matches but never raises"],
+  ['FST_', "Fastify's own error codes (FST_ERR_CTP_BODY_TOO_LARGE), which src/http/http-errors.ts maps to HTTP_* codes"],
 ]);
 
 export function isErrorCodeLiteral(s: string): boolean {

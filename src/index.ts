@@ -58,6 +58,13 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
+export type {
+  NotificationFilter,
+  NotificationKind,
+  NotificationRecord,
+  NotificationState,
+  NotificationStore,
+} from './repository/notification-store.js';
 export {
   FATAL_STORAGE_CODES,
   PERMANENT_STORAGE_CODES,
@@ -76,8 +83,25 @@ export type { RetryOptions, RetryPolicy } from './repository/retry-transient.js'
 export { sameSubject, subjectKey } from './identity/subject-key.js';
 export * from './identity/index.js';
 
+// Who is calling: the Caller, the one authorisation module, accounts, sessions and tokens
+export { localCaller, SYSTEM_CALLER, TOKEN_SCOPES, toCaller } from './access/caller.js';
+export type { AccessAction, Authentication, Caller, CallerLike, TokenScope } from './access/caller.js';
+export { AccessPolicy, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export type { Refusal, TaskFacts, Verdict } from './access/authorize.js';
+export { AccessService } from './access/access-service.js';
+export type { AccessServiceOptions, NewToken, SignInLimit, SignedIn } from './access/access-service.js';
+export { RateLimitedError, UnauthenticatedError } from './access/access-errors.js';
+export { argon2Hashing } from './access/passwords.js';
+export type { Argon2Cost, PasswordHashing } from './access/passwords.js';
+export type { AccessStore, AccountRecord, SessionRecord, TokenRecord } from './repository/access-store.js';
+
+// HTTP API
+export { createHttpServer, registeredRoutes } from './http/server.js';
+export type { HttpServerOptions, RegisteredRoute } from './http/server.js';
+
 // Engine
 export { openEngine } from './engine/engine.js';
+export type { RuntimeEngine, RuntimeOptions, TaskPage } from './engine/engine.js';
 export { createAclPermissionResolver } from './engine/acl-permission-resolver.js';
 export type { AclGrant, AclPermissionResolver, AclRuleIndex, PersonPermissions } from './engine/acl-permission-resolver.js';
 export type {
@@ -152,3 +176,16 @@ export { toOrderView } from './provisioning/order-view.js';
 export type { ProvisioningOrderView } from './provisioning/order-view.js';
 export type { OrderFilter, OrderSettlement, ProvisioningStore } from './repository/provisioning-store.js';
 export type { SettledOrder } from './engine/interpreter/interpreter-types.js';
+
+// Email notifications
+export { compileMailSettings } from './notifications/mail-settings.js';
+export type { CompiledMailSettings, MailSettings, SmtpSecurity, SmtpSettings } from './notifications/mail-settings.js';
+export { readMailSettings } from './notifications/read-mail-settings.js';
+export { MailWorker } from './notifications/mail-worker.js';
+export type { MailRound, MailWorkerOptions } from './notifications/mail-worker.js';
+export { settingsAddressBook } from './notifications/recipients.js';
+export type { AddressBook, PermissionHolders } from './notifications/recipients.js';
+export { smtpTransport } from './notifications/smtp-transport.js';
+export type { MailMessage, MailSent, MailTransport } from './notifications/smtp-transport.js';
+export { retryNotification } from './notifications/retry-notification.js';
+export { MailSendError, MailSettingsError, MailPasswordMissingError, NotificationAlreadySentError, NotificationNotFoundError } from './notifications/mail-errors.js';

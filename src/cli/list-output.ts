@@ -44,14 +44,19 @@ export interface ListRequest {
   readonly wide: boolean;
 }
 
-/** Adds the list options to a command; `fields` are the names `--fields` takes. */
-export function addListOptions(command: Command, fields: readonly string[]): Command {
+/**
+ * Adds the list options to a command; `fields` are the names `--fields` takes. `dated` says which time of a row
+ * orders it and `--since`/`--until` filter on: its creation (`created`), or what stands for it in that list
+ * (`assigned` for a profile assignment).
+ */
+export function addListOptions(command: Command, fields: readonly string[], dated = 'created'): Command {
+  const time = dated === 'created' ? 'creation time' : `${dated} time`;
   return command
     .option('--limit <n>', `at most this many rows (default ${DEFAULT_LIMIT}); a full page prints the cursor of the next`)
     .option('--after <cursor>', 'continue a list after the page that printed this cursor')
-    .addOption(new Option('--sort <order>', 'by creation time').choices(SORTS).default('newest'))
-    .option('--since <date>', 'created at or after this date (ISO 8601: 2025-02-01, 2025-02-01T09:30Z, "2025-02-01 09:30 Europe/Paris")')
-    .option('--until <date>', 'created before this date')
+    .addOption(new Option('--sort <order>', `by ${time}`).choices(SORTS).default('newest'))
+    .option('--since <date>', `${dated} at or after this date (ISO 8601: 2025-02-01, 2025-02-01T09:30Z, "2025-02-01 09:30 Europe/Paris")`)
+    .option('--until <date>', `${dated} before this date`)
     .option('--output <format>', `${OUTPUTS.join(', ')} (default table)`)
     .option('--json', 'the same as --output json')
     .option('--fields <list>', `the columns to show, comma-separated: ${fields.join(', ')}`)
@@ -117,6 +122,33 @@ export function pageFilter(r: ListRequest) {
   };
 }
 
+/** A row as the lists order and page it: by its time (ISO 8601), then its id compared as text. */
+export interface ListRow {
+  readonly id: string;
+  readonly createdAt: string;
+}
+
+/**
+ * Orders, filters and cuts in memory what {@link pageFilter} asks a store for: for the lists whose rows are
+ * configuration-sized and read whole (objects, schedules, profile assignments; docs/decisions/cli-lists.md). The
+ * same order, date range and cursor as the store-paged lists, so a cursor means the same thing everywhere.
+ */
+export function pageRows<T extends ListRow>(rows: readonly T[], r: ListRequest): T[] {
+  const key = (row: T): [number, string] => [Date.parse(row.createdAt), row.id];
+  const compare = (a: [number, string], b: [number, string]): number => (a[0] !== b[0] ? a[0] - b[0] : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const sign = r.order === 'asc' ? 1 : -1;
+  const after = r.after ? ([r.after.createdAt, r.after.id] as [number, string]) : undefined;
+  return rows
+    .filter((row) => {
+      const k = key(row);
+      if (r.since !== undefined && k[0] < r.since) return false;
+      if (r.until !== undefined && k[0] >= r.until) return false;
+      return after === undefined || sign * compare(k, after) > 0;
+    })
+    .sort((a, b) => sign * compare(key(a), key(b)))
+    .slice(0, r.limit + 1);
+}
+
 export interface ListColumn<T> {
   /** The name `--fields` takes and the header (upper-cased) of the table. */
   readonly name: string;
@@ -135,7 +167,7 @@ export interface ListColumn<T> {
  * Prints one page. `rows` may hold one row more than the page (see {@link pageFilter}); then the page ends at the
  * limit and the cursor of the next page is printed on stderr (`more: --after CURSOR`), so stdout stays the rows.
  */
-export function printList<T extends { readonly id: string; readonly createdAt: string }>(
+export function printList<T extends ListRow>(
   rows: readonly T[],
   columns: readonly ListColumn<T>[],
   r: ListRequest,

@@ -38,7 +38,14 @@ Examples:
   idflow workitems --owner bob                 what bob may decide (his items and those offered to his profiles)
   idflow workitem decide ID --decision Approve --as bob
   idflow tasks --state executing               running TaskInstances; idflow task show ID for one
-  idflow worker                                run asynchronous instances, timers, sweeps and schedules`,
+  idflow worker                                run asynchronous instances, timers, sweeps and schedules
+  idflow serve --port 8080                     the HTTP API (/api/v1, reference at /api/docs) for accounts
+
+Who is calling: whoever can open the repository can change it anyway, so the CLI acts as a local
+administrator (it may see, suspend, resume, terminate and import everything) under the name --as gives
+($IDFLOW_USER, else the login name). Deciding and purging still follow that person's rights: the owner or a
+holder of the item's permission decides, and a review is never decided by the person who launched the
+instance (four-eyes rule).`,
     );
   for (const register of commands) register(program);
   addDbOption(program.commands);

@@ -57,6 +57,12 @@ export interface AclPermissionResolver extends PermissionResolver {
    * is not acting. Accepts the `permission:` recipients of a notification record as they are.
    */
   notified(permission: string): Promise<readonly string[]>;
+  /**
+   * Who holds a workflow permission (`/Custom/Workflows/<workflow>/<activity>/<state>`, exactly or by a grant of the
+   * whole activity), sorted: the people a work item offered by that permission is mailed to. Accepts `permission:`
+   * recipients as they are.
+   */
+  holders(permission: string): Promise<readonly string[]>;
   /** The person's profiles and the grants they carry (`idflow profile permissions`). */
   permissionsOf(person: string): Promise<PersonPermissions>;
   /** The current rule index (rebuilt when the rules changed). */
@@ -127,7 +133,19 @@ export function createAclPermissionResolver(repository: Repository): AclPermissi
     return [...people].sort();
   };
 
-  return Object.assign(holds, { held, notified, permissionsOf, rules: async (): Promise<AclRuleIndex> => rules() });
+  const holders = async (recipient: string): Promise<readonly string[]> => {
+    const permission = recipient.startsWith('permission:') ? recipient.slice('permission:'.length) : recipient;
+    const index = await rules();
+    const activity = permission.slice(0, permission.lastIndexOf('/'));
+    const profiles = new Set<string>();
+    for (const [profile, set] of index.exact) if (set.has(permission)) profiles.add(profile);
+    for (const [profile, set] of index.wholeActivities) if (set.has(activity)) profiles.add(profile);
+    if (profiles.size === 0) return [];
+    const people = new Set((await repository.profiles.list()).filter((a) => profiles.has(a.profile)).map((a) => a.person));
+    return [...people].sort();
+  };
+
+  return Object.assign(holds, { held, notified, holders, permissionsOf, rules: async (): Promise<AclRuleIndex> => rules() });
 }
 
 function compile(models: readonly DefinitionObject[]): CompiledIndex {

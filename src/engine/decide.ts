@@ -2,7 +2,7 @@ import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError } f
 import { DefinitionVersionMissingError, TaskNotFoundError } from './engine-errors.js';
 import type { DecideRequest, DecideResult, WorkItemView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
-import { mayDecide } from './may-decide.js';
+import { toCaller } from '../access/caller.js';
 import { parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
 import type { AuditRecord } from '../repository/runtime-store.js';
@@ -43,9 +43,11 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
     const by = item.decidedBy ? ` by ${item.decidedBy}${item.decision ? ` (${item.decision})` : ''}` : '';
     throw new ConflictError('WORKITEM_CLOSED', `work item ${item.id} is already ${item.state}${by}`, { workItemId: item.id, state: item.state });
   }
-  const verdict = await mayDecide(request.actor, view, ctx.permissions);
+  const caller = toCaller(request.actor);
+  const actor = caller.person;
+  const verdict = await ctx.access.mayDecide(caller, view);
   if (!verdict.allowed) {
-    throw new NotAuthorizedError('WORKITEM_NOT_OWNER', `${request.actor} may not decide: ${verdict.reason}`, { workItemId: item.id, actor: request.actor });
+    throw new NotAuthorizedError('WORKITEM_NOT_OWNER', `${actor} may not decide: ${verdict.reason}`, { workItemId: item.id, actor });
   }
   const allowed = item.decisions.map((d) => d.name);
   if (allowed.length > 0 && !allowed.includes(request.decision)) {
@@ -67,6 +69,11 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   checkVariablesSize(`the decision on work item ${item.id}`, variables, ctx.limits);
   const instance = await store.getInstance(item.instanceId);
   if (!instance) throw new TaskNotFoundError(item.instanceId, `of work item ${item.id} no longer exists`);
+  // The four-eyes rule needs the instance: who launched it and whom it is about.
+  const fourEyes = await ctx.access.mayDecide(caller, view, instance);
+  if (!fourEyes.allowed) {
+    throw new NotAuthorizedError('WORKITEM_FOUR_EYES', `${actor} may not decide: ${fourEyes.reason}`, { workItemId: item.id, actor, launcher: instance.launcher });
+  }
   if (instance.state === 'suspended') {
     throw new ConflictError('TASK_SUSPENDED', `task instance ${instance.id} is suspended; resume it before deciding its work items`, { id: instance.id });
   }
@@ -83,7 +90,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
     at: now,
     event: 'decision',
     activity: item.activity,
-    actor: request.actor,
+    actor,
     workItemId: item.id,
     data: {
       decision: request.decision,
@@ -104,7 +111,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
       kind: 'decision',
       workItemId: item.id,
       decision: request.decision,
-      actor: request.actor,
+      actor,
       variables,
       ...(request.comment !== undefined && { comment: request.comment }),
       ...(request.assignee !== undefined && { assignee: request.assignee }),
@@ -115,7 +122,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   const closing = (outcome: AdvanceOutcome): AdvanceOutcome =>
     outcome.closeWorkItems.some((c) => c.id === item.id) || kind === 'save'
       ? outcome
-      : { ...outcome, closeWorkItems: [...outcome.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: request.decision, actor: request.actor, ...(request.comment !== undefined && { comment: request.comment }) }] };
+      : { ...outcome, closeWorkItems: [...outcome.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: request.decision, actor, ...(request.comment !== undefined && { comment: request.comment }) }] };
   const advanced = await advanceWithCheckpoints(ctx, definition, at, resumeOnDecision, closing);
   if (advanced.kind === 'refused') {
     // A refused first checkpoint wrote nothing: the decision is checked and applied again on the new state. After a
@@ -143,7 +150,7 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   let next: WorkItemView | undefined;
   if (parametersOf(definition)?.wizard) {
     for (const w of workItems) {
-      if ((await mayDecide(request.actor, w, ctx.permissions)).allowed) {
+      if ((await ctx.access.mayDecide(caller, w, instance)).allowed) {
         next = w;
         break;
       }

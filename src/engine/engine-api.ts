@@ -2,6 +2,7 @@
  * The engine's public facade (CONTRACT): what the CLI, the tests, the benchmarks and later the HTTP API call.
  * The Runtime engineer implements it (`openEngine` in src/engine/engine.ts); others code against these types.
  */
+import type { CallerLike } from '../access/caller.js';
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
 import type { ListPaging } from '../repository/runtime-store.js';
@@ -89,8 +90,11 @@ export interface LaunchRequest {
   readonly mode?: 'sync' | 'async';
   /** The user the process works on; at most one unfinished update workflow per subject. */
   readonly subject?: string;
-  /** Who launches it (WF_CASE_OWNER); visibility is checked for this person. */
-  readonly launcher: string;
+  /**
+   * Who launches it (WF_CASE_OWNER): a Caller, whose right to launch is checked (`LAUNCH_NOT_ALLOWED`), or a bare
+   * name, read as the local administrator acting as that person (the CLI; src/access/caller.ts).
+   */
+  readonly launcher: CallerLike;
   readonly taskName?: string;
 }
 
@@ -103,7 +107,8 @@ export interface LaunchResult {
 export interface DecideRequest {
   readonly workItemId: string;
   readonly decision: string;
-  readonly actor: string;
+  /** Who decides: a Caller, or a bare name read as the local administrator acting as that person. */
+  readonly actor: CallerLike;
   readonly variables?: Readonly<Record<string, XValue>>;
   readonly comment?: string;
   /** For Delegate / Refine decisions. */
@@ -246,7 +251,8 @@ export interface WorkLimits {
 export interface Engine {
   launch(request: LaunchRequest): Promise<LaunchResult>;
   decide(request: DecideRequest): Promise<DecideResult>;
-  getTask(id: string): Promise<TaskInstanceView>;
+  /** With a caller, refused (`TASK_NOT_VISIBLE`) unless the caller may see it (src/access/authorize.ts). */
+  getTask(id: string, caller?: CallerLike): Promise<TaskInstanceView>;
   /**
    * The whole id of the TaskInstance `idOrPrefix` names: its id, a unique prefix of it, or a unique prefix of the
    * id's random last group (at least 4 characters; src/engine/short-ids.ts). `TASK_NOT_FOUND`, `TASK_ID_AMBIGUOUS`
@@ -255,27 +261,30 @@ export interface Engine {
   resolveTaskId(idOrPrefix: string): Promise<string>;
   /** The same for work items; `<short task id>.<n>` works too. `WORKITEM_NOT_FOUND`, `WORKITEM_ID_AMBIGUOUS`. */
   resolveWorkItemId(idOrPrefix: string): Promise<string>;
-  listTasks(filter?: TaskFilter): Promise<TaskInstanceView[]>;
-  listWorkItems(filter?: WorkItemFilter): Promise<WorkItemView[]>;
-  suspend(id: string, actor: string): Promise<TaskInstanceView>;
-  resume(id: string, actor: string): Promise<TaskInstanceView>;
-  terminate(id: string, actor: string): Promise<TaskInstanceView>;
+  /** With a caller, only the instances the caller may see. */
+  listTasks(filter?: TaskFilter, caller?: CallerLike): Promise<TaskInstanceView[]>;
+  /** With a caller, only the items the caller may see: their inbox, or one visible instance's items. */
+  listWorkItems(filter?: WorkItemFilter, caller?: CallerLike): Promise<WorkItemView[]>;
+  /** Suspend, resume and terminate need the caller to supervise the instance (`TASK_CONTROL_NOT_ALLOWED`). */
+  suspend(id: string, actor: CallerLike): Promise<TaskInstanceView>;
+  resume(id: string, actor: CallerLike): Promise<TaskInstanceView>;
+  terminate(id: string, actor: CallerLike): Promise<TaskInstanceView>;
   /**
    * Deletes a TaskInstance that ended aborted, with its work items; its AuditEvents stay and gain `purged`. The
    * actor must hold the Aborted permission of the activity where it was aborted
    * (`/Custom/Workflows/<wf>/<activity>/Aborted`). Refusals: `TASK_NOT_PURGEABLE` (not ended aborted),
    * `TASK_PURGE_NOT_ALLOWED`. Returns the instance as it was when it went (outcome `purged`).
    */
-  purge(id: string, actor: string): Promise<TaskInstanceView>;
+  purge(id: string, actor: CallerLike): Promise<TaskInstanceView>;
   /** Bulk terminate of the unfinished instances matching `filter`, at most `filter.limit`; returns how many were terminated. */
-  terminateMany(filter: TaskFilter, actor: string): Promise<number>;
+  terminateMany(filter: TaskFilter, actor: CallerLike): Promise<number>;
   /**
    * Deletes a kept result by hand: a finished or terminated TaskInstance with its work items. Its AuditEvents stay and
    * gain `deleted` (with the actor). Refusal: `TASK_NOT_ENDED` (terminate it first). Returns the instance as it was.
    */
-  deleteTask(id: string, actor: string): Promise<TaskInstanceView>;
+  deleteTask(id: string, actor: CallerLike): Promise<TaskInstanceView>;
   /** Deletes every finished or terminated instance that ended before `filter.finishedBefore`; returns how many. */
-  deleteEnded(filter: DeleteEndedFilter, actor: string): Promise<number>;
+  deleteEnded(filter: DeleteEndedFilter, actor: CallerLike): Promise<number>;
   /**
    * One worker round: sweep expired results (resultLimit) and overdue instances (execLimit); run due schedules; then
    * claim a batch of runnable instances (async launches, due timers, resumed ones), advance and commit them. Returns

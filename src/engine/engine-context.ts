@@ -3,6 +3,7 @@ import type { Repository } from '../repository/repository.js';
 import type { RetryPolicy } from '../repository/retry-transient.js';
 import type { RuntimeStore } from '../repository/runtime-store.js';
 import type { DefinitionCache } from './definition-cache.js';
+import type { AccessPolicy } from '../access/authorize.js';
 import type { PermissionResolver } from './engine-api.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import type { AdvanceLimits } from './interpreter/work-budget.js';
@@ -24,6 +25,8 @@ export interface EngineContext {
   readonly interpreter: InterpreterPort;
   readonly operations: OperationRegistry;
   readonly permissions: PermissionResolver | undefined;
+  /** The one authorisation module (src/access/authorize.ts), over `permissions`. */
+  readonly access: AccessPolicy;
   /** asyncImmediate advances started by launch and not finished yet; `close()` waits for them. */
   readonly background: Set<Promise<unknown>>;
   /** Advances these instances now, in the background of this process (asyncImmediate). */

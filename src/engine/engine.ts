@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { IdflowError, InvalidInputError } from '../errors.js';
+import { IdflowError, InvalidInputError, NotAuthorizedError } from '../errors.js';
+import { AccessPolicy, requireAllowed, type TaskFacts } from '../access/authorize.js';
+import { toCaller, type Caller, type CallerLike } from '../access/caller.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
@@ -17,7 +19,7 @@ import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { deleteEndedTasks, deleteTask } from './task-delete.js';
-import { toTaskView } from './task-view.js';
+import { toTaskView, toWorkItemView } from './task-view.js';
 import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
 import { compileWorkLimits } from './work-limits.js';
 import { subjectKey } from '../identity/subject-key.js';
@@ -51,11 +53,21 @@ export interface RuntimeOptions {
 }
 
 /** The engine plus the runtime extras the CLI uses (schedules). */
+/** A page of instances and the cursor (`ListOrder.after`) the next page starts after; null at the end. */
+export interface TaskPage {
+  readonly items: TaskInstanceView[];
+  readonly next: { readonly createdAt: number; readonly id: string } | null;
+}
+
 export interface RuntimeEngine extends Engine {
   listSchedules(): Promise<ScheduleView[]>;
+  /** {@link Engine.listTasks} with where the next page starts (the HTTP API's cursors). */
+  listTasksPage(filter?: TaskFilter, caller?: CallerLike): Promise<TaskPage>;
 }
 
 const DEFAULT_BATCH = 100;
+/** Pages of instances a list for a caller who does not see everything reads to fill one page of visible ones. */
+const VISIBLE_SCAN_PAGES = 20;
 
 /**
  * Opens the engine over a repository. Nothing runs in the background until `runWorker` is called, except the
@@ -78,6 +90,7 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
   const storageRetry = compileRetryPolicy(options.storageRetry);
   const operations = createOperationRegistry(options.operations);
   const background = new Set<Promise<unknown>>();
+  const permissions = options.permissions ?? createAclPermissionResolver(options.repository);
   const ctx: EngineContext = {
     repository: options.repository,
     store: options.repository.runtime,
@@ -90,7 +103,8 @@ export async function openEngine(options: EngineOptions & RuntimeOptions): Promi
     definitions: new DefinitionCache(options.repository),
     interpreter: interpreter satisfies InterpreterPort,
     operations,
-    permissions: options.permissions ?? createAclPermissionResolver(options.repository),
+    permissions,
+    access: new AccessPolicy(options.repository, permissions),
     background,
     storageRetry,
     onRoundError:
@@ -128,10 +142,13 @@ class EngineImpl implements RuntimeEngine {
     return decideWorkItem(this.#ctx, request);
   }
 
-  async getTask(id: string): Promise<TaskInstanceView> {
+  /** With a caller: refused (`TASK_NOT_VISIBLE`) unless they may see it. */
+  async getTask(id: string, who?: CallerLike): Promise<TaskInstanceView> {
     const row = await this.#ctx.store.getInstance(id);
     if (!row) throw new TaskNotFoundError(id);
-    return toTaskView(row);
+    const view = toTaskView(row);
+    if (who !== undefined) await this.#requireSee(toCaller(who), view);
+    return view;
   }
 
   resolveTaskId(idOrPrefix: string): Promise<string> {
@@ -142,49 +159,117 @@ class EngineImpl implements RuntimeEngine {
     return resolveWorkItemId(this.#ctx.store, idOrPrefix);
   }
 
-  async listTasks(filter: TaskFilter = {}): Promise<TaskInstanceView[]> {
-    const rows = await this.#ctx.store.listInstances({
-      ...(filter.state !== undefined && { state: filter.state }),
-      ...(filter.definition !== undefined && { definitionName: filter.definition }),
-      ...(filter.subject !== undefined && { subjectKey: subjectKey(filter.subject) }),
-      ...(filter.limit !== undefined && { limit: filter.limit }),
-      ...pagingOf(filter),
-    });
-    return rows.map(toTaskView);
+  async listTasks(filter: TaskFilter = {}, who?: CallerLike): Promise<TaskInstanceView[]> {
+    return (await this.listTasksPage(filter, who)).items;
   }
 
-  listWorkItems(filter: WorkItemFilter = {}): Promise<WorkItemView[]> {
-    return listWorkItems(this.#ctx.store, this.#ctx.permissions, filter);
+  /**
+   * One page of {@link listTasks} and where the next starts. With a caller who does not see everything, pages of the
+   * store are read and only the instances the caller may see kept, until `limit` of them (default 100) or
+   * {@link VISIBLE_SCAN_PAGES} store pages were read: a caller who sees few of many instances gets a short page and
+   * a `next` to continue from, never a scan of the whole table (docs/decisions/access-model.md).
+   */
+  async listTasksPage(filter: TaskFilter = {}, who?: CallerLike): Promise<TaskPage> {
+    const caller = who === undefined ? undefined : toCaller(who);
+    const page = (f: TaskFilter) =>
+      this.#ctx.store.listInstances({
+        ...(f.state !== undefined && { state: f.state }),
+        ...(f.definition !== undefined && { definitionName: f.definition }),
+        ...(f.subject !== undefined && { subjectKey: subjectKey(f.subject) }),
+        ...(f.limit !== undefined && { limit: f.limit }),
+        ...pagingOf(f),
+      });
+    const at = (row: { readonly createdAt: number; readonly id: string }) => ({ createdAt: row.createdAt, id: row.id });
+    if (caller === undefined || (await this.#ctx.access.seesEverything(caller))) {
+      const rows = await page(filter);
+      const last = rows.at(-1);
+      return { items: rows.map(toTaskView), next: filter.limit !== undefined && rows.length >= filter.limit && last ? at(last) : null };
+    }
+    const limit = filter.limit ?? 100;
+    const items: TaskInstanceView[] = [];
+    let cursor = filter;
+    for (let n = 0; n < VISIBLE_SCAN_PAGES; n++) {
+      const rows = await page({ ...cursor, limit });
+      for (const row of rows) {
+        const view = toTaskView(row);
+        if ((await this.#see(caller, view)).allowed) items.push(view);
+        if (items.length >= limit) return { items, next: at(row) };
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) return { items, next: null };
+      cursor = { ...cursor, after: at(last) };
+    }
+    return { items, next: cursor.after ?? null };
   }
 
-  suspend(id: string, actor: string) {
-    return suspendTask(this.#ctx, id, actor);
+  /**
+   * With a caller: an administrator or supervisor lists as asked; anybody else sees the items they may decide (the
+   * filter's owner becomes the caller), or the items of one instance they may see.
+   */
+  async listWorkItems(filter: WorkItemFilter = {}, who?: CallerLike): Promise<WorkItemView[]> {
+    if (who === undefined) return listWorkItems(this.#ctx.store, this.#ctx.permissions, filter);
+    const caller = toCaller(who);
+    if (await this.#ctx.access.seesEverything(caller)) return listWorkItems(this.#ctx.store, this.#ctx.permissions, filter);
+    if (filter.instanceId !== undefined && filter.owner === undefined) {
+      await this.getTask(filter.instanceId, caller);
+      return listWorkItems(this.#ctx.store, this.#ctx.permissions, filter);
+    }
+    return listWorkItems(this.#ctx.store, this.#ctx.permissions, { ...filter, owner: caller.person });
   }
 
-  resume(id: string, actor: string) {
-    return resumeTask(this.#ctx, id, actor);
+  suspend(id: string, who: CallerLike) {
+    return this.#controlled(id, who, 'suspend', (actor) => suspendTask(this.#ctx, id, actor));
   }
 
-  terminate(id: string, actor: string) {
-    return terminateTask(this.#ctx, id, actor);
+  resume(id: string, who: CallerLike) {
+    return this.#controlled(id, who, 'resume', (actor) => resumeTask(this.#ctx, id, actor));
   }
 
-  purge(id: string, actor: string) {
-    return purgeTask(this.#ctx, id, actor);
+  terminate(id: string, who: CallerLike) {
+    return this.#controlled(id, who, 'terminate', (actor) => terminateTask(this.#ctx, id, actor));
+  }
+
+  purge(id: string, who: CallerLike) {
+    return purgeTask(this.#ctx, id, who);
   }
 
   /** Deletes an ended instance by hand (a kept result); its audit events stay. */
-  deleteTask(id: string, actor: string) {
-    return deleteTask(this.#ctx, id, actor);
+  async deleteTask(id: string, who: CallerLike) {
+    const caller = toCaller(who);
+    requireAllowed(this.#ctx.access.mayAdminister(caller, 'administer'), 'TASK_CONTROL_NOT_ALLOWED', { id, actor: caller.person });
+    return deleteTask(this.#ctx, id, caller.person);
   }
 
   /** Deletes every ended instance that finished before `filter.finishedBefore`; returns how many. */
-  deleteEnded(filter: DeleteEndedFilter, actor: string) {
-    return deleteEndedTasks(this.#ctx, filter, actor);
+  async deleteEnded(filter: DeleteEndedFilter, who: CallerLike) {
+    const caller = toCaller(who);
+    requireAllowed(this.#ctx.access.mayAdminister(caller, 'administer'), 'TASK_CONTROL_NOT_ALLOWED', { actor: caller.person });
+    return deleteEndedTasks(this.#ctx, filter, caller.person);
   }
 
-  terminateMany(filter: TaskFilter, actor: string) {
-    return terminateMatching(this.#ctx, filter, actor);
+  async terminateMany(filter: TaskFilter, who: CallerLike) {
+    const caller = toCaller(who);
+    requireAllowed(await this.#ctx.access.mayControlAll(caller, 'terminate'), 'TASK_CONTROL_NOT_ALLOWED', { actor: caller.person });
+    return terminateMatching(this.#ctx, filter, caller.person);
+  }
+
+  async #controlled(id: string, who: CallerLike, action: 'suspend' | 'resume' | 'terminate', run: (actor: string) => Promise<TaskInstanceView>): Promise<TaskInstanceView> {
+    const caller = toCaller(who);
+    // The local administrator (the CLI) is let through without reading the instance first.
+    if (!caller.administrator || caller.scopes !== undefined) {
+      const view = await this.getTask(id);
+      requireAllowed(await this.#ctx.access.mayControl(caller, action, view), 'TASK_CONTROL_NOT_ALLOWED', { id, action, actor: caller.person });
+    }
+    return run(caller.person);
+  }
+
+  #see(caller: Caller, task: TaskFacts) {
+    return this.#ctx.access.maySee(caller, task, async () => (await this.#ctx.store.listWorkItems({ instanceId: task.id })).map(toWorkItemView));
+  }
+
+  async #requireSee(caller: Caller, task: TaskFacts): Promise<void> {
+    const verdict = await this.#see(caller, task);
+    if (!verdict.allowed) throw new NotAuthorizedError('TASK_NOT_VISIBLE', verdict.reason, { id: task.id, actor: caller.person });
   }
 
   async runWorkerOnce() {

@@ -14,7 +14,9 @@ import { planResultOption } from './result-option.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
 import { didYouMean, nearestNames } from '../definition/validate/suggest.js';
 import { escapeControls, subjectKey } from '../identity/subject-key.js';
-import { checkVisibility, type LaunchSource } from './visibility.js';
+import { checkVisibility, type LaunchSource } from '../access/visibility.js';
+import { requireAllowed } from '../access/authorize.js';
+import { toCaller } from '../access/caller.js';
 
 export interface LaunchOptions {
   readonly source: LaunchSource;
@@ -54,6 +56,8 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
 /** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
 export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
+  const caller = toCaller(request.launcher);
+  const launcher = caller.person;
   // Before anything is read: a subject that names nobody is refused whatever the definition.
   if (request.subject !== undefined) subjectKey(request.subject);
   await ctx.definitions.refresh();
@@ -79,6 +83,13 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   }
   const params = parametersOf(definition);
   if (params) checkVisibility(definition.stored.name, params.visibility, options.source);
+  // Schedules and other processes launch as configured; a person or program launches only what they may.
+  if (options.source === 'run') {
+    requireAllowed(await ctx.access.mayLaunch(caller, { name: definition.stored.name, object: definition.object }), 'LAUNCH_NOT_ALLOWED', {
+      definition: definition.stored.name,
+      caller: caller.person,
+    });
+  }
   const mode = effectiveMode(definition.stored.name, params, request.mode);
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
@@ -90,14 +101,14 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   const record = newInstanceRecord(definition, {
     ...(taskName !== undefined && { name: taskName }),
-    launcher: request.launcher,
+    launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
     inputs,
     now,
   });
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
   const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
-  const plan = planResultOption(existing, option, request.launcher, now);
+  const plan = planResultOption(existing, option, launcher, now);
   if (record.subjectKey !== null) {
     const holder = await ctx.store.subjectHolder(record.subjectKey);
     if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
@@ -106,7 +117,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     ...auditBase(record),
     at: now,
     event: 'launched',
-    actor: request.launcher,
+    actor: launcher,
     data: {
       mode,
       version: record.definitionVersion,

@@ -1,6 +1,6 @@
 import type { ListPaging, RuntimeStore } from '../repository/runtime-store.js';
 import type { ListOrder, PermissionResolver, WorkItemFilter, WorkItemView } from './engine-api.js';
-import { mayDecide } from './may-decide.js';
+import { mayDecide } from '../access/may-decide.js';
 import { toWorkItemView } from './task-view.js';
 
 /**

@@ -6,6 +6,7 @@ import { instanceVariables } from './interpreter/interpreter.js';
 import type { AdvanceOutcome, Effect, TaskResult, WorkItemClose, WorkItemSpec } from './interpreter/interpreter-types.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
+import { notificationWrites } from './notification-writes.js';
 
 export interface OutcomeCommit {
   /** The instance's own write first, then the launches its effects asked for. */
@@ -119,6 +120,14 @@ export function outcomeWrite(
   const created = identity.find((w) => w.expectedRevision === null) ?? identity[0];
   const adopt = instance.subject === null && created !== undefined;
   const withSubject: InstanceRecord = adopt ? { ...instance, subject: created.identity.login, subjectKey: created.identity.loginKey } : instance;
+  const notifications = notificationWrites({
+    instance,
+    fromRevision: args.insert ? 0 : before.revision,
+    effects: outcome.effects,
+    createdItems,
+    closes: outcome.closeWorkItems,
+    now,
+  });
   const write: InstanceWrite = {
     instance: withSubject,
     expectedRevision: args.insert ? null : before.revision,
@@ -126,6 +135,7 @@ export function outcomeWrite(
     closeWorkItems: closes,
     audit,
     sideEffects,
+    ...(notifications.length > 0 && { notifications }),
     ...(ended && { closeOpenWorkItems: { state: 'cancelled', at: now }, releaseSubject: true, delete: resultLimit === 0 }),
     ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
     ...(adopt && !ended && { acquireSubject: created.identity.loginKey }),
@@ -223,7 +233,7 @@ function lockChanges(locks: ReadonlyMap<string, boolean>, own: string | null): P
 
 function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' | 'identity' | 'subject-lock' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
   if (effect.kind === 'notification') {
-    // The mail transport arrives with the HTTP milestone; until then the notification is on record only.
+    // On record here; the same commit writes it to the outbox (notification-writes.ts), which the mail workers send.
     return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };
   }
   return {

@@ -5,7 +5,7 @@ import type { TaskInstanceView } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError } from './engine-errors.js';
 import type { StateV1 } from './interpreter/instance-state.js';
-import { mayPurge } from './may-purge.js';
+import { toCaller, type CallerLike } from '../access/caller.js';
 import { auditBase } from './outcome-write.js';
 import { retrying } from './task-control.js';
 
@@ -23,13 +23,15 @@ export interface AbortedAt {
  * Purges an aborted TaskInstance (reference netwrix §7: "DELETE purges an aborted workflow instance";
  * docs/decisions/netwrix-instance-retention.md):
  * - only an instance that finished with outcome `aborted` may be purged (`TASK_NOT_PURGEABLE` says why not);
- * - the actor must hold the Aborted permission of the activity where it was aborted ({@link mayPurge};
+ * - the actor must hold the Aborted permission of the activity where it was aborted (`AccessPolicy.mayPurge` in src/access/authorize.ts;
  *   `TASK_PURGE_NOT_ALLOWED`);
  * - one commit (revision-checked) records the AuditEvent `purged` and deletes the instance and its work items;
  *   the instance's audit rows stay.
  * Returns the instance as it was when it went, with outcome `purged`.
  */
-export async function purgeTask(ctx: EngineContext, id: string, actor: string): Promise<TaskInstanceView> {
+export async function purgeTask(ctx: EngineContext, id: string, who: CallerLike): Promise<TaskInstanceView> {
+  const caller = toCaller(who);
+  const actor = caller.person;
   return retrying(ctx, id, async (instance) => {
     const refusal = notPurgeable(instance);
     if (refusal) throw new ConflictError('TASK_NOT_PURGEABLE', `task instance ${id} ${refusal}; only an instance that ended aborted can be purged`, {
@@ -47,7 +49,7 @@ export async function purgeTask(ctx: EngineContext, id: string, actor: string): 
         { id },
       );
     }
-    const verdict = await mayPurge(actor, at.permission, ctx.permissions);
+    const verdict = await ctx.access.mayPurge(caller, at.permission);
     if (!verdict.allowed) {
       throw new NotAuthorizedError('TASK_PURGE_NOT_ALLOWED', `${actor} may not purge task instance ${id}: ${verdict.reason}`, {
         id,

@@ -1,4 +1,6 @@
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { AccessStore } from './access-store.js';
+import type { NotificationStore } from './notification-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
 import type { ProvisioningStore } from './provisioning-store.js';
@@ -17,6 +19,10 @@ export interface Repository {
   readonly provisioning: ProvisioningStore;
   /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
   readonly identities: IdentityStore;
+  /** Accounts, sessions, API tokens and sign-in failures (src/http/ uses it). */
+  readonly access: AccessStore;
+  /** The notification outbox the mail workers send from (docs/email.md). */
+  readonly notifications: NotificationStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */

@@ -13,6 +13,7 @@ import type { InstanceState, TaskResult } from '../engine/interpreter/interprete
 import type { DecisionModel } from '../definition/model/action.js';
 import type { XValue } from '../expression/env.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
+import type { NewNotification } from './notification-store.js';
 
 export type InstanceStateName = 'ready' | 'executing' | 'suspended' | 'finished' | 'terminated';
 
@@ -158,6 +159,11 @@ export interface InstanceWrite {
   readonly closeOpenWorkItems?: { readonly state: WorkItemStateName; readonly at: number };
   readonly audit?: readonly AuditRecord[];
   readonly sideEffects?: readonly SideEffectRecord[];
+  /**
+   * Outbox rows for the mail workers (notification-store.ts), written only when the write is. A row whose key is
+   * already there is skipped, not an error: a replayed step writes each message once.
+   */
+  readonly notifications?: readonly NewNotification[];
   /**
    * Take the lock on this subject key (a `subjectKey`, never a subject as typed) for this instance; refused
    * (`subject-busy`) when another instance holds it. Stores compare keys as exact strings.

@@ -207,7 +207,7 @@ describe('idflow import, list and show', () => {
       { name: 'Approve', version: 2, execMode: 'sync', activities: 3, sourceFile: 'approve.xml' },
     );
     const table = await idflow(dir, ['list', 'TaskDefinition', '--db', db()]);
-    assert.match(table.stdout, /^NAME\s+VERSION\s+DIALECT\s+EXEC MODE\s+ACTIVITIES\s+ID\s+CREATED\s+SOURCE$/m);
+    assert.match(table.stdout, /^NAME\s+VERSION\s+DIALECT\s+EXEC-MODE\s+ACTIVITIES\s+ID\s+CREATED\s+SOURCE$/m);
     const types = await idflow(dir, ['list', '--db', db()]);
     assert.match(types.stdout, /^TaskDefinition\s+1$/m);
     assert.match(types.stdout, /^Workflow\s+0$/m);

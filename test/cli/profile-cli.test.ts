@@ -67,13 +67,14 @@ describe('idflow profile', () => {
     const list = await json<{ person: string; profile: string; assignedBy: string; known: boolean }[]>('profile', 'list', '--person', 'carol');
     assert.deepEqual(
       list.map((a) => [a.profile, a.assignedBy, a.known]),
+      // Newest first; made in one command, they share a time and come in reverse name order.
       [
-        ['Auditor', 'root', false],
         ['HR', 'root', true],
+        ['Auditor', 'root', false],
       ],
     );
     const table = await idflow('profile', 'list');
-    assert.match(table.stdout, /^PERSON\s+PROFILE\s+ASSIGNED BY\s+ASSIGNED AT$/m);
+    assert.match(table.stdout, /^PERSON\s+PROFILE\s+ASSIGNED-BY\s+ASSIGNED$/m);
     assert.match(table.stdout, /^bob\s+Manager\s+admin\s/m);
   });
 
@@ -95,7 +96,7 @@ describe('idflow profile', () => {
     const r = await idflow('profile', 'unassign', 'carol', 'HR', 'Manager');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /PROFILE_NOT_ASSIGNED: carol does not hold the profile Manager/);
-    assert.deepEqual((await json<{ profile: string }[]>('profile', 'list', '--person', 'carol')).map((a) => a.profile), ['Auditor', 'HR']);
+    assert.deepEqual((await json<{ profile: string }[]>('profile', 'list', '--person', 'carol')).map((a) => a.profile).sort(), ['Auditor', 'HR']);
     const ok = await idflow('profile', 'unassign', 'carol', 'Auditor');
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /carol no longer holds Auditor/);

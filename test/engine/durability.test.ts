@@ -71,7 +71,7 @@ describe('durability', () => {
       const all = await repository.runtime.listInstances();
       assert.equal(all.length, INSTANCES);
       assert.deepEqual(
-        all.filter((i) => i.state !== 'finished' || i.result?.outcome !== 'completed').map((i) => `${i.id} ${i.state}`),
+        all.filter((i) => i.state !== 'finished' || i.result?.outcome !== 'completed').map((i) => `${i.id} ${i.state} ${JSON.stringify(i.result)}`),
         [],
         'every instance finished',
       );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mayDecide } from '../../src/engine/may-decide.js';
+import { mayDecide } from '../../src/access/may-decide.js';
 import { errorCode, openRuntimeWorld, T0, type RuntimeWorld } from './runtime-harness.js';
 import { DATABASES } from '../repository/repository-factory.js';
 

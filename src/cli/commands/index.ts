@@ -5,6 +5,8 @@ import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerMailWorker } from './mail-worker.js';
+import { registerNotification } from './notification.js';
 import { registerProfile } from './profile.js';
 import { registerProvisioning } from './provisioning.js';
 import { registerIdentity } from './identity.js';
@@ -12,6 +14,7 @@ import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
 import { registerRun } from './run.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerTask } from './task.js';
 import { registerTasks } from './tasks.js';
 import { registerWorker } from './worker.js';
@@ -37,6 +40,9 @@ export const commands: readonly RegisterCommand[] = [
   registerTasks,
   registerTask,
   registerWorker,
+  registerServe,
+  registerMailWorker,
+  registerNotification,
   registerSchedule,
   registerProfile,
   registerProvisioning,

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../../repository/migrator.js';
 import { action } from '../action.js';
-import { dbChoice, loadRepositoryModule, removeRepositoryFile } from '../cli-repository.js';
+import { dbChoice, loadRepositoryModule, openRequiredCliRepository, removeRepositoryFile } from '../cli-repository.js';
+import { ADMIN_PASSWORD_ENV, ensureFirstAdministrator, type FirstAdministrator } from '../../access/first-administrator.js';
 import {
   countDiagnostics,
   importResultJson,
@@ -35,7 +36,9 @@ export function registerInit(program: Command): void {
       'Creates the repository (an SQLite file: --db, else $IDFLOW_DB, else ./idflow.db), brings its schema up to ' +
         'date and imports the default workflows from config/default/. On an existing repository it applies pending ' +
         'schema migrations and imports the defaults again: unchanged objects stay unchanged, changed ones get a new ' +
-        'version. Nothing is imported when a default file has an error.',
+        'version. Nothing is imported when a default file has an error. A repository without an administrator account ' +
+        'gets one: named $IDFLOW_ADMIN (default admin), with the password in $IDFLOW_ADMIN_PASSWORD, or a generated ' +
+        'password printed this once.',
     )
     .option('--force', 'delete an existing repository file first and start empty (destroys its data)')
     .option('--defaults <dir>', 'import the .xml files of this directory instead of config/default/')
@@ -71,13 +74,21 @@ Examples:
         }
         let migrations: readonly MigrationResult[] = [];
         const imported = await importWithCliRepository(command, files, (r) => (migrations = r));
-        return reportInit(options, imported, migrations, path, files.length);
+        const admin = imported.repository && imported.outcome.load.ok ? await firstAdministrator(command) : undefined;
+        return reportInit(options, imported, migrations, path, files.length, admin);
       }),
     );
 }
 
 /** What `init` prints (text or `--json`); returns the exit status. */
-function reportInit(options: InitOptions, imported: CliImport, migrations: readonly MigrationResult[], path: string | undefined, fileCount: number): number {
+function reportInit(
+  options: InitOptions,
+  imported: CliImport,
+  migrations: readonly MigrationResult[],
+  path: string | undefined,
+  fileCount: number,
+  admin?: FirstAdministrator,
+): number {
   const { outcome, repository } = imported;
   const { load, results } = outcome;
   const applied = migrations.filter((m) => m.status === 'applied');
@@ -91,6 +102,7 @@ function reportInit(options: InitOptions, imported: CliImport, migrations: reado
       migrations,
       results: (results ?? []).map(importResultJson),
       diagnostics: load.diagnostics,
+      ...(admin && { administrator: admin }),
     });
     return load.ok ? ExitStatus.ok : ExitStatus.failed;
   }
@@ -103,7 +115,26 @@ function reportInit(options: InitOptions, imported: CliImport, migrations: reado
   println(`${created ? 'created' : 'opened existing'} repository ${repository.location} (${repository.kind})`);
   for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
   if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
-  return printImportOutcome(outcome, fileCount, 'default configuration not imported');
+  const status = printImportOutcome(outcome, fileCount, 'default configuration not imported');
+  if (admin?.status === 'created') {
+    println(
+      admin.password.from === 'environment'
+        ? `administrator account ${admin.name} created with the password in $${ADMIN_PASSWORD_ENV}`
+        : `administrator account ${admin.name} created; its password, shown this once: ${admin.password.value}`,
+    );
+    println('start the API with `idflow serve` and sign in as that account (reference: http://127.0.0.1:8080/api/docs)');
+  }
+  return status;
+}
+
+/** Opens the repository init just filled and makes sure it has an administrator account. */
+async function firstAdministrator(command: Command): Promise<FirstAdministrator> {
+  const repo = await openRequiredCliRepository(command);
+  try {
+    return await ensureFirstAdministrator(repo, process.env, 'idflow init');
+  } finally {
+    await repo.close();
+  }
 }
 
 /** A path relative to the working directory when it lies inside it, so messages stay short; else absolute. */

@@ -4,6 +4,7 @@ import { action } from '../action.js';
 import { openRequiredCliRepository, withRepository } from '../cli-repository.js';
 import { didYouMean, nearestNames } from '../../definition/validate/suggest.js';
 import { hasErrorCode, NotFoundError } from '../../errors.js';
+import { addListOptions, listRequest, pageRows, printList, type ListColumn, type ListOptionValues } from '../list-output.js';
 import { printJson, println, printTable, shortTime } from '../output.js';
 import { personName } from '../option-values.js';
 import { actingUser } from './run-support.js';
@@ -17,9 +18,29 @@ interface JsonOption {
   readonly json?: boolean;
 }
 
-interface ListOptions extends JsonOption {
+interface ListOptions extends ListOptionValues {
   readonly person?: string;
 }
+
+/** A profile assignment as `profile list` pages it: dated by when it was made. */
+interface AssignmentRow {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly person: string;
+  readonly profile: string;
+  readonly assignedAt: string;
+  readonly assignedBy: string;
+  readonly known: boolean;
+}
+
+const ASSIGNMENT_COLUMNS: readonly ListColumn<AssignmentRow>[] = [
+  { name: 'person', text: (r) => r.person },
+  { name: 'profile', text: (r) => (r.known ? r.profile : `${r.profile} (no rule)`), json: (r) => r.profile },
+  { name: 'assigned-by', text: (r) => r.assignedBy },
+  { name: 'assigned', text: (r) => shortTime(r.assignedAt), json: (r) => r.assignedAt },
+  { name: 'known', text: (r) => (r.known ? 'yes' : 'no'), json: (r) => r.known, optional: true },
+];
+const ASSIGNMENT_FIELDS = ASSIGNMENT_COLUMNS.map((c) => c.name);
 
 /** Everyone who holds a profile: the names a mistyped person is compared with. */
 async function personsWithProfiles(repo: Repository): Promise<string[]> {
@@ -122,37 +143,49 @@ Examples:
       }),
     );
 
-  profile
+  const list = profile
     .command('list')
     .summary('list profile assignments')
-    .description('Lists who holds which profile, by person; --person shows one person.')
-    .option('--person <person>', 'only this person')
-    .option('--json', 'print the result as JSON')
+    .description(
+      'Lists who holds which profile, newest assignment first; --person shows one person. Pages of --limit rows ' +
+        '(default 50); a full page prints on stderr the --after cursor of the next.',
+    )
+    .option('--person <person>', 'only this person');
+  addListOptions(list, ASSIGNMENT_FIELDS, 'assigned')
     .addHelpText(
       'after',
       `
 Examples:
   idflow profile list
-  idflow profile list --person bob --json`,
+  idflow profile list --person bob --json
+  idflow profile list --since 2025-02-01 --fields person,profile,assigned --output csv`,
     )
     .action(
       action(async (options: ListOptions, command: Command) => {
+        const request = await listRequest(options, ASSIGNMENT_FIELDS);
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
-          const rows = await repo.profiles.list(options.person !== undefined ? { person: options.person } : {});
-          if (options.person !== undefined && rows.length === 0) {
+          const all = await repo.profiles.list(options.person !== undefined ? { person: options.person } : {});
+          if (options.person !== undefined && all.length === 0) {
             const near = nearestNames(options.person, await personsWithProfiles(repo));
             if (near.length > 0) process.stderr.write(`idflow: note: ${options.person} holds no profile; did you mean ${near.join(' or ')}?\n`);
           }
           const known = (await (await aclResolver(repo)).rules()).profiles;
-          const out = rows.map((r) => ({ ...r, assignedAt: new Date(r.assignedAt).toISOString(), known: known.has(r.profile) }));
-          if (options.json) return printJson(out);
-          if (out.length === 0) return println(options.person !== undefined ? `${options.person} holds no profile` : 'no profile assignments');
-          printTable(out, [
-            { header: 'person', value: (r) => r.person },
-            { header: 'profile', value: (r) => (r.known ? r.profile : `${r.profile} (no rule)`) },
-            { header: 'assigned by', value: (r) => r.assignedBy },
-            { header: 'assigned at', value: (r) => shortTime(r.assignedAt) },
-          ]);
+          const rows = pageRows(
+            all.map((r): AssignmentRow => {
+              const assignedAt = new Date(r.assignedAt).toISOString();
+              // A tab cannot be in a name (checkProfileName): person then profile break ties, unambiguously.
+              return { ...r, assignedAt, known: known.has(r.profile), id: `${r.person}\t${r.profile}`, createdAt: assignedAt };
+            }),
+            request,
+          );
+          const empty = options.person !== undefined ? `${options.person} holds no profile` : 'no profile assignments';
+          printList(rows, ASSIGNMENT_COLUMNS, request, empty, ({ person, profile: p, assignedAt, assignedBy, known: k }) => ({
+            person,
+            profile: p,
+            assignedAt,
+            assignedBy,
+            known: k,
+          }));
         });
       }),
     );

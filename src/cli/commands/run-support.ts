@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { localCaller, type Caller } from '../../access/caller.js';
 import type { Command } from 'commander';
 import type { EngineOptions } from '../../engine/engine-api.js';
 import type { RuntimeEngine, RuntimeOptions } from '../../engine/engine.js';
@@ -87,6 +88,14 @@ export function actingUser(as: string | undefined): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * Who a command calls the engine as: the local administrator (whoever can open the repository can change it anyway),
+ * acting under the name of {@link actingUser}. Deciding and purging still follow that person's rights.
+ */
+export function cliCaller(as: string | undefined): Caller {
+  return localCaller(actingUser(as));
 }
 
 /** Opens the repository (which must exist) and an engine on it, runs `fn`, and closes both. */

@@ -5,7 +5,7 @@ import { printJson } from '../output.js';
 import { positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
 import { readVarsFile } from '../vars-file.js';
-import { actingUser, collectVar, withEngine } from './run-support.js';
+import { cliCaller, collectVar, withEngine } from './run-support.js';
 import { printOpenWorkItems, printTaskInstance } from './task-output.js';
 
 interface RunOptions {
@@ -65,7 +65,7 @@ Examples:
         const mode = options.sync ? 'sync' : options.async ? 'async' : undefined;
         const type = launchType(options.type);
         const version = options.version === undefined ? undefined : positiveInteger(options.version, '--version', 'CLI_BAD_VERSION');
-        const launcher = actingUser(options.as);
+        const launcher = cliCaller(options.as);
         const fromFile = options.varsFile !== undefined ? await readVarsFile(options.varsFile) : {};
         await withEngine(command, async (engine) => {
           const result = await engine.launch({

@@ -7,7 +7,8 @@ import { positiveInteger } from '../option-values.js';
 import { printJson, println } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { parseDateArg } from '../date-arg.js';
-import { actingUser, withEngine } from './run-support.js';
+import type { Caller } from '../../access/caller.js';
+import { cliCaller, withEngine } from './run-support.js';
 import { printOpenWorkItems, printTaskInstance, stateText } from './task-output.js';
 
 interface TaskOptions {
@@ -116,7 +117,7 @@ Examples:
         });
       }),
     );
-  const control = (name: 'suspend' | 'resume' | 'terminate' | 'purge', summary: string, run: (e: RuntimeEngine, id: string, actor: string) => Promise<TaskInstanceView>) =>
+  const control = (name: 'suspend' | 'resume' | 'terminate' | 'purge', summary: string, run: (e: RuntimeEngine, id: string, actor: Caller) => Promise<TaskInstanceView>) =>
     task
       .command(name)
       .summary(summary)
@@ -126,7 +127,7 @@ Examples:
       .addHelpText('after', `\nExample:\n  idflow task ${name} 3f2a… --as alice`)
       .action(
         action(async (idText: string, options: TaskOptions, command: Command) => {
-          const actor = actingUser(options.as);
+          const actor = cliCaller(options.as);
           await withEngine(command, async (engine) => {
             const instance = await run(engine, await engine.resolveTaskId(idText), actor);
             if (options.json) return printJson(instance);
@@ -154,7 +155,7 @@ Examples:
         }
         if (id !== undefined && options.definition !== undefined) throw new UsageError('CLI_USAGE', '--definition goes with --finished-before, not with an id', {});
         await withEngine(command, async (engine) => {
-          const actor = actingUser(options.as);
+          const actor = cliCaller(options.as);
           if (id !== undefined) {
             const instance = await engine.deleteTask(id, actor);
             if (options.json) return printJson(instance);

@@ -8,7 +8,7 @@ import { addListOptions, listRequest, pageFilter, printList, type ListColumn, ty
 import { printJson, println, shortTime } from '../output.js';
 import { oneOf, positiveInteger } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
-import { actingUser, withEngine } from './run-support.js';
+import { cliCaller, withEngine } from './run-support.js';
 import { stateText } from './task-output.js';
 
 interface TasksOptions extends ListOptionValues {
@@ -128,7 +128,7 @@ Examples:
         if (filter.state === undefined && filter.definition === undefined && filter.subject === undefined) {
           throw new UsageError('CLI_FILTER_REQUIRED', 'tasks terminate needs --state, --definition or --subject; it does not terminate everything', {});
         }
-        const actor = actingUser(options.as);
+        const actor = cliCaller(options.as);
         return withEngine(command, async (engine) => {
           const matching = (await engine.listTasks(filter)).filter((t) => t.state !== 'finished' && t.state !== 'terminated');
           if (matching.length === 0) {

@@ -4,6 +4,7 @@ import type { ProvisioningRound } from '../../provisioning/provisioning-worker.j
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { positiveInteger } from '../option-values.js';
+import { mailRoundText, mailSettingsOption, runMailWorker } from '../mail-support.js';
 import { withEngine } from './run-support.js';
 
 interface WorkerOptions {
@@ -15,6 +16,7 @@ interface WorkerOptions {
   /** False with `--no-provisioning`. */
   readonly provisioning?: boolean;
   readonly provisioningParallel?: string;
+  readonly mailConfig?: string;
 }
 
 /** One line of `idflow worker`'s output: what `--json` emits on stdout, one object per line. */
@@ -63,7 +65,7 @@ export function roundFailedEvent(error: unknown): WorkerEvent {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .summary('run async launches, timers, schedules, provisioning and cleanup until stopped')
+    .summary('run async launches, timers, schedules, provisioning, mail and cleanup until stopped')
     .description(
       'Runs worker rounds until SIGTERM or SIGINT: claims due TaskInstances in batches under a lease it renews while ' +
         'a batch runs, advances them and commits each batch at once; runs due TaskSchedules; deletes expired results ' +
@@ -81,11 +83,13 @@ export function registerWorker(program: Command): void {
     .option('--once', 'run one round and exit')
     .option('--no-provisioning', 'do not execute provisioning orders in this process (another worker does)')
     .option('--provisioning-parallel <n>', 'calls to target systems in flight at once (default 16)')
+    .option('--mail-config <file>', 'also send email notifications with these mail settings (JSON; default $IDFLOW_MAIL_CONFIG; docs/email.md)')
     .addHelpText(
       'after',
       `
 Examples:
   idflow worker
+  idflow worker --mail-config mail.json
   idflow worker --concurrency 4 --json
   idflow worker --once --batch-size 500`,
     )
@@ -97,6 +101,8 @@ Examples:
         const emit = workerEventWriter(Boolean(options.json));
         const parallel =
           options.provisioningParallel === undefined ? undefined : positiveInteger(options.provisioningParallel, '--provisioning-parallel', 'CLI_BAD_CONCURRENCY');
+        // Checked before anything opens: a worker with bad mail settings does not start half-way.
+        const mail = await mailSettingsOption(options.mailConfig, false);
         await withEngine(
           command,
           async (engine, repo) => {
@@ -109,6 +115,11 @@ Examples:
                 else {
                   process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
                   if (provisioned) emit({ event: 'provisioning', at: new Date().toISOString(), ...provisioned });
+                }
+                if (mail) {
+                  const sent = (await runMailWorker(repo, mail, new AbortController().signal, (e) => emit(roundFailedEvent(e)), true))!;
+                  if (options.json) process.stdout.write(`${JSON.stringify({ event: 'mail-round', at: new Date().toISOString(), ...sent })}\n`);
+                  else process.stderr.write(`${mailRoundText(sent)}\n`);
                 }
               } finally {
                 await provisioning?.close();
@@ -128,8 +139,8 @@ Examples:
               emit({ event: 'provisioning', at: new Date().toISOString(), ...counts });
               Object.assign(counts, { claimed: 0, executed: 0, retried: 0, failed: 0, released: 0 });
             };
-            // Either loop failing for good (a damaged or read-only database) stops the other, and the worker exits
-            // with that error once both have handed back what they hold.
+            // Any loop failing for good (a damaged or read-only database) stops the others (provisioning, mail), and
+            // the worker exits with that error once all have handed back what they hold.
             const stopOnFailure = (e: unknown): never => {
               stop.abort();
               throw e;
@@ -152,6 +163,7 @@ Examples:
                   })
                   .catch(stopOnFailure)
                   .finally(() => provisioning.close()),
+                mail ? runMailWorker(repo, mail, stop.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopOnFailure) : undefined,
               ]);
               const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
               if (failed) throw failed.reason;

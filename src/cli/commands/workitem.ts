@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { XValue } from '../../expression/env.js';
+import { localCaller } from '../../access/caller.js';
 import { action } from '../action.js';
 import { addPointerCommand } from '../pointer-command.js';
 import { printJson, println } from '../output.js';
@@ -43,7 +44,7 @@ Examples:
     )
     .action(
       action(async (idText: string, options: DecideOptions, command: Command) => {
-        const actor = personName(options.as, '--as');
+        const actor = localCaller(personName(options.as, '--as'));
         const assignee = options.assignee === undefined ? undefined : personName(options.assignee, '--assignee');
         await withEngine(command, async (engine) => {
           const id = await engine.resolveWorkItemId(idText);

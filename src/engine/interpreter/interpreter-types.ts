@@ -37,7 +37,7 @@ export type Effect =
    * inserted in this same commit, or an audit row `launch-refused` when it cannot start (unknown, subject busy).
    */
   | { readonly kind: 'launch'; readonly definition: string; readonly variables: Readonly<Record<string, XValue>>; readonly launcher: string; readonly subject?: string }
-  /** A message for a person (NotificationAspect, notify op); the mail transport arrives with the HTTP milestone. */
+  /** A message for a person (NotificationAspect, notify op): written to the outbox with the commit, mailed by the mail workers. */
   | { readonly kind: 'notification'; readonly to: readonly string[]; readonly subject: string; readonly body: string }
   /**
    * A change to the identity store (Persist, PersistOnlyResources, the Waveset user services), planned by

@@ -7,6 +7,8 @@ import { m0005ChangeCounters } from './0005-change-counters.js';
 import { m0006ListOrder } from './0006-list-order.js';
 import { m0007SubjectKeys } from './0007-subject-keys.js';
 import { m0008Identities } from './0008-identities.js';
+import { m0009Access } from './0009-access.js';
+import { m0010Notifications } from './0010-notifications.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -21,4 +23,6 @@ export const migrations: readonly Migration[] = [
   m0006ListOrder,
   m0007SubjectKeys,
   m0008Identities,
+  m0009Access,
+  m0010Notifications,
 ];

@@ -1,5 +1,7 @@
 import type { Repository } from '../repository.js';
+import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
+import { PostgresNotificationStore } from './postgres-notification-store.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
 import { PostgresProvisioningStore } from './postgres-provisioning-store.js';
@@ -20,6 +22,9 @@ export class PostgresRepository implements Repository {
   readonly profiles: PostgresProfileStore;
   readonly provisioning: PostgresProvisioningStore;
   readonly identities: IdentityStore;
+
+  readonly access: PostgresAccessStore;
+  readonly notifications: PostgresNotificationStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
   #closed = false;
@@ -33,6 +38,9 @@ export class PostgresRepository implements Repository {
     this.profiles = new PostgresProfileStore(db);
     this.provisioning = new PostgresProvisioningStore(db, options.databaseClock);
     this.identities = postgresIdentityStore(db);
+
+    this.access = new PostgresAccessStore(db);
+    this.notifications = new PostgresNotificationStore(db, options.databaseClock);
   }
 
   async close(): Promise<void> {

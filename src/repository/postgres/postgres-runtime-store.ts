@@ -33,6 +33,7 @@ import type {
   WorkItemQuery,
   WorkItemRecord,
 } from '../runtime-store.js';
+import { insertNotifications } from './postgres-notification-store.js';
 import { statement, type PgDatabase, type PgQueryable, type PgStatement, type PgTransaction } from './postgres-database.js';
 
 /** PostgreSQL types of the runtime columns, for `unnest($1::text[], …)` (one array parameter per column). */
@@ -524,6 +525,7 @@ async function commitBatch(tx: PgTransaction, writes: readonly InstanceWrite[], 
   // A duplicate key is a bug (a committed step ran twice), so it fails the whole commit loudly.
   const effects = ok.flatMap((w) => w.sideEffects ?? []);
   if (effects.length > 0) await tx.query(S.insertSideEffects, columnsOf(effects.map(sideEffectValues), SIDE_EFFECT_COLUMNS.length));
+  await insertNotifications(tx, ok.flatMap((w) => w.notifications ?? []));
   const deleting = ok.filter((w) => w.delete).map((w) => w.instance.id);
   if (deleting.length > 0) {
     await tx.query(S.deleteLocksOf, [deleting]);
@@ -592,6 +594,7 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   }
   if (w.closeOpenWorkItems) await tx.query(S.closeOpen, [[i.id], [w.closeOpenWorkItems.state], [w.closeOpenWorkItems.at]]);
   if (w.sideEffects?.length) await tx.query(S.insertSideEffects, columnsOf(w.sideEffects.map(sideEffectValues), SIDE_EFFECT_COLUMNS.length));
+  if (w.notifications?.length) await insertNotifications(tx, w.notifications);
   if (w.delete) {
     await tx.query(S.deleteLocksOf, [[i.id]]);
     await tx.query(S.deleteInstances, [[i.id]]);

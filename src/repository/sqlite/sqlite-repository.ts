@@ -1,6 +1,8 @@
 import type { Repository } from '../repository.js';
+import { SqliteAccessStore } from './sqlite-access-store.js';
 import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteNotificationStore } from './sqlite-notification-store.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
 import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
@@ -20,6 +22,9 @@ export class SqliteRepository implements Repository {
   readonly profiles: SqliteProfileStore;
   readonly provisioning: SqliteProvisioningStore;
   readonly identities: IdentityStore;
+
+  readonly access: SqliteAccessStore;
+  readonly notifications: SqliteNotificationStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
    * src/repository/ may use it: that code must run on PostgreSQL too.
@@ -37,6 +42,9 @@ export class SqliteRepository implements Repository {
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
     this.provisioning = mapStorageErrors(new SqliteProvisioningStore(db, options.databaseClock), location, sqliteStorageError);
     this.identities = mapStorageErrors(sqliteIdentityStore(db), location, sqliteStorageError);
+
+    this.access = mapStorageErrors(new SqliteAccessStore(db), location, sqliteStorageError);
+    this.notifications = mapStorageErrors(new SqliteNotificationStore(db, options.databaseClock), location, sqliteStorageError);
   }
 
   async close(): Promise<void> {

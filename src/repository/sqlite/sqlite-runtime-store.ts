@@ -1,3 +1,4 @@
+import { SQLITE_INSERT_NOTIFICATION, sqliteNotificationArgs } from './sqlite-notification-store.js';
 import type { XValue } from '../../expression/env.js';
 import { applySqliteIdentityWrite } from './sqlite-identity-store.js';
 import {
@@ -458,6 +459,7 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
   if (w.closeOpenWorkItems) s.closeOpen.run(w.closeOpenWorkItems.state, w.closeOpenWorkItems.at, i.id);
   // A duplicate key is a bug (a committed step ran twice), so it fails the commit loudly instead of being ignored.
   for (const e of w.sideEffects ?? []) s.insertSideEffect.run(e.key, e.operation, JSON.stringify(e.data), e.instanceId, e.at);
+  for (const n of w.notifications ?? []) s.insertNotification.run(...sqliteNotificationArgs(n));
   if (w.delete) {
     s.deleteLocksOf.run(i.id);
     s.deleteInstance.run(i.id);
@@ -538,6 +540,7 @@ function prepare(db: SqliteDatabase) {
     instanceIdsLike: db.prepare(`SELECT id FROM task_instances WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
     workItemIdsLike: db.prepare(`SELECT id FROM work_items WHERE id LIKE ? || '%' OR substr(id, 25) LIKE ? || '%' ORDER BY id LIMIT ?`),
     insertAudit: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
+    insertNotification: db.prepare(SQLITE_INSERT_NOTIFICATION),
     insertSideEffect: db.prepare('INSERT INTO side_effects (key, operation, data, instance_id, at) VALUES (?, ?, ?, ?, ?)'),
     insertScheduleState: db.prepare(
       'INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',

@@ -1,4 +1,4 @@
-import type { PermissionResolver, WorkItemView } from './engine-api.js';
+import type { PermissionResolver, WorkItemView } from '../engine/engine-api.js';
 
 /** Why a person may decide a work item, or why not. */
 export type DecideVerdict =

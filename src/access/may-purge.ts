@@ -1,4 +1,4 @@
-import type { PermissionResolver } from './engine-api.js';
+import type { PermissionResolver } from '../engine/engine-api.js';
 
 /** Why a person may purge an aborted instance, or why not. */
 export type PurgeVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };

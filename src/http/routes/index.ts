@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from '../server.js';
+import { registerAccountRoutes } from './accounts.js';
+import { registerAuditRoutes } from './audit.js';
+import { registerDefinitionRoutes } from './definitions.js';
+import { registerProfileRoutes } from './profiles.js';
+import { registerSessionRoutes } from './session.js';
+import { registerTaskRoutes } from './tasks.js';
+import { registerTokenRoutes } from './tokens.js';
+import { registerWorkItemRoutes } from './workitems.js';
+
+/** Every route under /api/v1. A new group is a file here plus a line; each route declares `config.access`. */
+export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
+  registerSessionRoutes(api, deps);
+  registerDefinitionRoutes(api, deps);
+  registerTaskRoutes(api, deps);
+  registerWorkItemRoutes(api, deps);
+  registerProfileRoutes(api, deps);
+  registerAuditRoutes(api, deps);
+  registerTokenRoutes(api, deps);
+  registerAccountRoutes(api, deps);
+}
