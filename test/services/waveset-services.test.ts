@@ -236,6 +236,22 @@ for (const database of DATABASES) {
       assert.deepEqual(dmove.assignments, []);
     });
 
+    it('a user whose accounts are disabled stays disabled when its view is committed; enableUser enables it', async () => {
+      const seeded = await w.seedUser('hdis', { records: [{ kind: 'personal', data: { firstName: 'Hal' } }], resources: { add: [{ resource: 'Directory' }] } });
+      // The provisioning worker carried out a disableUser: the account is disabled on its target.
+      const disabled = { ...seeded.accounts[0]!, targetKey: 'uid=hdis,ou=people,dc=example,dc=org', state: 'disabled' as const, updatedAt: w.now() };
+      const write = { identity: { ...seeded.identity, revision: seeded.identity.revision + 1, updatedAt: w.now() }, expectedRevision: seeded.identity.revision, accounts: [disabled], at: w.now() };
+      assert.deepEqual(await w.repository.identities.apply([write]), ['committed']);
+      const view = obj((await w.call('getView', { accountId: 'hdis' })).result!['view']);
+      assert.equal(obj(view['waveset'])['disabled'], true);
+      obj(view['global'])['title'] = 'Clerk';
+      const committed = await w.call('commitView', { view });
+      assert.equal(committed.error, null);
+      assert.deepEqual((await w.orders(committed.instanceId)).map((o) => o.operation), ['update'], 'no enable: the user stays disabled');
+      const enabled = await w.call('enableUser', { accountId: 'hdis' });
+      assert.deepEqual((await w.orders(enabled.instanceId)).map((o) => `${o.operation} ${o.connector}`), ['enable ldap-main']);
+    });
+
     it('deleteUser deletes every account, takes every resource away and ends the identity, keeping its history', async () => {
       await w.seedUser('egone', { records: [{ kind: 'personal', data: { firstName: 'Ed' } }], resources: { add: [{ resource: 'Directory' }, { resource: 'Wiki' }] } });
       const { error, instanceId } = await w.call('deleteUser', { accountId: 'egone' });
