@@ -65,7 +65,14 @@ for (const database of DATABASES) {
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       }) as IdentityStore;
-      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, provisioning: repo.provisioning, identities, access: repo.access, notifications: repo.notifications, kind: repo.kind, location: repo.location, close: () => repo.close() };
+      // The repository as the engine sees it: every store as it is, but identities through the hook above.
+      const seen = new Proxy(repo, {
+        get: (target, property) => {
+          if (property === 'identities') return identities;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
       engine = await openEngine({ repository: seen, clock: () => T0, workerId: 'persist-test' });
       await repo.identities.putResource({
         id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
