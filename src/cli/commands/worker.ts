@@ -65,7 +65,7 @@ export function roundFailedEvent(error: unknown): WorkerEvent {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .summary('run async launches, timers, schedules, provisioning, mail and cleanup until stopped')
+    .summary('run async launches, timers, schedules, provisioning and cleanup until stopped')
     .description(
       'Runs worker rounds until SIGTERM or SIGINT: claims due TaskInstances in batches under a lease it renews while ' +
         'a batch runs, advances them and commits each batch at once; runs due TaskSchedules; deletes expired results ' +
@@ -139,8 +139,8 @@ Examples:
               emit({ event: 'provisioning', at: new Date().toISOString(), ...counts });
               Object.assign(counts, { claimed: 0, executed: 0, retried: 0, failed: 0, released: 0 });
             };
-            // Any loop failing for good (a damaged or read-only database) stops the others (provisioning, mail), and
-            // the worker exits with that error once all have handed back what they hold.
+            // Any loop failing for good (a damaged or read-only database) stops the others (instances, provisioning,
+            // mail), and the worker exits with that error once each has handed back what it holds.
             const stopOnFailure = (e: unknown): never => {
               stop.abort();
               throw e;
