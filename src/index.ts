@@ -131,6 +131,14 @@ export type {
   TaskResult,
 } from './engine/interpreter/interpreter-types.js';
 
+// Service operations (docs/engine.md, docs/waveset-services.md)
+export { createOperationRegistry } from './services/operation-registry.js';
+export type { OperationRegistry } from './services/operation-registry.js';
+export { WAVESET_OPERATIONS } from './services/waveset-operations.js';
+export { changeSetOfView, GLOBAL_ATTRIBUTES, userViewOf, WavesetViewError, withViewChanges } from './services/waveset-user-view.js';
+export type { ViewChanges } from './services/waveset-user-view.js';
+export type { WavesetLookups } from './services/waveset-lookups.js';
+
 // Connectors (docs/connectors/)
 export { ACCOUNT_ATTRIBUTE_NAMES, ConnectorError } from './connectors/connector.js';
 export type {

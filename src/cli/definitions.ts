@@ -45,12 +45,13 @@ async function storedNames(repo: Repository | undefined): Promise<StoredNames> {
 export async function loadForRepository(files: readonly string[], repo: Repository | undefined): Promise<LoadResult> {
   const known = await storedNames(repo);
   const bar = progressFor(files.length, 'reading');
+  const registry = createOperationRegistry();
   try {
     // The XML loaders are loaded by the commands that read files only (start-up time of the others).
     const { loadDefinitionFiles } = await import('../definition/load.js');
     return await loadDefinitionFiles(files, {
       resolveExternal: (name, kind) => (kind === 'rule' ? known.rules : known.processes).has(name),
-      operations: createOperationRegistry().names(),
+      operations: (application) => registry.namesFor(application),
       stored: known.netwrix,
       ...(bar ? { onFile: (file: string, index: number) => bar.update(index, file) } : {}),
     });

@@ -9,6 +9,7 @@ import type { ConnectorSettingsValidator } from './idflow/connector-reader.js';
 import { isIdflowRoot, loadIdflowDocument } from './idflow/idflow-loader.js';
 import { linkNetwrixSet, loadNetwrixDocument } from './netwrix/netwrix-loader.js';
 import { validateObjects, type ExternalProcessResolver } from './validate/validate-objects.js';
+import type { KnownOperations } from './validate/validation-rule.js';
 import { loadWavesetDocument } from './waveset/waveset-loader.js';
 import { isWavesetObjectType, type ObjectAccount } from './waveset/waveset-object-types.js';
 import type { XmlElement } from './xml/xml-element.js';
@@ -51,8 +52,11 @@ export interface LoadOptions {
   readonly resolveExternal?: ExternalProcessResolver;
   /** Highest maxSteps a process may set: the engine's `limits.maxStepsCeiling`. @default 100_000 */
   readonly maxStepsCeiling?: number;
-  /** The service operations the engine knows; a service action calling another gets a warning (`DEF_UNKNOWN_OPERATION`). */
-  readonly operations?: readonly string[];
+  /**
+   * The service operations the engine knows (one list, or the names per application/class); a service action calling
+   * another gets a warning (`DEF_UNKNOWN_OPERATION`).
+   */
+  readonly operations?: KnownOperations;
   /** What validates `<Connector>` settings: the connector registry with idflow's kinds, unless given. */
   readonly connectors?: ConnectorSettingsValidator;
   /** Called before each file is read (`index` counts from 0), e.g. for a progress bar. */

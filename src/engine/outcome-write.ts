@@ -90,8 +90,13 @@ export function outcomeWrite(
   const sideEffects = [];
   const children: InstanceWrite[] = [];
   const identity: IdentityWrite[] = [];
+  // Users checked out or in by this advance: the last word on each key counts.
+  const locks = new Map<string, boolean>();
   for (const effect of outcome.effects) {
-    if (effect.kind === 'identity') {
+    if (effect.kind === 'subject-lock') {
+      locks.delete(effect.subjectKey);
+      locks.set(effect.subjectKey, effect.hold);
+    } else if (effect.kind === 'identity') {
       identity.push(effect.write);
     } else if (effect.kind === 'side-effect') {
       sideEffects.push({ key: effect.key, operation: effect.operation, data: effect.data, instanceId: instance.id, at: now });
@@ -135,6 +140,7 @@ export function outcomeWrite(
     ...(args.insert && before.subjectKey !== null && !ended && { acquireSubject: before.subjectKey }),
     ...(adopt && !ended && { acquireSubject: created.identity.loginKey }),
     ...(identity.length > 0 && { identity }),
+    ...(!ended && lockChanges(locks, withSubject.subjectKey)),
     ...args.extra,
   };
   return { writes: [write, ...children], instance: withSubject, createdItems };
@@ -215,7 +221,17 @@ function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {
   };
 }
 
-function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' | 'identity' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
+/**
+ * The checkouts and check-ins of one advance as lock writes. The instance's own subject is never among them: it is
+ * held from the launch (or the onboarding that created it) to the end, whatever a check-in of the same user says.
+ */
+function lockChanges(locks: ReadonlyMap<string, boolean>, own: string | null): Pick<InstanceWrite, 'lockSubjects' | 'unlockSubjects'> {
+  const hold = [...locks].filter(([key, h]) => h && key !== own).map(([key]) => key);
+  const release = [...locks].filter(([key, h]) => !h && key !== own).map(([key]) => key);
+  return { ...(hold.length > 0 && { lockSubjects: hold }), ...(release.length > 0 && { unlockSubjects: release }) };
+}
+
+function effectAudit(effect: Exclude<Effect, { kind: 'side-effect' | 'launch' | 'identity' | 'subject-lock' }>, base: ReturnType<typeof auditBase>, now: number): AuditRecord {
   if (effect.kind === 'notification') {
     // On record here; the same commit writes it to the outbox (notification-writes.ts), which the mail workers send.
     return { ...base, at: now, event: 'notification', data: { to: [...effect.to], subject: effect.subject, body: effect.body } };

@@ -22,6 +22,11 @@ export function makeRunContext(
     resolveRule: (name) => ctx.definitions.rule(name),
     // One overlay per advance: a second Persist of the same advance sees the first one's planned write.
     identities: new IdentityOverlay(ctx.repository.identities),
+    lookups: {
+      subjectHolder: (key) => ctx.store.subjectHolder(key),
+      listIdentities: (filter) => ctx.repository.identities.listIdentities(filter),
+      listResources: (filter) => ctx.repository.identities.listResources(filter),
+    },
     print: (line) => ctx.onPrint(instance.id, line),
     limits: ctx.limits,
     monotonic: ctx.wallClock,

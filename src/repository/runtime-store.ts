@@ -171,6 +171,14 @@ export interface InstanceWrite {
   readonly acquireSubject?: string;
   /** Release every subject lock this instance holds. */
   readonly releaseSubject?: boolean;
+  /**
+   * More subject keys this instance locks, besides its own subject (Waveset `checkoutObject`): each taken like
+   * `acquireSubject`, and the whole write refused (`subject-busy`) when another instance holds one. Released by
+   * `unlockSubjects` or, with every other lock of the instance, when it ends.
+   */
+  readonly lockSubjects?: readonly string[];
+  /** Subject keys whose lock held by THIS instance is released (Waveset `checkinObject`, `unlockObject`). */
+  readonly unlockSubjects?: readonly string[];
   /** Other instances removed before this one is written (resultOption delete/terminate). */
   readonly deleteInstances?: readonly string[];
   /** Other instances renamed before this one is written (resultOption rename). */

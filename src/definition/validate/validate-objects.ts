@@ -14,7 +14,7 @@ import { startHasActionsRule } from './rules/start-has-actions.js';
 import { serviceOperationRule } from './rules/service-operation.js';
 import { subprocessReferenceRule } from './rules/subprocess-reference.js';
 import { transitionTargetRule } from './rules/transition-target.js';
-import type { DiagnosticSink, ExternalProcessResolver, ProcessEntry, ValidationContext, ValidationRule } from './validation-rule.js';
+import type { DiagnosticSink, ExternalProcessResolver, KnownOperations, ProcessEntry, ValidationContext, ValidationRule } from './validation-rule.js';
 
 export type { DiagnosticSink, ExternalProcessResolver, ExternalReferenceKind, ValidationContext, ValidationRule } from './validation-rule.js';
 export { ValidationCodes } from './validation-codes.js';
@@ -63,10 +63,10 @@ export interface ValidateOptions {
   /** Highest maxSteps a process may set; the engine's `limits.maxStepsCeiling`. @default 100_000 */
   readonly maxStepsCeiling?: number;
   /**
-   * The service operations the engine knows (`createOperationRegistry().names()`): a service action calling another
-   * gets a `DEF_UNKNOWN_OPERATION` warning. Not given: not checked.
+   * The service operations the engine knows (`createOperationRegistry().namesFor`, or one list for every action): a
+   * service action calling another gets a `DEF_UNKNOWN_OPERATION` warning. Not given: not checked.
    */
-  readonly operations?: readonly string[];
+  readonly operations?: KnownOperations;
 }
 
 function createContext(

@@ -49,8 +49,14 @@ export interface ValidationContext {
   /** Highest maxSteps a process may set (the engine's `limits.maxStepsCeiling`). */
   readonly maxStepsCeiling: number;
   /** The service operations idflow knows, when the caller gives them; undefined = not checked. */
-  readonly operations?: readonly string[];
+  readonly operations?: KnownOperations;
 }
+
+/**
+ * The service operations idflow knows: one list for every action, or the names an action of one application/class
+ * resolves (the `idflow.netwrix` operations are known to Netwrix system states only).
+ */
+export type KnownOperations = readonly string[] | ((application: string | undefined) => readonly string[]);
 
 /** One check over a load set. Rules only add diagnostics; they never change the objects. */
 export interface ValidationRule {

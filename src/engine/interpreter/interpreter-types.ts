@@ -12,6 +12,7 @@ import type { XValue } from '../../expression/env.js';
 import type { AdvanceLimits, YieldReason } from './work-budget.js';
 import type { IdentityWrite } from '../../identity/identity-write.js';
 import type { IdentityReader } from '../../identity/identity-store.js';
+import type { WavesetLookups } from '../../services/waveset-lookups.js';
 
 /** Opaque to the runtime; plain JSON, stored as the TaskInstance's state. Owned by the interpreter. */
 export type InstanceState = { readonly v: number } & Readonly<Record<string, unknown>>;
@@ -44,7 +45,13 @@ export type Effect =
    * (a moved revision makes the instance's write a `conflict`, which replays the step). An instance without a subject
    * takes the identity's login as its subject (an onboarding ends with `subject` set).
    */
-  | { readonly kind: 'identity'; readonly write: IdentityWrite };
+  | { readonly kind: 'identity'; readonly write: IdentityWrite }
+  /**
+   * Lock (`hold`) or release a user for this instance (Waveset `checkoutObject`, `checkinObject`, `unlockObject`):
+   * the subject lock of docs/decisions/one-workflow-per-subject.md on `subjectKey`, taken in the instance's commit
+   * (refused as `subject-busy` when another instance took it meanwhile) and released with the instance at the latest.
+   */
+  | { readonly kind: 'subject-lock'; readonly subjectKey: string; readonly hold: boolean };
 
 /** A work item the runtime must insert. The interpreter generates `id` (unique, deterministic per instance). */
 export interface WorkItemSpec {
@@ -166,6 +173,8 @@ export interface ServiceCall {
    * no repository is open (the bare interpreter in tests).
    */
   readonly identities?: IdentityReader;
+  /** Lock holders and lists the Waveset user services read (committed state); absent without a repository. */
+  readonly lookups?: WavesetLookups;
   /** Add an effect to the commit. */
   emit(effect: Effect): void;
 }
@@ -199,6 +208,8 @@ export interface RunContext {
   resolveRule(name: string): RuleObject | undefined;
   /** The identity store the service operations read (src/identity/); absent: operations that need it only record. */
   readonly identities?: IdentityReader;
+  /** Lock holders and lists for the Waveset user services ({@link ServiceCall.lookups}). */
+  readonly lookups?: WavesetLookups;
   /** Default maxSteps when a process says 0. @default 5000 */
   readonly defaultMaxSteps?: number;
   /** Output of XPRESS `<print>` and `<trace>`. */

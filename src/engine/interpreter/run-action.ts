@@ -126,6 +126,7 @@ async function runService(
     subject: run.ctx.subject,
     now: run.ctx.now,
     ...(run.ctx.identities !== undefined && { identities: run.ctx.identities }),
+    ...(run.ctx.lookups !== undefined && { lookups: run.ctx.lookups }),
     emit: (effect) => {
       run.effects.push(effect);
     },

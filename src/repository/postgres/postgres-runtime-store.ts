@@ -440,8 +440,9 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   let acquires = false;
   let releases = false;
   for (const w of writes) {
-    // Identity writes are compare-and-sets of their own: such a write goes alone, under a savepoint.
-    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length) return false;
+    // Identity writes are compare-and-sets of their own, and checkouts (more locks, or locks released one by one) are
+    // rare: such a write goes alone, under a savepoint.
+    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length || w.lockSubjects?.length || w.unlockSubjects?.length) return false;
     if (ids.has(w.instance.id)) return false;
     ids.add(w.instance.id);
     if (w.acquireSubject !== undefined) {
@@ -573,10 +574,12 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
   if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
-  if (w.acquireSubject !== undefined && (await tx.query(S.insertLock, [w.acquireSubject, i.id, i.updatedAt])).rowCount === 0) {
-    const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [w.acquireSubject])).rows[0];
+  for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
+    if ((await tx.query(S.insertLock, [key, i.id, i.updatedAt])).rowCount !== 0) continue;
+    const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [key])).rows[0];
     if (holder?.instance_id !== i.id) throw new WriteRefused('subject-busy');
   }
+  if (w.unlockSubjects?.length) await tx.query(S.deleteLockPairs, [w.unlockSubjects, w.unlockSubjects.map(() => i.id)]);
   if (w.createWorkItems?.length) await tx.query(S.insertWorkItems, columnsOf(w.createWorkItems.map(workItemValues), WORK_ITEM_COLUMNS.length));
   for (const c of w.closeWorkItems ?? []) {
     await tx.query(S.closeWorkItems, [

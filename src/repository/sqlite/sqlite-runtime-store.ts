@@ -445,11 +445,13 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!applySqliteIdentityWrite(db, iw)) throw new WriteRefused('conflict');
   if (w.releaseSubject) s.deleteLocksOf.run(i.id);
-  if (w.acquireSubject !== undefined && s.insertLock.run(w.acquireSubject, i.id, i.updatedAt).changes === 0) {
+  for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
+    if (s.insertLock.run(key, i.id, i.updatedAt).changes !== 0) continue;
     // Insert first, then look: the same statement as on PostgreSQL, where reading first races another writer.
-    const holder = s.lockHolder.get(w.acquireSubject) as { instance_id: string } | undefined;
+    const holder = s.lockHolder.get(key) as { instance_id: string } | undefined;
     if (holder && holder.instance_id !== i.id) throw new WriteRefused('subject-busy');
   }
+  for (const key of w.unlockSubjects ?? []) s.deleteLockPair.run(key, i.id);
   if (w.createWorkItems?.length) s.insertWorkItems(w.createWorkItems.map(workItemValues));
   for (const c of w.closeWorkItems ?? []) {
     s.closeWorkItem.run(...closeWorkItemValues(c), c.id);
@@ -527,6 +529,7 @@ function prepare(db: SqliteDatabase) {
     lockHolder: db.prepare('SELECT instance_id FROM subject_locks WHERE subject = ?'),
     insertLock: db.prepare('INSERT INTO subject_locks (subject, instance_id, acquired_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING'),
     deleteLocksOf: db.prepare('DELETE FROM subject_locks WHERE instance_id = ?'),
+    deleteLockPair: db.prepare('DELETE FROM subject_locks WHERE subject = ? AND instance_id = ?'),
     insertWorkItems: multiInsert(db, 'work_items', WORK_ITEM_COLUMNS),
     closeWorkItem: db.prepare(
       `UPDATE work_items SET state = ?, decision = COALESCE(?, decision), decided_by = COALESCE(?, decided_by),
