@@ -43,7 +43,7 @@ for (const database of DATABASES) {
         },
         getResource: (idOrName: string) => base.getResource(idOrName),
       });
-      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, identities, access: repo.access, notifications: repo.notifications, kind: repo.kind, location: repo.location, close: () => repo.close() };
+      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, identities, access: repo.access, notifications: repo.notifications, hr: repo.hr, audit: repo.audit, kind: repo.kind, location: repo.location, close: () => repo.close() };
       engine = await openEngine({ repository: seen, clock: () => T0, workerId: 'persist-test' });
       await repo.identities.putResource({
         id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
