@@ -34,6 +34,26 @@ export interface HrPlan {
   readonly previousRows: number;
 }
 
+/** Change-set keys that belong in a dated record, not at the top level (docs/change-sets.md). */
+const RECORD_KEYS = new Set(['ContractStartDate', 'ContractEndDate', 'PositionStartDate', 'PositionEndDate', 'StartDate']);
+
+/**
+ * A row's attributes as a Netwrix change set: record dates go into one entry of `Records`; empty cells are left
+ * out of a joiner's change set and clear the attribute (null) in a mover's.
+ */
+export function changeSetOf(attrs: Readonly<Record<string, string>>, emptyAs: 'omit' | 'null'): Record<string, XValue> {
+  const changes: Record<string, XValue> = {};
+  const record: Record<string, XValue> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === '' && emptyAs === 'omit') continue;
+    const value = v === '' ? null : v;
+    if (RECORD_KEYS.has(k)) record[k] = value;
+    else changes[k] = value;
+  }
+  if (Object.keys(record).length > 0) changes['Records'] = [record];
+  return changes;
+}
+
 /** Epoch ms of midnight UTC of a `YYYY-MM-DD` date. */
 function dayStart(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
@@ -64,7 +84,7 @@ export function planHrRun(source: HrSourceConfig, previous: ReadonlyMap<string, 
         subject: subjectOf(attrs),
         firstTransition: t.firstTransition ?? null,
         dueAt: Number.isFinite(startAt) && startAt > now ? startAt : now,
-        variables: { changes: { ...attrs }, hr: hr(key, 'added') },
+        variables: { changes: changeSetOf(attrs, 'omit'), hr: hr(key, 'added') },
       });
       continue;
     }
@@ -83,8 +103,7 @@ export function planHrRun(source: HrSourceConfig, previous: ReadonlyMap<string, 
     const previousValues: Record<string, XValue> = {};
     for (const a of changed) previousValues[a] = before[a] ?? null;
     // The change set carries what changed (and what names the person), not the whole row.
-    const changes: Record<string, XValue> = {};
-    for (const a of changed) changes[a] = attrs[a] ?? null;
+    const changes = changeSetOf(Object.fromEntries(changed.map((a) => [a, attrs[a] ?? ''])), 'null');
     const subject = subjectOf(before) ?? subjectOf(attrs);
     if (subject !== null && source.subject !== '' && changes[source.subject] === undefined) changes[source.subject] = subject;
     launches.push({
