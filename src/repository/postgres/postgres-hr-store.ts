@@ -132,7 +132,7 @@ export class PostgresAuditQueryStore implements AuditQueryStore {
     if (f.subject !== undefined) {
       const s = arg(f.subject);
       // An instance's later events do not repeat its subject: they are found through its launch.
-      where.push(`((data->>'subject') = ${s} OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND (data->>'subject') = ${s}))`);
+      where.push(`((event <> 'notification' AND (data->>'subject') = ${s}) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND (data->>'subject') = ${s}))`);
     }
     const desc = f.order === 'desc';
     if (f.afterId !== undefined) where.push(`id ${desc ? '<' : '>'} ${arg(f.afterId)}`);

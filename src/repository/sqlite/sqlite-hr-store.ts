@@ -130,7 +130,7 @@ export class SqliteAuditQueryStore implements AuditQueryStore {
     if (f.subject !== undefined) {
       // An instance's later events do not repeat its subject: they are found through its launch.
       where.push(
-        `(json_extract(data, '$.subject') = ? OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND json_extract(data, '$.subject') = ?))`,
+        `((event <> 'notification' AND json_extract(data, '$.subject') = ?) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND json_extract(data, '$.subject') = ?))`,
       );
       args.push(f.subject, f.subject);
     }
