@@ -28,6 +28,7 @@ const COLUMNS: readonly ListColumn<AuditRow>[] = [
 
 /** The acting person, and the original owner when the item was delegated (kept in the event's data). */
 function actorText(e: StoredAuditEvent): string {
+  if (e.event !== 'decision') return e.actor ?? '';
   const from = e.data?.['delegatedFrom'] ?? e.data?.['owner'];
   return `${e.actor ?? ''}${typeof from === 'string' && from !== e.actor ? ` (for ${from})` : ''}`;
 }

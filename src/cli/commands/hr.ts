@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { hasErrorCode } from '../../errors.js';
 import { action } from '../action.js';
 import { openRequiredCliRepository } from '../cli-repository.js';
 import { printJson, println } from '../output.js';
@@ -56,7 +57,7 @@ Examples:
         }
         let bar: ProgressBar | undefined;
         await withEngine(command, async (engine, repository) => {
-          const result = await importHrFile(
+          const result = await reportRefusal(options.json, () => importHrFile(
             { repository, engine },
             {
               source: options.source,
@@ -70,7 +71,7 @@ Examples:
                 (bar ??= new ProgressBar(process.stderr, total, 'starting workflows')).update(done);
               },
             },
-          );
+          ));
           bar?.finish();
           if (options.json) return printJson(result);
           const p = result.plan;
@@ -168,4 +169,17 @@ Examples:
         }
       }),
     );
+}
+
+/** A refused file: every problem on stderr, one per line with its line number, before the error itself. */
+async function reportRefusal<T>(json: boolean | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!json && hasErrorCode(e, 'HR_FILE_REFUSED')) {
+      const problems = (e as { details: { problems?: readonly { line?: number; kind: string; message: string }[] } }).details.problems ?? [];
+      for (const p of problems) process.stderr.write(`${p.line !== undefined ? `line ${p.line}` : 'file'}: ${p.kind}: ${p.message}\n`);
+    }
+    throw e;
+  }
 }
