@@ -23,7 +23,13 @@ export interface HrLaunchDeps {
 /** Launches every pending launch due now (all sources, or one), `batch` at a time; reports each. */
 export async function launchDueHr(
   deps: HrLaunchDeps,
-  options: { readonly source?: string; readonly launcher?: (source: string) => Promise<string>; readonly onProgress?: (done: number) => void } = {},
+  options: {
+    readonly source?: string;
+    readonly launcher?: (source: string) => Promise<string>;
+    readonly onProgress?: (done: number) => void;
+    /** Launches in flight at once. @default 8 */
+    readonly concurrency?: number;
+  } = {},
 ): Promise<HrLaunchReport> {
   const results: { id: string; key: string; definition: string; instanceId?: string; error?: string }[] = [];
   let launched = 0;
@@ -33,17 +39,22 @@ export async function launchDueHr(
     const due = (await deps.repository.hr.dueLaunches(deps.clock(), 500)).filter((l) => options.source === undefined || l.source === options.source);
     if (due.length === 0) break;
     for (const l of due) {
-      let launcher = launchers.get(l.source);
-      if (launcher === undefined) {
-        launcher = options.launcher ? await options.launcher(l.source) : `hr:${l.source}`;
-        launchers.set(l.source, launcher);
-      }
-      const r = await launchOne(deps, l, launcher);
-      results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...r });
-      if (r.error === undefined) launched++;
-      else failed++;
-      options.onProgress?.(launched + failed);
+      if (!launchers.has(l.source)) launchers.set(l.source, options.launcher ? await options.launcher(l.source) : `hr:${l.source}`);
     }
+    // A few launches in flight at once: each waits on its own commits, which PostgreSQL serves in parallel. Two
+    // launches on one subject still meet at the subject lock, as they would one after the other.
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < due.length) {
+        const l = due[next++]!;
+        const r = await launchOne(deps, l, launchers.get(l.source)!);
+        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...r });
+        if (r.error === undefined) launched++;
+        else failed++;
+        options.onProgress?.(launched + failed);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
     if (options.source !== undefined && due.length < 500) break;
   }
   return { launched, failed, results };
