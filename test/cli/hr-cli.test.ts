@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { openRepository } from '../../src/repository/open-repository.js';
 import { tempRepository } from './cli-harness.js';
 
 const MAPPING = `name: workday
@@ -46,5 +47,29 @@ describe('hr and audit commands', () => {
     assert.deepEqual(trail.filter((e) => ['launched', 'decision', 'hr.launched'].includes(e.event)).map((e) => e.event), ['launched', 'decision', 'hr.launched']);
     const runs = await repo.json<{ data: { outcome: string } }[]>('audit', '--type', 'hr.run', '--sort', 'oldest');
     assert.deepEqual(runs.map((r) => r.data.outcome), ['dry-run', 'applied', 'refused']);
+  });
+
+  it('has idflow worker start an HR launch that came due, as the source\'s launcher', async () => {
+    const repository = await openRepository({ db: repo.db, env: {} });
+    try {
+      const at = Date.now() - 1000;
+      await repository.hr.apply({
+        run: { id: 'run-later', source: 'workday', at, file: 'later.csv', outcome: 'applied', plan: {} },
+        upserts: [{ key: 'E7', attributes: { EmployeeId: 'E7', Login: 'later', LastName: 'Later' } }],
+        deletes: [],
+        launches: [{
+          id: 'launch-later', source: 'workday', runId: 'run-later', rowKey: 'E7', change: 'added', definition: 'User_Onboarding', subject: 'later',
+          variables: { changes: { Login: 'later', LastName: 'Later' } }, firstTransition: 'ActionWithRefine-ActionPending-Execute', dueAt: at,
+          state: 'pending', instanceId: null, error: null,
+        }],
+        audit: [],
+      });
+    } finally {
+      await repository.close();
+    }
+    const worker = await repo.idflow('worker', '--once');
+    assert.equal(worker.status, 0, worker.stderr);
+    const launched = await repo.json<{ data: { subject: string }; actor: string }[]>('audit', '--type', 'hr.launched', '--subject', 'later');
+    assert.deepEqual(launched.map((e) => [e.actor, e.data.subject]), [['hr:workday', 'later']]);
   });
 });

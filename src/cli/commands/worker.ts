@@ -94,6 +94,8 @@ Examples:
           async (engine, repo) => {
             if (options.once) {
               const round = await engine.runWorkerOnce();
+              const { launchDueHrRound } = await import('../../connectors/hr/hr-launch-loop.js');
+              await launchDueHrRound({ repository: repo, engine, clock: Date.now });
               if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round })}\n`);
               else process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
               if (mail) {
@@ -125,6 +127,10 @@ Examples:
                   })
                   .catch(stopBoth),
                 mail ? runMailWorker(repo, mail, both.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopBoth) : undefined,
+                // Future hires start on their date (docs/hr-feed.md).
+                import('../../connectors/hr/hr-launch-loop.js').then(({ runHrLaunchLoop }) =>
+                  runHrLaunchLoop({ repository: repo, engine, clock: Date.now }, both.signal, { onError: (e) => emit(roundFailedEvent(e)) }),
+                ),
               ]);
             } finally {
               process.off('SIGTERM', onSignal);
