@@ -57,6 +57,11 @@ export interface HrStore {
   /** Pending launches due at `now`, oldest first. */
   dueLaunches(now: number, limit: number): Promise<HrLaunchRecord[]>;
   listLaunches(source?: string): Promise<HrLaunchRecord[]>;
+  /**
+   * Takes a pending launch for one launcher (`token` kept in `instance_id` until it is done) unless another took it
+   * less than `leaseMs` ago: two workers never start the same row, and a row whose launcher died is taken again.
+   */
+  claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */
   finishLaunch(id: string, outcome: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean>;
 }

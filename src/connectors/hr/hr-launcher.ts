@@ -3,6 +3,7 @@
  * and fires each one's configured first transition. Launches are written with the run's snapshot (an outbox), so a
  * process that dies between the two loses none: the next `idflow hr import` or `idflow hr launch` starts them.
  */
+import { randomUUID } from 'node:crypto';
 import type { Engine, WorkItemView } from '../../engine/engine-api.js';
 import { IdflowError } from '../../errors.js';
 import type { HrLaunchRecord } from '../../repository/hr-store.js';
@@ -38,6 +39,7 @@ export async function launchDueHr(
   for (;;) {
     const due = (await deps.repository.hr.dueLaunches(deps.clock(), 500)).filter((l) => options.source === undefined || l.source === options.source);
     if (due.length === 0) break;
+    const before = results.length;
     for (const l of due) {
       if (!launchers.has(l.source)) launchers.set(l.source, options.launcher ? await options.launcher(l.source) : `hr:${l.source}`);
     }
@@ -48,6 +50,8 @@ export async function launchDueHr(
       while (next < due.length) {
         const l = due[next++]!;
         const r = await launchOne(deps, l, launchers.get(l.source)!);
+        // Another launcher holds it: not ours to report.
+        if (r.skipped) continue;
         results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...r });
         if (r.error === undefined) launched++;
         else failed++;
@@ -55,12 +59,17 @@ export async function launchDueHr(
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
-    if (options.source !== undefined && due.length < 500) break;
+    // Everything left is held by other launchers (or this source had no more): they will report it.
+    if (results.length === before || due.length < 500) break;
   }
   return { launched, failed, results };
 }
 
-async function launchOne(deps: HrLaunchDeps, l: HrLaunchRecord, launcher: string): Promise<{ instanceId?: string; error?: string }> {
+/** How long a claimed launch stays with its launcher before another may take it (the launcher died). */
+const CLAIM_MS = 10 * 60_000;
+
+async function launchOne(deps: HrLaunchDeps, l: HrLaunchRecord, launcher: string): Promise<{ instanceId?: string; error?: string; skipped?: true }> {
+  if (!(await deps.repository.hr.claimLaunch(l.id, `claim:${randomUUID()}`, deps.clock(), CLAIM_MS))) return { skipped: true };
   let instanceId: string | undefined;
   let error: string | undefined;
   try {

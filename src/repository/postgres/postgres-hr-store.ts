@@ -93,6 +93,16 @@ export class PostgresHrStore implements HrStore {
     return rows.map(toHrLaunch);
   }
 
+  async claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean> {
+    const r = await this.#db.query(`UPDATE hr_launches SET instance_id = $1, updated_at = $2 WHERE id = $3 AND state = 'pending' AND (instance_id IS NULL OR updated_at <= $4)`, [
+      token,
+      now,
+      id,
+      now - leaseMs,
+    ]);
+    return r.rowCount === 1;
+  }
+
   async finishLaunch(id: string, o: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean> {
     const r = await this.#db.query(`UPDATE hr_launches SET state = $1, instance_id = $2, error = $3, updated_at = $4 WHERE id = $5 AND state = 'pending'`, [
       o.state,

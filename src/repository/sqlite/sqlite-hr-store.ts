@@ -95,6 +95,13 @@ export class SqliteHrStore implements HrStore {
     return rows.map(toHrLaunch);
   }
 
+  async claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean> {
+    const r = this.#db
+      .prepare(`UPDATE hr_launches SET instance_id = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?)`)
+      .run(token, now, id, now - leaseMs);
+    return r.changes === 1;
+  }
+
   async finishLaunch(id: string, o: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean> {
     const r = this.#db
       .prepare(`UPDATE hr_launches SET state = ?, instance_id = ?, error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)

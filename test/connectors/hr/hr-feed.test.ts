@@ -184,3 +184,29 @@ for (const database of DATABASES) {
     });
   });
 }
+
+for (const database of DATABASES) {
+  describe(`${database.name}: HR launches shared by several launchers`, () => {
+    it('lets one launcher take a pending launch, and another take it again only after the claim lapsed', async () => {
+      const repo = await database.open();
+      try {
+        const at = START;
+        await repo.hr.apply({
+          run: { id: 'r1', source: 's', at, file: 'f.csv', outcome: 'applied', plan: {} },
+          upserts: [],
+          deletes: [],
+          launches: [{ id: 'l1', source: 's', runId: 'r1', rowKey: 'K', change: 'added', definition: 'W', subject: null, variables: {}, firstTransition: null, dueAt: at, state: 'pending', instanceId: null, error: null }],
+          audit: [],
+        });
+        assert.equal(await repo.hr.claimLaunch('l1', 'a', at, 60_000), true);
+        assert.equal(await repo.hr.claimLaunch('l1', 'b', at + 59_999, 60_000), false, 'held by a');
+        assert.equal(await repo.hr.claimLaunch('l1', 'b', at + 60_000, 60_000), true, 'a lapsed');
+        assert.equal(await repo.hr.finishLaunch('l1', { state: 'launched', instanceId: 'i1' }, at + 60_001), true);
+        assert.equal(await repo.hr.claimLaunch('l1', 'c', at + 999_999, 60_000), false, 'done is done');
+        assert.deepEqual((await repo.hr.listLaunches('s')).map((l) => [l.state, l.instanceId]), [['launched', 'i1']]);
+      } finally {
+        await repo.close();
+      }
+    });
+  });
+}
