@@ -47,6 +47,13 @@ describe('hr and audit commands', () => {
     assert.deepEqual(trail.filter((e) => ['launched', 'decision', 'hr.launched'].includes(e.event)).map((e) => e.event), ['launched', 'decision', 'hr.launched']);
     const runs = await repo.json<{ data: { outcome: string } }[]>('audit', '--type', 'hr.run', '--sort', 'oldest');
     assert.deepEqual(runs.map((r) => r.data.outcome), ['dry-run', 'applied', 'refused']);
+
+    const page1 = await repo.idflow('audit', '--limit', '2', '--output', 'jsonl');
+    const cursor = /--after (\S+)/.exec(page1.stderr)?.[1];
+    assert.ok(cursor, page1.stderr);
+    const page2 = await repo.idflow('audit', '--limit', '2', '--output', 'jsonl', '--after', cursor);
+    const ids = (r: { stdout: string }) => r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+    assert.ok(Math.min(...ids(page1)) > Math.max(...ids(page2)), 'newest first, the next page older');
   });
 
   it('has idflow worker start an HR launch that came due, as the source\'s launcher', async () => {
