@@ -110,6 +110,8 @@ Examples:
             if (options.once) {
               try {
                 const round = await engine.runWorkerOnce();
+                const { launchDueHrRound } = await import('../../connectors/hr/hr-launch-loop.js');
+                await launchDueHrRound({ repository: repo, engine, clock: Date.now });
                 const provisioned = provisioning ? await provisioning.worker.runOnce() : undefined;
                 if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round, ...(provisioned && { provisioning: provisioned }) })}\n`);
                 else {
@@ -164,6 +166,12 @@ Examples:
                   .catch(stopOnFailure)
                   .finally(() => provisioning.close()),
                 mail ? runMailWorker(repo, mail, stop.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopOnFailure) : undefined,
+                // Future hires start on their date (docs/hr-feed.md).
+                import('../../connectors/hr/hr-launch-loop.js')
+                  .then(({ runHrLaunchLoop }) =>
+                    runHrLaunchLoop({ repository: repo, engine, clock: Date.now }, stop.signal, { onError: (e) => emit(roundFailedEvent(e)) }),
+                  )
+                  .catch(stopOnFailure),
               ]);
               const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
               if (failed) throw failed.reason;
