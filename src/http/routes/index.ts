@@ -3,6 +3,8 @@ import type { RouteDeps } from '../server.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerDefinitionRoutes } from './definitions.js';
+import { registerIdentityRoutes } from './identities.js';
+import { registerImportRoutes } from './imports.js';
 import { registerProfileRoutes } from './profiles.js';
 import { registerSessionRoutes } from './session.js';
 import { registerTaskRoutes } from './tasks.js';
@@ -19,4 +21,6 @@ export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
   registerAuditRoutes(api, deps);
   registerTokenRoutes(api, deps);
   registerAccountRoutes(api, deps);
+  registerIdentityRoutes(api, deps);
+  registerImportRoutes(api, deps);
 }
