@@ -117,6 +117,16 @@ const CASES: Readonly<Record<string, RouteCase>> = {
     body: () => ({ administrator: true }),
     without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
   },
+  'GET /api/v1/identities': { url: () => '/api/v1/identities', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/identities/:id': { url: () => '/api/v1/identities/hana', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/identities/:id/history': { url: () => '/api/v1/identities/hana/history', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/resources': { url: () => '/api/v1/resources', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/resources/:id': { url: () => '/api/v1/resources/VPN', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/imports': {
+    url: () => '/api/v1/imports',
+    body: () => ({ files: [{ name: 'x.xml', xml: '<Waveset/>' }] }),
+    without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
+  },
 };
 
 describe('access to every route', () => {
