@@ -155,6 +155,20 @@ export type { CsvSettings } from './connectors/csv/csv-settings.js';
 // The LDAP connector kind (docs/connectors/ldap.md).
 export { ldapConnectorFactory } from './connectors/ldap/ldap-connector-factory.js';
 export type { LdapSettings, LdapDisableSettings, LdapTlsSettings } from './connectors/ldap/ldap-settings.js';
+
+// Provisioning (docs/provisioning.md)
+export { ProvisioningWorker } from './provisioning/provisioning-worker.js';
+export type { ProvisioningRound, ProvisioningWorkerOptions } from './provisioning/provisioning-worker.js';
+export type { ProvisioningBackoffOptions } from './provisioning/provisioning-backoff.js';
+export { fixedConnectors, repositoryConnectors } from './provisioning/connector-source.js';
+export type { ConnectorSource } from './provisioning/connector-source.js';
+export { ORDER_STATES, SETTLED_ORDER_STATES } from './provisioning/provisioning-order.js';
+export type { ClaimedOrder, NewProvisioningOrder, OrderPayload, OrderResult, OrderState, ProvisioningOrder } from './provisioning/provisioning-order.js';
+export { toOrderView } from './provisioning/order-view.js';
+export type { ProvisioningOrderView } from './provisioning/order-view.js';
+export type { OrderFilter, OrderSettlement, ProvisioningStore } from './repository/provisioning-store.js';
+export type { SettledOrder } from './engine/interpreter/interpreter-types.js';
+
 // Email notifications
 export { compileMailSettings } from './notifications/mail-settings.js';
 export type { CompiledMailSettings, MailSettings, SmtpSecurity, SmtpSettings } from './notifications/mail-settings.js';

@@ -6,6 +6,7 @@ import type { AdvanceOutcome, RunContext } from './interpreter/interpreter-types
 import { parametersOf } from './new-instance.js';
 import { outcomeWrite } from './outcome-write.js';
 import { makeRunContext } from './run-context.js';
+import { dueIfOrdersSettled } from './provisioning-waits.js';
 
 /**
  * Where an advance stands: the row its next commit goes over, and what that commit must still write. The caller
@@ -87,5 +88,5 @@ export async function advanceWithCheckpoints(
     startedAt = ctx.wallClock();
     outcome = await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, makeRunContext(ctx, instance, position.now, due));
   }
-  return { kind: 'rest', outcome };
+  return { kind: 'rest', outcome: await dueIfOrdersSettled(ctx, outcome, position.now) };
 }

@@ -6,6 +6,7 @@ import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
+import { workerResumeEvent } from './provisioning-waits.js';
 import { runSchedules } from './schedules.js';
 import { sweep } from './sweep.js';
 import { newWorkerCounters, takeWorkerActivity, type WorkerActivity, type WorkerCounters } from './worker-activity.js';
@@ -297,10 +298,12 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
   try {
     const state = instance.interpreterState;
     // `timer` also continues the steps a checkpoint left to run (an instance whose runner died).
+    // Settled provisioning orders it waits on resume it with them; otherwise its timers.
+    const event = state === null ? undefined : await workerResumeEvent(ctx, state);
     advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) =>
-      state === null
+      state === null || event === undefined
         ? ctx.interpreter.start(definition.object, instance.variables, runCtx)
-        : ctx.interpreter.resume(definition.object, state, { kind: 'timer' }, runCtx),
+        : ctx.interpreter.resume(definition.object, state, event, runCtx),
     );
   } catch (e) {
     // The database failing a checkpoint or a lookup is not the instance's fault: the round fails and it is replayed.

@@ -14,8 +14,20 @@ export class ChangeSetError extends InvalidInputError {
 
 /** `IDENTITY_NOT_FOUND`: no identity has this id or login. */
 export class IdentityNotFoundError extends NotFoundError {
-  constructor(idOrLogin: string, role = 'identity') {
-    super('IDENTITY_NOT_FOUND', `no identity has the id or login ${JSON.stringify(idOrLogin)}${role === 'identity' ? '' : ` (the ${role})`}`, { identity: idOrLogin, role });
+  /** `attribute`: the change set's attribute that named it (`Manager`). */
+  constructor(idOrLogin: string, role = 'identity', attribute?: string) {
+    super('IDENTITY_NOT_FOUND', `no identity has the id or login ${JSON.stringify(idOrLogin)}${role === 'identity' ? '' : ` (the ${role})`}`, {
+      identity: idOrLogin,
+      role,
+      ...(attribute !== undefined && { attribute }),
+    });
+  }
+}
+
+/** `IDENTITY_EMPLOYEE_ID_TAKEN`: an employee id (the HR key, unique) another identity holds. */
+export class IdentityEmployeeIdTakenError extends ConflictError {
+  constructor(employeeId: string) {
+    super('IDENTITY_EMPLOYEE_ID_TAKEN', `the employee id ${JSON.stringify(employeeId)} belongs to another identity`, { employeeId, attribute: 'EmployeeId' });
   }
 }
 

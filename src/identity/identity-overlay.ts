@@ -5,7 +5,7 @@
  * the first.
  */
 import { subjectKey } from './subject-key.js';
-import type { ResourceRow } from './identity-rows.js';
+import type { IdentityRow, ResourceRow } from './identity-rows.js';
 import type { IdentityReader, IdentitySnapshot } from './identity-store.js';
 import type { IdentityWrite } from './identity-write.js';
 
@@ -44,6 +44,13 @@ export class IdentityOverlay implements IdentityReader {
     for (const s of this.#staged.values()) if (s.identity.id === idOrLogin || s.identity.loginKey === key) return s;
     const found = await this.#base.findIdentity(idOrLogin);
     return found && this.#staged.has(found.identity.id) ? this.#staged.get(found.identity.id) : found;
+  }
+
+  async findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined> {
+    for (const s of this.#staged.values()) if (s.identity.employeeId === employeeId) return s.identity;
+    const found = await this.#base.findIdentityByEmployeeId(employeeId);
+    // Staged under another employee id since: not this one's any more.
+    return found && this.#staged.has(found.id) ? undefined : found;
   }
 
   getResource(idOrName: string): Promise<ResourceRow | undefined> {

@@ -22,6 +22,8 @@ export interface IdentitySnapshot {
 export interface IdentityReader {
   /** By id, or by login compared by its key (`JDoe` finds `jdoe`). */
   findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined>;
+  /** The identity holding this HR key (employee ids are unique). */
+  findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
 }

@@ -7,7 +7,7 @@ export { readNetwrixChangeSet } from './netwrix-change-set.js';
 export { validateChangeSet } from './validate-change-set.js';
 export { planChangeSet, DEFAULT_RETENTION_MS } from './plan-change-set.js';
 export type { PlanContext } from './plan-change-set.js';
-export { ChangeSetError, IdentityLoginTakenError, IdentityNotFoundError } from './change-set-errors.js';
+export { ChangeSetError, IdentityEmployeeIdTakenError, IdentityLoginTakenError, IdentityNotFoundError } from './change-set-errors.js';
 export { parseChangeSetDate, formatDate } from './change-set-dates.js';
 export { ATTRIBUTES } from './attribute-catalogue.js';
 export type { AttributeSpec, AttributeType } from './attribute-catalogue.js';

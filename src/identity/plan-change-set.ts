@@ -6,7 +6,7 @@
  */
 import type { XValue } from '../expression/env.js';
 import type { AccountAttributes, ProvisioningOperation } from '../connectors/connector.js';
-import { ChangeSetError, IdentityLoginTakenError, IdentityNotFoundError } from './change-set-errors.js';
+import { ChangeSetError, IdentityEmployeeIdTakenError, IdentityLoginTakenError, IdentityNotFoundError } from './change-set-errors.js';
 import type { ChangeSet, RecordChange } from './change-set.js';
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, RecordKind, ResourceRow } from './identity-rows.js';
 import type { IdentityReader, IdentitySnapshot } from './identity-store.js';
@@ -59,13 +59,18 @@ export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet
     const other = await reader.findIdentity(login);
     if (other && other.identity.id !== id) throw new IdentityLoginTakenError(login);
   }
+  if (identityChanges && typeof cs.employeeId === 'string' && cs.employeeId !== snap?.identity.employeeId) {
+    // Checked here, not left to the unique index: a clash would otherwise conflict and replay the step forever.
+    const holder = await reader.findIdentityByEmployeeId(cs.employeeId);
+    if (holder && holder.id !== id) throw new IdentityEmployeeIdTakenError(cs.employeeId);
+  }
   let managerId = snap?.identity.managerId ?? null;
   let managerLogin: string | null = null;
   if (identityChanges && cs.manager !== undefined) {
     if (cs.manager === null) managerId = null;
     else {
       const m = await reader.findIdentity(cs.manager);
-      if (!m) throw new IdentityNotFoundError(cs.manager, 'manager');
+      if (!m) throw new IdentityNotFoundError(cs.manager, 'manager', 'Manager');
       managerId = m.identity.id;
       managerLogin = m.identity.login;
     }

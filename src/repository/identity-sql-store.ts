@@ -44,6 +44,11 @@ export class SqlIdentityStore implements IdentityStore {
     return { identity, records: records.map(toRecord), assignments: assignments.map(toAssignment), accounts: accounts.map(toAccount) };
   }
 
+  async findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined> {
+    const row = (await this.#d.all(SQL.identityByEmployeeId, [employeeId]))[0];
+    return row ? toIdentity(row) : undefined;
+  }
+
   async getResource(idOrName: string): Promise<ResourceRow | undefined> {
     const row = (await this.#d.all(SQL.resourceByIdOrName, [idOrName, keyOrNull(idOrName), idOrName]))[0];
     return row ? toResource(row) : undefined;

@@ -60,6 +60,7 @@ export const SQL = {
       ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
     ON CONFLICT (idempotency_key) DO NOTHING`,
   identityById: 'SELECT * FROM identities WHERE id = ?',
+  identityByEmployeeId: 'SELECT * FROM identities WHERE employee_id = ?',
   identityByIdOrLogin: 'SELECT * FROM identities WHERE id = ? OR login_key = ? ORDER BY (id = ?) DESC LIMIT 1',
   liveRecords: 'SELECT * FROM identity_records WHERE identity_id = ? AND superseded_at IS NULL ORDER BY kind, valid_from, recorded_at, id',
   recordHistory: 'SELECT * FROM identity_records WHERE identity_id = ? ORDER BY recorded_at, kind, valid_from, id',

@@ -3,6 +3,7 @@ import type { AccessStore } from './access-store.js';
 import type { NotificationStore } from './notification-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
+import type { ProvisioningStore } from './provisioning-store.js';
 import type { RuntimeStore } from './runtime-store.js';
 
 /**
@@ -14,6 +15,8 @@ export interface Repository {
   readonly runtime: RuntimeStore;
   /** Who holds which profile (the profiles AccessControlRules grant permissions to). */
   readonly profiles: ProfileStore;
+  /** The provisioning outbox: orders to connectors, claimed by provisioning workers (src/provisioning/). */
+  readonly provisioning: ProvisioningStore;
   /** Identities, their dated records, resources, assignments and accounts (src/identity/). */
   readonly identities: IdentityStore;
   /** Accounts, sessions, API tokens and sign-in failures (src/http/ uses it). */

@@ -34,6 +34,7 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
     const entityType = typeof call.args['entityType'] === 'string' ? call.args['entityType'] : 'User';
     const subject = call.subject ?? (typeof call.args['subject'] === 'string' && call.args['subject'] !== '' ? call.args['subject'] : undefined);
     const values: Record<string, XValue> = { persisted: true, provisioning, subject: subject ?? null };
+    let waitFor: string[] | undefined;
     // Only a workflow over a User changes identities; other entity types are recorded only. Where no identity store
     // is open (the bare interpreter), the change set is recorded only as well.
     if (entityType === 'User' && call.identities !== undefined) {
@@ -66,6 +67,9 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
       values['subject'] = write.identity.login;
       values['identity'] = write.identity.id;
       values['orders'] = (write.orders ?? []).map((o) => o.id);
+      // With `wait`, the action waits until its orders are settled (docs/decisions/provisioning-waits.md).
+      const waited = (write.orders ?? []).filter((o) => o.wait).map((o) => o.id);
+      if (waited.length > 0) waitFor = waited;
     }
     call.emit({
       kind: 'audit',
@@ -75,7 +79,7 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
       // The entity type the change set is for (a workflow over Workflow_Directory_Country persists a country).
       data: { entityType, changes: copyValue(changes), provisioning, draft: mode === 'draft', idempotencyKey: call.idempotencyKey },
     });
-    return { values };
+    return waitFor ? { values, waitFor } : { values };
   };
 }
 

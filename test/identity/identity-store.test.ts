@@ -139,7 +139,10 @@ for (const database of DATABASES) {
       await refused({ Login: 'bad4', Records: [{ ContractStartDate: 20260601, ContractEndDate: 20260101 }] }, 'CHANGESET_DATES_REVERSED', 'Records[0].ContractEndDate');
       await refused({ FirstName: 'Nobody' }, 'CHANGESET_LOGIN_REQUIRED', 'Login');
       await refused({ Login: 'bad5', Resources: { Add: ['no-such-thing'] } }, 'CHANGESET_RESOURCE_UNKNOWN', 'resources.add[0]');
-      assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, before);
+      await persist({ Login: 'hr1', EmployeeId: 'E-1' });
+      await refused({ Login: 'hr2', EmployeeId: 'E-1' }, 'IDENTITY_EMPLOYEE_ID_TAKEN', 'EmployeeId');
+      await refused({ Login: 'hr1', Manager: 'nobody-at-all' }, 'IDENTITY_NOT_FOUND', 'Manager');
+      assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, { identities: before.identities + 1, records: before.records }, 'only hr1, which was not refused');
     });
 
     it('applies a future-dated record on its date, through the sweep, and orders the update then', async () => {
@@ -153,6 +156,32 @@ for (const database of DATABASES) {
       const update = JSON.parse((await orders(write.identity.id))[1]!.payload) as Record<string, unknown>;
       assert.deepEqual(update, { attributes: { title: 'Manager' } });
       assert.equal(await applyDueRecords(repo.identities, day('2026-03-02'), 100), 0, 'an applied record is not applied again');
+    });
+
+    it('keeps a draft of an existing identity out of what it looks like until Persist replaces it', async () => {
+      const { write } = await persist({ Login: 'drafty', LastName: 'Before', Resources: { Add: ['crm'] } });
+      const id = write.identity.id;
+      await persist({ LastName: 'During', Resources: { Add: ['directory'] } }, { subject: 'drafty', mode: 'draft', provisioning: false });
+      const look = async () => identityView(write.identity, await repo.identities.recordsAsOf(id, { validAt: NOW }), NOW, null).attributes['lastName'];
+      assert.equal(await look(), 'Before', 'a draft changes nothing people see');
+      const drafted = (await repo.identities.findIdentity('drafty'))!;
+      assert.equal(drafted.identity.state, 'active');
+      assert.deepEqual(drafted.records.filter((r) => r.draft).map((r) => r.data['lastName']), ['During']);
+      assert.deepEqual((await orders(id)).map((o) => o.operation), ['create'], 'nothing ordered for the draft');
+      await persist({ LastName: 'After', Resources: { Add: ['directory'] } }, { subject: 'drafty' });
+      assert.equal(await look(), 'After');
+      const done = (await repo.identities.findIdentity('drafty'))!;
+      assert.equal(done.records.filter((r) => r.draft).length, 0, 'the draft was replaced');
+      assert.deepEqual(done.assignments.map((a) => a.workflowState), ['approved', 'approved']);
+      assert.deepEqual((await orders(id)).map((o) => `${o.connector} ${o.operation}`), ['ldap create', 'scim create', 'scim update']);
+    });
+
+    it('applies a change set without ordering anything when the activity blocks provisioning', async () => {
+      const { write } = await persist({ Login: 'blocked', LastName: 'Quiet', Resources: { Add: ['directory'] } }, { provisioning: false });
+      assert.equal(write.identity.state, 'active');
+      assert.deepEqual(await orders(write.identity.id), []);
+      assert.deepEqual(await repo.identities.listAccounts(write.identity.id), []);
+      assert.deepEqual((await repo.identities.listAssignments({ identityId: write.identity.id })).map((a) => a.workflowState), ['approved']);
     });
   });
 }

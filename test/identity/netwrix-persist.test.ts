@@ -5,7 +5,8 @@
  * step and writes nothing; a concurrent change to the identity makes the step replay instead of being lost.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +15,24 @@ import { openEngine, type RuntimeEngine } from '../../src/engine/engine.js';
 import type { XValue } from '../../src/expression/env.js';
 import type { IdentityStore } from '../../src/identity/identity-store.js';
 import { subjectKey } from '../../src/identity/subject-key.js';
+import { readNetwrixChangeSet } from '../../src/identity/netwrix-change-set.js';
+import { planChangeSet } from '../../src/identity/plan-change-set.js';
 import type { Repository } from '../../src/repository/repository.js';
 import { DATABASES } from '../repository/repository-factory.js';
 import { T0 } from '../engine/runtime-harness.js';
 
 const DEFAULTS = fileURLToPath(new URL('../../config/default/', import.meta.url));
+
+/** A draft and its commit in one advance: the second Persist must see the first one's write. */
+const QUICK_HIRE = `<?xml version="1.0" encoding="UTF-8"?>
+<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">
+  <Workflow Identifier="Quick_Hire" DisplayName_L1="Quick hire" VariablesType="Workflow_User">
+    <Activity Identifier="Request" DisplayName_L1="Request" Template="ActionWithRefine" />
+    <Activity Identifier="PersistDraft" DisplayName_L1="Draft" Template="PersistOnlyResources" />
+    <Activity Identifier="Persist" DisplayName_L1="Commit" Template="Persist" />
+  </Workflow>
+</ConfigurationFile>
+`;
 
 for (const database of DATABASES) {
   describe(`${database.name}: Netwrix Persist on the identity store`, () => {
@@ -29,21 +43,29 @@ for (const database of DATABASES) {
 
     before(async () => {
       repo = await database.open();
-      const loaded = await loadDefinitionFiles(readdirSync(DEFAULTS).filter((f) => f.endsWith('.xml')).map((f) => join(DEFAULTS, f)));
+      const extra = mkdtempSync(join(tmpdir(), 'idflow-persist-'));
+      writeFileSync(join(extra, 'quick.xml'), QUICK_HIRE);
+      const loaded = await loadDefinitionFiles([...readdirSync(DEFAULTS).filter((f) => f.endsWith('.xml')).map((f) => join(DEFAULTS, f)), join(extra, 'quick.xml')]);
+      rmSync(extra, { recursive: true, force: true });
+      assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
       await repo.objects.putMany(loaded.objects);
       await repo.profiles.assign('bob', ['Manager'], 'admin', T0);
       const base = repo.identities;
-      const identities: IdentityStore = Object.assign(Object.create(base) as IdentityStore, {
-        findIdentity: async (idOrLogin: string) => {
-          const found = await base.findIdentity(idOrLogin);
-          const hook = afterRead;
-          afterRead = undefined;
-          if (hook) await hook();
-          return found;
+      const findIdentity = async (idOrLogin: string) => {
+        const found = await base.findIdentity(idOrLogin);
+        const hook = afterRead;
+        afterRead = undefined;
+        if (hook) await hook();
+        return found;
+      };
+      const identities = new Proxy(base, {
+        get: (target, property) => {
+          if (property === 'findIdentity') return findIdentity;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
-        getResource: (idOrName: string) => base.getResource(idOrName),
-      });
-      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, identities, access: repo.access, notifications: repo.notifications, kind: repo.kind, location: repo.location, close: () => repo.close() };
+      }) as IdentityStore;
+      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, provisioning: repo.provisioning, identities, access: repo.access, notifications: repo.notifications, kind: repo.kind, location: repo.location, close: () => repo.close() };
       engine = await openEngine({ repository: seen, clock: () => T0, workerId: 'persist-test' });
       await repo.identities.putResource({
         id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
@@ -127,6 +149,58 @@ for (const database of DATABASES) {
       const ops = await database.query<{ operation: string }>(repo, 'SELECT operation FROM provisioning_orders WHERE identity_id = ? ORDER BY account_seq', [racer.identity.id]);
       assert.deepEqual(ops.map((o) => o.operation), ['create', 'update'], 'the update is ordered once');
       assert.equal(subjectKey(done.instance.subject!), 'racer');
+    });
+
+    it('plans a Persist that follows a draft in the same advance against the draft, not against what is stored', async () => {
+      const launched = await engine.launch({ definition: 'Quick_Hire', launcher: 'alice', mode: 'sync', variables: { changes: { Login: 'quick', LastName: 'Hire', Resources: { Add: ['directory'] } } } });
+      const done = await engine.decide({ workItemId: launched.workItems[0]!.id, decision: 'Execute', actor: 'alice' });
+      assert.equal(done.instance.state, 'finished');
+      assert.equal(done.instance.result?.outcome, 'completed');
+      const quick = (await repo.identities.findIdentity('quick'))!;
+      assert.deepEqual([quick.identity.state, quick.identity.revision], ['active', 2], 'one identity, drafted then committed');
+      assert.deepEqual(quick.records.map((r) => r.draft), [false]);
+      assert.equal(await orderCount(quick.identity.id), 1);
+    });
+
+    it('applies a record dated in the future in a worker round once its date has come', async () => {
+      const write = await planChangeSet(
+        repo.identities,
+        readNetwrixChangeSet({ Login: 'promoted', LastName: 'Soon', Resources: { Add: ['directory'] }, Records: [{ PositionStartDate: new Date(T0 - 86_400_000).toISOString(), Title: 'Lead' }] }),
+        { now: T0 - 10 * 86_400_000, idempotencyKey: 'hr-feed:promoted', instanceId: null, mode: 'persist', provisioning: true },
+      );
+      assert.deepEqual(await repo.identities.apply([write]), ['committed']);
+      const ops = async () =>
+        (await database.query<{ operation: string }>(repo, 'SELECT operation FROM provisioning_orders WHERE identity_id = ? ORDER BY account_seq', [write.identity.id])).map((o) => o.operation);
+      assert.deepEqual(await ops(), ['create']);
+      await engine.runWorkerOnce();
+      assert.deepEqual(await ops(), ['create', 'update'], 'the worker applied the record on its date');
+      assert.deepEqual((await repo.identities.dueRecords(T0, 10)).length, 0);
+    });
+
+    it('commits a step and its change set together or not at all, and never twice', async () => {
+      const launched = await engine.launch({ definition: 'User_ChangeName', launcher: 'alice', subject: 'jdoe', mode: 'sync', variables: { changes: { LastName: 'Doe' } } });
+      const row = (await repo.runtime.getInstance(launched.instance.id))!;
+      const plan = () =>
+        planChangeSet(repo.identities, readNetwrixChangeSet({ LastName: 'Atomic' }), {
+          now: T0, idempotencyKey: `${row.id}:9:Persist:0`, instanceId: row.id, subject: 'jdoe', mode: 'persist', provisioning: true,
+        });
+      const jdoe = async () => (await repo.identities.findIdentity('jdoe'))!;
+      const before = await jdoe();
+      const orders = await orderCount(before.identity.id);
+      const write = await plan();
+      const next = { ...row, revision: row.revision + 1 };
+      // The instance moved since: the change set is not written either.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision - 1, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision);
+      // The identity moved since: the instance is not written either.
+      const stale = { ...write, expectedRevision: write.expectedRevision! - 1 };
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [stale] }]), ['conflict']);
+      assert.equal((await repo.runtime.getInstance(row.id))!.revision, row.revision);
+      // Both current: both written; the same commit again (a retry whose answer was lost) writes nothing twice.
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['committed']);
+      assert.deepEqual(await repo.runtime.commit([{ instance: next, expectedRevision: row.revision, identity: [write] }]), ['conflict']);
+      assert.equal((await jdoe()).identity.revision, before.identity.revision + 1);
+      assert.equal(await orderCount(before.identity.id), orders + 1, 'one update ordered');
     });
   });
 }

@@ -8,6 +8,7 @@ import { registerList } from './list.js';
 import { registerMailWorker } from './mail-worker.js';
 import { registerNotification } from './notification.js';
 import { registerProfile } from './profile.js';
+import { registerProvisioning } from './provisioning.js';
 import { registerIdentity } from './identity.js';
 import { registerResource } from './resource.js';
 import { registerShow } from './show.js';
@@ -44,6 +45,7 @@ export const commands: readonly RegisterCommand[] = [
   registerNotification,
   registerSchedule,
   registerProfile,
+  registerProvisioning,
   registerIdentity,
   registerResource,
   registerConnector,

@@ -26,7 +26,7 @@ export interface FrameState {
   readonly caller?: string;
 }
 
-export type TokenPhase = 'enter' | 'actions' | 'transitions' | 'wait' | 'call';
+export type TokenPhase = 'enter' | 'actions' | 'transitions' | 'wait' | 'call' | 'provision';
 
 /** A position in a process. Parallel branches (AND-split) are several tokens in the same frame. */
 export interface TokenState {
@@ -48,6 +48,8 @@ export interface TokenState {
   items?: string[];
   /** Child frame this token waits on (phase `call`). */
   call?: string;
+  /** Provisioning orders this token waits on (phase `provision`), the action's index in `action`. */
+  orders?: string[];
   /** Instance step number at which the current activity was entered (part of idempotency keys). */
   step: number;
   /** Index into `records` when the current activity holds a manual action. */
@@ -204,6 +206,13 @@ export function endedState(state: InstanceState): InstanceState | null {
     messages: [],
   };
   return asInstanceState(kept);
+}
+
+/** The provisioning orders the tokens of a stored state wait on (none for an ended or foreign state). */
+export function awaitedOrders(state: InstanceState | null): string[] {
+  const tokens = (state as unknown as Partial<StateV1> | null)?.tokens;
+  if (!Array.isArray(tokens)) return [];
+  return tokens.flatMap((t) => (t.phase === 'provision' ? (t.orders ?? []) : []));
 }
 
 /** The records of manual-action activities in a stored state, oldest first (`TaskInstanceView.history`). */

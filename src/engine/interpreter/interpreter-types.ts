@@ -132,7 +132,22 @@ export type ResumeEvent =
   /** Timers whose time has come (work item timeouts). */
   | { readonly kind: 'timer' }
   /** Go on after a checkpoint: only the steps that were still to run, nothing else fires. */
-  | { readonly kind: 'continue' };
+  | { readonly kind: 'continue' }
+  /**
+   * Provisioning orders that actions wait on ({@link ServiceResult.waitFor}) are settled: each action whose orders
+   * are all among them goes on (with WF_ACTION_ERROR when one ended in error or was cancelled). Due timers fire too.
+   */
+  | { readonly kind: 'provisioned'; readonly orders: readonly SettledOrder[] };
+
+/** A provisioning order as a waiting action learns its end. */
+export interface SettledOrder {
+  readonly id: string;
+  /** `executed`, `verified`, `error` or `cancelled`. */
+  readonly state: string;
+  /** For `error`: the order's code and message. */
+  readonly errorCode?: string;
+  readonly error?: string;
+}
 
 /** A named operation that `<Action application=… op=…>` calls. */
 export interface ServiceCall {
@@ -159,6 +174,12 @@ export interface ServiceCall {
 export interface ServiceResult {
   readonly values?: Readonly<Record<string, XValue>>;
   readonly error?: string;
+  /**
+   * Provisioning orders (ids) the action waits on: the instance waits there, after the action's Returns applied,
+   * until every one of them is settled, and is resumed by a `provisioned` event (docs/decisions/provisioning-waits.md).
+   * The orders must be written in the same commit (an identity write effect) or earlier. Empty or absent: no wait.
+   */
+  readonly waitFor?: readonly string[];
 }
 
 export type ServiceOperation = (call: ServiceCall) => ServiceResult | Promise<ServiceResult>;

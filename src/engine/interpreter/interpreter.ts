@@ -18,6 +18,7 @@ import type { AdvanceOutcome, InstanceState, ResumeEvent, RunContext, TaskResult
 import { asInstanceState, cloneState, newState, ROOT_FRAME, rootVariables, type StateV1 } from './instance-state.js';
 import { drain, endInstance, requeueRunnable } from './run-activity.js';
 import { Run } from './run.js';
+import { applyProvisioned } from './run-action.js';
 import { storedBytes } from './stored-bytes.js';
 import { DEFAULT_ADVANCE_LIMITS } from './work-budget.js';
 import { applyDecision, applyTimers, earliestDue } from './work-items.js';
@@ -59,6 +60,10 @@ export async function resume(process: ProcessObject, state: InstanceState, event
     requeueRunnable(run);
     if (event.kind === 'decision') applyDecision(run, event);
     else if (event.kind === 'timer') applyTimers(run);
+    else if (event.kind === 'provisioned') {
+      applyProvisioned(run, event);
+      applyTimers(run);
+    }
     await drain(run);
   });
   // Too large: the instance ends failed as it was before this advance; nothing this advance built is kept.

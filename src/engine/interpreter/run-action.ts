@@ -11,7 +11,7 @@ import type { XValue } from '../../expression/env.js';
 import { evaluate } from '../../expression/index.js';
 import { initStoredBuiltins, isBuiltinName, setActionOutcome } from './builtins.js';
 import type { FrameState, TokenState } from './instance-state.js';
-import type { ServiceCall, ServiceResult } from './interpreter-types.js';
+import type { ServiceCall, ServiceResult, SettledOrder } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
 import type { Run } from './run.js';
 import { NETWRIX_APPLICATION } from '../../services/netwrix-operations.js';
@@ -140,7 +140,37 @@ async function runService(
   const values = result.values ?? {};
   applyReturns(action.returns, (name) => (Object.hasOwn(values, name) ? values[name] : undefined), scope);
   setActionOutcome(frame.vars, { result: { ...values } });
+  if (result.waitFor !== undefined && result.waitFor.length > 0) {
+    // The instance waits here until the orders are settled (applyProvisioned); the next action runs after that.
+    token.phase = 'provision';
+    token.orders = [...new Set(result.waitFor)];
+    return 'blocked';
+  }
   return 'done';
+}
+
+/**
+ * Orders are settled: every token whose orders are all settled goes on with its next action. An order that ended
+ * in error (or was cancelled) sets WF_ACTION_ERROR and goes into the task result's errors, as a failing action
+ * does; the workflow's transitions decide what follows.
+ */
+export function applyProvisioned(run: Run, event: { readonly orders: readonly SettledOrder[] }): void {
+  const settled = new Map(event.orders.map((o) => [o.id, o]));
+  for (const token of run.state.tokens) {
+    if (token.phase !== 'provision' || !token.orders || !token.orders.every((id) => settled.has(id))) continue;
+    const frame = run.frame(token.frame);
+    const activity = run.activity(frame, token.activity);
+    const action = activity.actions[token.action];
+    const failed = token.orders.map((id) => settled.get(id)!).filter((o) => o.state === 'error' || o.state === 'cancelled');
+    if (failed.length > 0 && action) {
+      const what = failed.map((o) => `order ${o.id} ${o.state === 'cancelled' ? 'was cancelled' : `failed: ${o.errorCode ?? 'ERROR'}: ${o.error ?? ''}`}`);
+      failAction(run, frame, activity, action, `PROVISIONING_ORDER_FAILED: ${what.join('; ')}`);
+    }
+    token.orders = undefined;
+    token.phase = 'actions';
+    token.action++;
+    run.queue.push(token);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { PgDatabase } from './postgres-database.js';
 import { PostgresNotificationStore } from './postgres-notification-store.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
+import { PostgresProvisioningStore } from './postgres-provisioning-store.js';
 import { postgresIdentityStore } from './postgres-identity-store.js';
 import type { IdentityStore } from '../../identity/identity-store.js';
 import { PostgresRuntimeStore } from './postgres-runtime-store.js';
@@ -19,6 +20,7 @@ export class PostgresRepository implements Repository {
   readonly objects: PostgresObjectStore;
   readonly runtime: PostgresRuntimeStore;
   readonly profiles: PostgresProfileStore;
+  readonly provisioning: PostgresProvisioningStore;
   readonly identities: IdentityStore;
 
   readonly access: PostgresAccessStore;
@@ -34,6 +36,7 @@ export class PostgresRepository implements Repository {
     this.objects = new PostgresObjectStore(db);
     this.runtime = new PostgresRuntimeStore(db, options.databaseClock);
     this.profiles = new PostgresProfileStore(db);
+    this.provisioning = new PostgresProvisioningStore(db, options.databaseClock);
     this.identities = postgresIdentityStore(db);
 
     this.access = new PostgresAccessStore(db);

@@ -13,12 +13,10 @@ function prepared(db: SqliteDatabase, sql: string): SqliteStatement {
   return st;
 }
 
-/** Thrown inside a savepoint to roll one write back. */
-class IdentityConflict extends Error {}
-
 /**
  * Applies one identity write on `db`, which must be inside a transaction (the runtime store's commit, or
- * {@link applySqliteIdentityWrites}); returns false, having written nothing, when its compare-and-set fails.
+ * {@link applySqliteIdentityWrites}); returns false when its compare-and-set fails. The compare-and-set is the
+ * write's first statement, so a write that fails it wrote nothing.
  */
 export function applySqliteIdentityWrite(db: SqliteDatabase, w: IdentityWrite): boolean {
   const { cas, rest } = identityWriteStatements(w);
@@ -27,22 +25,9 @@ export function applySqliteIdentityWrite(db: SqliteDatabase, w: IdentityWrite): 
   return true;
 }
 
-/** Applies writes in one transaction, each in its own savepoint. */
+/** Applies writes in one transaction. */
 export function applySqliteIdentityWrites(db: SqliteDatabase, writes: readonly IdentityWrite[]): IdentityWriteStatus[] {
-  const one = db.transaction((w: IdentityWrite) => {
-    if (!applySqliteIdentityWrite(db, w)) throw new IdentityConflict();
-  });
-  return db.transaction(() =>
-    writes.map((w): IdentityWriteStatus => {
-      try {
-        one(w);
-        return 'committed';
-      } catch (e) {
-        if (e instanceof IdentityConflict) return 'conflict';
-        throw e;
-      }
-    }),
-  )();
+  return db.transaction(() => writes.map((w): IdentityWriteStatus => (applySqliteIdentityWrite(db, w) ? 'committed' : 'conflict'))).immediate();
 }
 
 /** The identity store on SQLite (synchronous underneath; async to share the interface with PostgreSQL). */

@@ -5,6 +5,7 @@ import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteNotificationStore } from './sqlite-notification-store.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
+import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { sqliteIdentityStore } from './sqlite-identity-store.js';
 import type { IdentityStore } from '../../identity/identity-store.js';
 import { SqliteRuntimeStore } from './sqlite-runtime-store.js';
@@ -19,6 +20,7 @@ export class SqliteRepository implements Repository {
   readonly objects: SqliteObjectStore;
   readonly runtime: SqliteRuntimeStore;
   readonly profiles: SqliteProfileStore;
+  readonly provisioning: SqliteProvisioningStore;
   readonly identities: IdentityStore;
 
   readonly access: SqliteAccessStore;
@@ -38,6 +40,7 @@ export class SqliteRepository implements Repository {
     this.objects = mapStorageErrors(new SqliteObjectStore(db), location, sqliteStorageError);
     this.runtime = mapStorageErrors(new SqliteRuntimeStore(db, options.databaseClock), location, sqliteStorageError);
     this.profiles = mapStorageErrors(new SqliteProfileStore(db), location, sqliteStorageError);
+    this.provisioning = mapStorageErrors(new SqliteProvisioningStore(db, options.databaseClock), location, sqliteStorageError);
     this.identities = mapStorageErrors(sqliteIdentityStore(db), location, sqliteStorageError);
 
     this.access = mapStorageErrors(new SqliteAccessStore(db), location, sqliteStorageError);
