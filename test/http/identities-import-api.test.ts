@@ -1,5 +1,5 @@
 /**
- * Identities, resources and definition import over HTTP: what an administrator sees of people and their records
+ * Identities, resources, provisioning orders and definition import over HTTP: what an administrator sees of people and their records
  * "as of" a date, pages that continue where they stopped, and an upload that imports all of its documents or none.
  */
 import assert from 'node:assert/strict';
@@ -109,6 +109,30 @@ describe('identities, resources and import over HTTP', () => {
     assert.ok(error.details.diagnostics.some((d) => /^bad\.xml:\d+:\d+: error /.test(d)), error.details.diagnostics.join('\n'));
     const defs = await w.call(ada, 'GET', '/api/v1/definitions');
     assert.ok(!defs.body.includes('Copy'), 'the good document of the refused upload is not imported either');
+  });
+
+  it('lists provisioning orders by state, retries one in error and refuses to retry one that is pending', async () => {
+    const jdoe = (await w.repository.identities.findIdentity('jdoe'))!.identity.id;
+    const base = { identityId: jdoe, connector: 'badges', operation: 'create' as const, createdAt: w.now(), payload: { attributes: { login: 'jdoe' } } };
+    await w.repository.provisioning.enqueue([
+      { ...base, id: 'po-1', idempotencyKey: 'po-key-1' },
+      { ...base, connector: 'crm', id: 'po-2', idempotencyKey: 'po-key-2' },
+    ]);
+    const [claimed] = await w.repository.provisioning.claim('test-worker', w.now() + 1, 60_000, 1);
+    assert.ok(claimed);
+    assert.ok(await w.repository.provisioning.fail('test-worker', claimed.id, { errorCode: 'CONNECTOR_REFUSED', message: 'no such group' }, w.now()));
+    const errors = await w.call(ada, 'GET', '/api/v1/provisioning/orders?state=error&identity=jdoe');
+    assert.equal(errors.statusCode, 200, errors.body);
+    const items = (errors.json() as { items: { id: string; errorCode: string }[] }).items;
+    assert.deepEqual(items.map((o) => [o.id, o.errorCode]), [[claimed.id, 'CONNECTOR_REFUSED']]);
+    const ada2 = await w.signIn('ada');
+    const retried = await w.call(ada2, 'POST', `/api/v1/provisioning/orders/${claimed.id}/retry`);
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.equal((retried.json() as { order: { state: string; attempts: number } }).order.state, 'pending');
+    const other = claimed.id === 'po-1' ? 'po-2' : 'po-1';
+    const refused = await w.call(ada2, 'POST', `/api/v1/provisioning/orders/${other}/retry`);
+    assert.equal(refused.json().error.code, 'PROVISIONING_ORDER_NOT_RETRYABLE', refused.body);
+    assert.equal((await w.call(ada, 'GET', '/api/v1/provisioning/orders/nope')).json().error.code, 'PROVISIONING_ORDER_NOT_FOUND');
   });
 
   it('refuses an upload larger than the import limit', async () => {

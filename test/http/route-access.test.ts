@@ -127,6 +127,10 @@ const CASES: Readonly<Record<string, RouteCase>> = {
     body: () => ({ files: [{ name: 'x.xml', xml: '<Waveset/>' }] }),
     without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
   },
+  'GET /api/v1/provisioning/orders': { url: () => '/api/v1/provisioning/orders', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/provisioning/orders/:id': { url: () => '/api/v1/provisioning/orders/o1', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/provisioning/orders/:id/retry': { url: () => '/api/v1/provisioning/orders/o1/retry', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/provisioning/orders/:id/cancel': { url: () => '/api/v1/provisioning/orders/o1/cancel', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
 };
 
 describe('access to every route', () => {

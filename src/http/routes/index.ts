@@ -6,6 +6,7 @@ import { registerDefinitionRoutes } from './definitions.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerImportRoutes } from './imports.js';
 import { registerProfileRoutes } from './profiles.js';
+import { registerProvisioningRoutes } from './provisioning.js';
 import { registerSessionRoutes } from './session.js';
 import { registerTaskRoutes } from './tasks.js';
 import { registerTokenRoutes } from './tokens.js';
@@ -23,4 +24,5 @@ export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
   registerAccountRoutes(api, deps);
   registerIdentityRoutes(api, deps);
   registerImportRoutes(api, deps);
+  registerProvisioningRoutes(api, deps);
 }
