@@ -58,6 +58,33 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
+export type { AuditQuery, AuditQueryStore, HrApply, HrLaunchRecord, HrRunOutcome, HrRunRecord, HrStore } from './repository/hr-store.js';
+export {
+  HR_ENCODINGS,
+  HrFileRefusedError,
+  hrThreshold,
+  importHrFile,
+  launchDueHr,
+  loadHrSource,
+  parseHrSource,
+  planHrRun,
+  readHrFile,
+} from './connectors/hr/index.js';
+export type {
+  HrChange,
+  HrEncoding,
+  HrFile,
+  HrImportDeps,
+  HrImportRequest,
+  HrImportResult,
+  HrLaunchReport,
+  HrPlan,
+  HrPlannedLaunch,
+  HrProblem,
+  HrProblemKind,
+  HrSourceConfig,
+  HrTrigger,
+} from './connectors/hr/index.js';
 export type {
   NotificationFilter,
   NotificationKind,

@@ -95,6 +95,9 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
     data: {
       decision: request.decision,
       as: verdict.as,
+      // Who held the item and, when it was delegated, whose it was first: `idflow audit` shows both beside the actor.
+      ...(item.owner !== null && item.owner !== actor && { owner: item.owner }),
+      ...(item.delegatedFrom !== null && { delegatedFrom: item.delegatedFrom }),
       ...(request.comment !== undefined && { comment: request.comment }),
       ...(request.assignee !== undefined && { assignee: request.assignee }),
       // Names only: the audit outlives the instance (purge, resultLimit), and a form field may hold a secret.

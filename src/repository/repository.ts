@@ -1,5 +1,6 @@
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { AccessStore } from './access-store.js';
+import type { AuditQueryStore, HrStore } from './hr-store.js';
 import type { NotificationStore } from './notification-store.js';
 import type { ObjectStore } from './object-store.js';
 import type { ProfileStore } from './profile-store.js';
@@ -23,6 +24,10 @@ export interface Repository {
   readonly access: AccessStore;
   /** The notification outbox the mail workers send from (docs/email.md). */
   readonly notifications: NotificationStore;
+  /** The HR feed's sources, snapshots, runs and pending launches (src/connectors/hr/, docs/hr-feed.md). */
+  readonly hr: HrStore;
+  /** The audit trail read by filter (`idflow audit`). */
+  readonly audit: AuditQueryStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is: the file path, or the URL without its password. */

@@ -65,7 +65,7 @@ for (const database of DATABASES) {
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       }) as IdentityStore;
-      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, provisioning: repo.provisioning, identities, access: repo.access, notifications: repo.notifications, kind: repo.kind, location: repo.location, close: () => repo.close() };
+      const seen: Repository = { objects: repo.objects, runtime: repo.runtime, profiles: repo.profiles, provisioning: repo.provisioning, identities, access: repo.access, notifications: repo.notifications, hr: repo.hr, audit: repo.audit, kind: repo.kind, location: repo.location, close: () => repo.close() };
       engine = await openEngine({ repository: seen, clock: () => T0, workerId: 'persist-test' });
       await repo.identities.putResource({
         id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
+import { registerHr } from './hr.js';
 import { registerCompletion } from './completion.js';
 import { registerConnector } from './connector.js';
 import { registerImport } from './import.js';
@@ -49,5 +51,7 @@ export const commands: readonly RegisterCommand[] = [
   registerIdentity,
   registerResource,
   registerConnector,
+  registerHr,
+  registerAudit,
   registerCompletion,
 ];

@@ -9,6 +9,7 @@ import { m0007SubjectKeys } from './0007-subject-keys.js';
 import { m0008Identities } from './0008-identities.js';
 import { m0009Access } from './0009-access.js';
 import { m0010Notifications } from './0010-notifications.js';
+import { m0011Hr } from './0011-hr.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   m0008Identities,
   m0009Access,
   m0010Notifications,
+  m0011Hr,
 ];

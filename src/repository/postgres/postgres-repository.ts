@@ -2,6 +2,7 @@ import type { Repository } from '../repository.js';
 import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
 import { PostgresNotificationStore } from './postgres-notification-store.js';
+import { PostgresAuditQueryStore, PostgresHrStore } from './postgres-hr-store.js';
 import { PostgresObjectStore } from './postgres-object-store.js';
 import { PostgresProfileStore } from './postgres-profile-store.js';
 import { PostgresProvisioningStore } from './postgres-provisioning-store.js';
@@ -25,6 +26,8 @@ export class PostgresRepository implements Repository {
 
   readonly access: PostgresAccessStore;
   readonly notifications: PostgresNotificationStore;
+  readonly hr: PostgresHrStore;
+  readonly audit: PostgresAuditQueryStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
   #closed = false;
@@ -41,6 +44,8 @@ export class PostgresRepository implements Repository {
 
     this.access = new PostgresAccessStore(db);
     this.notifications = new PostgresNotificationStore(db, options.databaseClock);
+    this.hr = new PostgresHrStore(db);
+    this.audit = new PostgresAuditQueryStore(db);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,8 @@ import { SqliteAccessStore } from './sqlite-access-store.js';
 import { mapStorageErrors } from '../storage-error.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteNotificationStore } from './sqlite-notification-store.js';
+import { SqliteAuditQueryStore, SqliteHrStore } from './sqlite-hr-store.js';
+import type { AuditQueryStore, HrStore } from '../hr-store.js';
 import { SqliteObjectStore } from './sqlite-object-store.js';
 import { SqliteProfileStore } from './sqlite-profile-store.js';
 import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
@@ -25,6 +27,8 @@ export class SqliteRepository implements Repository {
 
   readonly access: SqliteAccessStore;
   readonly notifications: SqliteNotificationStore;
+  readonly hr: HrStore;
+  readonly audit: AuditQueryStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
    * src/repository/ may use it: that code must run on PostgreSQL too.
@@ -45,6 +49,8 @@ export class SqliteRepository implements Repository {
 
     this.access = mapStorageErrors(new SqliteAccessStore(db), location, sqliteStorageError);
     this.notifications = mapStorageErrors(new SqliteNotificationStore(db, options.databaseClock), location, sqliteStorageError);
+    this.hr = mapStorageErrors(new SqliteHrStore(db), location, sqliteStorageError);
+    this.audit = mapStorageErrors(new SqliteAuditQueryStore(db), location, sqliteStorageError);
   }
 
   async close(): Promise<void> {

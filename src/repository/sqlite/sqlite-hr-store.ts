@@ -1,0 +1,143 @@
+import { AUDIT_COLUMNS, auditValues, toAudit, type AuditRow } from '../runtime-rows.js';
+import type { AuditRecord, StoredAuditEvent } from '../runtime-store.js';
+import {
+  HR_LAUNCH_COLUMNS,
+  hrLaunchValues,
+  toHrLaunch,
+  toHrRun,
+  type AuditQuery,
+  type AuditQueryStore,
+  type HrApply,
+  type HrLaunchRecord,
+  type HrLaunchRow,
+  type HrRunRecord,
+  type HrRunRow,
+  type HrStore,
+} from '../hr-store.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_RUN = 'INSERT INTO hr_runs (id, source, at, file, outcome, plan) VALUES (?, ?, ?, ?, ?, ?)';
+const INSERT_LAUNCH = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')}) VALUES (${HR_LAUNCH_COLUMNS.map(() => '?').join(', ')})`;
+
+/** The HR feed's tables on the embedded database. */
+export class SqliteHrStore implements HrStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  async putSource(name: string, config: Readonly<Record<string, unknown>>, at: number): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO hr_sources (name, config, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at')
+      .run(name, JSON.stringify(config), at);
+  }
+
+  async getSource(name: string): Promise<Readonly<Record<string, unknown>> | undefined> {
+    const row = this.#db.prepare('SELECT config FROM hr_sources WHERE name = ?').get(name) as { config: string } | undefined;
+    return row ? (JSON.parse(row.config) as Record<string, unknown>) : undefined;
+  }
+
+  async listSources(): Promise<string[]> {
+    return (this.#db.prepare('SELECT name FROM hr_sources ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  }
+
+  async snapshot(source: string): Promise<Map<string, Record<string, string>>> {
+    const rows = this.#db.prepare('SELECT row_key, attributes FROM hr_snapshot_rows WHERE source = ?').all(source) as { row_key: string; attributes: string }[];
+    return new Map(rows.map((r) => [r.row_key, JSON.parse(r.attributes) as Record<string, string>]));
+  }
+
+  async recordRun(run: HrRunRecord, audit: readonly AuditRecord[]): Promise<void> {
+    this.#db.transaction(() => {
+      this.#insertRun(run);
+      this.#insertAudit(audit);
+    })();
+  }
+
+  async apply(a: HrApply): Promise<void> {
+    const upsert = this.#db.prepare(
+      'INSERT INTO hr_snapshot_rows (source, row_key, attributes) VALUES (?, ?, ?) ON CONFLICT (source, row_key) DO UPDATE SET attributes = excluded.attributes',
+    );
+    const remove = this.#db.prepare('DELETE FROM hr_snapshot_rows WHERE source = ? AND row_key = ?');
+    const launch = this.#db.prepare(INSERT_LAUNCH);
+    this.#db
+      .transaction(() => {
+        for (const u of a.upserts) upsert.run(a.run.source, u.key, JSON.stringify(u.attributes));
+        for (const key of a.deletes) remove.run(a.run.source, key);
+        for (const l of a.launches) launch.run(...hrLaunchValues(l, a.run.at));
+        this.#insertRun(a.run);
+        this.#insertAudit(a.audit);
+      })
+      .immediate();
+  }
+
+  async listRuns(source?: string): Promise<HrRunRecord[]> {
+    const rows = (
+      source === undefined
+        ? this.#db.prepare('SELECT * FROM hr_runs ORDER BY at, id').all()
+        : this.#db.prepare('SELECT * FROM hr_runs WHERE source = ? ORDER BY at, id').all(source)
+    ) as HrRunRow[];
+    return rows.map(toHrRun);
+  }
+
+  async dueLaunches(now: number, limit: number): Promise<HrLaunchRecord[]> {
+    const rows = this.#db.prepare(`SELECT * FROM hr_launches WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`).all(now, limit) as HrLaunchRow[];
+    return rows.map(toHrLaunch);
+  }
+
+  async listLaunches(source?: string): Promise<HrLaunchRecord[]> {
+    const rows = (
+      source === undefined
+        ? this.#db.prepare('SELECT * FROM hr_launches ORDER BY due_at, id').all()
+        : this.#db.prepare('SELECT * FROM hr_launches WHERE source = ? ORDER BY due_at, id').all(source)
+    ) as HrLaunchRow[];
+    return rows.map(toHrLaunch);
+  }
+
+  async finishLaunch(id: string, o: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean> {
+    const r = this.#db
+      .prepare(`UPDATE hr_launches SET state = ?, instance_id = ?, error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+      .run(o.state, o.instanceId ?? null, o.error ?? null, at, id);
+    return r.changes === 1;
+  }
+
+  #insertRun(run: HrRunRecord): void {
+    this.#db.prepare(INSERT_RUN).run(run.id, run.source, run.at, run.file, run.outcome, JSON.stringify(run.plan));
+  }
+
+  #insertAudit(audit: readonly AuditRecord[]): void {
+    const st = this.#db.prepare(INSERT_AUDIT);
+    for (const a of audit) st.run(...auditValues(a));
+  }
+}
+
+/** `idflow audit` on the embedded database. */
+export class SqliteAuditQueryStore implements AuditQueryStore {
+  readonly #db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+  }
+
+  async query(f: AuditQuery): Promise<StoredAuditEvent[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.instanceId !== undefined) (where.push('instance_id = ?'), args.push(f.instanceId));
+    if (f.event !== undefined) (where.push('event = ?'), args.push(f.event));
+    if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since));
+    if (f.until !== undefined) (where.push('at < ?'), args.push(f.until));
+    if (f.subject !== undefined) {
+      // An instance's later events do not repeat its subject: they are found through its launch.
+      where.push(
+        `((event <> 'notification' AND json_extract(data, '$.subject') = ?) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND json_extract(data, '$.subject') = ?))`,
+      );
+      args.push(f.subject, f.subject);
+    }
+    const desc = f.order === 'desc';
+    if (f.afterId !== undefined) (where.push(desc ? 'id < ?' : 'id > ?'), args.push(f.afterId));
+    const sql = `SELECT * FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
+    args.push(f.limit ?? -1);
+    return (this.#db.prepare(sql).all(...args) as AuditRow[]).map(toAudit);
+  }
+}
