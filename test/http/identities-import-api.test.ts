@@ -135,6 +135,24 @@ describe('identities, resources and import over HTTP', () => {
     assert.equal((await w.call(ada, 'GET', '/api/v1/provisioning/orders/nope')).json().error.code, 'PROVISIONING_ORDER_NOT_FOUND');
   });
 
+  it('lists HR runs newest first page by page and shows one with its plan', async () => {
+    for (const [i, outcome] of (['applied', 'refused', 'dry-run'] as const).entries()) {
+      await w.repository.hr.recordRun({ id: `run-${i}`, source: 'workday', at: NOW + i * 1000, file: `hr-${i}.csv`, outcome, plan: { starts: i } }, []);
+    }
+    const first = await w.call(ada, 'GET', '/api/v1/hr/runs?source=workday&limit=2');
+    assert.equal(first.statusCode, 200, first.body);
+    const p1 = first.json() as { items: { id: string; plan?: unknown }[]; nextCursor: string };
+    assert.deepEqual(p1.items.map((r) => r.id), ['run-2', 'run-1']);
+    assert.ok(p1.items.every((r) => r.plan === undefined), 'lists leave the plans out');
+    const second = (await w.call(ada, 'GET', `/api/v1/hr/runs?source=workday&limit=2&cursor=${p1.nextCursor}`)).json() as { items: { id: string }[]; nextCursor: string | null };
+    assert.deepEqual(second.items.map((r) => r.id), ['run-0']);
+    assert.equal(second.nextCursor, null);
+    assert.deepEqual((await w.call(ada, 'GET', '/api/v1/hr/runs?outcome=refused')).json().items.map((r: { id: string }) => r.id), ['run-1']);
+    const one = await w.call(ada, 'GET', '/api/v1/hr/runs/run-0');
+    assert.deepEqual((one.json() as { run: { plan: unknown } }).run.plan, { starts: 0 });
+    assert.equal((await w.call(ada, 'GET', '/api/v1/hr/runs/nope')).json().error.code, 'HR_RUN_NOT_FOUND');
+  });
+
   it('refuses an upload larger than the import limit', async () => {
     const r = await w.call(ada, 'POST', '/api/v1/imports', { files: [{ name: 'huge.xml', xml: 'x'.repeat(9 * 1024 * 1024) }] });
     assert.equal(r.statusCode, 413, r.body);

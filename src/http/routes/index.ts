@@ -3,6 +3,7 @@ import type { RouteDeps } from '../server.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerDefinitionRoutes } from './definitions.js';
+import { registerHrRoutes } from './hr-runs.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerImportRoutes } from './imports.js';
 import { registerProfileRoutes } from './profiles.js';
@@ -25,4 +26,5 @@ export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
   registerIdentityRoutes(api, deps);
   registerImportRoutes(api, deps);
   registerProvisioningRoutes(api, deps);
+  registerHrRoutes(api, deps);
 }
