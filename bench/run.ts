@@ -20,12 +20,13 @@ import { runFleetPart, type FleetRow } from './fleet-bench.js';
 import { fleetTable } from './fleet-report.js';
 import { measureStartup, startupLines, type StartupResult } from './startup-bench.js';
 import type { LdapBenchRow } from './ldap-bench.js';
+import { inboxLines, measureInbox, type InboxResult } from './inbox-bench.js';
 import type { ProvisioningBenchRow } from './provisioning-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap' | 'provisioning';
+type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap' | 'provisioning' | 'inbox';
 
 interface Options {
   readonly quick: boolean;
@@ -35,7 +36,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap|provisioning[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap|provisioning|inbox[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -54,8 +55,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap' && p !== 'provisioning') {
-          throw new Error(`--only takes a, b, rss, startup, fleet, ldap or provisioning, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap' && p !== 'provisioning' && p !== 'inbox') {
+          throw new Error(`--only takes a, b, rss, startup, fleet, ldap, provisioning or inbox, not '${p}'\n${USAGE}`);
         }
         only.add(p);
       }
@@ -64,14 +65,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap', 'provisioning']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap', 'provisioning', 'inbox']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000, provisioning: 1_000 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000, provisioning: 10_000 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000, provisioning: 1_000, inboxOpen: 10_000, inboxFinished: 100_000, inboxRequests: 300, signIns: 10 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000, provisioning: 10_000, inboxOpen: 100_000, inboxFinished: 1_000_000, inboxRequests: 2_000, signIns: 30 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -245,6 +246,7 @@ async function main(): Promise<void> {
   let startup: StartupResult | { error: string } | undefined;
   let ldap: LdapBenchRow[] | { error: string } | undefined;
   let provisioning: ProvisioningBenchRow | { error: string } | undefined;
+  let inbox: InboxResult | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -287,6 +289,14 @@ async function main(): Promise<void> {
         startup = await measureStartup(dir, n.inbox, Math.max(n.startupRounds, options.repeat));
       } catch (e) {
         startup = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
+    if (options.only.has('inbox')) {
+      // GET /api/v1/workitems over loopback beside the bare indexed query, and sign-in plus the first page (bench/inbox-bench.ts).
+      try {
+        inbox = await measureInbox(dir, n.inboxOpen, n.inboxFinished, n.inboxRequests, n.signIns, (line) => console.error(line));
+      } catch (e) {
+        inbox = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       }
     }
     if (options.only.has('fleet') && idflowSide) {
@@ -353,13 +363,15 @@ async function main(): Promise<void> {
     if ('error' in provisioning) console.log(`provisioning: ${provisioning.error}`);
     else console.log((await import('./provisioning-bench.js')).provisioningTable(provisioning));
   }
+  if (inbox) console.log(`\n${'error' in inbox ? `inbox: ${inbox.error}` : inboxLines(inbox).join('\n')}`);
 
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap, provisioning }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap, provisioning, inbox }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  if (results.some((r) => r.error) || (rss && 'error' in rss) || (startup && 'error' in startup) || (ldap && 'error' in ldap) || (provisioning && 'error' in provisioning)) process.exitCode = 1;
+  const failed = [rss, startup, ldap, provisioning, inbox].some((part) => part !== undefined && 'error' in part);
+  if (results.some((r) => r.error) || failed) process.exitCode = 1;
 }
 
 await main();

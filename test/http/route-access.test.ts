@@ -117,6 +117,22 @@ const CASES: Readonly<Record<string, RouteCase>> = {
     body: () => ({ administrator: true }),
     without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
   },
+  'GET /api/v1/identities': { url: () => '/api/v1/identities', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/identities/:id': { url: () => '/api/v1/identities/hana', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/identities/:id/history': { url: () => '/api/v1/identities/hana/history', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/resources': { url: () => '/api/v1/resources', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/resources/:id': { url: () => '/api/v1/resources/VPN', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/imports': {
+    url: () => '/api/v1/imports',
+    body: () => ({ files: [{ name: 'x.xml', xml: '<Waveset/>' }] }),
+    without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
+  },
+  'GET /api/v1/provisioning/orders': { url: () => '/api/v1/provisioning/orders', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/provisioning/orders/:id': { url: () => '/api/v1/provisioning/orders/o1', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/provisioning/orders/:id/retry': { url: () => '/api/v1/provisioning/orders/o1/retry', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'POST /api/v1/provisioning/orders/:id/cancel': { url: () => '/api/v1/provisioning/orders/o1/cancel', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/hr/runs': { url: () => '/api/v1/hr/runs', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/hr/runs/:id': { url: () => '/api/v1/hr/runs/r1', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
 };
 
 describe('access to every route', () => {

@@ -3,7 +3,11 @@ import type { RouteDeps } from '../server.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerDefinitionRoutes } from './definitions.js';
+import { registerHrRoutes } from './hr-runs.js';
+import { registerIdentityRoutes } from './identities.js';
+import { registerImportRoutes } from './imports.js';
 import { registerProfileRoutes } from './profiles.js';
+import { registerProvisioningRoutes } from './provisioning.js';
 import { registerSessionRoutes } from './session.js';
 import { registerTaskRoutes } from './tasks.js';
 import { registerTokenRoutes } from './tokens.js';
@@ -19,4 +23,8 @@ export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
   registerAuditRoutes(api, deps);
   registerTokenRoutes(api, deps);
   registerAccountRoutes(api, deps);
+  registerIdentityRoutes(api, deps);
+  registerImportRoutes(api, deps);
+  registerProvisioningRoutes(api, deps);
+  registerHrRoutes(api, deps);
 }
