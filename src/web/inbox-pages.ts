@@ -106,7 +106,7 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
           delegation
             ? html`<h2>Delegate</h2><form method="post" action="/inbox/${item.id}/delegate">${csrfField(ctx)}
               <div class="field"><label for="to">Delegate to (account name)</label><input id="to" name="to" required maxlength="256"></div>
-              <div class="field"><label for="dcomment">Comment</label><textarea id="dcomment" name="comment" maxlength="4000"></textarea></div>
+              <div class="field"><label for="dcomment">Note for the delegate (kept in the audit record)</label><textarea id="dcomment" name="comment" maxlength="4000"></textarea></div>
               <button type="submit" class="secondary">Delegate</button></form>`
             : ''
         }`
