@@ -173,6 +173,14 @@ function variableField(name: string, value: XValue, editable: boolean): Html {
 function typed(sent: string, before: XValue | undefined): XValue {
   if (typeof before === 'number' && sent.trim() !== '' && Number.isFinite(Number(sent))) return Number(sent);
   if (typeof before === 'boolean') return sent === 'true';
+  // A list or map is shown as JSON and comes back as JSON; text that does not parse stays text (the engine validates).
+  if (before !== null && typeof before === 'object') {
+    try {
+      return JSON.parse(sent) as XValue;
+    } catch {
+      return sent;
+    }
+  }
   return sent;
 }
 
