@@ -1,6 +1,6 @@
 /**
  * Identities and resources, and the Repository (objects by type, as XML or JSON). These show the whole organisation,
- * so they are for administrators: the authorisation module's `mayControlAll(caller, 'administer')` answers, as it does
+ * so they are for administrators: the authorisation module's `mayAdminister(caller, 'administer')` answers, as it does
  * for the API's administrator routes.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,7 +18,7 @@ const config = { access: PUBLIC };
 
 async function administrator(request: FastifyRequest, deps: RouteDeps): Promise<Required<PageContext>> {
   const ctx = await signedIn(request, deps);
-  requireAllowed(await deps.policy.mayControlAll(ctx.caller, 'administer'), 'NOT_ADMINISTRATOR', { actor: ctx.caller.person });
+  requireAllowed(deps.policy.mayAdminister(ctx.caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: ctx.caller.person });
   return ctx;
 }
 
