@@ -93,6 +93,10 @@ describe('the console in a browser', { skip: existsSync(CHROMIUM) ? false : `${C
     await shot(mona, '08-workflow-overview');
     await mona.locator('dd a', { hasText: /v\d+/ }).click();
     assert.ok((await mona.locator('#diagram svg g[data-state="passed"]').count()) > 0, 'the path is highlighted in the diagram');
+    for (const passed of ['Review/ReviewWithFeedback-Approved', 'Persist/Persist-Invoked']) {
+      assert.equal(await mona.locator(`#diagram svg g[data-activity="${passed}"]`).getAttribute('data-state'), 'passed', `${passed} is on the path`);
+    }
+    assert.equal(await mona.locator('#diagram svg g[data-activity="Review/ReviewWithFeedback-Declined"]').getAttribute('data-state'), 'not reached');
     await shot(mona, '09-definition-diagram');
     await mona.getByRole('link', { name: 'Definitions' }).click();
     await shot(mona, '10-definitions');
