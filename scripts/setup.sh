@@ -21,3 +21,12 @@ if [ ! -x /usr/sbin/slapd ] && ! command -v slapd >/dev/null 2>&1 || ! command -
   apt-get update -qq
   apt-get install -y -qq slapd ldap-utils >/dev/null
 fi
+
+# The console's browser tests (test/web/) drive Debian's Chromium through playwright-core: installed when missing.
+# Never `npx playwright install` (it downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi

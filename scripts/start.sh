@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # idflow's main job on a fresh machine: installs what is missing, creates (or updates) the repository
-# ./idflow.db with the default workflows, and shows the definitions it holds.
-# Set IDFLOW_DB to use another file. Later milestones turn this into the server.
+# ./idflow.db with the default workflows and a small demo organisation, and serves the web console and the API
+# (http://127.0.0.1:8080; docs/console.md) until Ctrl-C. Set IDFLOW_DB to use another file, IDFLOW_PORT another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +16,5 @@ echo "== idflow init ($IDFLOW_DB)"
 node bin/idflow.js init
 
 echo
-echo "== TaskDefinitions"
-node bin/idflow.js list TaskDefinition
-
-echo
-echo "== Workflows"
-node bin/idflow.js list Workflow
+echo "== idflow serve --demo"
+exec node bin/idflow.js serve --demo --port "${IDFLOW_PORT:-8080}"

@@ -126,6 +126,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorate(ROUTES, routes);
   const deps: RouteDeps = { engine: options.engine, repository: options.repository, accounts, policy, secure, clock };
   await app.register(async (api) => registerRoutes(api, deps), { prefix: '/api/v1' });
+  // The web console (src/web/, docs/console.md): its own scope, so its HTML error pages and form parsing stay its own.
+  // Loaded here so that API-only users of this module do not pay for elkjs.
+  const { registerConsole } = await import('../web/console.js');
+  await app.register(async (web) => registerConsole(web, deps));
   return app;
 }
 
