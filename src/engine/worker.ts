@@ -5,6 +5,7 @@ import { StorageError, isDatabaseFault } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
+import { ROUND_RETRY } from './outbox-rounds.js';
 import { auditBase, endedRecord, outcomeWrite } from './outcome-write.js';
 import { workerResumeEvent } from './provisioning-waits.js';
 import { runSchedules } from './schedules.js';
@@ -58,11 +59,6 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
   return advanceClaimed(ctx, claimed, newWorkerCounters());
 }
 
-/**
- * The pause before the next round after `n` consecutive failed rounds: doubling from 200 ms to 10 s, with jitter
- * over its upper half (retry-transient.ts), so that a fleet whose database restarted does not come back in step.
- */
-const ROUND_RETRY = { baseDelayMs: 200, maxDelayMs: 10_000, random: Math.random } as const;
 
 /**
  * While a lane's rounds claim full batches back to back, the checks that do not scale with the batch (has any

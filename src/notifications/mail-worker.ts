@@ -16,15 +16,14 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createAclPermissionResolver } from '../engine/acl-permission-resolver.js';
 import { workItemRecipients } from '../engine/notification-writes.js';
+import { runOutboxRounds } from '../engine/outbox-rounds.js';
 import type { NewNotification, NotificationOutcome, NotificationRecord } from '../repository/notification-store.js';
 import type { DueWorkItem } from '../repository/notification-rows.js';
 import type { Repository } from '../repository/repository.js';
 import { retryDelay } from '../repository/retry-transient.js';
 import type { AuditRecord } from '../repository/runtime-store.js';
-import { StorageError } from '../repository/storage-error.js';
 import { MailSendError } from './mail-errors.js';
 import type { CompiledMailSettings } from './mail-settings.js';
 import { resolveRecipients, settingsAddressBook, type AddressBook, type PermissionHolders } from './recipients.js';
@@ -56,9 +55,6 @@ export interface MailRound {
   readonly retried: number;
   readonly failed: number;
 }
-
-/** The pause after `n` failed rounds in a row: doubling from 200 ms to 10 s, jittered. */
-const ROUND_RETRY = { baseDelayMs: 200, maxDelayMs: 10_000, random: Math.random } as const;
 
 export class MailWorker {
   readonly #repository: Repository;
@@ -106,22 +102,13 @@ export class MailWorker {
    * is thrown. On abort the send in flight is cancelled and every claim still held is handed back.
    */
   async run(signal: AbortSignal): Promise<void> {
-    let failures = 0;
     try {
-      while (!signal.aborted) {
-        let pause = 0;
-        try {
-          const round = await this.runOnce(signal);
-          failures = 0;
-          if (round.claimed < this.#settings.batchSize) pause = this.#settings.idleMs;
-        } catch (e) {
-          if (e instanceof StorageError && e.fatal) throw e;
-          failures++;
-          this.#onRoundError(e);
-          pause = retryDelay(ROUND_RETRY, failures);
-        }
-        if (pause > 0) await sleep(pause, undefined, { signal }).catch(() => undefined);
-      }
+      await runOutboxRounds(signal, {
+        batchSize: this.#settings.batchSize,
+        idleMs: this.#settings.idleMs,
+        round: (s) => this.runOnce(s),
+        onRoundError: (e) => this.#onRoundError(e),
+      });
     } finally {
       await this.#repository.notifications.releaseLeases(this.workerId).catch((e: unknown) => this.#onRoundError(e));
     }

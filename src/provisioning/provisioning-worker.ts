@@ -10,13 +10,12 @@
  */
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from '../connectors/connector.js';
+import { runOutboxRounds } from '../engine/outbox-rounds.js';
 import { InvalidInputError, IdflowError } from '../errors.js';
 import type { OrderSettlement } from '../repository/provisioning-store.js';
 import type { Repository } from '../repository/repository.js';
-import { compileRetryPolicy, retryDelay, retryTransient, type RetryPolicy } from '../repository/retry-transient.js';
-import { StorageError } from '../repository/storage-error.js';
+import { compileRetryPolicy, retryTransient, type RetryPolicy } from '../repository/retry-transient.js';
 import type { ConnectorSource } from './connector-source.js';
 import { backoffDelay, compileBackoff, type ProvisioningBackoff, type ProvisioningBackoffOptions } from './provisioning-backoff.js';
 import { orderOperation, type ClaimedOrder } from './provisioning-order.js';
@@ -58,8 +57,6 @@ export interface ProvisioningRound {
   /** Orders handed back unsettled (the worker stopped while their call ran). */
   readonly released: number;
 }
-
-const ROUND_RETRY = { baseDelayMs: 200, maxDelayMs: 10_000, random: Math.random } as const;
 
 interface Compiled {
   readonly repository: Repository;
@@ -178,23 +175,14 @@ export class ProvisioningWorker {
    */
   async run(signal: AbortSignal, onRound?: (round: ProvisioningRound) => void): Promise<void> {
     const o = this.#o;
-    let failures = 0;
     try {
-      while (!signal.aborted) {
-        let pause = 0;
-        try {
-          const round = await this.runOnce(signal);
-          failures = 0;
-          onRound?.(round);
-          if (round.claimed < o.batchSize) pause = o.idleMs;
-        } catch (e) {
-          if (e instanceof StorageError && e.fatal) throw e;
-          failures++;
-          o.onRoundError(e);
-          pause = retryDelay(ROUND_RETRY, failures);
-        }
-        if (pause > 0 && !signal.aborted) await sleep(pause, undefined, { signal }).catch(() => undefined);
-      }
+      await runOutboxRounds(signal, {
+        batchSize: o.batchSize,
+        idleMs: o.idleMs,
+        round: (s) => this.runOnce(s),
+        ...(onRound && { onRound }),
+        onRoundError: (e) => o.onRoundError(e),
+      });
     } finally {
       await o.repository.provisioning.release(o.workerId).catch(() => undefined);
     }
