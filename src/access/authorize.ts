@@ -187,3 +187,8 @@ function isReview(permission: string | undefined): boolean {
 export function requireAllowed(verdict: Verdict | DecideVerdict, code: string, details: Readonly<Record<string, unknown>>): void {
   if (!verdict.allowed) throw new NotAuthorizedError(code, verdict.reason, details);
 }
+
+/** Throws `ACCESS_NOT_ADMINISTRATOR` unless the caller may administer: the one check every administrators-only route and page makes. */
+export function requireAdministrator(policy: Pick<AccessPolicy, 'mayAdminister'>, caller: Caller): void {
+  requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+}

@@ -4,7 +4,7 @@
  * for the API's administrator routes.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireAllowed } from '../access/authorize.js';
+import { requireAdministrator } from '../access/authorize.js';
 import { ObjectTypes, type ObjectType } from '../definition/model/objects.js';
 import { NotFoundError } from '../errors.js';
 import { PUBLIC } from '../http/route-access.js';
@@ -18,7 +18,7 @@ const config = { access: PUBLIC };
 
 async function administrator(request: FastifyRequest, deps: RouteDeps): Promise<Required<PageContext>> {
   const ctx = await signedIn(request, deps);
-  requireAllowed(deps.policy.mayAdminister(ctx.caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: ctx.caller.person });
+  requireAdministrator(deps.policy, ctx.caller);
   return ctx;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import { NotFoundError } from '../../errors.js';
 import type { AccountRecord } from '../../repository/access-store.js';
 import { needs } from '../route-access.js';
@@ -22,7 +22,7 @@ export function registerAccountRoutes(api: FastifyInstance, { accounts, reposito
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       return { items: (await repository.access.listAccounts()).map(shown), nextCursor: null };
     },
   );
@@ -45,7 +45,7 @@ export function registerAccountRoutes(api: FastifyInstance, { accounts, reposito
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       const b = request.body;
       const made = await accounts.createAccount({
         name: b.name,
@@ -76,7 +76,7 @@ export function registerAccountRoutes(api: FastifyInstance, { accounts, reposito
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       const { name } = request.params;
       const { password, ...flags } = request.body;
       if (password !== undefined) await accounts.setPassword(name, password);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import { needs } from '../route-access.js';
 import { ERROR_RESPONSES, limitParam, listOf } from '../schemas.js';
 import type { RouteDeps } from '../server.js';
@@ -23,7 +23,7 @@ export function registerAuditRoutes(api: FastifyInstance, { repository, policy }
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       const events = await repository.runtime.listAudit({ ...(request.query.instance !== undefined && { instanceId: request.query.instance }), limit: request.query.limit });
       return { items: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), nextCursor: null };
     },

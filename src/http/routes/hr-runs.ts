@@ -4,7 +4,7 @@
  * administrators, as identities are (docs/decisions/http-identity-access.md).
  */
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import { NotFoundError } from '../../errors.js';
 import type { HrLaunchRecord, HrRunOutcome, HrRunRecord } from '../../repository/hr-store.js';
 import { decodeCursor, instant, page } from '../pagination.js';
@@ -66,7 +66,7 @@ export function registerHrRoutes(api: FastifyInstance, { repository, policy }: R
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       const q = request.query;
       const since = instant('since', q.since);
       const until = instant('until', q.until);
@@ -95,7 +95,7 @@ export function registerHrRoutes(api: FastifyInstance, { repository, policy }: R
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       const run = (await repository.hr.listRuns()).find((r) => r.id === request.params.id);
       if (!run) throw new NotFoundError('HR_RUN_NOT_FOUND', `no HR run ${request.params.id}`, { id: request.params.id });
       const launches = (await repository.hr.listLaunches(run.source)).filter((l) => l.runId === run.id);

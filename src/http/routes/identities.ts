@@ -4,8 +4,7 @@
  * work items show the identity they are about.
  */
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
-import type { Caller } from '../../access/caller.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, IdentityState, ResourceKind, ResourceRow } from '../../identity/identity-rows.js';
 import { NotFoundError } from '../../errors.js';
 import { decodeCursor, instant, page } from '../pagination.js';
@@ -96,7 +95,6 @@ function timesAsIso(row: AssignmentRow | AccountRow): Record<string, unknown> {
 }
 
 export function registerIdentityRoutes(api: FastifyInstance, { repository, policy }: RouteDeps): void {
-  const administrator = (caller: Caller) => requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
   const identities = repository.identities;
   const find = async (idOrLogin: string) => {
     const found = (await identities.getIdentity(idOrLogin)) ?? (await identities.findIdentity(idOrLogin))?.identity;
@@ -128,7 +126,7 @@ export function registerIdentityRoutes(api: FastifyInstance, { repository, polic
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const q = request.query;
       const since = instant('since', q.since);
       const until = instant('until', q.until);
@@ -175,7 +173,7 @@ export function registerIdentityRoutes(api: FastifyInstance, { repository, polic
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const identity = await find(request.params.id);
       const validAt = instant('asOf', request.query.asOf) ?? Date.now();
       const knownAt = instant('knownAt', request.query.knownAt);
@@ -206,7 +204,7 @@ export function registerIdentityRoutes(api: FastifyInstance, { repository, polic
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const identity = await find(request.params.id);
       return { identity: identityView(identity), records: (await identities.recordHistory(identity.id)).map(recordView) };
     },
@@ -234,7 +232,7 @@ export function registerIdentityRoutes(api: FastifyInstance, { repository, polic
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const q = request.query;
       const rows = await identities.listResources({
         ...(q.kind !== undefined && { kind: q.kind }),
@@ -259,7 +257,7 @@ export function registerIdentityRoutes(api: FastifyInstance, { repository, polic
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const resource = await identities.getResource(request.params.id);
       if (!resource) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id or name ${request.params.id}`, { resource: request.params.id });
       return { resource: resourceView(resource), assignments: (await identities.listAssignments({ resourceId: resource.id })).map(timesAsIso) };

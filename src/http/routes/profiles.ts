@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import { createAclPermissionResolver } from '../../engine/acl-permission-resolver.js';
 import { NotAuthorizedError } from '../../errors.js';
 import { needs } from '../route-access.js';
@@ -83,7 +83,7 @@ export function registerProfileRoutes(api: FastifyInstance, { repository, policy
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       return { results: await repository.profiles.assign(request.params.person, request.body.profiles, caller.person, clock()) };
     },
   );
@@ -101,7 +101,7 @@ export function registerProfileRoutes(api: FastifyInstance, { repository, policy
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
+      requireAdministrator(policy, caller);
       await repository.profiles.unassign(request.params.person, [request.params.profile]);
       return reply.status(204).send();
     },

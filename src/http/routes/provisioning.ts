@@ -5,8 +5,7 @@
  * (docs/decisions/http-identity-access.md).
  */
 import type { FastifyInstance } from 'fastify';
-import { requireAllowed } from '../../access/authorize.js';
-import type { Caller } from '../../access/caller.js';
+import { requireAdministrator } from '../../access/authorize.js';
 import { NotFoundError } from '../../errors.js';
 import { ORDER_STATES, type OrderState, type ProvisioningOrder } from '../../provisioning/provisioning-order.js';
 import { decodeCursor, instant, page } from '../pagination.js';
@@ -62,8 +61,6 @@ function orderView(o: ProvisioningOrder) {
 }
 
 export function registerProvisioningRoutes(api: FastifyInstance, { repository, policy, clock }: RouteDeps): void {
-  const administrator = (caller: Caller) => requireAllowed(policy.mayAdminister(caller, 'administer'), 'ACCESS_NOT_ADMINISTRATOR', { actor: caller.person });
-
   api.get<{ Querystring: { state?: OrderState; identity?: string; connector?: string; instance?: string; since?: string; until?: string; order: 'asc' | 'desc'; limit: number; cursor?: string } }>(
     '/provisioning/orders',
     {
@@ -93,7 +90,7 @@ export function registerProvisioningRoutes(api: FastifyInstance, { repository, p
       },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const q = request.query;
       const since = instant('since', q.since);
       const until = instant('until', q.until);
@@ -121,7 +118,7 @@ export function registerProvisioningRoutes(api: FastifyInstance, { repository, p
       schema: { tags: ['provisioning'], summary: 'One ProvisioningOrder with its payload, attempts, last error and result', params: idParams, response: { 200: orderReply, ...ERROR_RESPONSES } },
     },
     async (request) => {
-      administrator(callerOf(request));
+      requireAdministrator(policy, callerOf(request));
       const order = await repository.provisioning.get(request.params.id);
       if (!order) throw new NotFoundError('PROVISIONING_ORDER_NOT_FOUND', `no provisioning order ${request.params.id}`, { id: request.params.id });
       return { order: orderView(order) };
@@ -142,7 +139,7 @@ export function registerProvisioningRoutes(api: FastifyInstance, { repository, p
       },
       async (request) => {
         const caller = callerOf(request);
-        administrator(caller);
+        requireAdministrator(policy, caller);
         const order = verb === 'retry' ? await repository.provisioning.retry(request.params.id, caller.person, clock()) : await repository.provisioning.cancel(request.params.id, caller.person, clock());
         return { order: orderView(order) };
       },
