@@ -9,21 +9,17 @@
  *   whose clock the test sets past it).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repositoryConnectors } from '../../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../../src/provisioning/provisioning-worker.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import { runIdflow, type Run } from '../cli/cli-harness.js';
-import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_GROUPS, SLAPD_PEOPLE, startSlapd, type Slapd } from '../support/slapd.js';
-import { ScimTestServer } from '../support/scim-server.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-
-const TOKEN = 'e2e-token';
-const ENV = { IDFLOW_E2E_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD, IDFLOW_E2E_SCIM_TOKEN: TOKEN };
-const STAFF_DN = `cn=staff,${SLAPD_GROUPS}`;
+import { startProvisioningTargets, type ProvisioningTargets } from '../support/provisioning-targets.js';
+import { SLAPD_GROUPS, SLAPD_PEOPLE, type Slapd } from '../support/slapd.js';
+import type { ScimTestServer } from '../support/scim-server.js';
 
 interface Launched {
   readonly instance: { readonly id: string; readonly state: string };
@@ -31,11 +27,12 @@ interface Launched {
 }
 
 describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd and SCIM', () => {
+  let targets: ProvisioningTargets;
   let slapd: Slapd;
   let scim: ScimTestServer;
   let dir: string;
   let db: string;
-  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: ENV });
+  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: targets.env });
   const ok = async (...args: string[]): Promise<string> => {
     const r = await idflow(...args);
     assert.equal(r.status, 0, `idflow ${args.join(' ')}: ${r.stderr}`);
@@ -63,41 +60,20 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
   const ldapEntry = (uid: string): string => slapd.search(`(uid=${uid})`, ['uid', 'sn', 'cn', 'pwdAccountLockedTime'], SLAPD_PEOPLE);
 
   before(async () => {
-    slapd = await startSlapd();
-    slapd.add(`dn: ${STAFF_DN}\nobjectClass: groupOfNames\ncn: staff\nmember: ${SLAPD_ADMIN_DN}\n`);
-    scim = await ScimTestServer.start({ token: TOKEN });
-    scim.store.addGroup('staff');
+    targets = await startProvisioningTargets({ ldapConnector: 'directory', scimConnector: 'crm', scimToken: 'e2e-token', scimGroups: ['staff'] });
+    ({ slapd, scim } = targets);
     dir = mkdtempSync(join(tmpdir(), 'idflow-e2e-'));
     db = join(dir, 'repo.db');
     await ok('init');
-    const connectors = join(dir, 'connectors.xml');
-    writeFileSync(
-      connectors,
-      `<Idflow>
-  <Connector name="directory" kind="ldap">
-    <url>${slapd.url}</url>
-    <bindDn>${SLAPD_ADMIN_DN}</bindDn>
-    <passwordEnv>IDFLOW_E2E_LDAP_PASSWORD</passwordEnv>
-    <peopleBase>${SLAPD_PEOPLE}</peopleBase>
-    <groupBase>${SLAPD_GROUPS}</groupBase>
-  </Connector>
-  <Connector name="crm" kind="scim">
-    <baseUrl>${scim.baseUrl}</baseUrl>
-    <tokenEnv>IDFLOW_E2E_SCIM_TOKEN</tokenEnv>
-  </Connector>
-</Idflow>
-`,
-    );
-    await ok('import', connectors);
+    await ok('import', targets.writeConnectors(dir));
     await ok('resource', 'add', 'directory', '--kind', 'application', '--connector', 'directory');
     await ok('resource', 'add', 'crm', '--kind', 'application', '--connector', 'crm');
-    await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', STAFF_DN);
+    await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('staff'));
     await ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff');
     await ok('profile', 'assign', 'bob', 'Manager');
   });
   after(async () => {
-    await scim?.close();
-    await slapd?.close();
+    await targets?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -148,7 +124,7 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
     assert.deepEqual(waiting.map((o) => o.operation).sort(), ['delete', 'delete'], 'the deletes wait for the retention period');
     // 31 days later: a provisioning worker whose clock is past the retention period.
     const repository = await openRepository({ db, env: {} });
-    const connectors = repositoryConnectors(repository.objects, { env: ENV });
+    const connectors = repositoryConnectors(repository.objects, { env: targets.env });
     try {
       const later = Date.now() + 31 * 24 * 3600 * 1000;
       const round = await new ProvisioningWorker({ repository, connectors, clock: () => later }).runOnce();

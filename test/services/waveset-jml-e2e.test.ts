@@ -5,17 +5,17 @@
  * checked in slapd (with ldapsearch) and in the SCIM server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runIdflow, type Run } from '../cli/cli-harness.js';
-import { ScimTestServer } from '../support/scim-server.js';
-import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_GROUPS, SLAPD_PEOPLE, startSlapd, type Slapd } from '../support/slapd.js';
+import { startProvisioningTargets, type ProvisioningTargets } from '../support/provisioning-targets.js';
+import type { ScimTestServer } from '../support/scim-server.js';
+import { SLAPD_GROUPS, SLAPD_PEOPLE, type Slapd } from '../support/slapd.js';
 
 const JML = fileURLToPath(new URL('../fixtures/waveset-jml/waveset-jml.xml', import.meta.url));
-const STAFF = `cn=staff,${SLAPD_GROUPS}`;
 /** Worker rounds allowed for the orders of one stage to settle (a round claims up to 100). */
 const ROUNDS = 20;
 
@@ -28,12 +28,12 @@ interface OrderView {
 }
 
 describe('the Waveset joiner, mover and leaver, through the CLI, against slapd and a SCIM server', () => {
+  let targets: ProvisioningTargets;
   let slapd: Slapd;
   let scim: ScimTestServer;
   let dir: string;
   let db: string;
-  const env = (): Record<string, string> => ({ IDFLOW_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD });
-  const idflow = async (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: env() });
+  const idflow = async (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: targets.env });
   const ok = async (...args: string[]): Promise<string> => {
     const r = await idflow(...args);
     assert.equal(r.status, 0, `idflow ${args.join(' ')}\n${r.stderr}${r.stdout}`);
@@ -64,41 +64,21 @@ describe('the Waveset joiner, mover and leaver, through the CLI, against slapd a
   const entry = (login: string): string => slapd.search(`(uid=${login})`, ['uid', 'givenName', 'sn', 'mail', 'pwdAccountLockedTime'], SLAPD_PEOPLE);
 
   before(async () => {
-    slapd = await startSlapd();
-    slapd.add(`dn: ${STAFF}\nobjectClass: groupOfNames\ncn: staff\nmember: ${SLAPD_ADMIN_DN}\n`);
-    scim = await ScimTestServer.start();
-    scim.store.addGroup('editors');
+    targets = await startProvisioningTargets({ ldapConnector: 'directory', scimConnector: 'wiki', scimGroups: ['editors'] });
+    ({ slapd, scim } = targets);
     dir = mkdtempSync(join(tmpdir(), 'waveset-jml-'));
     db = join(dir, 'idflow.db');
-    const connectors = join(dir, 'connectors.xml');
-    writeFileSync(
-      connectors,
-      `<Idflow>
-  <Connector name="directory" kind="ldap">
-    <url>${slapd.url}</url>
-    <bindDn>${SLAPD_ADMIN_DN}</bindDn>
-    <passwordEnv>IDFLOW_LDAP_PASSWORD</passwordEnv>
-    <peopleBase>${SLAPD_PEOPLE}</peopleBase>
-    <groupBase>${SLAPD_GROUPS}</groupBase>
-  </Connector>
-  <Connector name="wiki" kind="scim">
-    <baseUrl>${scim.baseUrl}</baseUrl>
-  </Connector>
-</Idflow>
-`,
-    );
     await ok('init');
-    await ok('import', connectors, JML);
+    await ok('import', targets.writeConnectors(dir), JML);
     await ok('resource', 'add', 'Directory', '--kind', 'application', '--connector', 'directory');
-    await ok('resource', 'add', 'Staff', '--kind', 'group', '--connector', 'directory', '--target-key', STAFF);
+    await ok('resource', 'add', 'Staff', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('staff'));
     await ok('resource', 'add', 'Wiki', '--kind', 'application', '--connector', 'wiki');
     await ok('resource', 'add', 'Wiki Editors', '--kind', 'group', '--connector', 'wiki', '--target-key', 'editors');
     assert.match(await ok('connector', 'test', 'directory'), /ok/);
   });
 
   after(async () => {
-    await scim?.close();
-    await slapd?.close();
+    await targets?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
