@@ -3,6 +3,8 @@ import type { WorkerActivity } from '../../engine/worker-activity.js';
 import type { ProvisioningRound } from '../../provisioning/provisioning-worker.js';
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
+import { parseDateArg } from '../date-arg.js';
+import { UsageError } from '../usage-error.js';
 import { positiveInteger } from '../option-values.js';
 import { mailRoundText, mailSettingsOption, runMailWorker } from '../mail-support.js';
 import { withEngine } from './run-support.js';
@@ -17,6 +19,7 @@ interface WorkerOptions {
   readonly provisioning?: boolean;
   readonly provisioningParallel?: string;
   readonly mailConfig?: string;
+  readonly asOf?: string;
 }
 
 /** One line of `idflow worker`'s output: what `--json` emits on stdout, one object per line. */
@@ -84,6 +87,7 @@ export function registerWorker(program: Command): void {
     .option('--no-provisioning', 'do not execute provisioning orders in this process (another worker does)')
     .option('--provisioning-parallel <n>', 'calls to target systems in flight at once (default 16)')
     .option('--mail-config <file>', 'also send email notifications with these mail settings (JSON; default $IDFLOW_MAIL_CONFIG; docs/email.md)')
+    .option('--as-of <time>', 'with --once: run the round as though it were this time (timers, retention deletes and future hires come due); for drills and tests')
     .addHelpText(
       'after',
       `
@@ -91,7 +95,8 @@ Examples:
   idflow worker
   idflow worker --mail-config mail.json
   idflow worker --concurrency 4 --json
-  idflow worker --once --batch-size 500`,
+  idflow worker --once --batch-size 500
+  idflow worker --once --as-of 2026-03-01`,
     )
     .action(
       action(async (options: WorkerOptions, command: Command) => {
@@ -103,15 +108,21 @@ Examples:
           options.provisioningParallel === undefined ? undefined : positiveInteger(options.provisioningParallel, '--provisioning-parallel', 'CLI_BAD_CONCURRENCY');
         // Checked before anything opens: a worker with bad mail settings does not start half-way.
         const mail = await mailSettingsOption(options.mailConfig, false);
+        // A running worker keeps the real time: a shifted clock there would claim, lease and date everything it
+        // writes in another time than its peers. One round is what a drill (or a test) of "30 days later" needs.
+        if (options.asOf !== undefined && !options.once) {
+          throw new UsageError('CLI_AS_OF_NEEDS_ONCE', '--as-of runs one round as though it were another time; add --once', { asOf: options.asOf });
+        }
+        const clock = options.asOf === undefined ? Date.now : shiftedClock(await parseDateArg(options.asOf, '--as-of'));
         await withEngine(
           command,
           async (engine, repo) => {
-            const provisioning = options.provisioning === false ? undefined : await provisioningWorker(repo, parallel, (error) => emit(roundFailedEvent(error)));
+            const provisioning = options.provisioning === false ? undefined : await provisioningWorker(repo, parallel, (error) => emit(roundFailedEvent(error)), clock);
             if (options.once) {
               try {
                 const round = await engine.runWorkerOnce();
                 const { launchDueHrRound } = await import('../../connectors/hr/hr-launch-loop.js');
-                await launchDueHrRound({ repository: repo, engine, clock: Date.now });
+                await launchDueHrRound({ repository: repo, engine, clock });
                 const provisioned = provisioning ? await provisioning.worker.runOnce() : undefined;
                 if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round, ...(provisioned && { provisioning: provisioned }) })}\n`);
                 else {
@@ -183,6 +194,7 @@ Examples:
           },
           {
             ...(batchSize !== undefined && { batchSize }),
+            clock,
             onRoundError: (error) => emit(roundFailedEvent(error)),
           },
         );
@@ -198,10 +210,17 @@ async function provisioningWorker(
   repo: Repository,
   parallel: number | undefined,
   onRoundError: (error: unknown) => void,
+  clock: () => number,
 ): Promise<{ readonly worker: import('../../provisioning/provisioning-worker.js').ProvisioningWorker; close(): Promise<void> }> {
   const { ProvisioningWorker } = await import('../../provisioning/provisioning-worker.js');
   const { repositoryConnectors } = await import('../../provisioning/connector-source.js');
   const connectors = repositoryConnectors(repo.objects);
-  const worker = new ProvisioningWorker({ repository: repo, connectors, onRoundError, ...(parallel !== undefined && { parallel }) });
+  const worker = new ProvisioningWorker({ repository: repo, connectors, onRoundError, clock, ...(parallel !== undefined && { parallel }) });
   return { worker, close: () => connectors.close() };
+}
+
+/** A clock that reads `at` now and runs on from there at the real pace (`--as-of`). */
+function shiftedClock(at: number): () => number {
+  const offset = at - Date.now();
+  return () => Date.now() + offset;
 }
