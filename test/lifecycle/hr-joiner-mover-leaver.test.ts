@@ -1,0 +1,298 @@
+/**
+ * Issue 9, "Done when", first bullet: a joiner, a mover and a leaver from successive HR CSV files, through the real
+ * CLI (child processes) on a fresh repository with config/default loaded, provisioned by `idflow worker` to a real
+ * slapd and a SCIM server, both checked at every stage:
+ * - the joiner's file starts User_Onboarding past its Request; the Review is refused to the requester (carol, who
+ *   runs the feed), to the subject and to a person without the permission, each with its code, and decided by the
+ *   manager: the LDAP entry and the SCIM user are made, with their groups;
+ * - the mover's file (a new login, last name and department) starts the mover workflow: the LDAP entry is renamed
+ *   (modify DN) and the SCIM user patched;
+ * - the leaver's file (the row gone) starts User_Offboarding: both accounts are disabled at once, and deleted in a
+ *   round run 31 days later (`idflow worker --once --as-of`, a clock the test sets);
+ * - the audit trail (`idflow audit --subject … --json`) holds the launches, the decisions with their actors, the
+ *   change sets, the provisioning orders and their results and the HR runs.
+ * On SQLite; also on PostgreSQL with IDFLOW_TEST_E2E_POSTGRES=1 (and IDFLOW_TEST_POSTGRES_URL).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runIdflow, type Run } from '../cli/cli-harness.js';
+import { DATABASES } from '../repository/repository-factory.js';
+import { startProvisioningTargets, type ProvisioningTargets } from '../support/provisioning-targets.js';
+
+/** Worker rounds allowed for one stage to settle (each round advances instances and executes due orders). */
+const ROUNDS = 10;
+const DAY = 24 * 3600 * 1000;
+
+const MAPPING = `name: workday
+key: EmployeeID
+columns:
+  EmployeeID: EmployeeId
+  Login: Login
+  FirstName: FirstName
+  LastName: LastName
+  Mail: Mail
+  Department: Department
+  Manager: Manager
+subject: Login
+launcher: carol
+added: { workflow: User_Onboarding, firstTransition: ActionWithRefine-ActionPending-Execute }
+modified: { workflow: User_ChangeName, on: [Login, LastName, Department], firstTransition: ActionWithRefine-ActionPending-Execute }
+deleted: { workflow: User_Offboarding, firstTransition: ActionWithRefine-ActionPending-Execute }
+threshold: { count: 5 }
+`;
+const HEADER = 'EmployeeID,Login,FirstName,LastName,Mail,Department,Manager';
+/** jdoe's manager, in every file (an unchanged row starts nothing). */
+const BOB = 'E0,bob,Bob,Boss,bob@example.org,Finance,';
+
+interface OrderView {
+  readonly id: string;
+  readonly state: string;
+  readonly operation: string;
+  readonly connector: string;
+}
+interface TaskView {
+  readonly id: string;
+  readonly state: string;
+  readonly definition: { readonly name: string };
+  readonly position: readonly string[];
+}
+interface WorkItemView {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly activity: string;
+  readonly permission: string | null;
+  readonly decisions: readonly string[];
+}
+interface HrRun {
+  readonly outcome: string;
+  readonly plan: { readonly joiners: readonly string[]; readonly movers: readonly string[]; readonly leavers: readonly string[] };
+  readonly launches: { readonly launched: number; readonly failed: number; readonly results: readonly { readonly instanceId?: string; readonly error?: string }[] };
+}
+interface AuditView {
+  readonly id: number;
+  readonly at: string;
+  readonly event: string;
+  readonly actor: string | null;
+  readonly instanceId: string | null;
+  readonly definitionName: string | null;
+  readonly data: Record<string, unknown> | null;
+}
+
+const databases = process.env['IDFLOW_TEST_E2E_POSTGRES'] === '1' ? DATABASES : DATABASES.filter((d) => d.name === 'sqlite');
+
+for (const database of databases) {
+  describe(`${database.name}: a joiner, a mover and a leaver from HR files, through the CLI, provisioned to slapd and SCIM`, () => {
+    let targets: ProvisioningTargets;
+    let dir: string;
+    let location: { readonly db: string; dispose(): Promise<void> };
+    const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', location.db, ...args], { env: targets.env });
+    const ok = async (...args: string[]): Promise<string> => {
+      const r = await idflow(...args);
+      assert.equal(r.status, 0, `idflow ${args.join(' ')}\n${r.stderr}${r.stdout}`);
+      return r.stdout;
+    };
+    const json = async <T>(...args: string[]): Promise<T> => JSON.parse(await ok(...args, '--json')) as T;
+    /** Writes an HR file of these rows and imports it as the source's next run. */
+    const importRows = async (name: string, rows: readonly string[]): Promise<HrRun> => {
+      const file = join(dir, name);
+      writeFileSync(file, `${[HEADER, ...rows].join('\n')}\n`);
+      return json<HrRun>('hr', 'import', file, '--source', 'workday');
+    };
+    /** Worker rounds (as of `asOf` when given) until no instance is runnable and no order is due; every order settled. */
+    const settle = async (asOf?: string): Promise<OrderView[]> => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const out = await ok('worker', '--once', '--json', ...(asOf === undefined ? [] : ['--as-of', asOf]));
+        const r = JSON.parse(out.trim().split('\n').at(-1)!) as { advanced: number; provisioning?: { claimed: number; failed: number } };
+        if ((r.provisioning?.failed ?? 0) > 0) assert.fail(`an order failed: ${JSON.stringify(await json('provisioning', 'list', '--state', 'error'))}`);
+        if (r.advanced === 0 && (r.provisioning?.claimed ?? 0) === 0) return json<OrderView[]>('provisioning', 'list');
+      }
+      assert.fail(`still busy after ${ROUNDS} worker rounds: ${JSON.stringify(await json('provisioning', 'list'))}`);
+    };
+    const task = async (id: string): Promise<{ state: string; variables: Record<string, unknown> }> =>
+      (await json<{ instance: { state: string; variables: Record<string, unknown> } }>('task', 'show', id)).instance;
+    /** The instance finished, and its actions (Persist above all) raised no error. */
+    const assertFinished = async (id: string, what: string): Promise<void> => {
+      const t = await task(id);
+      assert.equal(t.state, 'finished', `${what} finished`);
+      assert.equal(t.variables['WF_ACTION_ERROR'] ?? null, null, `${what} ran without an action error`);
+    };
+    /** `idflow workitem decide` as `person`; the refusal's code when it is refused. */
+    const decide = async (item: string, decision: string, person: string, ...extra: string[]): Promise<{ status: number; code?: string }> => {
+      const r = await idflow('workitem', 'decide', item, '--decision', decision, '--as', person, '--json', ...extra);
+      if (r.status === 0) return { status: 0 };
+      // With --json the refusal is a JSON object on stderr.
+      const code = (JSON.parse(r.stderr) as { error?: { code?: string } }).error?.code;
+      return { status: r.status, ...(code !== undefined && { code }) };
+    };
+
+    let joinerTask = '';
+    let moverTask = '';
+    let leaverTask = '';
+    let scimId = '';
+
+    before(async () => {
+      targets = await startProvisioningTargets({ ldapConnector: 'directory', scimConnector: 'crm', scimToken: 'e2e-token', ldapGroups: ['staff', 'finance', 'sales'], scimGroups: ['staff'] });
+      dir = mkdtempSync(join(tmpdir(), 'idflow-hr-jml-'));
+      location = await database.location(dir);
+      await ok('init');
+      await ok('import', targets.writeConnectors(dir));
+      await ok('resource', 'add', 'directory', '--kind', 'application', '--connector', 'directory');
+      await ok('resource', 'add', 'crm', '--kind', 'application', '--connector', 'crm');
+      await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('staff'));
+      await ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff');
+      await ok('resource', 'add', 'finance-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('finance'));
+      await ok('resource', 'add', 'sales-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('sales'));
+      // carol runs the HR feed (its launcher) and is a manager too, so that only the four-eyes rule stops her; bob
+      // and mia are managers; jdoe will be a manager too (so the rule, not a missing permission, stops the
+      // subject); dave is nobody in particular.
+      await ok('profile', 'assign', 'carol', 'HR', 'Manager');
+      await ok('profile', 'assign', 'bob', 'Manager');
+      await ok('profile', 'assign', 'mia', 'Manager');
+      await ok('profile', 'assign', 'jdoe', 'Manager');
+      writeFileSync(join(dir, 'workday.yaml'), MAPPING);
+      await ok('hr', 'source', 'set', join(dir, 'workday.yaml'));
+      // The first file: bob, jdoe's manager-to-be, joins (reviewed by mia), so that jdoe's Manager names somebody.
+      const first = await importRows('day0.csv', [BOB]);
+      assert.deepEqual([first.launches.launched, first.launches.failed], [1, 0], JSON.stringify(first.launches));
+      const [review] = (await json<WorkItemView[]>('workitems', '--owner', 'mia')).filter((i) => i.instanceId === first.launches.results[0]!.instanceId);
+      // Both target systems refer to a person's manager by the manager's account there: bob gets his.
+      const bobChanges = { EmployeeId: 'E0', Login: 'bob', FirstName: 'Bob', LastName: 'Boss', Mail: 'bob@example.org', Department: 'Finance', Resources: { Add: ['directory', 'crm'] } };
+      assert.deepEqual(await decide(review!.id, 'Approve', 'mia', '--var', `changes=${JSON.stringify(bobChanges)}`), { status: 0 });
+      await settle();
+      await assertFinished(first.launches.results[0]!.instanceId!, "bob's onboarding");
+    });
+    after(async () => {
+      await targets?.close();
+      await location?.dispose();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('joiner: the onboarding waits for its review, which the requester, the subject and a stranger are refused', async () => {
+      const run = await importRows('day1.csv', [BOB, 'E1,jdoe,Jane,Doe,jane.doe@example.org,Finance,bob']);
+      assert.equal(run.outcome, 'applied');
+      assert.deepEqual(run.plan.joiners, ['E1']);
+      assert.deepEqual([run.launches.launched, run.launches.failed], [1, 0], JSON.stringify(run.launches));
+      joinerTask = run.launches.results[0]!.instanceId!;
+      const tasks = (await json<TaskView[]>('tasks')).filter((t) => t.state !== 'finished');
+      assert.deepEqual(tasks.map((t) => [t.definition.name, t.position]), [['User_Onboarding', ['Review/ReviewWithFeedback-ReviewPending']]]);
+
+      // The review is in the manager's inbox.
+      const items = (await json<WorkItemView[]>('workitems', '--owner', 'bob')).filter((i) => i.instanceId === joinerTask);
+      assert.equal(items.length, 1);
+      const review = items[0]!;
+      assert.equal(review.permission, '/Custom/Workflows/User_Onboarding/Review/ReviewPending');
+      assert.deepEqual(await decide(review.id, 'Approve', 'carol'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'the requester may not approve');
+      assert.deepEqual(await decide(review.id, 'Approve', 'jdoe'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'the subject may not approve');
+      assert.deepEqual(await decide(review.id, 'Approve', 'dave'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'a person without the permission may not');
+      assert.equal((await task(joinerTask)).state, 'executing', 'nothing was decided');
+      assert.equal(targets.entry('jdoe'), '', 'nothing is provisioned before the review');
+
+      // Nothing in the directory yet, so nothing to re-run: the same file again starts nothing.
+      const again = await importRows('day1-again.csv', [BOB, 'E1,jdoe,Jane,Doe,jane.doe@example.org,Finance,bob']);
+      assert.deepEqual([again.outcome, again.launches.launched, again.plan.joiners.length], ['applied', 0, 0]);
+    });
+
+    it('joiner: approved by the manager, jdoe gets an LDAP entry and a SCIM user with their groups', async () => {
+      const [review] = (await json<WorkItemView[]>('workitems', '--owner', 'bob')).filter((i) => i.instanceId === joinerTask);
+      // The reviewer completes the request with the access a new Finance employee gets.
+      const changes = {
+        EmployeeId: 'E1', Login: 'jdoe', FirstName: 'Jane', LastName: 'Doe', Mail: 'jane.doe@example.org', Department: 'Finance', Manager: 'bob',
+        Resources: { Add: ['directory', 'crm', 'staff-directory', 'staff-crm', 'finance-directory'] },
+      };
+      assert.deepEqual(await decide(review!.id, 'Approve', 'bob', '--var', `changes=${JSON.stringify(changes)}`), { status: 0 });
+      const orders = await settle();
+      await assertFinished(joinerTask, 'the onboarding');
+      assert.ok(orders.every((o) => o.state === 'executed' || o.state === 'verified'), JSON.stringify(orders));
+
+      const entry = targets.entry('jdoe');
+      assert.match(entry, /^dn: uid=jdoe,ou=people,dc=example,dc=org$/m);
+      assert.match(entry, /^givenName: Jane$/m);
+      assert.match(entry, /^sn: Doe$/m);
+      assert.doesNotMatch(entry, /pwdAccountLockedTime/);
+      assert.deepEqual(targets.groupMembers('staff'), ['jdoe']);
+      assert.deepEqual(targets.groupMembers('finance'), ['jdoe']);
+      const user = targets.scim.store.userByName('jdoe');
+      assert.ok(user, 'the SCIM server holds jdoe');
+      assert.equal(user.active, true);
+      assert.deepEqual(targets.scim.store.memberNames('staff'), ['jdoe']);
+      scimId = user.id;
+      const shown = await json<{ state: string }>('identity', 'show', 'jdoe');
+      assert.equal(shown.state, 'active');
+    });
+
+    it('mover: a new login, name and department rename the LDAP entry and patch the SCIM user', async () => {
+      const run = await importRows('day2.csv', [BOB, 'E1,jsmith,Jane,Smith,jane.doe@example.org,Sales,bob']);
+      assert.deepEqual(run.plan.movers, ['E1']);
+      assert.deepEqual([run.launches.launched, run.launches.failed], [1, 0], JSON.stringify(run.launches));
+      moverTask = run.launches.results[0]!.instanceId!;
+      await settle();
+      await assertFinished(moverTask, 'the mover workflow');
+
+      assert.equal(targets.entry('jdoe'), '', 'no entry under the old uid');
+      const entry = targets.entry('jsmith');
+      assert.match(entry, /^dn: uid=jsmith,ou=people,dc=example,dc=org$/m);
+      assert.match(entry, /^sn: Smith$/m);
+      assert.deepEqual(targets.groupMembers('staff'), ['jsmith'], 'the membership follows the rename');
+      const user = targets.scim.store.users.get(scimId);
+      assert.equal(user?.userName, 'jsmith', 'the same SCIM user, renamed');
+      assert.equal((user?.['name'] as { familyName?: string } | undefined)?.familyName, 'Smith');
+    });
+
+    it('leaver: the row gone disables both accounts at once and deletes them after the retention period', async () => {
+      const run = await importRows('day3.csv', [BOB]);
+      assert.deepEqual(run.plan.leavers, ['E1']);
+      assert.deepEqual([run.launches.launched, run.launches.failed], [1, 0], JSON.stringify(run.launches));
+      leaverTask = run.launches.results[0]!.instanceId!;
+      const orders = await settle();
+      await assertFinished(leaverTask, 'the offboarding');
+      assert.match(targets.entry('jsmith'), /^pwdAccountLockedTime: /m, 'the LDAP account is locked');
+      assert.equal(targets.slapd.canBind(targets.personDn('jsmith'), 'anything'), false);
+      assert.equal(targets.scim.store.users.get(scimId)?.active, false, 'the SCIM user is deactivated');
+      assert.deepEqual(orders.filter((o) => o.state === 'pending').map((o) => `${o.operation} ${o.connector}`).sort(), ['delete crm', 'delete directory'], 'the deletes wait');
+
+      // A day later nothing more happens; 31 days later (past the 30-day retention) the accounts are deleted.
+      await settle(new Date(Date.now() + DAY).toISOString());
+      assert.match(targets.entry('jsmith'), /^dn: uid=jsmith,/m, 'still there the next day');
+      const later = await settle(new Date(Date.now() + 31 * DAY).toISOString());
+      assert.deepEqual(later.filter((o) => o.state === 'pending'), [], 'no order left waiting');
+      assert.equal(targets.entry('jsmith'), '', 'the LDAP entry is gone');
+      assert.deepEqual(targets.groupMembers('staff'), [], 'and with it its memberships');
+      assert.deepEqual(targets.groupMembers('finance'), []);
+      assert.equal(targets.scim.store.users.get(scimId), undefined, 'the SCIM user is gone');
+      assert.deepEqual(targets.scim.store.memberNames('staff'), []);
+    });
+
+    it('the audit trail holds the HR runs, launches, decisions with their actors, change sets and provisioning', async () => {
+      const trail = await json<AuditView[]>('audit', '--subject', 'jsmith', '--sort', 'oldest', '--limit', '500');
+      const old = await json<AuditView[]>('audit', '--subject', 'jdoe', '--sort', 'oldest', '--limit', '500');
+      const all = [...new Map([...old, ...trail].map((e) => [e.id, e])).values()].sort((a, b) => a.id - b.id);
+      const of = (instance: string) => all.filter((e) => e.instanceId === instance);
+      const events = (instance: string) => of(instance).map((e) => e.event);
+
+      for (const [instance, name] of [[joinerTask, 'User_Onboarding'], [moverTask, 'User_ChangeName'], [leaverTask, 'User_Offboarding']] as const) {
+        const launched = of(instance).find((e) => e.event === 'launched');
+        assert.equal(launched?.actor, 'carol', `${name} launched by the feed's launcher`);
+        assert.equal(launched?.definitionName, name);
+        assert.ok(of(instance).some((e) => e.event === 'hr.launched' && e.actor === 'carol'), `${name}: hr.launched`);
+        assert.ok(events(instance).includes('changeset:persisted'), `${name}: its change set applied`);
+        assert.ok(events(instance).includes('finished'), `${name}: finished`);
+        const execute = of(instance).find((e) => e.event === 'decision' && e.data?.['decision'] === 'Execute');
+        assert.equal(execute?.actor, 'carol', `${name}: the request executed by the feed`);
+      }
+      const approvals = of(joinerTask).filter((e) => e.event === 'decision' && e.data?.['decision'] === 'Approve');
+      assert.deepEqual(approvals.map((e) => e.actor), ['bob'], 'the review decided by the manager, and only by him');
+
+      const provisioned = all.filter((e) => e.event === 'provisioning-executed').map((e) => `${String(e.data?.['operation'])} ${String(e.data?.['connector'])}`);
+      for (const expected of ['create directory', 'create crm', 'disable directory', 'disable crm', 'delete directory', 'delete crm']) {
+        assert.ok(provisioned.includes(expected), `${expected} in the trail: ${JSON.stringify(provisioned)}`);
+      }
+
+      const runs = await json<AuditView[]>('audit', '--type', 'hr.run', '--sort', 'oldest');
+      assert.deepEqual(runs.map((e) => e.data?.['outcome']), ['applied', 'applied', 'applied', 'applied', 'applied']);
+      assert.ok(runs.every((e) => e.actor === 'carol' || e.actor !== null), 'each run names who ran it');
+    });
+  });
+}
