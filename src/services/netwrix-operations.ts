@@ -119,9 +119,11 @@ async function tellManagerOfDeparture(call: ServiceCall, write: IdentityWrite, c
   });
 }
 
-/** `changes` with the birthright delta merged into its `Resources` lists (names already listed stay once). */
+/**
+ * `changes` with the birthright delta merged into its `Resources` lists (names already listed stay once). Both lists
+ * are always there, empty or not, so the reviewer sees that nothing is removed as plainly as what is.
+ */
 export function withBirthright(changes: Obj, delta: BirthrightDelta): Obj {
-  if (delta.add.length === 0 && delta.remove.length === 0) return copyValue(changes) as Obj;
   const out = copyValue(changes) as Obj;
   const resources = asObj(out['Resources']);
   const named = (v: XValue): string => (typeof v === 'string' ? v : typeof asObj(v)['Resource'] === 'string' ? (asObj(v)['Resource'] as string) : '');
