@@ -216,3 +216,21 @@ export { smtpTransport } from './notifications/smtp-transport.js';
 export type { MailMessage, MailSent, MailTransport } from './notifications/smtp-transport.js';
 export { retryNotification } from './notifications/retry-notification.js';
 export { MailSendError, MailSettingsError, MailPasswordMissingError, NotificationAlreadySentError, NotificationNotFoundError } from './notifications/mail-errors.js';
+
+// Approvals (docs/approvals.md)
+export {
+  ApprovalModeError,
+  ApprovalSchemeError,
+  NoApproverError,
+  APPROVAL_MODES,
+  parseApprovalMode,
+  DEFAULT_SCHEME,
+  parseApprovalScheme,
+  directoryOver,
+  EMPTY_DIRECTORY,
+  escalationTarget,
+  resolveApprovers,
+  isApproving,
+} from './approvals/index.js';
+export type { ApprovalMode, ApproverSource, ApproverDirectory, ApprovalRequest, ResolvedApprovers, ApprovalDecision, ApprovalOutcome } from './approvals/index.js';
+export type { ApprovalModel } from './definition/model/action.js';
