@@ -6,12 +6,12 @@
  * (offered by permission, named by the definition, delegated, handed over while somebody was out of office):
  * - a Netwrix template item is an approval when it is a `ReviewPending` state (Review, ReviewWithFeedback); the
  *   `ActionPending` and `RefinePending` states are the requester's own work (filling in, answering a refine);
- * - any other item is an approval when it offers approve/reject (Waveset `itemType='approval'`, or no itemType,
- *   which the reader gives the same decisions); a `wizard` or other typed item is a form, not an approval.
+ * - a Waveset item is an approval with `itemType='approval'`; one without itemType (approve/reject as well) is one
+ *   for its subject and for a launcher who was handed it; a `wizard` or other typed item is a form.
  *
- * Excluded from an approval: its subject, always; its launcher, unless the definition itself gave the item to the
- * launcher (owned by name, never delegated: a Waveset `<Owner name='$(WF_CASE_OWNER)'/>` is the requester's form).
- * A launcher who receives an approval by delegation or out-of-office is refused like any other way.
+ * Excluded from an approval: its subject, always; its launcher, always for reviews and `approval` items, and for
+ * an untyped item unless the definition itself named the launcher (`<Owner name='$(WF_CASE_OWNER)'/>`: the
+ * requester's own step). A launcher or subject who receives an approval by delegation or out-of-office is refused.
  */
 import { subjectKey } from '../identity/subject-key.js';
 
@@ -35,23 +35,36 @@ export interface FourEyesTask {
 
 const TEMPLATE_STATE = /-(ActionPending|RefinePending|ReviewPending)$/;
 
+/**
+ * How strictly an item is an approval: `review` (a Netwrix ReviewPending state) and `approval` (a Waveset
+ * `itemType='approval'`) exclude launcher and subject whoever holds them; `untyped` (a Waveset manual action without
+ * itemType, which the reader gives approve/reject too) excludes the subject, and the launcher when the item reached
+ * them by delegation or hand-over rather than by the definition naming them; undefined: not an approval (the
+ * requester's own Netwrix states, a `wizard` or other typed form).
+ */
+export function approvalKind(item: Pick<FourEyesItem, 'activity' | 'permission' | 'itemType'>): 'review' | 'approval' | 'untyped' | undefined {
+  const template = TEMPLATE_STATE.exec(item.activity) ?? (item.permission !== undefined ? /\/(ActionPending|RefinePending|ReviewPending)$/.exec(item.permission) : null);
+  if (template) return template[1] === 'ReviewPending' ? 'review' : undefined;
+  if (item.itemType === undefined || item.itemType === null) return 'untyped';
+  return /approv/i.test(item.itemType) ? 'approval' : undefined;
+}
+
 /** True when the item is an approval in the four-eyes sense. */
 export function isApproval(item: Pick<FourEyesItem, 'activity' | 'permission' | 'itemType'>): boolean {
-  const template = TEMPLATE_STATE.exec(item.activity) ?? (item.permission !== undefined ? /\/(ActionPending|RefinePending|ReviewPending)$/.exec(item.permission) : null);
-  if (template) return template[1] === 'ReviewPending';
-  return item.itemType === undefined || /approv/i.test(item.itemType);
+  return approvalKind(item) !== undefined;
 }
 
 /**
  * Why `person` may not hold or decide `item` of `task` under the four-eyes rule, or undefined when they may.
- * `holding`: the item as it would be held by `person` (for a delegation or hand-over, `delegatedFrom` is set).
+ * For a delegation or hand-over, pass the item as `person` would hold it (`owner` them, `delegatedFrom` set).
  */
 export function fourEyesReason(person: string, item: FourEyesItem, task: FourEyesTask): string | undefined {
-  if (!isApproval(item)) return undefined;
+  const kind = approvalKind(item);
+  if (kind === undefined) return undefined;
   if (isSubject(person, task)) return `four-eyes rule: work item ${item.id} approves a request about ${person}, who may not approve it`;
   if (person !== task.launcher) return undefined;
-  const ownForm = item.owner === person && (item.delegatedFrom === undefined || item.delegatedFrom === null) && item.permission === undefined && !TEMPLATE_STATE.test(item.activity);
-  if (ownForm) return undefined;
+  const namedByDefinition = item.owner === person && (item.delegatedFrom === undefined || item.delegatedFrom === null);
+  if (kind === 'untyped' && namedByDefinition) return undefined;
   return `four-eyes rule: ${person} launched the task instance of work item ${item.id}, so someone else must approve it`;
 }
 
