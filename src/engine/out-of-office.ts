@@ -164,21 +164,26 @@ export async function routeAbsentOwners(ctx: EngineContext, instance: Pick<Insta
   if (away.size === 0) return outcome;
   const specs = outcome.createWorkItems.map((spec): WorkItemSpec => {
     if (spec.owner === null || !away.has(spec.owner)) return spec;
+    // The first person along the chain who is not away holds it; a hop the four-eyes rule refuses (or a chain that
+    // ends where it began) leaves it with its named owner.
     const original = spec.owner;
-    let holder = original;
+    const view = { id: spec.id, activity: spec.activity, owner: original, permission: spec.permission, itemType: spec.itemType, delegatedFrom: spec.delegatedFrom };
     const seen = new Set([original]);
+    let holder: string | undefined;
     let refused: string | undefined;
-    for (let a = away.get(holder); a !== undefined && !seen.has(a.delegate); a = away.get(holder)) {
-      const view = { id: spec.id, activity: spec.activity, owner: original, permission: spec.permission, itemType: spec.itemType, delegatedFrom: spec.delegatedFrom };
+    for (let a = away.get(original); a !== undefined && !seen.has(a.delegate); a = away.get(a.delegate)) {
       const verdict = ctx.access.mayHold(a.delegate, view, instance, 'hand-over');
       if (!verdict.allowed) {
         refused = verdict.reason;
         break;
       }
-      holder = a.delegate;
-      seen.add(holder);
+      seen.add(a.delegate);
+      if (!away.has(a.delegate)) {
+        holder = a.delegate;
+        break;
+      }
     }
-    if (holder === original) return refused === undefined ? spec : { ...spec, outOfOffice: { kept: refused } };
+    if (holder === undefined) return refused === undefined ? spec : { ...spec, outOfOffice: { kept: refused } };
     return { ...spec, owner: holder, delegatedFrom: original, outOfOffice: { from: original } };
   });
   return { ...outcome, createWorkItems: specs };

@@ -39,6 +39,9 @@ interface World {
   close(): Promise<void>;
 }
 
+/** The engine's clock: the tests move it. */
+let now = T0;
+
 async function openWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'idflow-rights-'));
   const repository = await openRepository({ db: join(dir, 'idflow.db'), env: {} });
@@ -46,7 +49,7 @@ async function openWorld(): Promise<World> {
   await repository.objects.putMany(loaded.objects);
   const engine = await openEngine({
     repository,
-    clock: () => T0,
+    clock: () => now,
     workerId: 'rights-test',
     permissions: (who, permission) => grants.get(who)?.has(permission) ?? false,
   });
@@ -227,5 +230,72 @@ describe('one update workflow per identity, whichever way it is named', () => {
     const b = await w.engine.launch({ definition: 'User_Onboarding', launcher: 'hana', mode: 'sync', variables: { changes: { Login: 'new.person', LastName: 'New' } } });
     assert.equal(a.instance.subject, undefined);
     assert.equal(b.instance.subject, undefined);
+  });
+});
+
+describe('out of office', () => {
+  let w: World;
+  const approval = (launcher: string, approver: string, accountId: string, subject?: string) =>
+    w.engine.launch({ definition: WAVESET_APPROVAL, launcher, mode: 'sync', ...(subject !== undefined && { subject }), variables: { accountId, changes: {}, approver } });
+  before(async () => {
+    now = T0;
+    w = await openWorld();
+  });
+  after(() => w.close());
+
+  it("gives an absent approver's new items to the delegate, keeping the original owner in the item, the decision and the audit", async () => {
+    await w.engine.declareAbsence({ delegate: 'dave', until: T0 + 3_600_000, note: 'holiday' }, person('ann'));
+    const item = (await approval('bob', 'ann', 'u1')).workItems[0]!;
+    assert.deepEqual([item.owner, item.delegatedFrom], ['dave', 'ann']);
+    assert.deepEqual((await w.engine.listWorkItems({}, person('dave'))).map((i) => i.id), [item.id], "in the delegate's inbox");
+    assert.equal((await errorCode(() => w.engine.decide({ workItemId: item.id, decision: 'approve', actor: person('ann') }))).code, 'WORKITEM_NOT_OWNER');
+    await w.engine.decide({ workItemId: item.id, decision: 'approve', actor: person('dave') });
+    const audit = await w.repository.runtime.listAudit({ instanceId: item.instanceId });
+    const created = audit.find((a) => a.event === 'workitem-created')!;
+    assert.deepEqual([created.data?.['owner'], created.data?.['delegatedFrom'], created.data?.['outOfOffice']], ['dave', 'ann', 'ann']);
+    const decision = audit.find((a) => a.event === 'decision')!;
+    assert.deepEqual([decision.actor, decision.data?.['delegatedFrom']], ['dave', 'ann'], 'acting person and original owner');
+  });
+
+  it('routes nothing once the absence is over', async () => {
+    now = T0 + 3_600_000;
+    const item = (await approval('bob', 'ann', 'u2')).workItems[0]!;
+    assert.deepEqual([item.owner, item.delegatedFrom], ['ann', undefined]);
+    now = T0;
+  });
+
+  it('follows a chain of absences, and never hands an approval to its own launcher or subject', async () => {
+    await w.engine.declareAbsence({ delegate: 'erin' }, person('dave'));
+    const chained = (await approval('bob', 'ann', 'u3')).workItems[0]!;
+    assert.deepEqual([chained.owner, chained.delegatedFrom], ['erin', 'ann'], 'ann → dave (away too) → erin');
+    const own = (await approval('erin', 'ann', 'u4')).workItems[0]!;
+    assert.equal(own.owner, 'ann', "erin's own request stays with its named approver");
+    const created = (await w.repository.runtime.listAudit({ instanceId: own.instanceId })).find((a) => a.event === 'workitem-created')!;
+    assert.match(String(created.data?.['outOfOfficeKept']), /four-eyes rule/);
+    await w.engine.clearAbsence(undefined, person('dave'));
+  });
+
+  it("hands the person's open items over on request, keeping those the delegate may not approve", async () => {
+    await w.engine.clearAbsence('ann', 'admin');
+    const fromBob = (await approval('bob', 'gina', 'u5')).workItems[0]!;
+    const fromHal = (await approval('hal', 'gina', 'u6')).workItems[0]!;
+    const about = (await approval('bob', 'gina', 'hal', 'hal')).workItems[0]!;
+    const result = await w.engine.declareAbsence({ delegate: 'hal', handOver: true }, person('gina'));
+    assert.deepEqual(result.handedOver, [fromBob.id]);
+    assert.deepEqual(result.kept.map((k) => [k.workItemId, k.code]).sort(), [[fromHal.id, 'WORKITEM_FOUR_EYES'], [about.id, 'WORKITEM_FOUR_EYES']].sort());
+    const moved = (await w.engine.listWorkItems({ instanceId: fromBob.instanceId }))[0]!;
+    assert.deepEqual([moved.owner, moved.delegatedFrom], ['hal', 'gina']);
+    const audit = await w.repository.runtime.listAudit({ instanceId: fromBob.instanceId });
+    assert.ok(audit.some((a) => a.event === 'workitem-handed-over' && a.actor === 'gina' && a.data?.['delegatedFrom'] === 'gina'));
+  });
+
+  it('lets only the person or an administrator declare an absence, and refuses a delegate who is the person', async () => {
+    assert.equal((await errorCode(() => w.engine.declareAbsence({ person: 'ann', delegate: 'zed' }, person('zed')))).code, 'OOO_NOT_ALLOWED');
+    assert.equal((await errorCode(() => w.engine.declareAbsence({ delegate: 'zed' }, person('zed')))).code, 'OOO_DELEGATE_SELF');
+    assert.equal((await errorCode(() => w.engine.declareAbsence({ delegate: 'amy', from: T0 + 10, until: T0 + 5 }, person('zed')))).code, 'OOO_PERIOD_INVALID');
+    assert.equal((await errorCode(() => w.engine.clearAbsence(undefined, person('zed')))).code, 'OOO_NOT_FOUND');
+    await w.engine.declareAbsence({ person: 'zed', delegate: 'amy' }, 'admin');
+    assert.deepEqual((await w.engine.listAbsences(person('amy'))).map((a) => `${a.person}→${a.delegate}`), ['zed→amy'], 'the delegate sees it');
+    assert.deepEqual((await w.engine.listAbsences(person('bob'))).map((a) => a.person), [], 'nobody else does');
   });
 });
