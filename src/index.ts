@@ -113,7 +113,8 @@ export * from './identity/index.js';
 // Who is calling: the Caller, the one authorisation module, accounts, sessions and tokens
 export { localCaller, SYSTEM_CALLER, TOKEN_SCOPES, toCaller } from './access/caller.js';
 export type { AccessAction, Authentication, Caller, CallerLike, TokenScope } from './access/caller.js';
-export { AccessPolicy, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export { AccessPolicy, launchPermission, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export { approvalKind, fourEyesReason, isApproval } from './access/four-eyes.js';
 export type { Refusal, TaskFacts, Verdict } from './access/authorize.js';
 export { AccessService } from './access/access-service.js';
 export type { AccessServiceOptions, NewToken, SignInLimit, SignedIn } from './access/access-service.js';
@@ -121,6 +122,8 @@ export { RateLimitedError, UnauthenticatedError } from './access/access-errors.j
 export { argon2Hashing } from './access/passwords.js';
 export type { Argon2Cost, PasswordHashing } from './access/passwords.js';
 export type { AccessStore, AccountRecord, SessionRecord, TokenRecord } from './repository/access-store.js';
+export type { AbsenceRecord, AbsenceStore, WorkItemHandOver } from './repository/absence-store.js';
+export type { AbsenceRequest, AbsenceResult } from './engine/out-of-office.js';
 
 // HTTP API
 export { createHttpServer, registeredRoutes } from './http/server.js';

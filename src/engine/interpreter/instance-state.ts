@@ -46,6 +46,11 @@ export interface TokenState {
   decision?: string;
   /** A Delegate/Refine carried into the next waiting state. */
   assign?: { readonly to: string; readonly from: string };
+  /**
+   * A ReviewWithFeedback reviewer who asked for feedback (Refine): the review comes back to them, by name, when the
+   * feedback is given (`activity`: the Netwrix activity identifier the review belongs to).
+   */
+  returnTo?: { readonly to: string; readonly activity: string };
   /** Open work items this token waits on (phase `wait`). */
   items?: string[];
   /** Child frame this token waits on (phase `call`). */

@@ -3,7 +3,8 @@
  *
  * - Owners: `<Owner name=…>` with `$(var)` substitution or an owner expression; a list gives one work item per
  *   owner. Netwrix waiting states are offered by permission (owner null), except the start state, which belongs
- *   to the launcher, and a state reached by Delegate/Refine, which belongs to the assignee.
+ *   to the launcher, and a state reached by Delegate/Refine, which belongs to the assignee; a ReviewWithFeedback
+ *   review that comes back after a Refine belongs to the reviewer who refined it.
  * - Request text: the request expression or literal (with `$(var)`), else the action's title, else the
  *   activity's title or name.
  * - Variables: the exposed ones (all process and activity variables when not restricted, built-ins excluded)
@@ -145,6 +146,12 @@ export function putUp(
 
 export function resolveOwners(run: Run, token: TokenState, models: readonly OwnerModel[], scope: Scope, activity: ActivityModel): Owner[] {
   if (token.assign) return [{ owner: token.assign.to, delegatedFrom: token.assign.from }];
+  // Feedback given: the review goes back to the reviewer who asked for it, not to every holder of the permission.
+  const back = token.returnTo;
+  if (back && activity.template?.shortState === 'ReviewPending' && activity.template.activity === back.activity) {
+    token.returnTo = undefined;
+    return [{ owner: back.to }];
+  }
   const out: Owner[] = [];
   const add = (v: XValue | undefined): void => {
     if (v === null || v === undefined) return;
@@ -276,6 +283,9 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   token.action++;
   if (kind === 'assign') {
     token.assign = { to: event.assignee!, from: event.actor };
+    if (activity.template?.template === 'ReviewWithFeedback' && activity.template.shortState === 'ReviewPending') {
+      token.returnTo = { to: event.actor, activity: activity.template.activity };
+    }
     // Without a transition for the verb (plain Waveset delegation), the same manual action goes to the assignee.
     if (!activity.transitions.some((t) => t.decision === event.decision)) token.action--;
   }
