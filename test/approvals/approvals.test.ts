@@ -337,6 +337,22 @@ for (const database of DATABASES) {
       assert.equal(item!.permission, '/Custom/Workflows/Access_Own/Review/ReviewPending');
     });
 
+    it('brings a Refine’s feedback back to the reviewer who asked, and goes on with the serial approval from there', async () => {
+      const id = await toReview('Access_Feedback', 'una');
+      const [review] = await open(w, id);
+      assert.equal(review!.owner, 'mike');
+      await w.engine.decide({ workItemId: review!.id, decision: 'Refine', actor: 'mike', assignee: 'rita', comment: 'which VPN profile?' });
+      const [feedback] = await open(w, id);
+      assert.equal(feedback!.owner, 'rita');
+      await w.engine.decide({ workItemId: feedback!.id, decision: 'Execute', actor: 'rita' });
+      assert.deepEqual(await owners(w, id), ['mike'], 'back to mike, not to every holder of the permission, nor to the start of the scheme');
+      await decide(w, id, 'mike', 'Approve');
+      assert.deepEqual(await owners(w, id), ['oscar'], 'the serial approval goes on');
+      await decide(w, id, 'oscar', 'Approve');
+      await decide(w, id, 'olga', 'Approve');
+      assert.equal((await w.engine.getTask(id)).result?.outcome, 'completed');
+    });
+
     it('escalates an overdue Review to the reviewer’s manager', async () => {
       // sue's earlier instance ended declined, so she is free again; Access_Serial items are due after 60 minutes.
       const id = await toReview('Access_Serial', 'sue');

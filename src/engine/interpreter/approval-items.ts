@@ -83,6 +83,7 @@ export async function startApproval(
     const forbidden = [...requesters, ...(subject !== undefined ? [subject] : [])].filter((p) => p !== '');
     const approvers = [...resolved.approvers];
     token.approval = {
+      activity: activity.name,
       mode,
       pending: mode === 'serial' ? approvers.slice(1) : [],
       decisions: [],
@@ -114,6 +115,25 @@ export async function startApproval(
   }
 }
 
+/** The approval the item belongs to, if it is one (a token keeps its approval across a Refine's feedback). */
+export function approvalOf(token: TokenState | undefined, wait: WaitState): TokenState['approval'] {
+  return token?.approval && token.approval.activity === wait.activity ? token.approval : undefined;
+}
+
+/**
+ * Whom to ask when an approval's Review is reached again after a Refine's feedback; undefined when the approval
+ * starts afresh (it is not this activity's, or nobody is to be asked again).
+ */
+export function resumedApprovers(token: TokenState, activity: ActivityModel): Owner[] | undefined {
+  const a = token.approval;
+  if (!a || a.activity !== activity.name || !a.resume || a.resume.length === 0) return undefined;
+  const again = a.resume;
+  a.resume = undefined;
+  // The reviewer is asked again by the approval itself, not by the ordinary return to the reviewer.
+  token.returnTo = undefined;
+  return again.map((owner) => ({ owner }));
+}
+
 /**
  * A decision on an approval item. `waiting`: the approval goes on (the next serial approver, the other parallel
  * ones, a delegate); `finished`: it ended, items closed, WF_APPROVAL set, the manual action completes with this
@@ -134,8 +154,11 @@ export function approvalDecision(
   const id = event.workItemId;
   if (kind === 'assign') {
     if (activity.transitions.some((t) => t.decision === event.decision)) {
+      // A Refine: the feedback comes back to this reviewer (and to the others whose items it cancels), and the
+      // approval goes on where it stood when the Review is reached again.
+      const others = openItems(run, token).filter((x) => x !== id).map((x) => run.state.waits[x]!.owner).filter((o): o is string => o !== null);
+      a.resume = [event.actor, ...others.filter((o) => o !== event.actor)];
       cancelOthers(run, token, id);
-      token.approval = undefined;
       return 'not-approval';
     }
     close(run, token, id, event);

@@ -24,7 +24,7 @@ import { AssigneeRequiredError, DecisionRefusedError, InstanceFailure, WorkItemN
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent, WorkItemSpec } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
-import { approvalDecision, approvalTimeout, startApproval } from './approval-items.js';
+import { approvalDecision, approvalOf, approvalTimeout, resumedApprovers, startApproval } from './approval-items.js';
 import type { Run } from './run.js';
 import { assignPath, copyValue, declareVariables, expandText, resolvePath, Scope, toText } from './variables.js';
 
@@ -48,6 +48,9 @@ export async function createWorkItems(
   scope: Scope,
 ): Promise<'blocked' | 'done'> {
   if (action.manual.approval && !token.assign) {
+    const again = resumedApprovers(token, activity);
+    if (again) return putUp(run, token, frame, activity, action, scope, again);
+    token.approval = undefined;
     // An approval resolves its approvers (and may end at once, when nobody may approve).
     const first = await startApproval(run, token, frame, activity, action, scope);
     if (first === 'done') return 'done';
@@ -247,7 +250,7 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   }
 
   // An approval decides for itself whether this decision ends the manual action (docs/approvals.md).
-  const approval = token.approval ? approvalDecision(run, event, wait, token, frame, activity, action, kind) : 'not-approval';
+  const approval = approvalOf(token, wait) ? approvalDecision(run, event, wait, token, frame, activity, action, kind) : 'not-approval';
   if (approval === 'waiting') return;
   if (approval !== 'finished') {
     run.closeWorkItems.push({
@@ -303,7 +306,7 @@ export async function applyTimers(run: Run): Promise<void> {
   for (const [id, wait] of due) {
     if (!run.state.waits[id]) continue;
     const token = run.token(wait.token);
-    if (token?.approval) {
+    if (token && approvalOf(token, wait)) {
       await approvalTimeout(run, id, wait, token);
       continue;
     }
