@@ -273,8 +273,8 @@ for (const database of DATABASES) {
     });
     after(() => w.close());
 
-    async function toReview(definition: string, subject: string): Promise<string> {
-      const launched = await w.engine.launch({ definition, launcher: 'rita', subject, mode: 'sync', variables: { changes: {} } });
+    async function toReview(definition: string, subject: string, changes: Record<string, XValue> = {}): Promise<string> {
+      const launched = await w.engine.launch({ definition, launcher: 'rita', subject, mode: 'sync', variables: { changes } });
       const requestItem = launched.workItems[0]!;
       assert.equal(requestItem.owner, 'rita');
       await w.engine.decide({ workItemId: requestItem.id, decision: 'Execute', actor: 'rita' });
@@ -321,6 +321,15 @@ for (const database of DATABASES) {
       assert.equal((await w.engine.getTask(id)).state === 'finished', false);
       await decide(w, id, 'olga', 'Approve');
       assert.equal((await w.engine.getTask(id)).result?.outcome, 'completed');
+    });
+
+    it('puts a Review without ApprovalResource to the owners of the resources its change set asks for', async () => {
+      const id = await toReview('Access_Owners', 'tom', { Resources: { Add: ['vpn'] } });
+      assert.deepEqual(await owners(w, id), ['olga', 'oscar']);
+      await decide(w, id, 'oscar', 'Approve');
+      const task = await w.engine.getTask(id);
+      assert.equal(task.state, 'finished');
+      assert.equal(task.result?.outcome, 'completed');
     });
 
     it('puts a Review to the holders of a profile, the first answer deciding', async () => {

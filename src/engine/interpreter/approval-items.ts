@@ -17,6 +17,7 @@ import { parseApprovalMode, type ApprovalMode } from '../../approvals/approval-m
 import { isApproving, type ApprovalDecision, type ApprovalOutcome } from '../../approvals/approval-record.js';
 import { EMPTY_DIRECTORY, type ApproverDirectory } from '../../approvals/approver-directory.js';
 import { escalationTarget, isOneOf, resolveApprovers } from '../../approvals/resolve-approvers.js';
+import { readNetwrixChangeSet } from '../../identity/netwrix-change-set.js';
 import { setActionOutcome, WF_WORKITEM_DECISION } from './builtins.js';
 import { InstanceFailure } from './interpreter-errors.js';
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
@@ -67,12 +68,16 @@ export async function startApproval(
         ? resolveOwners(run, token, manual.owners, scope, activity).flatMap((o) => (o.owner !== null ? [o.owner] : []))
         : undefined;
     const fallback = text(model.fallback);
+    const resource = text(model.resource);
+    // A Netwrix Review without ApprovalResource: the resources its change set adds or removes.
+    const resources = resource === undefined && activity.template ? changeSetResources(frame.vars['changes']) : undefined;
     const resolved = await resolveApprovers(
       {
         ...(scheme !== undefined && { scheme }),
         ...(direct !== undefined && { owners: direct }),
         ...(subject !== undefined && { subject }),
-        ...optional('resource', text(model.resource)),
+        ...optional('resource', resource),
+        ...(resources !== undefined && resources.length > 0 && { resources }),
         ...optional('profile', text(model.profile)),
         ...optional('person', text(model.person)),
         ...optional('fallback', fallback),
@@ -286,6 +291,18 @@ function cancelOthers(run: Run, token: TokenState, except: string): void {
 async function fallbackPerson(fallback: string, forbidden: readonly string[], directory: ApproverDirectory): Promise<string | undefined> {
   const people = fallback.toLowerCase().startsWith('profile:') ? [...(await directory.profileHolders(fallback.slice('profile:'.length).trim()))].sort() : [fallback];
   return people.find((p) => !isOneOf(p, forbidden));
+}
+
+/** The resources a Netwrix change set adds or removes, by name; empty when it names none or cannot be read. */
+function changeSetResources(changes: XValue | undefined): string[] {
+  if (changes === undefined || changes === null || typeof changes !== 'object' || Array.isArray(changes)) return [];
+  try {
+    const cs = readNetwrixChangeSet(changes);
+    return [...(cs.resources?.add ?? []).map((r) => r.resource), ...(cs.resources?.remove ?? [])];
+  } catch {
+    // An unreadable change set is Persist's to refuse, with its own error; the approval just finds no resource.
+    return [];
+  }
 }
 
 function audit(run: Run, activity: ActivityModel, event: string, data: Record<string, XValue>): void {
