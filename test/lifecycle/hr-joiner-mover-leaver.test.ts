@@ -14,7 +14,7 @@
  *   a clock the test sets) but not in one run the day before;
  * - the audit trail (`idflow audit --subject … --json`) holds the launches, the decisions with their actors, the
  *   change sets, the provisioning orders and their results and the HR runs.
- * On SQLite; also on PostgreSQL with IDFLOW_TEST_E2E_POSTGRES=1 (and IDFLOW_TEST_POSTGRES_URL).
+ * On SQLite; on PostgreSQL with IDFLOW_TEST_E2E_DATABASES=postgres (or sqlite,postgres) and IDFLOW_TEST_POSTGRES_URL.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,7 +80,12 @@ interface AuditView {
   readonly data: Record<string, unknown> | null;
 }
 
-const databases = process.env['IDFLOW_TEST_E2E_POSTGRES'] === '1' ? DATABASES : DATABASES.filter((d) => d.name === 'sqlite');
+/**
+ * SQLite unless IDFLOW_TEST_E2E_DATABASES names others (`sqlite,postgres`, `postgres`): the whole run takes a while,
+ * and the PostgreSQL stores are covered by the store contract suite; this checks the joined-up behaviour.
+ */
+const wanted = (process.env['IDFLOW_TEST_E2E_DATABASES'] ?? 'sqlite').split(',').map((d) => d.trim());
+const databases = DATABASES.filter((d) => wanted.includes(d.name));
 
 for (const database of databases) {
   describe(`${database.name}: a joiner, a mover and a leaver from HR files, through the CLI, provisioned to slapd and SCIM`, () => {
