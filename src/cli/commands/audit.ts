@@ -48,7 +48,7 @@ export function registerAudit(program: Command): void {
         'delegated), change set applied, provisioning order and result, notification and HR run. Events outlive ' +
         'their TaskInstance: --task takes the id of a deleted instance too.',
     )
-    .option('--subject <user>', 'events about this user: its HR rows and every event of a workflow launched on it')
+    .option('--subject <user>', 'events about this user: its HR rows, the HR runs that started its workflows, and every event of a workflow launched on it')
     .option('--task <id>', 'events of one TaskInstance (its id or a unique prefix while it exists)')
     .option('--type <type>', 'one event type, e.g. launched, decided, hr.run, hr.launched, changeset:persisted');
   addListOptions(audit, FIELDS, 'event')

@@ -146,8 +146,13 @@ export class PostgresAuditQueryStore implements AuditQueryStore {
     if (f.until !== undefined) where.push(`at < ${arg(f.until)}`);
     if (f.subject !== undefined) {
       const s = arg(f.subject);
-      // An instance's later events do not repeat its subject: they are found through its launch.
-      where.push(`((event <> 'notification' AND (data->>'subject') = ${s}) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND (data->>'subject') = ${s}))`);
+      // An instance's later events do not repeat its subject: they are found through its launch. An HR run names
+      // the people it starts workflows for in its plan (`starts[].subject`); the CASE keeps the cast to jsonb to
+      // the runs.
+      where.push(
+        `((event <> 'notification' AND (data->>'subject') = ${s}) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND (data->>'subject') = ${s})` +
+          ` OR CASE WHEN event = 'hr.run' THEN (data::jsonb -> 'starts') @> jsonb_build_array(jsonb_build_object('subject', ${s}::text)) ELSE false END)`,
+      );
     }
     const desc = f.order === 'desc';
     if (f.afterId !== undefined) where.push(`id ${desc ? '<' : '>'} ${arg(f.afterId)}`);

@@ -142,11 +142,13 @@ export class SqliteAuditQueryStore implements AuditQueryStore {
     if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since));
     if (f.until !== undefined) (where.push('at < ?'), args.push(f.until));
     if (f.subject !== undefined) {
-      // An instance's later events do not repeat its subject: they are found through its launch.
+      // An instance's later events do not repeat its subject: they are found through its launch. An HR run names
+      // the people it starts workflows for in its plan (`starts[].subject`).
       where.push(
-        `((event <> 'notification' AND json_extract(data, '$.subject') = ?) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND json_extract(data, '$.subject') = ?))`,
+        `((event <> 'notification' AND json_extract(data, '$.subject') = ?) OR instance_id IN (SELECT instance_id FROM audit_events WHERE event = 'launched' AND json_extract(data, '$.subject') = ?)` +
+          ` OR (event = 'hr.run' AND EXISTS (SELECT 1 FROM json_each(audit_events.data, '$.starts') s WHERE json_extract(s.value, '$.subject') = ?)))`,
       );
-      args.push(f.subject, f.subject);
+      args.push(f.subject, f.subject, f.subject);
     }
     const desc = f.order === 'desc';
     if (f.afterId !== undefined) (where.push(desc ? 'id < ?' : 'id > ?'), args.push(f.afterId));

@@ -179,6 +179,10 @@ for (const database of DATABASES) {
       const jsmith = await repo.audit.query({ subject: 'jsmith' });
       const events = new Set(jsmith.map((e) => e.event));
       assert.ok(events.has('launched') && events.has('hr.launched'), [...events].join(','));
+      const jsmithRuns = jsmith.filter((e) => e.event === 'hr.run');
+      assert.ok(jsmithRuns.length > 0, 'the runs that started his workflows are in his trail');
+      for (const r of jsmithRuns) assert.ok((r.data?.['starts'] as { subject: string }[]).some((x) => x.subject === 'jsmith'), JSON.stringify(r.data));
+      assert.ok(!(await repo.audit.query({ subject: 'nobody-at-all' })).some((e) => e.event === 'hr.run'), 'and no run is in the trail of somebody it does not name');
       const onHireDate = await repo.audit.query({ since: Date.parse('2026-04-01T00:00:00Z'), until: Date.parse('2026-04-01T00:00:00.500Z'), event: 'hr.launched' });
       assert.deepEqual(onHireDate.map((e) => e.data?.['subject']), ['afuture']);
     });
