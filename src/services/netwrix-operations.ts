@@ -37,6 +37,8 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
     const subject = call.subject ?? (typeof call.args['subject'] === 'string' && call.args['subject'] !== '' ? call.args['subject'] : undefined);
     const values: Record<string, XValue> = { persisted: true, provisioning, subject: subject ?? null };
     let waitFor: string[] | undefined;
+    /** What the audit says the write did: the identity (under its login after the write) and the orders it wrote. */
+    let written: Record<string, XValue> = {};
     // Only a workflow over a User changes identities; other entity types are recorded only. Where no identity store
     // is open (the bare interpreter), the change set is recorded only as well.
     if (entityType === 'User' && call.identities !== undefined) {
@@ -74,6 +76,18 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
       values['identity'] = write.identity.id;
       values['orders'] = (write.orders ?? []).map((o) => o.id);
       values['birthright'] = { add: [...birthright.add], remove: [...birthright.remove] };
+      // The trail shows each provisioning order when it is written, not only when it has run: a delete dated after
+      // the retention period is on record from the day the person leaves.
+      written = {
+        subject: write.identity.login,
+        identity: write.identity.id,
+        orders: (write.orders ?? []).map((o) => ({
+          order: o.id,
+          connector: o.connector,
+          operation: o.operation,
+          ...(o.notBefore > o.createdAt && { notBefore: new Date(o.notBefore).toISOString() }),
+        })),
+      };
       // A draft hands the next activities (a Review) the change set with the birthright recalculation written into
       // it: what the job grants in Resources.Add, what only the job before granted in Resources.Remove. The reviewer
       // sees (and may edit) the removal list; the Persist after the review applies what is left of it.
@@ -89,7 +103,7 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
       ...(activity !== undefined ? { activity } : {}),
       actor: call.launcher,
       // The entity type the change set is for (a workflow over Workflow_Directory_Country persists a country).
-      data: { entityType, changes: copyValue(changes), provisioning, draft: mode === 'draft', idempotencyKey: call.idempotencyKey },
+      data: { entityType, changes: copyValue(changes), provisioning, draft: mode === 'draft', idempotencyKey: call.idempotencyKey, ...written },
     });
     return waitFor ? { values, waitFor } : { values };
   };

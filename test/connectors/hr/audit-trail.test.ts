@@ -55,5 +55,28 @@ for (const database of DATABASES) {
       assert.ok(page2.every((e) => e.id < newestFirst[1]!.id));
       assert.deepEqual((await repo.audit.query({ instanceId: id, until: T0 + 1000 })).every((e) => e.at < T0 + 1000), true);
     });
+
+    it('lists the provisioning orders each change set wrote, a delete after the retention period with its date', async () => {
+      await repo.identities.putResource({
+        id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: null, description: null,
+        connector: 'ldap', targetKey: null, owners: [], createdAt: now, updatedAt: now,
+      });
+      const persisted = async (definition: string, changes: Record<string, unknown>, subject?: string) => {
+        const launched = await engine.launch({ definition, launcher: 'alice', mode: 'sync', ...(subject !== undefined && { subject }), variables: { changes: changes as never } });
+        now += 1000;
+        await engine.decide({ workItemId: launched.workItems[0]!.id, decision: 'Execute', actor: 'alice' });
+        const [event] = await repo.audit.query({ instanceId: launched.instance.id, event: 'changeset:persisted' });
+        return event!.data as { subject: string; identity: string; orders: { connector: string; operation: string; notBefore?: string }[] };
+      };
+      const hired = await persisted('User_ChangeName', { Login: 'lou', LastName: 'Lou', Resources: { Add: ['directory'] } });
+      assert.equal(hired.subject, 'lou');
+      assert.deepEqual(hired.orders.map((o) => [o.connector, o.operation, o.notBefore]), [['ldap', 'create', undefined]]);
+      const today = new Date(now).toISOString().slice(0, 10);
+      const left = await persisted('User_Offboarding', { EndDate: today }, 'lou');
+      assert.equal(left.identity, hired.identity);
+      const del = left.orders.find((o) => o.operation === 'delete');
+      assert.ok(left.orders.some((o) => o.operation === 'disable'), JSON.stringify(left.orders));
+      assert.ok(del?.notBefore !== undefined && Date.parse(del.notBefore) > now + 29 * 86_400_000, `the delete waits for the retention period: ${JSON.stringify(left.orders)}`);
+    });
   });
 }
