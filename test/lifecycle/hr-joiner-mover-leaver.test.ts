@@ -32,11 +32,9 @@ const DAY = 24 * 3600 * 1000;
 
 /**
  * config/default's HR source, run by carol (a person of the HR profile: the requester of what the feed starts), with
- * a change of login or last name starting the mover workflow too, so that an HR rename reaches the accounts, and a
- * guard by count only: in a company of two, every run changes half of it (more than the default 10 %).
+ * a guard by count only: in a company of two, every run changes half of it (more than the default 10 %).
  */
 const MAPPING = readFileSync(fileURLToPath(new URL('../../config/default/hr-source.yaml', import.meta.url)), 'utf8')
-  .replace(/^  on: \[Department, Title, Location\]$/m, '  on: [Department, Title, Location, Login, LastName]')
   .replace(/^threshold: .*$/m, 'threshold: { count: 5 }')
   .concat('launcher: carol\n');
 const HEADER = 'EmployeeID,Login,FirstName,LastName,Email,Manager,Department,Title,Location,HireDate';
