@@ -311,10 +311,21 @@ for (const database of databases) {
       }
       assert.ok(of(leaverTask).some((e) => e.event === 'notification'), 'the manager told');
 
-      const provisioned = all.filter((e) => e.event === 'provisioning-executed').map((e) => `${String(e.data?.['operation'])} ${String(e.data?.['connector'])}`);
+      // Each provisioning order is on record when its change set writes it, and again with its result.
+      type Ordered = { order: string; connector: string; operation: string; notBefore?: string };
+      const ordered = all.filter((e) => e.event === 'changeset:persisted').flatMap((e) => (e.data?.['orders'] as Ordered[] | undefined) ?? []);
+      const executed = all.filter((e) => e.event === 'provisioning-executed');
+      const provisioned = executed.map((e) => `${String(e.data?.['operation'])} ${String(e.data?.['connector'])}`);
       for (const expected of ['create directory', 'create crm', 'addMember directory', 'rename directory', 'rename crm', 'removeMember directory', 'disable directory', 'disable crm', 'delete directory', 'delete crm']) {
         assert.ok(provisioned.includes(expected), `${expected} in the trail: ${JSON.stringify(provisioned)}`);
       }
+      assert.deepEqual(executed.filter((e) => !ordered.some((o) => o.order === e.data?.['order'])), [], 'every result belongs to an order the trail shows written');
+      const deletes = ordered.filter((o) => o.operation === 'delete');
+      assert.equal(deletes.length, 2);
+      assert.ok(deletes.every((o) => o.notBefore !== undefined && Date.parse(o.notBefore) > Date.now() + 29 * DAY), `the deletes are dated after the retention period: ${JSON.stringify(deletes)}`);
+
+      // The HR runs that started her workflows are in her trail, under either login; the others are not.
+      assert.deepEqual(all.filter((e) => e.event === 'hr.run').map((e) => e.data?.['file']), ['day1.csv', 'day2.csv', 'day3.csv']);
 
       const runs = await json<AuditView[]>('audit', '--type', 'hr.run', '--sort', 'oldest');
       assert.deepEqual(runs.map((e) => [e.actor, e.data?.['outcome'], e.data?.['file']]), [
