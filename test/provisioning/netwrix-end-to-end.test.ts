@@ -21,6 +21,9 @@ import { startProvisioningTargets, type ProvisioningTargets } from '../support/p
 import { SLAPD_GROUPS, SLAPD_PEOPLE, type Slapd } from '../support/slapd.js';
 import type { ScimTestServer } from '../support/scim-server.js';
 
+// IDFLOW_USER: the CLI launches as the local administrator under alice's name (`--as` would use alice's own rights).
+const USER = { IDFLOW_USER: 'alice' };
+
 interface Launched {
   readonly instance: { readonly id: string; readonly state: string };
   readonly workItems: readonly { readonly id: string; readonly activity: string }[];
@@ -32,7 +35,7 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
   let scim: ScimTestServer;
   let dir: string;
   let db: string;
-  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: targets.env });
+  const idflow = (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: { ...targets.env, ...USER } });
   const ok = async (...args: string[]): Promise<string> => {
     const r = await idflow(...args);
     assert.equal(r.status, 0, `idflow ${args.join(' ')}: ${r.stderr}`);
@@ -42,7 +45,7 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
 
   /** Runs the workflow as alice on `subject`, executes its request, approves a review when there is one, then runs the worker. */
   async function runWorkflow(name: string, changes: Record<string, unknown>, subject?: string): Promise<void> {
-    const launched = await json<Launched>('run', name, '--as', 'alice', ...(subject ? ['--subject', subject] : []), '--var', `changes=${JSON.stringify(changes)}`);
+    const launched = await json<Launched>('run', name, ...(subject ? ['--subject', subject] : []), '--var', `changes=${JSON.stringify(changes)}`);
     let items = launched.workItems;
     const executed = await json<{ workItems: Launched['workItems']; instance: { state: string } }>('workitem', 'decide', items[0]!.id, '--decision', 'Execute', '--as', 'alice');
     items = executed.workItems;
