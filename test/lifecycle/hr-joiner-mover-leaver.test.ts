@@ -11,7 +11,7 @@
  *   (modify DN), the SCIM user patched, the new department's group added and the old one's removed;
  * - the leaver's file (the row gone) starts User_Offboarding: every assignment removed, both accounts disabled at
  *   once, the manager told, and the accounts deleted in a round run 31 days later (`idflow worker --once --as-of`,
- *   a clock the test sets) but not in one run the day before;
+ *   a clock the test sets) but not in one run 29 days later;
  * - the audit trail (`idflow audit --subject … --json`) holds the launches, the decisions with their actors, the
  *   change sets, the provisioning orders and their results and the HR runs.
  * On SQLite; on PostgreSQL with IDFLOW_TEST_E2E_DATABASES=postgres (or sqlite,postgres) and IDFLOW_TEST_POSTGRES_URL.
@@ -40,20 +40,16 @@ const MAPPING = readFileSync(fileURLToPath(new URL('../../config/default/hr-sour
 const HEADER = 'EmployeeID,Login,FirstName,LastName,Email,Manager,Department,Title,Location,HireDate';
 /** jdoe's manager, in every file (an unchanged row starts nothing). */
 const BOB = 'E0,bob,Bob,Boss,bob@example.org,,Finance,Head of Finance,Paris,2020-01-01';
-const JDOE = 'E1,jdoe,Jane,Doe,jane.doe@example.org,bob,Finance,Accountant,Paris,2026-01-05';
-const JSMITH = 'E1,jsmith,Jane,Smith,jane.doe@example.org,bob,Sales,Account Manager,Paris,2026-01-05';
+/** A hire date in the past, whenever the test runs: the onboarding starts at once. */
+const HIRED = new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10);
+const JDOE = `E1,jdoe,Jane,Doe,jane.doe@example.org,bob,Finance,Accountant,Paris,${HIRED}`;
+const JSMITH = `E1,jsmith,Jane,Smith,jane.doe@example.org,bob,Sales,Account Manager,Paris,${HIRED}`;
 
 interface OrderView {
   readonly id: string;
   readonly state: string;
   readonly operation: string;
   readonly connector: string;
-}
-interface TaskView {
-  readonly id: string;
-  readonly state: string;
-  readonly definition: { readonly name: string };
-  readonly position: readonly string[];
 }
 interface WorkItemView {
   readonly id: string;
