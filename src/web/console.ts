@@ -141,6 +141,10 @@ export async function registerConsole(app: FastifyInstance, deps: RouteDeps): Pr
     return reply.redirect('/sign-in', 303);
   });
 
+  // Mails sent before the links were fixed point at `/workitems/<id>`; the item's page is `/inbox/<id>`. A permanent
+  // redirect keeps every mail already in people's mailboxes working (it sends nobody anywhere but this site's page).
+  app.get<{ Params: { id: string } }>('/workitems/:id', { config }, async (request, reply) => reply.redirect(`/inbox/${encodeURIComponent(request.params.id)}`, 301));
+
   registerInboxPages(app, deps);
   registerLaunchPages(app, deps);
   registerTaskPages(app, deps);
