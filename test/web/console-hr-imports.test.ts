@@ -27,7 +27,7 @@ const JOHN = 'E2,jsmith,John,Smith,Sales,15/02/2026';
 async function multipart(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Promise<{ payload: Buffer; type: string }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append('file', new Blob([file.bytes]), file.name);
+  if (file) form.append('file', new Blob([new Uint8Array(file.bytes)]), file.name);
   const request = new Request('http://console.test/', { method: 'POST', body: form });
   return { payload: Buffer.from(await request.arrayBuffer()), type: request.headers.get('content-type')! };
 }
