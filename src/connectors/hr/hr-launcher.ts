@@ -56,9 +56,6 @@ export async function launchDueHr(
         if (r.error === undefined) launched++;
         else failed++;
         options.onProgress?.(launched + failed);
-        // On SQLite every await of a launch resolves at once, so without this a long run would hold the event loop
-        // until its last launch: a server running it (the console's HR imports) would answer nothing meanwhile.
-        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
