@@ -181,7 +181,7 @@ describe('the console’s HR imports', () => {
       const done = /<strong id="hr-done">(\d+)<\/strong> of <strong id="hr-due">10000<\/strong>/.exec(r.body);
       if (done) seen.push(Number(done[1]));
       if (!r.body.includes('http-equiv="refresh"')) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     assert.equal(seen.at(-1), 10_000, 'every workflow started');
     assert.ok(seen.some((n) => n > 0 && n < 10_000), `the page showed the run part way (${seen.slice(0, 5).join(', ')} …)`);
