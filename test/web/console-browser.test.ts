@@ -79,6 +79,14 @@ describe('the console in a browser', { skip: existsSync(CHROMIUM) ? false : `${C
   }
 
   const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  /** Pages that are the answer to a form (no URL to visit again): audited and screenshotted at phone width in place. */
+  async function atPhoneWidth(page: Page, name: string): Promise<void> {
+    const laptop = page.viewportSize()!;
+    await page.setViewportSize(PHONE);
+    assert.deepEqual(await accessibilityProblems(page), [], `${name} at phone width`);
+    await shot(page, `phone-${name}`);
+    await page.setViewportSize(laptop);
+  }
   /** Mails the SMTP server accepted for one address. */
   const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
 
@@ -159,12 +167,14 @@ describe('the console in a browser', { skip: existsSync(CHROMIUM) ? false : `${C
     assert.match((await hana.textContent('#hr-refused')) ?? '', /2 problems; nothing was changed/);
     assert.match((await hana.textContent('#hr-problems')) ?? '', /31\/31\/2026/);
     await shot(hana, '17-hr-refused');
+    await atPhoneWidth(hana, 'hr-refused');
     await hana.goto(`${base}/hr-imports`);
     const good = [HR_HEADER, 'E8,lgood,Lee,Good,Sales,01/02/2026', 'E9,mgood,Max,Good,Finance,01/02/2026'].join('\n');
     await hana.getByLabel(/^HR file/).setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await hana.getByRole('button', { name: 'Preview the plan' }).click();
     assert.equal(await hana.textContent('#hr-joiners'), '2');
     await shot(hana, '18-hr-plan');
+    await atPhoneWidth(hana, 'hr-plan');
     hana.once('dialog', (d) => void d.accept());
     await hana.getByRole('button', { name: /^Run: apply the file/ }).click();
     await hana.waitForURL(/\/hr-imports\/runs\//);
@@ -191,6 +201,8 @@ describe('the console in a browser', { skip: existsSync(CHROMIUM) ? false : `${C
       assert.equal(r?.status(), 403, `${url} is refused`);
     }
     await shot(sam, '12-stranger-refused');
+    assert.deepEqual(await accessibilityProblems(sam), [], 'the refusal page at phone width');
+    await shot(sam, 'phone-not-allowed');
     await sam.getByRole('link', { name: 'Manage Tasks' }).click();
     assert.equal(await sam.locator('#tasks').count(), 0, 'no workflow listed');
     // A decision posted with sam's own valid CSRF token is still refused by the engine.
