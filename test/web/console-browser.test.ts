@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
 import { parseHrSource } from '../../src/connectors/hr/index.js';
+import { loadDefinitionFiles } from '../../src/definition/load.js';
 import { compileMailSettings } from '../../src/notifications/mail-settings.js';
 import { MailWorker } from '../../src/notifications/mail-worker.js';
 import { openHttpWorld, password, type HttpWorld } from '../http/http-harness.js';
@@ -237,6 +239,33 @@ describe('the console in a browser', { skip: existsSync(CHROMIUM) ? false : `${C
     assert.match((await ada.textContent('[role=status]')) ?? '', new RegExp(`Terminated ${count} workflow`));
     assert.equal((await w.engine.listTasks({ state: 'executing' })).length, 0);
   });
+  it('shows the reviewer an approval in progress in My Tasks: how many approved and its due date', async () => {
+    const loaded = await loadDefinitionFiles([
+      fileURLToPath(new URL('../fixtures/engine/approvals.xml', import.meta.url)),
+      fileURLToPath(new URL('../../config/default/waveset-approval.xml', import.meta.url)),
+    ]);
+    await w.repository.objects.putMany(loaded.objects);
+    const { instance } = await w.engine.launch({
+      definition: 'Access Request',
+      launcher: 'carol',
+      variables: { accountId: 'sam', scheme: 'person:mona,person:hana,person:ada', mode: 'parallel', timeout: 86_400 },
+    });
+    await w.engine.runWorkerOnce();
+    const hanaItem = (await w.engine.listWorkItems({ instanceId: instance.id, state: 'open' })).find((i) => i.owner === 'hana')!;
+    await w.engine.decide({ workItemId: hanaItem.id, decision: 'approve', actor: 'hana' });
+    await w.engine.runWorkerOnce();
+    const mona = await as('mona');
+    const row = mona.locator('#inbox tr', { hasText: 'Approve the request for sam' });
+    assert.match((await row.textContent()) ?? '', /1 of 3 approved \(parallel\)/);
+    const due = (await w.engine.listWorkItems({ instanceId: instance.id, state: 'open' })).find((i) => i.owner === 'mona')!.dueAt!;
+    assert.ok(((await row.textContent()) ?? '').includes(due.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')), `its due date ${due} is shown`);
+    await shot(mona, '20-my-tasks-approval');
+    await row.getByRole('link').click();
+    assert.equal(await mona.textContent('#approval-progress'), '1 of 3 approved (parallel)');
+    await shot(mona, '21-approval-item');
+    await atPhoneWidth(mona, 'approval-item');
+  });
+
   it('passes the accessibility audit on every page, at laptop and phone width, and keeps a phone-width screenshot of each', async () => {
     const ada = await as('ada');
     const firstHref = async (url: string, selector: string): Promise<string> => {
