@@ -187,6 +187,18 @@ export class AccessPolicy {
     return reason === undefined ? { allowed: true } : { allowed: false, reason: `${how === 'delegation' ? 'it cannot be delegated' : 'it cannot be handed over'} to ${to}: ${reason}` };
   }
 
+  /**
+   * Declare or clear `person`'s absence (out of office, docs/decisions/out-of-office.md): the person themself, or an
+   * administrator for anybody; a token needs the `decide` scope (it hands work items on).
+   */
+  mayDeclareAbsence(caller: Caller, person: string): Verdict {
+    const scope = this.#scope(caller, 'delegate');
+    if (scope) return scope;
+    if (person === caller.person) return { allowed: true, as: 'owner' };
+    if (caller.administrator) return { allowed: true, as: 'administrator' };
+    return { allowed: false, reason: `${caller.person} may declare only their own absence, not ${person}'s (administrators may)` };
+  }
+
   async mayPurge(caller: Caller, permission: string): Promise<Verdict> {
     const scope = this.#scope(caller, 'purge');
     if (scope) return scope;

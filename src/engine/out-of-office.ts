@@ -6,8 +6,9 @@
  * routed: whoever else holds the permission acts. The four-eyes rule holds: an approval is never routed or handed to
  * its own launcher or subject; it stays with its owner (and the audit says why).
  */
-import { toCaller, type CallerLike } from '../access/caller.js';
-import { InvalidInputError, NotAuthorizedError, NotFoundError } from '../errors.js';
+import { requireAllowed } from '../access/authorize.js';
+import { toCaller, type Caller, type CallerLike } from '../access/caller.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { AbsenceRecord, WorkItemHandOver } from '../repository/absence-store.js';
 import type { InstanceRecord } from '../repository/runtime-store.js';
 import type { EngineContext } from './engine-context.js';
@@ -49,16 +50,9 @@ function checkName(kind: 'person' | 'delegate', name: string): void {
   if (why !== undefined) throw new InvalidInputError('OOO_NAME_INVALID', `the ${kind} name ${JSON.stringify(name)} ${why}`, { kind });
 }
 
-/** Only the person themself, or an administrator, declares or clears an absence. */
-function requireSelfOrAdministrator(ctx: EngineContext, who: CallerLike, person: string): string {
-  const caller = toCaller(who);
-  if (caller.scopes !== undefined && !caller.scopes.includes('decide')) {
-    throw new NotAuthorizedError('OOO_NOT_ALLOWED', `the API token of ${caller.person} lacks the scope "decide" needed to declare an absence`, { actor: caller.person });
-  }
-  if (person !== caller.person && !caller.administrator) {
-    throw new NotAuthorizedError('OOO_NOT_ALLOWED', `${caller.person} may declare only their own absence, not ${person}'s (administrators may)`, { actor: caller.person, person });
-  }
-  void ctx;
+/** Only the person themself, or an administrator, declares or clears an absence (the authorisation module says). */
+function requireMayDeclare(ctx: EngineContext, caller: Caller, person: string): string {
+  requireAllowed(ctx.access.mayDeclareAbsence(caller, person), 'OOO_NOT_ALLOWED', { actor: caller.person, person });
   return caller.person;
 }
 
@@ -67,7 +61,7 @@ export async function declareAbsence(ctx: EngineContext, who: CallerLike, reques
   const person = request.person ?? caller.person;
   checkName('person', person);
   checkName('delegate', request.delegate);
-  const actor = requireSelfOrAdministrator(ctx, caller, person);
+  const actor = requireMayDeclare(ctx, caller, person);
   if (request.delegate === person) throw new InvalidInputError('OOO_DELEGATE_SELF', `${person} cannot be their own delegate while away`, { person });
   const now = ctx.clock();
   const from = request.from ?? now;
@@ -97,7 +91,7 @@ export async function clearAbsence(ctx: EngineContext, who: CallerLike, person?:
   const caller = toCaller(who);
   const name = person ?? caller.person;
   checkName('person', name);
-  const actor = requireSelfOrAdministrator(ctx, caller, name);
+  const actor = requireMayDeclare(ctx, caller, name);
   if (!(await ctx.repository.absences.clear(name))) throw new NotFoundError('OOO_NOT_FOUND', `${name} has declared no absence`, { person: name });
   await ctx.store.appendAudit([{ at: ctx.clock(), event: 'out-of-office-cleared', actor, data: { person: name } }]);
 }

@@ -13,16 +13,15 @@ import { IdflowError } from '../../errors.js';
 import type { ManualActionActionModel } from '../../definition/model/action.js';
 import type { ActivityModel } from '../../definition/model/activity.js';
 import type { XValue } from '../../expression/env.js';
+import { ApprovalSchemeError } from '../../approvals/approval-errors.js';
 import { parseApprovalMode, type ApprovalMode } from '../../approvals/approval-mode.js';
 import { isApproving, type ApprovalDecision, type ApprovalOutcome } from '../../approvals/approval-record.js';
 import { EMPTY_DIRECTORY, type ApproverDirectory } from '../../approvals/approver-directory.js';
 import { escalationTarget, isOneOf, resolveApprovers } from '../../approvals/resolve-approvers.js';
 import { readNetwrixChangeSet } from '../../identity/netwrix-change-set.js';
 import { setActionOutcome, WF_WORKITEM_DECISION } from './builtins.js';
-import { InstanceFailure } from './interpreter-errors.js';
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent } from './interpreter-types.js';
-import { errorMessage } from './messages.js';
 import type { Run } from './run.js';
 import { expandText, Scope, toText } from './variables.js';
 import { manualOf, putUp, resolveOwners, type Owner } from './work-items.js';
@@ -57,7 +56,7 @@ export async function startApproval(
     };
     mode = parseApprovalMode(text(model.mode));
     const escalation = (text(model.escalation) ?? 'manager').toLowerCase();
-    if (escalation !== 'manager' && escalation !== 'none') throw new IdflowError('APPROVAL_SCHEME_INVALID', `escalation '${escalation}' is not manager or none`);
+    if (escalation !== 'manager' && escalation !== 'none') throw new ApprovalSchemeError(`escalation '${escalation}' is not manager or none`);
     let subject = text(model.subject) ?? (activity.template ? text('$(subject)') : undefined) ?? run.ctx.subject;
     if (subject !== undefined && directory.loginOf) subject = (await directory.loginOf(subject)) ?? subject;
     const requesters = [run.ctx.launcher, ...(manual.requester !== undefined ? [text(manual.requester) ?? ''] : [])];
@@ -104,8 +103,10 @@ export async function startApproval(
     });
     return (mode === 'serial' ? approvers.slice(0, 1) : approvers).map((owner) => ({ owner }));
   } catch (e) {
-    if (e instanceof InstanceFailure || !(e instanceof Error)) throw e;
-    const message = e instanceof IdflowError ? `${e.code}: ${e.message}` : errorMessage(e);
+    // What the approval itself refuses (and its `$(var)` texts); anything else, a storage error above all, is not
+    // the approval's outcome and goes up to be retried or to fail the advance.
+    if (!(e instanceof IdflowError) || !/^(APPROVAL|XPRESS)_/.test(e.code)) throw e;
+    const message = `${e.code}: ${e.message}`;
     if (model.offerByPermission) {
       // A Review keeps its vendor meaning when its approval finds nobody: offered by its permission.
       audit(run, activity, 'approval-started', { mode, approvers: [], offeredBy: 'permission', reason: message });
