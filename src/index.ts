@@ -58,7 +58,7 @@ export type { OpenRepositoryOptions } from './repository/open-repository.js';
 export type { Repository } from './repository/repository.js';
 export type { ObjectStore, PutStatus, StoredObject, StoredObjectSummary } from './repository/object-store.js';
 export type { ProfileAssignResult, ProfileAssignment, ProfileStore } from './repository/profile-store.js';
-export type { AuditQuery, AuditQueryStore, HrApply, HrLaunchRecord, HrRunOutcome, HrRunRecord, HrStore } from './repository/hr-store.js';
+export type { AuditQuery, AuditQueryStore, HrApply, HrLaunchRecord, HrRunOutcome, HrRunProgress, HrRunRecord, HrStore } from './repository/hr-store.js';
 export {
   HR_ENCODINGS,
   HrFileRefusedError,
@@ -114,7 +114,7 @@ export * from './identity/index.js';
 // Who is calling: the Caller, the one authorisation module, accounts, sessions and tokens
 export { localCaller, SYSTEM_CALLER, TOKEN_SCOPES, toCaller } from './access/caller.js';
 export type { AccessAction, Authentication, Caller, CallerLike, TokenScope } from './access/caller.js';
-export { AccessPolicy, launchPermission, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export { AccessPolicy, HR_IMPORT_PERMISSION, launchPermission, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
 export { approvalKind, fourEyesReason, isApproval } from './access/four-eyes.js';
 export type { Refusal, TaskFacts, Verdict } from './access/authorize.js';
 export { AccessService } from './access/access-service.js';

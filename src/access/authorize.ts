@@ -57,6 +57,9 @@ export const RESUME_PERMISSION = '/Workflows/WorkflowInstance/Resume';
 /** See and control the Netwrix workflows of one entity type: `/Custom/Workflows/Supervise/<EntityType>`. */
 export const SUPERVISE_ENTITY_PREFIX = '/Custom/Workflows/Supervise/';
 
+/** Upload HR files in the console and read HR runs (docs/decisions/console-hr-imports.md). */
+export const HR_IMPORT_PERMISSION = '/Custom/HR/Import';
+
 /** What the module needs to know of a TaskInstance. */
 export interface TaskFacts {
   readonly id: string;
@@ -208,6 +211,18 @@ export class AccessPolicy {
     if (scope) return scope;
     if (caller.administrator) return { allowed: true, as: 'administrator' };
     return { allowed: false, reason: `${action === 'import' ? 'importing definitions' : 'this'} is for administrators; ${caller.person} is not one` };
+  }
+
+  /**
+   * Import HR files and read HR runs (their plans name people): administrators, and holders of
+   * {@link HR_IMPORT_PERMISSION} (the default configuration grants it to the HR profile).
+   */
+  async mayImportHr(caller: Caller): Promise<Verdict> {
+    const scope = this.#scope(caller, 'import');
+    if (scope) return scope;
+    if (caller.administrator) return { allowed: true, as: 'administrator' };
+    if (await this.holds(caller, HR_IMPORT_PERMISSION)) return { allowed: true, as: 'permission' };
+    return { allowed: false, reason: `HR imports are for administrators and holders of ${HR_IMPORT_PERMISSION}; ${caller.person} is neither` };
   }
 
   #scope(caller: Caller, action: AccessAction): Refusal | undefined {

@@ -37,7 +37,7 @@ export interface MailSettings {
   readonly smtp: SmtpSettings;
   /** The sender, `name <address>` or an address. */
   readonly from: string;
-  /** The console's address: mails link to `<baseUrl>/workitems/<id>` and `<baseUrl>/tasks/<id>`. */
+  /** The console's address: mails link to the console's `<baseUrl>/inbox/<id>` and `<baseUrl>/tasks/<id>`. */
   readonly baseUrl: string;
   /** Addresses of people by login, ahead of `domain`. */
   readonly addresses?: Readonly<Record<string, string>>;

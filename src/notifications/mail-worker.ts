@@ -187,10 +187,13 @@ export class MailWorker {
     return outcome.state === 'sent' ? 'sent' : outcome.state === 'pending' ? 'retried' : 'failed';
   }
 
-  /** The work item's page, or the TaskInstance's for a message that belongs to no item. */
+  /**
+   * The work item's console page (`/inbox/<id>`), or the TaskInstance's Workflow Overview (`/tasks/<id>`) for a
+   * message that belongs to no item. Mails sent before 0.1 linked `/workitems/<id>`: the console redirects those.
+   */
   #link(n: NotificationRecord): string {
     const base = this.#settings.baseUrl;
-    if (n.workItemId !== null) return `Open the work item: ${base}/workitems/${encodeURIComponent(n.workItemId)}`;
+    if (n.workItemId !== null) return `Open the work item: ${base}/inbox/${encodeURIComponent(n.workItemId)}`;
     if (n.instanceId !== null) return `Open the process: ${base}/tasks/${encodeURIComponent(n.instanceId)}`;
     return `idflow: ${base}`;
   }

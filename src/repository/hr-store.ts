@@ -32,6 +32,28 @@ export interface HrLaunchRecord {
   readonly error: string | null;
 }
 
+/** A run's launches by state; `total` = all of them, `later` = pending ones not due yet (future joiners). */
+export interface HrRunProgress {
+  readonly total: number;
+  readonly launched: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly later: number;
+}
+
+export function toHrRunProgress(rows: readonly { state: string; later: number | string; n: number | string }[]): HrRunProgress {
+  const p = { total: 0, launched: 0, failed: 0, pending: 0, later: 0 };
+  for (const r of rows) {
+    const n = Number(r.n);
+    p.total += n;
+    if (r.state === 'launched') p.launched += n;
+    else if (r.state === 'failed') p.failed += n;
+    else if (Number(r.later) === 1) p.later += n;
+    else p.pending += n;
+  }
+  return p;
+}
+
 /** What an applied run writes, all in one transaction. */
 export interface HrApply {
   readonly run: HrRunRecord;
@@ -54,6 +76,10 @@ export interface HrStore {
   /** Applies a run: snapshot rows, the run, its launches and audit rows, all or nothing. */
   apply(apply: HrApply): Promise<void>;
   listRuns(source?: string): Promise<HrRunRecord[]>;
+  /** One run with its plan; undefined when there is none of that id. */
+  getRun(id: string): Promise<HrRunRecord | undefined>;
+  /** How far a run's launches are (the console's progress): counted by state, pending ones split by due at `now`. */
+  runProgress(runId: string, now: number): Promise<HrRunProgress>;
   /** Pending launches due at `now`, oldest first. */
   dueLaunches(now: number, limit: number): Promise<HrLaunchRecord[]>;
   listLaunches(source?: string): Promise<HrLaunchRecord[]>;

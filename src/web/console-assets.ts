@@ -43,7 +43,10 @@ button.danger{background:var(--bad);border-color:var(--bad)}
 .error{background:#fdecec;border-left-color:var(--bad)}
 .muted{color:var(--muted)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
-dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0;min-width:0}
+h1,h2,p,li,dd,label{overflow-wrap:anywhere}
+progress{width:100%;max-width:32rem;height:1.25rem}
+caption{text-align:left;font-weight:600;padding:.25rem 0}
 pre{background:var(--panel);padding:.75rem;overflow:auto;max-height:40rem;font-size:.85rem}
 .diagram{overflow:auto;border:1px solid var(--line);border-radius:6px;padding:.5rem}
 .diagram svg{max-width:none}

@@ -17,6 +17,7 @@ import { CONSOLE_CSS, CONSOLE_JS } from './console-assets.js';
 import { registerAdminPages } from './admin-pages.js';
 import { registerDefinitionPages } from './definition-pages.js';
 import { html } from './html.js';
+import { registerHrImportPages, tooLarge } from './hr-import-pages.js';
 import { registerInboxPages } from './inbox-pages.js';
 import { page, type PageContext } from './layout.js';
 import { registerLaunchPages } from './launch-pages.js';
@@ -29,7 +30,8 @@ async function contextOf(request: FastifyRequest, deps: RouteDeps): Promise<(Pag
   const sessionId = readCookie(request.headers.cookie, SESSION_COOKIE);
   const found = sessionId ? await deps.accounts.session(sessionId) : undefined;
   if (!found || sessionId === undefined) return undefined;
-  return { caller: found.caller, csrf: found.session.csrfToken, administrator: found.caller.administrator === true, sessionId };
+  const hrImports = (await deps.policy.mayImportHr(found.caller)).allowed;
+  return { caller: found.caller, csrf: found.session.csrfToken, administrator: found.caller.administrator === true, hrImports, sessionId };
 }
 
 /** The signed-in context of a page; a console page without a session sends the browser to sign in. */
@@ -42,7 +44,7 @@ export async function signedIn(request: FastifyRequest, deps: RouteDeps): Promis
       throw new NotAuthorizedError('HTTP_CSRF', 'this form is stale or did not come from the console: reload the page and try again', {});
     }
   }
-  return { caller: ctx.caller, csrf: ctx.csrf ?? '', administrator: ctx.administrator ?? false };
+  return { caller: ctx.caller, csrf: ctx.csrf ?? '', administrator: ctx.administrator ?? false, hrImports: ctx.hrImports ?? false };
 }
 
 export function formOf(request: FastifyRequest): Form {
@@ -77,14 +79,16 @@ export async function registerConsole(app: FastifyInstance, deps: RouteDeps): Pr
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const { status, body } = errorBody(error);
+    // An HR file over the limit is cut off by Fastify before the page sees it: say what the limit is and what to do.
+    const tooBig = (error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.url.startsWith('/hr-imports/');
+    const { status, body } = tooBig ? { status: 413, body: errorBody(tooLarge('the file')).body } : errorBody(error);
     if (status === 401) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     if (status >= 500) request.log.error({ err: error }, 'console page failed');
     const ctx = (await contextOf(request, deps).catch(() => undefined)) ?? {};
     const text = page(
       ctx,
       '',
-      status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong',
+      status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 413 ? 'Too large' : 'Something went wrong',
       html`<p class="notice error" role="alert"><strong>${body.error.code}</strong>: ${body.error.message}</p><p><a href="/inbox">Back to My Tasks</a></p>`,
     );
     return sendPage(reply, text, status);
@@ -141,9 +145,14 @@ export async function registerConsole(app: FastifyInstance, deps: RouteDeps): Pr
     return reply.redirect('/sign-in', 303);
   });
 
+  // Mails sent before the links were fixed point at `/workitems/<id>`; the item's page is `/inbox/<id>`. A permanent
+  // redirect keeps every mail already in people's mailboxes working (it sends nobody anywhere but this site's page).
+  app.get<{ Params: { id: string } }>('/workitems/:id', { config }, async (request, reply) => reply.redirect(`/inbox/${encodeURIComponent(request.params.id)}`, 301));
+
   registerInboxPages(app, deps);
   registerLaunchPages(app, deps);
   registerTaskPages(app, deps);
   await registerDefinitionPages(app, deps);
   registerAdminPages(app, deps);
+  registerHrImportPages(app, deps);
 }

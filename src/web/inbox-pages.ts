@@ -11,6 +11,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { AbsenceRecord } from '../repository/absence-store.js';
 import { PUBLIC } from '../http/route-access.js';
 import type { RouteDeps } from '../http/server.js';
+import { approvalProgressOfItems, approvalProgressText, type ApprovalProgress } from './approval-progress.js';
 import { back, formOf, noticeOf, sendPage, signedIn } from './console.js';
 import { html, raw, shortTime, type Html } from './html.js';
 import { csrfField, page, type PageContext } from './layout.js';
@@ -53,7 +54,7 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
         <div><button type="submit">Apply</button></div>
       </form>
       <h2>${items.length} ${state} item${items.length === 1 ? '' : 's'}</h2>
-      ${items.length === 0 ? html`<p class="muted">Nothing here. Work that needs you appears in this list.</p>` : itemTable(items, now)}
+      ${items.length === 0 ? html`<p class="muted">Nothing here. Work that needs you appears in this list.</p>` : itemTable(items, now, await approvalProgressOfItems(repository, items))}
       ${outOfOfficeSection(ctx, await engine.listAbsences(ctx.caller), now)}`;
     return sendPage(reply, page(ctx, '/inbox', 'My Tasks', body));
   });
@@ -72,6 +73,7 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
     const identity = subjectLogin ? await repository.identities.findIdentity(subjectLogin).catch(() => undefined) : undefined;
     const editable = new Set(item.editable);
     const delegation = row.decisions.find((d) => d.kind === 'assign');
+    const approval = (await approvalProgressOfItems(repository, [item])).get(item.id);
     const notice = noticeOf(request);
     const body = html`
       ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
@@ -80,7 +82,9 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
         <dt>Workflow</dt><dd><a href="/tasks/${item.instanceId}">${item.definition}</a> (${task.state})</dd>
         <dt>Activity</dt><dd>${item.activity}</dd>
         <dt>State</dt><dd id="item-state">${item.state}${item.decision ? ` — ${item.decision} by ${item.decidedBy ?? '?'}` : ''}</dd>
-        <dt>Assigned to</dt><dd>${item.owner ?? (item.permission ? `holders of ${item.permission}` : 'anyone allowed')}${item.delegatedFrom ? ` (delegated by ${item.delegatedFrom})` : ''}</dd>
+        <dt>Assigned to</dt><dd id="assigned">${item.owner ?? (item.permission ? `holders of ${item.permission}` : 'anyone allowed')}${item.delegatedFrom ? ` (delegated by ${item.delegatedFrom})` : ''}</dd>
+        ${item.delegatedFrom ? html`<dt>Original owner</dt><dd id="original-owner">${item.delegatedFrom}</dd>` : ''}
+        ${approval ? html`<dt>Approval</dt><dd id="approval-progress">${approvalProgressText(approval)}${approval.completed ? ', complete' : ''}</dd>` : ''}
         <dt>Due</dt><dd>${item.dueAt ? shortTime(item.dueAt) : 'no due date'}</dd>
         <dt>Created</dt><dd>${shortTime(item.createdAt)}</dd>
       </dl>
@@ -214,11 +218,11 @@ function outOfOfficeSection(ctx: PageContext, absences: readonly AbsenceRecord[]
   </section>`;
 }
 
-function itemTable(items: readonly WorkItemView[], now: number): Html {
+function itemTable(items: readonly WorkItemView[], now: number, approvals: ReadonlyMap<string, ApprovalProgress>): Html {
   return html`<div class="table-wrap"><table id="inbox"><caption class="muted">Oldest first</caption><thead><tr><th scope="col">Request</th><th scope="col">Workflow</th><th scope="col">Subject</th><th scope="col">Due</th><th scope="col">Created</th></tr></thead><tbody>
     ${items.map((w) => {
       const late = w.dueAt !== undefined && Date.parse(w.dueAt) < now && w.state === 'open';
-      return html`<tr><td><a href="/inbox/${w.id}">${w.request || w.activity}</a><div class="muted">${w.activity}${w.delegatedFrom ? ` — for ${w.delegatedFrom}` : ''}</div></td><td>${w.definition}</td><td>${show(w.variables.subject ?? '')}</td>
+      return html`<tr><td><a href="/inbox/${w.id}">${w.request || w.activity}</a><div class="muted">${w.activity}${w.delegatedFrom ? ` — for ${w.delegatedFrom}` : ''}</div>${approvals.has(w.id) ? html`<div class="approval-progress">${approvalProgressText(approvals.get(w.id)!)}</div>` : ''}</td><td>${w.definition}</td><td>${show(w.variables.subject ?? '')}</td>
         <td class="${late ? 'overdue' : ''}">${w.dueAt ? shortTime(w.dueAt) : '—'}${late ? ' (overdue)' : ''}</td><td>${shortTime(w.createdAt)}</td></tr>`;
     })}</tbody></table></div>`;
 }

@@ -138,8 +138,8 @@ const CASES: Readonly<Record<string, RouteCase>> = {
   'GET /api/v1/provisioning/orders/:id': { url: () => '/api/v1/provisioning/orders/o1', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
   'POST /api/v1/provisioning/orders/:id/retry': { url: () => '/api/v1/provisioning/orders/o1/retry', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
   'POST /api/v1/provisioning/orders/:id/cancel': { url: () => '/api/v1/provisioning/orders/o1/cancel', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
-  'GET /api/v1/hr/runs': { url: () => '/api/v1/hr/runs', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
-  'GET /api/v1/hr/runs/:id': { url: () => '/api/v1/hr/runs/r1', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/hr/runs': { url: () => '/api/v1/hr/runs', without: { as: sam, status: 403, code: 'ACCESS_NOT_HR_IMPORTER' } },
+  'GET /api/v1/hr/runs/:id': { url: () => '/api/v1/hr/runs/r1', without: { as: sam, status: 403, code: 'ACCESS_NOT_HR_IMPORTER' } },
 };
 
 describe('access to every route', () => {

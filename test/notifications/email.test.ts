@@ -71,14 +71,14 @@ for (const database of DATABASES) {
         const toAlice = got.find((m) => m.to.includes('alice@example.org'));
         assert.ok(toAlice, `alice got a mail: ${JSON.stringify(got)}`);
         assert.match(toAlice.subject, /To do: Please approve access for jdoe/);
-        assert.ok(toAlice.text.includes(`${BASE}/workitems/${itemId}`), toAlice.text);
+        assert.ok(toAlice.text.includes(`${BASE}/inbox/${itemId}`), toAlice.text);
         assert.equal(toAlice.from, 'idflow@example.org');
         const toCarol = got.find((m) => m.to.includes('carol.requester@example.org'));
         assert.ok(toCarol, 'the requester got the notify mail, at the address the settings give her');
         assert.equal(toCarol.subject, 'Access for jdoe requested');
         assert.ok(toCarol.text.includes('Your request for jdoe is with alice.'));
         // The notify op's step put alice's item in her inbox: the message links to it.
-        assert.ok(toCarol.text.includes(`${BASE}/workitems/${itemId}`), toCarol.text);
+        assert.ok(toCarol.text.includes(`${BASE}/inbox/${itemId}`), toCarol.text);
         const rows = await w.repository.notifications.list({ instanceId });
         assert.deepEqual(rows.map((r) => r.state), ['sent', 'sent']);
         const audit = await w.repository.runtime.listAudit({ instanceId });
@@ -109,7 +109,7 @@ for (const database of DATABASES) {
         const reminder = smtp.mails.at(-1)!;
         assert.deepEqual(reminder.to, ['alice@example.org']);
         assert.match(reminder.subject, /^\[idflow\] Reminder: Please approve access for jdoe/);
-        assert.ok(reminder.text.includes(`${BASE}/workitems/${itemId}`));
+        assert.ok(reminder.text.includes(`${BASE}/inbox/${itemId}`));
         assert.equal((await worker.runOnce()).reminders, 0, 'one reminder per item');
 
         w.advance(11 * MINUTE); // past the hour: the timer closes the item by its timeout
@@ -120,7 +120,7 @@ for (const database of DATABASES) {
         const escalation = smtp.mails.at(-1)!;
         assert.match(escalation.subject, /Overdue/);
         assert.deepEqual([...escalation.to].sort(), ['alice@example.org', 'carol.requester@example.org', 'helpdesk@example.org']);
-        assert.ok(escalation.text.includes(`${BASE}/workitems/${itemId}`));
+        assert.ok(escalation.text.includes(`${BASE}/inbox/${itemId}`));
         assert.equal(smtp.mails.length - start, 2);
         const kinds = (await w.repository.notifications.list({ instanceId })).map((r) => `${r.kind}:${r.state}`).sort();
         assert.deepEqual(kinds, ['escalation:sent', 'message:sent', 'reminder:sent', 'workitem:sent']);

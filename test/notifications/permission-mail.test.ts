@@ -43,7 +43,7 @@ for (const database of DATABASES) {
         const reviewMail = smtp.mails.find((m) => m.key === `workitem:${review.id}`);
         assert.ok(reviewMail, `the review item was mailed: ${JSON.stringify(smtp.mails.map((m) => [m.key, m.to]))}`);
         assert.deepEqual([...reviewMail.to].sort(), ['bob@example.org', 'dave@example.org']);
-        assert.ok(reviewMail.text.includes(`https://idflow.test/workitems/${review.id}`));
+        assert.ok(reviewMail.text.includes(`https://idflow.test/inbox/${review.id}`));
         const requestMail = smtp.mails.find((m) => m.key === `workitem:${launched.workItems[0]!.id}`);
         assert.deepEqual(requestMail?.to, ['alice@example.org'], 'the requester got her own Request item');
       } finally {

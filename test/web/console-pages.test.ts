@@ -70,6 +70,12 @@ describe('console pages', () => {
     assert.equal(r.headers['x-frame-options'], 'DENY');
   });
 
+  it('sends a work item link of an older mail (/workitems/<id>) on to the item in My Tasks', async () => {
+    const r = await w.app.inject({ method: 'GET', url: '/workitems/abc-123' });
+    assert.equal(r.statusCode, 301);
+    assert.equal(r.headers.location, '/inbox/abc-123');
+  });
+
   it('keeps the API answering in JSON, untouched by the console', async () => {
     const r = await w.app.inject({ method: 'GET', url: '/api/v1/tasks' });
     assert.equal(r.statusCode, 401);

@@ -26,6 +26,11 @@ export interface HrImportRequest {
   readonly encoding?: HrEncoding;
   /** Who ran it, for the audit. */
   readonly actor?: string;
+  /**
+   * The run's id, chosen by the caller so it can point at the run before it is recorded (the console's progress page).
+   * @default a new UUID
+   */
+  readonly runId?: string;
   /** Told how many launches are done, of `total`, while a long run starts its workflows. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -59,7 +64,7 @@ export async function importHrFile(deps: HrImportDeps, request: HrImportRequest)
   const repo = deps.repository;
   const source = await loadHrSource(repo, request.source);
   const now = clock();
-  const runId = randomUUID();
+  const runId = request.runId ?? randomUUID();
   const actor = request.actor ?? source.launcher;
   const file = readHrFile(request.bytes, source, request.encoding ?? source.encoding);
   const runAudit = (outcome: HrRunOutcome, data: Record<string, XValue>): AuditRecord => ({

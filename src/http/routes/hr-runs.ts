@@ -1,10 +1,11 @@
 /**
  * HR runs (`idflow hr …` records over HTTP): every import of an HR file, applied, refused, stopped by the threshold
  * or dry, with its plan; one run with the workflows it started or will start. HR data is personal data: for
- * administrators, as identities are (docs/decisions/http-identity-access.md).
+ * administrators and holders of `/Custom/HR/Import`, the same people as the console's HR imports page
+ * (`mayImportHr`, docs/decisions/console-hr-imports.md).
  */
 import type { FastifyInstance } from 'fastify';
-import { requireAdministrator } from '../../access/authorize.js';
+import { requireAllowed } from '../../access/authorize.js';
 import { NotFoundError } from '../../errors.js';
 import type { HrLaunchRecord, HrRunOutcome, HrRunRecord } from '../../repository/hr-store.js';
 import { decodeCursor, instant, page } from '../pagination.js';
@@ -44,7 +45,7 @@ export function registerHrRoutes(api: FastifyInstance, { repository, policy }: R
       config: { access: needs('see') },
       schema: {
         tags: ['hr'],
-        summary: 'HR runs (without their plans), filtered by source, outcome and time (administrators)',
+        summary: 'HR runs (without their plans), filtered by source, outcome and time (administrators and HR importers)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -66,7 +67,7 @@ export function registerHrRoutes(api: FastifyInstance, { repository, policy }: R
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAdministrator(policy, caller);
+      requireAllowed(await policy.mayImportHr(caller), 'ACCESS_NOT_HR_IMPORTER', { actor: caller.person });
       const q = request.query;
       const since = instant('since', q.since);
       const until = instant('until', q.until);
@@ -95,8 +96,8 @@ export function registerHrRoutes(api: FastifyInstance, { repository, policy }: R
     },
     async (request) => {
       const caller = callerOf(request);
-      requireAdministrator(policy, caller);
-      const run = (await repository.hr.listRuns()).find((r) => r.id === request.params.id);
+      requireAllowed(await policy.mayImportHr(caller), 'ACCESS_NOT_HR_IMPORTER', { actor: caller.person });
+      const run = await repository.hr.getRun(request.params.id);
       if (!run) throw new NotFoundError('HR_RUN_NOT_FOUND', `no HR run ${request.params.id}`, { id: request.params.id });
       const launches = (await repository.hr.listLaunches(run.source)).filter((l) => l.runId === run.id);
       return { run: runView(run, true), launches: launches.map(launchView) };

@@ -5,11 +5,13 @@ import {
   hrLaunchValues,
   toHrLaunch,
   toHrRun,
+  toHrRunProgress,
   type AuditQuery,
   type AuditQueryStore,
   type HrApply,
   type HrLaunchRecord,
   type HrLaunchRow,
+  type HrRunProgress,
   type HrRunRecord,
   type HrRunRow,
   type HrStore,
@@ -83,6 +85,19 @@ export class PostgresHrStore implements HrStore {
   async dueLaunches(now: number, limit: number): Promise<HrLaunchRecord[]> {
     const { rows } = await this.#db.query<HrLaunchRow>(`SELECT * FROM hr_launches WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at, id COLLATE "C" LIMIT $2`, [now, limit]);
     return rows.map(toHrLaunch);
+  }
+
+  async getRun(id: string): Promise<HrRunRecord | undefined> {
+    const { rows } = await this.#db.query<HrRunRow>('SELECT * FROM hr_runs WHERE id = $1', [id]);
+    return rows[0] ? toHrRun(rows[0]) : undefined;
+  }
+
+  async runProgress(runId: string, now: number): Promise<HrRunProgress> {
+    const { rows } = await this.#db.query<{ state: string; later: number; n: string }>(
+      "SELECT state, CASE WHEN state = 'pending' AND due_at > $1 THEN 1 ELSE 0 END AS later, COUNT(*) AS n FROM hr_launches WHERE run_id = $2 GROUP BY 1, 2",
+      [now, runId],
+    );
+    return toHrRunProgress(rows);
   }
 
   async listLaunches(source?: string): Promise<HrLaunchRecord[]> {

@@ -5,11 +5,13 @@ import {
   hrLaunchValues,
   toHrLaunch,
   toHrRun,
+  toHrRunProgress,
   type AuditQuery,
   type AuditQueryStore,
   type HrApply,
   type HrLaunchRecord,
   type HrLaunchRow,
+  type HrRunProgress,
   type HrRunRecord,
   type HrRunRow,
   type HrStore,
@@ -84,6 +86,18 @@ export class SqliteHrStore implements HrStore {
   async dueLaunches(now: number, limit: number): Promise<HrLaunchRecord[]> {
     const rows = this.#db.prepare(`SELECT * FROM hr_launches WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`).all(now, limit) as HrLaunchRow[];
     return rows.map(toHrLaunch);
+  }
+
+  async getRun(id: string): Promise<HrRunRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM hr_runs WHERE id = ?').get(id) as HrRunRow | undefined;
+    return row ? toHrRun(row) : undefined;
+  }
+
+  async runProgress(runId: string, now: number): Promise<HrRunProgress> {
+    const rows = this.#db
+      .prepare("SELECT state, CASE WHEN state = 'pending' AND due_at > ? THEN 1 ELSE 0 END AS later, COUNT(*) AS n FROM hr_launches WHERE run_id = ? GROUP BY 1, 2")
+      .all(now, runId) as { state: string; later: number; n: number }[];
+    return toHrRunProgress(rows);
   }
 
   async listLaunches(source?: string): Promise<HrLaunchRecord[]> {

@@ -214,3 +214,33 @@ for (const database of DATABASES) {
     });
   });
 }
+
+for (const database of DATABASES) {
+  describe(`${database.name}: one HR run and its progress`, () => {
+    it('reads one run by id, and counts its launches as started, failed, due and waiting for their date', async () => {
+      const repo = await database.open();
+      try {
+        const at = START;
+        const launch = (id: string, dueAt: number) =>
+          ({ id, source: 's', runId: 'r1', rowKey: id, change: 'added', definition: 'W', subject: null, variables: {}, firstTransition: null, dueAt, state: 'pending', instanceId: null, error: null }) as const;
+        await repo.hr.apply({
+          run: { id: 'r1', source: 's', at, file: 'f.csv', outcome: 'applied', plan: { joiners: ['a', 'b', 'c', 'd'] } },
+          upserts: [],
+          deletes: [],
+          launches: [launch('a', at), launch('b', at), launch('c', at), launch('d', at + DAY)],
+          audit: [],
+        });
+        assert.deepEqual((await repo.hr.getRun('r1'))?.plan, { joiners: ['a', 'b', 'c', 'd'] });
+        assert.equal(await repo.hr.getRun('nope'), undefined);
+        assert.deepEqual(await repo.hr.runProgress('r1', at), { total: 4, launched: 0, failed: 0, pending: 3, later: 1 });
+        await repo.hr.finishLaunch('a', { state: 'launched', instanceId: 'i1' }, at);
+        await repo.hr.finishLaunch('b', { state: 'failed', error: 'no' }, at);
+        assert.deepEqual(await repo.hr.runProgress('r1', at), { total: 4, launched: 1, failed: 1, pending: 1, later: 1 });
+        assert.deepEqual(await repo.hr.runProgress('r1', at + DAY), { total: 4, launched: 1, failed: 1, pending: 2, later: 0 }, 'the future hire is due on its date');
+        assert.deepEqual(await repo.hr.runProgress('other', at), { total: 0, launched: 0, failed: 0, pending: 0, later: 0 });
+      } finally {
+        await repo.close();
+      }
+    });
+  });
+}
