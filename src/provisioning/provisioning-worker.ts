@@ -124,8 +124,8 @@ export class ProvisioningWorker {
    * Rounds until `signal` aborts, pipelined: the next batch is claimed as soon as every order of the current one
    * has its call under way, so the calls in flight (at most `parallel`, over all batches) do not drain at each
    * batch's end while the last calls finish, the batch settles and the next is claimed. Each batch still settles
-   * in one transaction once its own calls have answered. A round that claimed less than a full batch pauses
-   * `idleMs` before the next claim. A failed round (the database busy or gone) is reported and the next claim
+   * in one transaction once its own calls have answered. After a claim that found nothing the next waits `idleMs`;
+   * after a partial batch, `idleMs` or until half the lanes are free, whichever comes first. A failed round (the database busy or gone) is reported and the next claim
    * waits a growing backoff (the same policy as every outbox loop, outbox-rounds.ts); a fatal storage error stops
    * the loop and is thrown once the batches under way are settled or handed back. At the end every order still
    * held is handed back.
@@ -163,7 +163,14 @@ export class ProvisioningWorker {
             void settled.finally(() => open.delete(settled));
             await round.dispatched;
           }
-          if (claimed.length < o.batchSize) pause = o.idleMs;
+          if (claimed.length === 0) pause = o.idleMs;
+          else if (claimed.length < o.batchSize) {
+            // Orders trickle in: claim again after idleMs, or sooner once half the lanes are free, so that a small
+            // batch finishing early does not leave the lanes empty for the rest of the pause.
+            const quiet = new AbortController();
+            await Promise.race([sleep(o.idleMs, undefined, { signal: AbortSignal.any([signal, quiet.signal]) }).catch(() => undefined), lanes.slack()]);
+            quiet.abort();
+          }
         } catch (e) {
           failed(e);
         }
@@ -343,10 +350,18 @@ class Lanes {
     const next = this.#waiting.shift();
     if (next) return next(true);
     this.#free++;
+    if (this.busy <= this.size / 2) for (const done of this.#slack.splice(0)) done();
     if (this.#free === this.size) for (const done of this.#idle.splice(0)) done();
   }
 
   readonly #idle: (() => void)[] = [];
+  readonly #slack: (() => void)[] = [];
+
+  /** Resolves once at most half the lanes are busy. */
+  slack(): Promise<void> | void {
+    if (this.busy <= this.size / 2) return;
+    return new Promise<void>((resolve) => this.#slack.push(resolve));
+  }
 
   /** Resolves once no call is in flight. */
   idle(): Promise<void> | void {
