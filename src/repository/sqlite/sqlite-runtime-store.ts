@@ -478,7 +478,7 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
  * instead of one per row. Statements are prepared per row count on first use (counts above 8 are split into
  * powers of two, so a handful of statements covers every size).
  */
-function multiInsert(db: SqliteDatabase, table: string, columns: readonly string[]): (rows: readonly unknown[][]) => void {
+export function multiInsert(db: SqliteDatabase, table: string, columns: readonly string[]): (rows: readonly unknown[][]) => void {
   const byCount = new Map<number, SqliteStatement>();
   const row = `(${columns.map(() => '?').join(', ')})`;
   const statement = (n: number): SqliteStatement => {
