@@ -245,7 +245,7 @@ async function main(): Promise<void> {
   let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
   let startup: StartupResult | { error: string } | undefined;
   let ldap: LdapBenchRow[] | { error: string } | undefined;
-  let provisioning: ProvisioningBenchRow | { error: string } | undefined;
+  let provisioning: ProvisioningBenchRow[] | { error: string } | undefined;
   let inbox: InboxResult | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];

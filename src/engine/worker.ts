@@ -69,6 +69,9 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
  */
 export const CHECK_EVERY_MS = 1000;
 
+/** Instances advanced between two turns of the event loop within a batch (see advanceClaimed). */
+const YIELD_EVERY = 8;
+
 /**
  * Runs rounds until `signal` aborts: `concurrency` round loops at once, the first of which also sweeps and runs
  * schedules. A loop pauses when a round claimed less than a full batch. A round that fails (the database busy,
@@ -219,7 +222,12 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
   const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
   try {
     const groups: Advanced[] = [];
+    let advancedSoFar = 0;
     for (const instance of claimed) {
+      // On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
+      // letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
+      // requests) would wait for the whole batch. A turn of the loop every few instances costs microseconds.
+      if (++advancedSoFar % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const advanced =
         instance.attempts > ctx.maxAttempts
           ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
