@@ -6,14 +6,14 @@ import { toCaller, type Caller, type CallerLike } from '../access/caller.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { DeleteEndedFilter, Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { DeleteEndedFilter, Engine, EngineOptions, LaunchManyOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
 import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
-import { launchTask } from './launch.js';
+import { launchMany, launchTask } from './launch.js';
 import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
@@ -136,6 +136,15 @@ class EngineImpl implements RuntimeEngine {
 
   launch(request: Parameters<Engine['launch']>[0]) {
     return launchTask(this.#ctx, request, { source: 'run' });
+  }
+
+  async launchMany(requests: Parameters<Engine['launchMany']>[0], options: LaunchManyOptions = {}) {
+    const results = await launchMany(this.#ctx, requests, { source: 'run' });
+    if (options.advance) {
+      const ids = results.flatMap((r) => (r.ok && r.instance.state === 'ready' ? [r.instance.id] : []));
+      for (let at = 0; at < ids.length; at += this.#ctx.batchSize) await advanceNow(this.#ctx, ids.slice(at, at + this.#ctx.batchSize));
+    }
+    return results;
   }
 
   decide(request: Parameters<Engine['decide']>[0]) {

@@ -1,7 +1,7 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
-import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
-import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
-import type { LaunchRequest, LaunchResult } from './engine-api.js';
+import { ConflictError, IdflowError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
+import type { AuditRecord, CommitStatus, InstanceRecord, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
+import type { LaunchManyResult, LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
@@ -53,14 +53,28 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
-export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
+/** A launch checked and built, not yet written: what {@link launchTask} and {@link launchMany} share. */
+interface PreparedLaunch {
+  readonly definition: LoadedDefinition;
+  readonly mode: EffectiveMode;
+  readonly launcher: string;
+  readonly record: InstanceRecord;
+  readonly now: number;
+  readonly plan: ReturnType<typeof planResultOption>;
+  readonly audit: AuditRecord[];
+  readonly replace: Partial<InstanceWrite>;
+}
+
+/**
+ * Every check a launch passes before anything is written (the definition, its visibility, the caller's right to
+ * launch it, the variables, resultOption), and the record and audit it writes. Definitions must be refreshed.
+ */
+async function prepareLaunch(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<PreparedLaunch> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   const caller = toCaller(request.launcher);
   const launcher = caller.person;
   // Before anything is read: a subject that names nobody is refused whatever the definition.
   if (request.subject !== undefined) subjectKey(request.subject);
-  await ctx.definitions.refresh();
   const latest = chooseDefinition(ctx, request);
   let definition = latest;
   if (request.version !== undefined && request.version !== latest.stored.version) {
@@ -90,7 +104,8 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
       caller: caller.person,
     });
   }
-  const mode = effectiveMode(definition.stored.name, params, request.mode);
+  // A launch decision is fired by the worker that starts the instance: such a launch is committed `ready`.
+  const mode = effectiveMode(definition.stored.name, params, request.firstDecision ? 'async' : request.mode);
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
@@ -99,21 +114,18 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // terminate mean anything for ordinary launches. With the default (delete) an unnamed launch keeps its generated,
   // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
   const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
-  const record = newInstanceRecord(definition, {
+  const fresh = newInstanceRecord(definition, {
     ...(taskName !== undefined && { name: taskName }),
     launcher,
     ...(request.subject !== undefined && { subject: request.subject }),
     inputs,
     now,
   });
+  const record: InstanceRecord = request.firstDecision ? { ...fresh, launchDecision: request.firstDecision } : fresh;
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
   const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
   const plan = planResultOption(existing, option, launcher, now);
-  if (record.subjectKey !== null) {
-    const holder = await ctx.store.subjectHolder(record.subjectKey);
-    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
-  }
-  const launched = {
+  const launched: AuditRecord = {
     ...auditBase(record),
     at: now,
     event: 'launched',
@@ -124,6 +136,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
       ...(record.subject !== null && { subject: record.subject }),
       source: options.source,
       ...(options.schedule && { schedule: options.schedule.name, occurrence: new Date(options.schedule.occurrence).toISOString() }),
+      ...(request.firstDecision && { firstDecision: request.firstDecision.decision }),
     },
   };
   const scheduled = options.schedule?.audit ?? [];
@@ -132,11 +145,82 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
     ...(options.schedule && { schedule: options.schedule.change }),
   };
+  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched], replace };
+}
+
+/** The write of an async launch: the `ready` row, its subject lock and its audit rows. */
+function readyWrite(p: PreparedLaunch): InstanceWrite {
+  return {
+    instance: { ...p.record, revision: 1 },
+    expectedRevision: null,
+    ...(p.record.subjectKey !== null && { acquireSubject: p.record.subjectKey }),
+    audit: p.audit,
+    ...p.replace,
+  };
+}
+
+/**
+ * Many launches in one commit ({@link Engine.launchMany}). Each is prepared on its own, so one refused launch
+ * refuses only itself; the async ones are written together (the store answers per write: a subject another
+ * instance holds, or that an earlier launch of the same batch took, is `SUBJECT_BUSY` for that launch alone); sync
+ * ones run one by one as {@link launchTask} runs them, after the batch.
+ */
+export async function launchMany(ctx: EngineContext, requests: readonly LaunchRequest[], options: LaunchOptions): Promise<LaunchManyResult[]> {
+  await ctx.definitions.refresh();
+  const results: (LaunchManyResult | undefined)[] = new Array(requests.length);
+  const batch: { index: number; prepared: PreparedLaunch }[] = [];
+  const sync: number[] = [];
+  for (let index = 0; index < requests.length; index++) {
+    try {
+      const prepared = await prepareLaunch(ctx, requests[index]!, options);
+      if (prepared.mode === 'sync') sync.push(index);
+      else batch.push({ index, prepared });
+    } catch (e) {
+      results[index] = { ok: false, error: asIdflowError(e) };
+    }
+  }
+  if (batch.length > 0) {
+    const statuses = await ctx.store.commit(batch.map((b) => readyWrite(b.prepared)));
+    const immediate: string[] = [];
+    batch.forEach(({ index, prepared }, k) => {
+      const status = statuses[k];
+      if (status === 'committed') {
+        results[index] = { ok: true, instance: toTaskView({ ...prepared.record, revision: 1 }) };
+        if (prepared.mode === 'asyncImmediate') immediate.push(prepared.record.id);
+      } else results[index] = { ok: false, error: refusal(status, prepared.record) };
+    });
+    if (immediate.length > 0) ctx.kick(immediate);
+  }
+  for (const index of sync) {
+    try {
+      results[index] = { ok: true, instance: (await launchTask(ctx, requests[index]!, options)).instance };
+    } catch (e) {
+      results[index] = { ok: false, error: asIdflowError(e) };
+    }
+  }
+  return results as LaunchManyResult[];
+}
+
+/** A refusal as it is reported per launch; anything that is not an IdflowError is a fault of the whole batch. */
+function asIdflowError(e: unknown): IdflowError {
+  if (e instanceof IdflowError) return e;
+  throw e;
+}
+
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
+export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
+  await ctx.definitions.refresh();
+  const prepared = await prepareLaunch(ctx, request, options);
+  const { definition, mode, record, now, plan, replace } = prepared;
+  if (record.subjectKey !== null) {
+    const holder = await ctx.store.subjectHolder(record.subjectKey);
+    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
+  }
 
   if (mode === 'sync') {
     const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
     // Usually one commit at the first wait or the end; a long run of automatic steps also commits checkpoints.
-    const at: AdvancePosition = { before: running, insert: true, audit: [...scheduled, ...plan.audit, launched], extra: replace, now, checkpoints: 0 };
+    const at: AdvancePosition = { before: running, insert: true, audit: prepared.audit, extra: replace, now, checkpoints: 0 };
     const advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));
     if (advanced.kind === 'refused') {
       if (at.checkpoints > 0) return currentView(ctx, record.id);
@@ -153,13 +237,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     return { instance: toTaskView(built.instance), workItems: open.map(toWorkItemView) };
   }
 
-  const write: InstanceWrite = {
-    instance: { ...record, revision: 1 },
-    expectedRevision: null,
-    ...(record.subjectKey !== null && { acquireSubject: record.subjectKey }),
-    audit: [...scheduled, ...plan.audit, launched],
-    ...replace,
-  };
+  const write = readyWrite(prepared);
   check((await ctx.store.commit([write]))[0], record);
   // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
   if (mode === 'asyncImmediate') ctx.kick([record.id]);
@@ -200,7 +278,7 @@ function check(status: CommitStatus | undefined, record: { readonly name: string
   if (status !== 'committed') throw refusal(status, record);
 }
 
-function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): Error {
+function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): IdflowError {
   if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
   if (status === 'schedule-moved') {
     return new ConflictError('SCHEDULE_OCCURRENCE_TAKEN', `another worker launched this schedule occurrence first; "${record.name}" was not launched again`, {

@@ -3,6 +3,9 @@ import { retryDelay, retryTransient } from '../repository/retry-transient.js';
 import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import { StorageError, isDatabaseFault } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
+import { fireLaunchDecision, placeDecisionAudit } from './launch-decision.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { ROUND_RETRY } from './outbox-rounds.js';
@@ -330,7 +333,31 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };
   }
   if (advanced.kind === 'refused') return { before: at.before, writes: [] };
+  if (instance.launchDecision) return launchDecisionWrites(ctx, definition, at, advanced.outcome, instance.interpreterState === null);
   return { before: at.before, writes: outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: false }).writes };
+}
+
+/**
+ * The first advance of a launch that carries a decision (docs/decisions/batched-launches.md): the decision is fired
+ * in the same advance and the commit clears it. Fired only on the instance's first advance, before any checkpoint:
+ * otherwise the run has moved on without it, which the audit records.
+ */
+async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefinition, at: AdvancePosition, first: AdvanceOutcome, starting: boolean): Promise<Advanced> {
+  const before = { ...at.before, launchDecision: null };
+  try {
+    const fired =
+      starting && at.checkpoints === 0
+        ? await fireLaunchDecision(ctx, definition, at.before, first, at.now)
+        : {
+            outcome: first,
+            audit: { ...auditBase(before), at: at.now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: at.before.launchDecision!.decision, reason: 'the launch had run on (a checkpoint) before its decision could be fired' } },
+          };
+    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: false }).writes;
+    return { before: at.before, writes: [{ ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) }, ...children] };
+  } catch (e) {
+    if (isDatabaseFault(e)) throw e;
+    return { before: at.before, writes: [failedWrite(before, e, at.now)] };
+  }
 }
 
 function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {

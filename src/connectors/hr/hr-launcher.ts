@@ -1,12 +1,14 @@
 /**
  * Starts the workflows HR runs planned, once they are due (at once for most; a future joiner on its start date),
  * and fires each one's configured first transition. Launches are written with the run's snapshot (an outbox), so a
- * process that dies between the two loses none: the next `idflow hr import` or `idflow hr launch` starts them.
+ * process that dies between the two loses none: the next `idflow hr import` or `idflow hr launch` starts them (a
+ * launcher that dies after its launch commit and before marking the rows done leaves them claimed; they are taken
+ * again once the claim runs out, as before batching).
  */
 import { randomUUID } from 'node:crypto';
-import type { Engine, WorkItemView } from '../../engine/engine-api.js';
-import { IdflowError } from '../../errors.js';
-import type { HrLaunchRecord } from '../../repository/hr-store.js';
+import type { Engine, LaunchDecision, LaunchRequest } from '../../engine/engine-api.js';
+import type { HrLaunchOutcome, HrLaunchRecord } from '../../repository/hr-store.js';
+import type { AuditRecord } from '../../repository/runtime-store.js';
 import type { Repository } from '../../repository/repository.js';
 
 export interface HrLaunchReport {
@@ -21,46 +23,68 @@ export interface HrLaunchDeps {
   readonly clock: () => number;
 }
 
-/** Launches every pending launch due now (all sources, or one), `batch` at a time; reports each. */
+/** Launches taken and started together: one claim, one launch commit, one finish commit per batch. */
+const BATCH = 500;
+
+/**
+ * Launches every pending launch due now (all sources, or one), in batches (docs/decisions/batched-launches.md):
+ * each batch is claimed in one statement, launched with {@link Engine.launchMany} in one commit (a launch refused
+ * for its own reason, `SUBJECT_BUSY` say, is reported alone and the rest start), then marked done with its
+ * `hr.launched` / `hr.launch-failed` audit rows in one transaction. A row's first transition is the launch's first
+ * decision, fired by whoever advances the instance: this process at once (the default), or the workers.
+ */
 export async function launchDueHr(
   deps: HrLaunchDeps,
   options: {
     readonly source?: string;
     readonly launcher?: (source: string) => Promise<string>;
     readonly onProgress?: (done: number) => void;
-    /** Launches in flight at once. @default 8 */
-    readonly concurrency?: number;
+    /**
+     * Advance the launched instances here before answering (their Request executed, each at its next wait), in
+     * batches as a worker round does; false leaves them to the workers. @default true
+     */
+    readonly advance?: boolean;
+    /** Launches per batch. @default 500 */
+    readonly batch?: number;
   } = {},
 ): Promise<HrLaunchReport> {
   const results: { id: string; key: string; definition: string; instanceId?: string; error?: string }[] = [];
   let launched = 0;
   let failed = 0;
   const launchers = new Map<string, string>();
+  const size = options.batch ?? BATCH;
   for (;;) {
-    const due = (await deps.repository.hr.dueLaunches(deps.clock(), 500)).filter((l) => options.source === undefined || l.source === options.source);
+    const due = (await deps.repository.hr.dueLaunches(deps.clock(), size)).filter((l) => options.source === undefined || l.source === options.source);
     if (due.length === 0) break;
-    const before = results.length;
     for (const l of due) {
       if (!launchers.has(l.source)) launchers.set(l.source, options.launcher ? await options.launcher(l.source) : `hr:${l.source}`);
     }
-    // A few launches in flight at once: each waits on its own commits, which PostgreSQL serves in parallel. Two
-    // launches on one subject still meet at the subject lock, as they would one after the other.
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < due.length) {
-        const l = due[next++]!;
-        const r = await launchOne(deps, l, launchers.get(l.source)!);
-        // Another launcher holds it: not ours to report.
-        if (r.skipped) continue;
-        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...r });
-        if (r.error === undefined) launched++;
+    // Another launcher holds what this one did not take: not ours to start or report.
+    const taken = new Set(await deps.repository.hr.claimLaunches(due.map((l) => l.id), `claim:${randomUUID()}`, deps.clock(), CLAIM_MS));
+    const mine = due.filter((l) => taken.has(l.id));
+    if (mine.length > 0) {
+      const started = await deps.engine.launchMany(
+        mine.map((l) => launchRequest(l, launchers.get(l.source)!)),
+        { advance: options.advance ?? true },
+      );
+      const at = deps.clock();
+      const outcomes: HrLaunchOutcome[] = [];
+      const audit: AuditRecord[] = [];
+      mine.forEach((l, k) => {
+        const r = started[k]!;
+        const instanceId = r.ok ? r.instance.id : undefined;
+        const error = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
+        outcomes.push(r.ok ? { id: l.id, state: 'launched', instanceId: instanceId! } : { id: l.id, state: 'failed', error: error! });
+        audit.push(launchAudit(l, launchers.get(l.source)!, at, instanceId, error));
+        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) });
+        if (r.ok) launched++;
         else failed++;
-        options.onProgress?.(launched + failed);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
+      });
+      await deps.repository.hr.finishLaunches(outcomes, audit, at);
+      options.onProgress?.(launched + failed);
+    }
     // Everything left is held by other launchers (or this source had no more): they will report it.
-    if (results.length === before || due.length < 500) break;
+    if (mine.length === 0 || due.length < size) break;
   }
   return { launched, failed, results };
 }
@@ -68,59 +92,37 @@ export async function launchDueHr(
 /** How long a claimed launch stays with its launcher before another may take it (the launcher died). */
 const CLAIM_MS = 10 * 60_000;
 
-async function launchOne(deps: HrLaunchDeps, l: HrLaunchRecord, launcher: string): Promise<{ instanceId?: string; error?: string; skipped?: true }> {
-  if (!(await deps.repository.hr.claimLaunch(l.id, `claim:${randomUUID()}`, deps.clock(), CLAIM_MS))) return { skipped: true };
-  let instanceId: string | undefined;
-  let error: string | undefined;
-  try {
-    const result = await deps.engine.launch({
-      definition: l.definition,
-      variables: l.variables,
-      launcher,
+/** The engine's launch of an HR row: its first transition becomes the launch's first decision. */
+function launchRequest(l: HrLaunchRecord, launcher: string): LaunchRequest {
+  return {
+    definition: l.definition,
+    variables: l.variables,
+    launcher,
+    ...(l.subject !== null && { subject: l.subject }),
+    ...(l.firstTransition !== null && { firstDecision: firstDecisionOf(l.firstTransition, `HR feed ${l.source}, row ${l.rowKey}`) }),
+  };
+}
+
+/** `ActionWithRefine-ActionPending-Execute` → decide `Execute` on the item waiting in `ActionWithRefine-ActionPending`. */
+export function firstDecisionOf(transition: string, comment: string): LaunchDecision {
+  const [template, state, verb] = transition.split('-');
+  return { decision: verb ?? transition, activity: `${template}-${state}`, comment };
+}
+
+function launchAudit(l: HrLaunchRecord, launcher: string, at: number, instanceId: string | undefined, error: string | undefined): AuditRecord {
+  return {
+    at,
+    ...(instanceId !== undefined && { instanceId }),
+    definitionName: l.definition,
+    event: error === undefined ? 'hr.launched' : 'hr.launch-failed',
+    actor: launcher,
+    data: {
+      source: l.source,
+      key: l.rowKey,
+      change: l.change,
       ...(l.subject !== null && { subject: l.subject }),
-      // To fire the first transition the launch must reach its first wait in this call.
-      ...(l.firstTransition !== null && { mode: 'sync' as const }),
-    });
-    instanceId = result.instance.id;
-    if (l.firstTransition !== null && result.instance.state === 'executing') {
-      const item = firstItem(result.workItems, l.firstTransition);
-      if (!item) throw new Error(`the workflow does not wait in ${l.firstTransition.split('-').slice(0, 2).join('-')} after its launch: nothing to fire`);
-      await deps.engine.decide({ workItemId: item.id, decision: verbOf(l.firstTransition), actor: launcher, comment: `HR feed ${l.source}, row ${l.rowKey}` });
-    }
-  } catch (e) {
-    error = e instanceof IdflowError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-  }
-  const outcome = error === undefined ? { state: 'launched' as const, instanceId: instanceId! } : { state: 'failed' as const, error, ...(instanceId !== undefined && { instanceId }) };
-  const at = deps.clock();
-  await deps.repository.hr.finishLaunch(l.id, outcome, at);
-  await deps.repository.runtime.appendAudit([
-    {
-      at,
-      ...(instanceId !== undefined && { instanceId }),
-      definitionName: l.definition,
-      event: error === undefined ? 'hr.launched' : 'hr.launch-failed',
-      actor: launcher,
-      data: {
-        source: l.source,
-        key: l.rowKey,
-        change: l.change,
-        ...(l.subject !== null && { subject: l.subject }),
-        ...(l.firstTransition !== null && { firstTransition: l.firstTransition }),
-        ...(error !== undefined && { error }),
-      },
+      ...(l.firstTransition !== null && { firstTransition: l.firstTransition }),
+      ...(error !== undefined && { error }),
     },
-  ]);
-  return { ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) };
-}
-
-/** `ActionWithRefine-ActionPending-Execute` → the item waiting in `…/ActionWithRefine-ActionPending` that offers Execute. */
-function firstItem(items: readonly WorkItemView[], transition: string): WorkItemView | undefined {
-  const [template, state] = transition.split('-');
-  const verb = verbOf(transition);
-  const stateName = `${template}-${state}`;
-  return items.find((i) => (i.activity === stateName || i.activity.endsWith(`/${stateName}`)) && i.decisions.includes(verb)) ?? items.find((i) => i.decisions.includes(verb));
-}
-
-function verbOf(transition: string): string {
-  return transition.split('-')[2] ?? transition;
+  };
 }

@@ -1,0 +1,120 @@
+/**
+ * A launch's first decision (`LaunchRequest.firstDecision`, the HR feed's `firstTransition`), fired by the worker
+ * that starts the instance, in the same advance and the same commit: the launch runs to its first wait, the launcher
+ * decides the work item it finds there (checked by the same authorisation module as any decision, with the same
+ * `decision` audit row), and the run goes on to its next wait or its end. One commit per instance instead of a
+ * launch commit, a read of the item and a decision commit; the batch commit of the worker round takes many of them.
+ * When no item of that kind comes up, or the launcher may not decide it, the instance is left waiting where it came
+ * to rest, and a `launch-decision-skipped` audit row says why.
+ */
+import { toCaller } from '../access/caller.js';
+import { IdentityOverlay } from '../identity/identity-overlay.js';
+import type { AuditRecord, InstanceRecord, LaunchDecision, WorkItemRecord } from '../repository/runtime-store.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { EngineContext } from './engine-context.js';
+import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
+import { auditBase, outcomeWrite } from './outcome-write.js';
+import { dueIfOrdersSettled } from './provisioning-waits.js';
+import { makeRunContext } from './run-context.js';
+import { toWorkItemView } from './task-view.js';
+
+export interface FiredLaunch {
+  /** The first advance and the decided one, as one outcome over the `ready` row. */
+  readonly outcome: AdvanceOutcome;
+  /** Goes right after the `workitem-created` row of `workItemId` (a skip: at the end). */
+  readonly audit: AuditRecord;
+  readonly workItemId?: string;
+}
+
+/** The item a launch decision is for: of its activity (or template state) when it names one, offering the decision. */
+export function launchDecisionItem<T extends Pick<WorkItemRecord, 'activity' | 'decisions'>>(items: readonly T[], d: LaunchDecision): T | undefined {
+  const offers = (i: T) => i.decisions.some((x) => x.name === d.decision);
+  if (d.activity === undefined) return items.find(offers);
+  const at = d.activity;
+  return items.find((i) => (i.activity === at || i.activity.endsWith(`/${at}`)) && offers(i));
+}
+
+/** Fires `before.launchDecision` on the outcome of the instance's first advance (`first`, not yet written). */
+export async function fireLaunchDecision(
+  ctx: EngineContext,
+  definition: LoadedDefinition,
+  before: InstanceRecord,
+  first: AdvanceOutcome,
+  now: number,
+): Promise<FiredLaunch> {
+  const d = before.launchDecision!;
+  const skipped = (reason: string, extra: Record<string, string> = {}): FiredLaunch => ({
+    outcome: first,
+    audit: { ...auditBase(before), at: now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: d.decision, ...(d.activity !== undefined && { activity: d.activity }), reason, ...extra } },
+  });
+  if (first.status !== 'waiting' || first.checkpoint) {
+    return skipped(first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
+  }
+  // The rows the first advance would write: the decided item and the instance as the decision sees them.
+  const built = outcomeWrite(ctx, { before, definition, outcome: first, now, insert: false });
+  const item = launchDecisionItem(built.createdItems, d);
+  if (!item) {
+    const where = d.activity !== undefined ? ` in ${d.activity}` : '';
+    return skipped(`the launch waits on no work item${where} offering ${d.decision}`);
+  }
+  const caller = toCaller(before.launcher);
+  const view = toWorkItemView(item);
+  const verdict = await ctx.access.mayDecide(caller, view, built.instance);
+  if (!verdict.allowed) return skipped(verdict.reason, { workItemId: item.id });
+  const actor = caller.person;
+  const audit: AuditRecord = {
+    ...auditBase(built.instance),
+    at: now,
+    event: 'decision',
+    activity: item.activity,
+    actor,
+    workItemId: item.id,
+    data: {
+      decision: d.decision,
+      as: verdict.as ?? 'owner',
+      launch: true,
+      ...(item.owner !== null && item.owner !== actor && { owner: item.owner }),
+      ...(d.comment !== undefined && { comment: d.comment }),
+    },
+  };
+  // No checkpoints inside: the first advance is not written yet, so there is nothing a checkpoint could go over.
+  const runCtx = makeRunContext(ctx, built.instance, now);
+  // The decided run sees what the first advance's steps planned for the identity store, as one advance would.
+  if (runCtx.identities instanceof IdentityOverlay) {
+    for (const e of first.effects) if (e.kind === 'identity') await runCtx.identities.stage(e.write);
+  }
+  const second = await ctx.interpreter.resume(
+    definition.object,
+    first.state,
+    { kind: 'decision', workItemId: item.id, decision: d.decision, actor, variables: {}, ...(d.comment !== undefined && { comment: d.comment }) },
+    runCtx,
+  );
+  const kind = item.decisions.find((x) => x.name === d.decision)?.kind ?? 'complete';
+  // As for any decision: the interpreter closes the decided item; should it not, the runtime does.
+  const closes =
+    second.closeWorkItems.some((c) => c.id === item.id) || kind === 'save'
+      ? second.closeWorkItems
+      : [...second.closeWorkItems, { id: item.id, reason: 'decided' as const, decision: d.decision, actor, ...(d.comment !== undefined && { comment: d.comment }) }];
+  const rested = await dueIfOrdersSettled(ctx, { ...second, closeWorkItems: closes }, now);
+  return {
+    outcome: {
+      ...rested,
+      // Created before closed in one write: the store inserts an instance's items before it closes any.
+      createWorkItems: [...first.createWorkItems, ...rested.createWorkItems],
+      closeWorkItems: [...first.closeWorkItems, ...rested.closeWorkItems],
+      effects: [...first.effects, ...rested.effects],
+      steps: first.steps + rested.steps,
+    },
+    audit,
+    workItemId: item.id,
+  };
+}
+
+/** The audit rows of a write with the decision's row placed after the creation of the item it decides. */
+export function placeDecisionAudit(rows: readonly AuditRecord[], fired: FiredLaunch): AuditRecord[] {
+  const out = [...rows];
+  const at = fired.workItemId === undefined ? -1 : out.findIndex((a) => a.event === 'workitem-created' && a.workItemId === fired.workItemId);
+  if (at < 0) out.push(fired.audit);
+  else out.splice(at + 1, 0, fired.audit);
+  return out;
+}
