@@ -66,7 +66,7 @@ async function provisioningProcess(db: string, concurrency: number): Promise<{ s
   };
 }
 
-async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<ProvisioningBenchRow, 'raw'>> {
+export async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<ProvisioningBenchRow, 'raw'>> {
   const repository = await openRepository({ db: join(dir, `${prefix}.db`), env: {} });
   const loaded = await loadDefinitionFiles([FIXTURE]);
   if (!loaded.ok) throw new Error(`the bench fixture does not load: ${JSON.stringify(loaded.diagnostics)}`);

@@ -33,9 +33,14 @@ const label = (n: ProfileNode): string => `${n.callFrame.functionName || '(anony
 
 const selfByFn = new Map<string, number>();
 const inclusiveByFile = new Map<string, number>();
+const inclusiveByFn = new Map<string, number>();
 for (const [id, t] of selfTime) {
   const node = byId.get(id)!;
   selfByFn.set(label(node), (selfByFn.get(label(node)) ?? 0) + t);
+  // Inclusive per function: once for every distinct function on the stack (recursion counted once).
+  const fns = new Set<string>();
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) fns.add(label(byId.get(cur)!));
+  for (const f of fns) inclusiveByFn.set(f, (inclusiveByFn.get(f) ?? 0) + t);
   // Inclusive per file: count the sample once for every distinct file on its stack.
   const files = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -48,5 +53,7 @@ for (const [id, t] of selfTime) {
 const pct = (t: number): string => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nself time by function:`);
 for (const [fn, t] of [...selfByFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${fn}`);
+console.log('\ninclusive time by function:');
+for (const [fn, t] of [...inclusiveByFn].filter(([fn]) => !fn.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${fn}`);
 console.log('\ninclusive time by file:');
 for (const [f, t] of [...inclusiveByFile].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${f}`);

@@ -252,12 +252,14 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('opens the database in WAL mode with foreign keys on', async () => {
+  it('opens the database in WAL mode with foreign keys on and statement journals in memory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'idflow-repo-'));
     try {
       const repo = (await openRepository({ db: join(dir, 'w.db'), env: {} })) as SqliteRepository;
       assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(repo.db.pragma('foreign_keys', { simple: true }), 1);
+      // 2 = MEMORY: a batch commit's savepoints write no temporary file (docs/benchmarks.md, provisioning row).
+      assert.equal(repo.db.pragma('temp_store', { simple: true }), 2);
       await repo.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
