@@ -12,7 +12,8 @@ import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
-import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
+import { compileRetryPolicy, retryTransient, type RetryOptions } from '../repository/retry-transient.js';
+import { StorageError } from '../repository/storage-error.js';
 import { launchMany, launchTask } from './launch.js';
 import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
@@ -142,7 +143,15 @@ class EngineImpl implements RuntimeEngine {
     const results = await launchMany(this.#ctx, requests, { source: 'run' });
     if (options.advance) {
       const ids = results.flatMap((r) => (r.ok && r.instance.state === 'ready' ? [r.instance.id] : []));
-      for (let at = 0; at < ids.length; at += this.#ctx.batchSize) await advanceNow(this.#ctx, ids.slice(at, at + this.#ctx.batchSize));
+      for (let at = 0; at < ids.length; at += this.#ctx.batchSize) {
+        const batch = ids.slice(at, at + this.#ctx.batchSize);
+        // The launches are committed whatever happens here: a batch the database keeps refusing stays due, and the
+        // next worker round advances it.
+        await retryTransient(() => advanceNow(this.#ctx, batch), this.#ctx.storageRetry).catch((e: unknown) => {
+          if (e instanceof StorageError && e.fatal) throw e;
+          this.#ctx.onRoundError(e);
+        });
+      }
     }
     return results;
   }

@@ -9,14 +9,13 @@
  */
 import { toCaller } from '../access/caller.js';
 import { IdentityOverlay } from '../identity/identity-overlay.js';
-import type { AuditRecord, InstanceRecord, LaunchDecision, WorkItemRecord } from '../repository/runtime-store.js';
+import type { AuditRecord, InstanceRecord, LaunchDecision } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
-import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
-import { auditBase, outcomeWrite } from './outcome-write.js';
+import type { AdvanceOutcome, WorkItemSpec } from './interpreter/interpreter-types.js';
+import { auditBase } from './outcome-write.js';
 import { dueIfOrdersSettled } from './provisioning-waits.js';
 import { makeRunContext } from './run-context.js';
-import { toWorkItemView } from './task-view.js';
 
 export interface FiredLaunch {
   /** The first advance and the decided one, as one outcome over the `ready` row. */
@@ -27,7 +26,7 @@ export interface FiredLaunch {
 }
 
 /** The item a launch decision is for: of its activity (or template state) when it names one, offering the decision. */
-export function launchDecisionItem<T extends Pick<WorkItemRecord, 'activity' | 'decisions'>>(items: readonly T[], d: LaunchDecision): T | undefined {
+export function launchDecisionItem<T extends Pick<WorkItemSpec, 'activity' | 'decisions'>>(items: readonly T[], d: LaunchDecision): T | undefined {
   const offers = (i: T) => i.decisions.some((x) => x.name === d.decision);
   if (d.activity === undefined) return items.find(offers);
   const at = d.activity;
@@ -50,20 +49,27 @@ export async function fireLaunchDecision(
   if (first.status !== 'waiting' || first.checkpoint) {
     return skipped(first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
   }
-  // The rows the first advance would write: the decided item and the instance as the decision sees them.
-  const built = outcomeWrite(ctx, { before, definition, outcome: first, now, insert: false });
-  const item = launchDecisionItem(built.createdItems, d);
-  if (!item) {
+  const spec = launchDecisionItem(first.createWorkItems, d);
+  if (!spec) {
     const where = d.activity !== undefined ? ` in ${d.activity}` : '';
     return skipped(`the launch waits on no work item${where} offering ${d.decision}`);
   }
+  // The item as a view shows it (what the authorisation module reads): created by this advance, not yet written.
+  const item = {
+    id: spec.id,
+    activity: spec.activity,
+    owner: spec.owner,
+    decisions: spec.decisions,
+    ...(spec.permission !== undefined && { permission: spec.permission }),
+    ...(spec.delegatedFrom !== undefined && { delegatedFrom: spec.delegatedFrom }),
+  };
   const caller = toCaller(before.launcher);
-  const view = toWorkItemView(item);
-  const verdict = await ctx.access.mayDecide(caller, view, built.instance);
+  // The launcher and the subject as the first advance leaves them: the decision is checked as engine.decide checks it.
+  const verdict = await ctx.access.mayDecide(caller, item, before);
   if (!verdict.allowed) return skipped(verdict.reason, { workItemId: item.id });
   const actor = caller.person;
   const audit: AuditRecord = {
-    ...auditBase(built.instance),
+    ...auditBase(before),
     at: now,
     event: 'decision',
     activity: item.activity,
@@ -78,7 +84,7 @@ export async function fireLaunchDecision(
     },
   };
   // No checkpoints inside: the first advance is not written yet, so there is nothing a checkpoint could go over.
-  const runCtx = makeRunContext(ctx, built.instance, now);
+  const runCtx = makeRunContext(ctx, before, now);
   // The decided run sees what the first advance's steps planned for the identity store, as one advance would.
   if (runCtx.identities instanceof IdentityOverlay) {
     for (const e of first.effects) if (e.kind === 'identity') await runCtx.identities.stage(e.write);

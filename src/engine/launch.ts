@@ -6,6 +6,7 @@ import type { EngineContext } from './engine-context.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import { retryTransient } from '../repository/retry-transient.js';
 import { launchInputs } from './launch-inputs.js';
 import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
@@ -180,7 +181,9 @@ export async function launchMany(ctx: EngineContext, requests: readonly LaunchRe
     }
   }
   if (batch.length > 0) {
-    const statuses = await ctx.store.commit(batch.map((b) => readyWrite(b.prepared)));
+    // A transaction the database refused for the moment wrote nothing: it is tried again as a whole.
+    const writes = batch.map((b) => readyWrite(b.prepared));
+    const statuses = await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
     const immediate: string[] = [];
     batch.forEach(({ index, prepared }, k) => {
       const status = statuses[k];

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine, LaunchDecision, LaunchRequest } from '../../engine/engine-api.js';
 import type { HrLaunchOutcome, HrLaunchRecord } from '../../repository/hr-store.js';
 import type { AuditRecord } from '../../repository/runtime-store.js';
+import { compileRetryPolicy, retryTransient } from '../../repository/retry-transient.js';
 import type { Repository } from '../../repository/repository.js';
 
 export interface HrLaunchReport {
@@ -22,6 +23,9 @@ export interface HrLaunchDeps {
   readonly engine: Engine;
   readonly clock: () => number;
 }
+
+/** Claims and finishes are retried when the database is busy for a moment (another process writing). */
+const RETRY = compileRetryPolicy();
 
 /** Launches taken and started together: one claim, one launch commit, one finish commit per batch. */
 const BATCH = 500;
@@ -60,7 +64,8 @@ export async function launchDueHr(
       if (!launchers.has(l.source)) launchers.set(l.source, options.launcher ? await options.launcher(l.source) : `hr:${l.source}`);
     }
     // Another launcher holds what this one did not take: not ours to start or report.
-    const taken = new Set(await deps.repository.hr.claimLaunches(due.map((l) => l.id), `claim:${randomUUID()}`, deps.clock(), CLAIM_MS));
+    const token = `claim:${randomUUID()}`;
+    const taken = new Set(await retryTransient(() => deps.repository.hr.claimLaunches(due.map((l) => l.id), token, deps.clock(), CLAIM_MS), RETRY));
     const mine = due.filter((l) => taken.has(l.id));
     if (mine.length > 0) {
       const started = await deps.engine.launchMany(
@@ -80,7 +85,7 @@ export async function launchDueHr(
         if (r.ok) launched++;
         else failed++;
       });
-      await deps.repository.hr.finishLaunches(outcomes, audit, at);
+      await retryTransient(() => deps.repository.hr.finishLaunches(outcomes, audit, at), RETRY);
       options.onProgress?.(launched + failed);
     }
     // Everything left is held by other launchers (or this source had no more): they will report it.
