@@ -21,7 +21,8 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { deleteEndedTasks, deleteTask } from './task-delete.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
-import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import { advanceLeased, advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import type { InstanceRecord } from '../repository/runtime-store.js';
 import { compileWorkLimits } from './work-limits.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
@@ -67,6 +68,11 @@ export interface RuntimeEngine extends Engine {
 }
 
 const DEFAULT_BATCH = 100;
+/**
+ * Launches a `launchMany` advances per commit. Larger than a worker's batch: they were written together a moment
+ * ago, each commit writes the same few pages whatever its size, and nothing else waits on this process's claim.
+ */
+const ADVANCE_BATCH = 500;
 /** Pages of instances a list for a caller who does not see everything reads to fill one page of visible ones. */
 const VISIBLE_SCAN_PAGES = 20;
 
@@ -140,18 +146,19 @@ class EngineImpl implements RuntimeEngine {
   }
 
   async launchMany(requests: Parameters<Engine['launchMany']>[0], options: LaunchManyOptions = {}) {
-    const results = await launchMany(this.#ctx, requests, { source: 'run' });
-    if (options.advance) {
-      const ids = results.flatMap((r) => (r.ok && r.instance.state === 'ready' ? [r.instance.id] : []));
-      for (let at = 0; at < ids.length; at += this.#ctx.batchSize) {
-        const batch = ids.slice(at, at + this.#ctx.batchSize);
-        // The launches are committed whatever happens here: a batch the database keeps refusing stays due, and the
-        // next worker round advances it.
-        await retryTransient(() => advanceNow(this.#ctx, batch), this.#ctx.storageRetry).catch((e: unknown) => {
-          if (e instanceof StorageError && e.fatal) throw e;
-          this.#ctx.onRoundError(e);
-        });
-      }
+    const held: InstanceRecord[] = [];
+    const results = await launchMany(this.#ctx, requests, { source: 'run' }, options.advance ? (rows) => held.push(...rows) : undefined);
+    // The launches are committed whatever happens here: a batch the database keeps refusing is handed back, and the
+    // next worker round advances it.
+    for (let at = 0; at < held.length; at += ADVANCE_BATCH) {
+      const batch = held.slice(at, at + ADVANCE_BATCH);
+      let tries = 0;
+      // A failed try hands its leases back: the next one claims them again.
+      const advance = () => (tries++ === 0 ? advanceLeased(this.#ctx, batch) : advanceNow(this.#ctx, batch.map((r) => r.id)));
+      await retryTransient(advance, this.#ctx.storageRetry).catch((e: unknown) => {
+        if (e instanceof StorageError && e.fatal) throw e;
+        this.#ctx.onRoundError(e);
+      });
     }
     return results;
   }

@@ -166,7 +166,13 @@ function readyWrite(p: PreparedLaunch): InstanceWrite {
  * instance holds, or that an earlier launch of the same batch took, is `SUBJECT_BUSY` for that launch alone); sync
  * ones run one by one as {@link launchTask} runs them, after the batch.
  */
-export async function launchMany(ctx: EngineContext, requests: readonly LaunchRequest[], options: LaunchOptions): Promise<LaunchManyResult[]> {
+export async function launchMany(
+  ctx: EngineContext,
+  requests: readonly LaunchRequest[],
+  options: LaunchOptions,
+  /** Write the async launches leased to this process (it advances them at once), and answer their rows. */
+  hold?: (rows: readonly InstanceRecord[]) => void,
+): Promise<LaunchManyResult[]> {
   await ctx.definitions.refresh();
   const results: (LaunchManyResult | undefined)[] = new Array(requests.length);
   const batch: { index: number; prepared: PreparedLaunch }[] = [];
@@ -182,17 +188,25 @@ export async function launchMany(ctx: EngineContext, requests: readonly LaunchRe
   }
   if (batch.length > 0) {
     // A transaction the database refused for the moment wrote nothing: it is tried again as a whole.
-    const writes = batch.map((b) => readyWrite(b.prepared));
+    // Held: leased to this process from the commit on (database time), so no worker claims what it is about to
+    // advance, and it needs no claim of its own.
+    const writes = batch.map((b) => {
+      const w = readyWrite(b.prepared);
+      return hold ? { ...w, instance: { ...w.instance, leaseOwner: ctx.workerId, leaseUntil: b.prepared.now + ctx.leaseMs }, holdLeaseMs: ctx.leaseMs } : w;
+    });
     const statuses = await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
     const immediate: string[] = [];
+    const held: InstanceRecord[] = [];
     batch.forEach(({ index, prepared }, k) => {
       const status = statuses[k];
       if (status === 'committed') {
-        results[index] = { ok: true, instance: toTaskView({ ...prepared.record, revision: 1 }) };
-        if (prepared.mode === 'asyncImmediate') immediate.push(prepared.record.id);
+        results[index] = { ok: true, instance: toTaskView(writes[k]!.instance) };
+        if (hold) held.push(writes[k]!.instance);
+        else if (prepared.mode === 'asyncImmediate') immediate.push(prepared.record.id);
       } else results[index] = { ok: false, error: refusal(status, prepared.record) };
     });
     if (immediate.length > 0) ctx.kick(immediate);
+    if (hold && held.length > 0) hold(held);
   }
   for (const index of sync) {
     try {

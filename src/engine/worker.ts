@@ -62,6 +62,13 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
   return advanceClaimed(ctx, claimed, newWorkerCounters());
 }
 
+/**
+ * Advances instances this process holds the lease of already (written leased by `launchMany`) as one claimed batch,
+ * with one commit and no claim. When the batch fails its leases are handed back: claim them again (`advanceNow`).
+ */
+export async function advanceLeased(ctx: EngineContext, rows: readonly InstanceRecord[]): Promise<number> {
+  return advanceClaimed(ctx, rows.filter((r) => r.leaseOwner === ctx.workerId), newWorkerCounters());
+}
 
 /**
  * While a lane's rounds claim full batches back to back, the checks that do not scale with the batch (has any
