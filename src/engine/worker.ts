@@ -224,19 +224,31 @@ class LeaseKeeper {
   }
 }
 
+/** Advances of one batch in flight at once (below a PostgreSQL pool's default 10 connections). */
+const ADVANCE_LANES = 8;
+
 async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[], counters: WorkerCounters): Promise<number> {
   if (claimed.length === 0) return 0;
   const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
   try {
-    const groups: Advanced[] = [];
-    for (const instance of claimed) {
-      const advanced =
-        instance.attempts > ctx.maxAttempts
-          ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
-          : await advanceOne(ctx, instance, ctx.clock());
-      // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
-      if (advanced.writes.length > 0) groups.push(advanced);
-    }
+    // A few advances at once: each waits on its own reads (the identity store, settled orders), which a database
+    // server answers in parallel; on SQLite they run one after the other as before. Each reads committed state only,
+    // as one after the other did, so the batch commits the same writes.
+    const advancedAll: Advanced[] = new Array(claimed.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < claimed.length) {
+        const k = next++;
+        const instance = claimed[k]!;
+        advancedAll[k] =
+          instance.attempts > ctx.maxAttempts
+            ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
+            : await advanceOne(ctx, instance, ctx.clock());
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ADVANCE_LANES, claimed.length) }, lane));
+    // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
+    const groups = advancedAll.filter((a) => a.writes.length > 0);
     await leases.check();
     const mine = groups.filter((g) => leases.held.has(g.before.id));
     if (mine.length === 0) return 0;
