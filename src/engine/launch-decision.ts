@@ -9,7 +9,7 @@
  */
 import { toCaller } from '../access/caller.js';
 import { IdentityOverlay } from '../identity/identity-overlay.js';
-import type { AuditRecord, InstanceRecord, LaunchDecision } from '../repository/runtime-store.js';
+import type { AuditRecord, InstanceRecord, InstanceWrite, LaunchDecision, WorkItemRecord } from '../repository/runtime-store.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
 import type { AdvanceOutcome, WorkItemSpec } from './interpreter/interpreter-types.js';
@@ -123,4 +123,39 @@ export function placeDecisionAudit(rows: readonly AuditRecord[], fired: FiredLau
   if (at < 0) out.push(fired.audit);
   else out.splice(at + 1, 0, fired.audit);
   return out;
+}
+
+/**
+ * The instance's write with the items it creates and decides in the same commit written decided at once (one insert
+ * instead of an insert and an update), no "to do" mail for them (nobody could act on it: it was done when it was
+ * written), and no close of open items when none is left open. Only for an instance's first advance: every item it
+ * has is among those it creates.
+ */
+export function foldDecidedItems(write: InstanceWrite): InstanceWrite {
+  const closes = new Map((write.closeWorkItems ?? []).map((c) => [c.id, c]));
+  const created = write.createWorkItems ?? [];
+  if (!created.some((i) => closes.has(i.id))) return write;
+  const folded: WorkItemRecord[] = created.map((i) => {
+    const c = closes.get(i.id);
+    if (!c || c.state === 'open') return i;
+    return {
+      ...i,
+      state: c.state,
+      ...(c.decision !== undefined && { decision: c.decision }),
+      ...(c.decidedBy !== undefined && { decidedBy: c.decidedBy }),
+      ...(c.comment !== undefined && { comment: c.comment }),
+      ...(c.variables !== undefined && { variables: c.variables }),
+      closedAt: c.at,
+    };
+  });
+  const done = new Set(folded.filter((i) => i.state !== 'open').map((i) => i.id));
+  const { closeOpenWorkItems, notifications, ...rest } = write;
+  const mail = (notifications ?? []).filter((n) => !(n.kind === 'workitem' && n.workItemId !== null && done.has(n.workItemId)));
+  return {
+    ...rest,
+    createWorkItems: folded,
+    closeWorkItems: (write.closeWorkItems ?? []).filter((c) => !done.has(c.id)),
+    ...(closeOpenWorkItems && folded.some((i) => i.state === 'open') && { closeOpenWorkItems }),
+    ...(mail.length > 0 && { notifications: mail }),
+  };
 }

@@ -5,7 +5,7 @@ import { StorageError, isDatabaseFault } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
-import { fireLaunchDecision, placeDecisionAudit } from './launch-decision.js';
+import { fireLaunchDecision, foldDecidedItems, placeDecisionAudit } from './launch-decision.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { ROUND_RETRY } from './outbox-rounds.js';
@@ -372,7 +372,8 @@ async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefini
             audit: { ...auditBase(before), at: at.now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: at.before.launchDecision!.decision, reason: 'the launch had run on (a checkpoint) before its decision could be fired' } },
           };
     const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: false }).writes;
-    return { before: at.before, writes: [{ ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) }, ...children] };
+    const write = { ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) };
+    return { before: at.before, writes: [starting ? foldDecidedItems(write) : write, ...children] };
   } catch (e) {
     if (isDatabaseFault(e)) throw e;
     return { before: at.before, writes: [failedWrite(before, e, at.now)] };

@@ -54,7 +54,10 @@ function trail(events: readonly StoredAuditEvent[]): string[] {
 async function outcome(side: Side): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const t of await side.engine.listTasks({ definition: 'User_Onboarding', limit: 1000 })) {
-    const items = await side.engine.listWorkItems({ instanceId: t.id, state: 'open' });
+    const items = [
+      ...(await side.engine.listWorkItems({ instanceId: t.id, state: 'decided' })),
+      ...(await side.engine.listWorkItems({ instanceId: t.id, state: 'open' })),
+    ];
     const identity = await side.repo.identities.findIdentity(t.subject ?? '');
     out[t.subject ?? t.id] = {
       state: t.state,
@@ -62,7 +65,7 @@ async function outcome(side: Side): Promise<Record<string, unknown>> {
       launcher: t.launcher,
       changes: t.variables['changes'],
       identity: identity?.identity.state,
-      items: items.map((i) => [i.activity, i.permission, i.owner]),
+      items: items.map((i) => [i.activity, i.state, i.permission, i.owner, i.decision, i.decidedBy]),
       audit: trail(await side.repo.audit.query({ instanceId: t.id })),
     };
   }
@@ -166,6 +169,9 @@ for (const database of DATABASES) {
       for (const r of results) {
         const t = await side.engine.getTask(r.ok ? r.instance.id : '');
         assert.deepEqual(t.position, ['Review/ReviewWithFeedback-ReviewPending']);
+        const request = (await side.engine.listWorkItems({ instanceId: t.id, state: 'decided' })).find((i) => i.activity.endsWith('ActionWithRefine-ActionPending'));
+        assert.equal(request?.state, 'decided', 'the Request is on record, executed');
+        assert.equal(request?.decidedBy, 'hr:workday');
       }
     });
 
