@@ -17,6 +17,7 @@ import { Client } from 'ldapts';
 import { ConnectorError } from '../connector.js';
 import { classifyLdapError } from './ldap-errors.js';
 import type { LdapSettings } from './ldap-settings.js';
+import { coalescingConnection } from './ldap-socket.js';
 
 interface Slot {
   readonly client: Client;
@@ -58,6 +59,8 @@ export class LdapPool {
         url: settings.url,
         timeout: settings.timeoutMs,
         connectTimeout: settings.connectTimeoutMs,
+        // Plain ldap:// (StartTLS upgrades this socket later): the requests of one event-loop turn in one write.
+        ...(secure ? {} : { createConnection: coalescingConnection as typeof import('node:net').connect }),
         ...(secure && this.#tls ? { tlsOptions: this.#tls } : {}),
       }),
       inFlight: 0,
