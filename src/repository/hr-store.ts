@@ -73,6 +73,11 @@ export interface HrStore {
   finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */
   finishLaunch(id: string, outcome: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean>;
+  /**
+   * Hands a claimed launch back, pending again and due at `dueAt` (its subject was busy), with `error` kept as the
+   * reason; false when it was not pending any more.
+   */
+  deferLaunch(id: string, dueAt: number, error: string, at: number): Promise<boolean>;
 }
 
 /** How one launch ended, for {@link HrStore.finishLaunches}. */

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Engine, LaunchDecision, LaunchRequest } from '../../engine/engine-api.js';
+import { hasErrorCode } from '../../errors.js';
 import type { HrLaunchOutcome, HrLaunchRecord } from '../../repository/hr-store.js';
 import type { AuditRecord } from '../../repository/runtime-store.js';
 import { compileRetryPolicy, retryTransient } from '../../repository/retry-transient.js';
@@ -15,8 +16,17 @@ import type { Repository } from '../../repository/repository.js';
 export interface HrLaunchReport {
   readonly launched: number;
   readonly failed: number;
-  readonly results: readonly { readonly id: string; readonly key: string; readonly definition: string; readonly instanceId?: string; readonly error?: string }[];
+  /** Launches whose subject had an update workflow running: pending again, due {@link HR_BUSY_RETRY_MS} later. */
+  readonly deferred: number;
+  readonly results: readonly { readonly id: string; readonly key: string; readonly definition: string; readonly instanceId?: string; readonly error?: string; readonly retryAt?: number }[];
 }
+
+/**
+ * How long a launch refused with SUBJECT_BUSY waits before it is tried again: the person's other update workflow
+ * (an onboarding in review, a move waiting for its reviewer) usually takes hours, so trying every round would only
+ * fill the audit. docs/decisions/hr-busy-retry.md.
+ */
+export const HR_BUSY_RETRY_MS = 15 * 60_000;
 
 export interface HrLaunchDeps {
   readonly repository: Repository;
@@ -35,7 +45,8 @@ const BATCH = 500;
  * each batch is claimed in one statement, launched with {@link Engine.launchMany} in one commit (a launch refused
  * for its own reason, `SUBJECT_BUSY` say, is reported alone and the rest start), then marked done with its
  * `hr.launched` / `hr.launch-failed` audit rows in one transaction. A row's first transition is the launch's first
- * decision, fired by whoever advances the instance: this process at once (the default), or the workers.
+ * decision, fired by whoever advances the instance: this process at once (the default), or the workers. A launch
+ * refused with `SUBJECT_BUSY` is deferred, not failed (docs/decisions/hr-busy-retry.md).
  */
 export async function launchDueHr(
   deps: HrLaunchDeps,
@@ -50,11 +61,15 @@ export async function launchDueHr(
     readonly advance?: boolean;
     /** Launches per batch. @default 500 */
     readonly batch?: number;
+    /** @default {@link HR_BUSY_RETRY_MS} */
+    readonly busyRetryMs?: number;
   } = {},
 ): Promise<HrLaunchReport> {
-  const results: { id: string; key: string; definition: string; instanceId?: string; error?: string }[] = [];
+  const results: { id: string; key: string; definition: string; instanceId?: string; error?: string; retryAt?: number }[] = [];
   let launched = 0;
   let failed = 0;
+  let deferred = 0;
+  const busyRetryMs = options.busyRetryMs ?? HR_BUSY_RETRY_MS;
   const launchers = new Map<string, string>();
   const size = options.batch ?? BATCH;
   for (;;) {
@@ -75,23 +90,36 @@ export async function launchDueHr(
       const at = deps.clock();
       const outcomes: HrLaunchOutcome[] = [];
       const audit: AuditRecord[] = [];
+      const busy: { id: string; error: string }[] = [];
       mine.forEach((l, k) => {
         const r = started[k]!;
+        const launcher = launchers.get(l.source)!;
         const instanceId = r.ok ? r.instance.id : undefined;
         const error = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
+        const row = { id: l.id, key: l.rowKey, definition: l.definition, ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) };
+        if (!r.ok && hasErrorCode(r.error, 'SUBJECT_BUSY')) {
+          // The person has another update workflow running (one per identity): not a failure, the row waits its turn.
+          const retryAt = at + busyRetryMs;
+          busy.push({ id: l.id, error: error! });
+          audit.push(deferredAudit(l, launcher, at, error!, retryAt));
+          results.push({ ...row, retryAt });
+          deferred++;
+          return;
+        }
         outcomes.push(r.ok ? { id: l.id, state: 'launched', instanceId: instanceId! } : { id: l.id, state: 'failed', error: error! });
-        audit.push(launchAudit(l, launchers.get(l.source)!, at, instanceId, error));
-        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) });
+        audit.push(launchAudit(l, launcher, at, instanceId, error));
+        results.push(row);
         if (r.ok) launched++;
         else failed++;
       });
       await retryTransient(() => deps.repository.hr.finishLaunches(outcomes, audit, at), RETRY);
-      options.onProgress?.(launched + failed);
+      for (const b of busy) await retryTransient(() => deps.repository.hr.deferLaunch(b.id, at + busyRetryMs, b.error, at), RETRY);
+      options.onProgress?.(launched + failed + deferred);
     }
     // Everything left is held by other launchers (or this source had no more): they will report it.
     if (mine.length === 0 || due.length < size) break;
   }
-  return { launched, failed, results };
+  return { launched, failed, deferred, results };
 }
 
 /** How long a claimed launch stays with its launcher before another may take it (the launcher died). */
@@ -112,6 +140,16 @@ function launchRequest(l: HrLaunchRecord, launcher: string): LaunchRequest {
 export function firstDecisionOf(transition: string, comment: string): LaunchDecision {
   const [template, state, verb] = transition.split('-');
   return { decision: verb ?? transition, activity: `${template}-${state}`, comment };
+}
+
+function deferredAudit(l: HrLaunchRecord, launcher: string, at: number, error: string, retryAt: number): AuditRecord {
+  return {
+    at,
+    definitionName: l.definition,
+    event: 'hr.launch-deferred',
+    actor: launcher,
+    data: { source: l.source, key: l.rowKey, change: l.change, ...(l.subject !== null && { subject: l.subject }), error, retryAt: new Date(retryAt).toISOString() },
+  };
 }
 
 function launchAudit(l: HrLaunchRecord, launcher: string, at: number, instanceId: string | undefined, error: string | undefined): AuditRecord {

@@ -13,7 +13,7 @@ import type { Migration } from '../migration.js';
  * be contiguous), and the lead renumbers it at merge.
  */
 export const m0015LaunchDecisions: Migration = {
-  version: 12,
+  version: 13,
   name: 'launch-decisions',
   sqlite: `
 ALTER TABLE task_instances ADD COLUMN launch_decision TEXT;
