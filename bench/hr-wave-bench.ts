@@ -6,7 +6,8 @@
  * import` runs: read and check the file, diff it against the source's snapshot, write the snapshot, the run and its
  * launches, start what is due). Each row starts the onboarding of bench/fixtures/hr-wave-onboarding.xml with its
  * Request executed by the feed (firstTransition); the onboarding persists the change set (the identity created
- * active, its birthright `directory` assignment, account and `create` order, in the step's commit); a provisioning
+ * active and, by the `directory` resource's birthright rule `all`, its assignment, LDAP account and `create` order,
+ * in the step's commit); a provisioning
  * worker in the same process (`concurrency` connections) creates the entries in slapd through the LDAP connector. The
  * clock runs from the start of the import until the last order is executed, i.e. the last LDAP entry exists; the
  * entries are counted in slapd afterwards. On an SQLite file, one process.
@@ -27,6 +28,7 @@ import { openEngine } from '../src/engine/engine.js';
 import { repositoryConnectors } from '../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
 import { openRepository } from '../src/repository/open-repository.js';
+import { parseBirthrightRule } from '../src/identity/birthright.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
@@ -207,7 +209,7 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
   const now = Date.now();
   await repository.identities.putResource({
     id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
-    connector: 'directory', targetKey: null, owners: [], createdAt: now, updatedAt: now,
+    connector: 'directory', targetKey: null, owners: [], birthright: parseBirthrightRule('all'), createdAt: now, updatedAt: now,
   });
   const source = parseHrSource({
     name: 'wave',
