@@ -7,6 +7,7 @@ import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { retryTransient } from '../repository/retry-transient.js';
+import { isDatabaseFault } from '../repository/storage-error.js';
 import { launchInputs } from './launch-inputs.js';
 import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
@@ -194,7 +195,7 @@ export async function launchMany(
       const w = readyWrite(b.prepared);
       return hold ? { ...w, instance: { ...w.instance, leaseOwner: ctx.workerId, leaseUntil: b.prepared.now + ctx.leaseMs }, holdLeaseMs: ctx.leaseMs } : w;
     });
-    const statuses = await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
+    const statuses = await commitLaunches(ctx, writes);
     const immediate: string[] = [];
     const held: InstanceRecord[] = [];
     batch.forEach(({ index, prepared }, k) => {
@@ -203,7 +204,7 @@ export async function launchMany(
         results[index] = { ok: true, instance: toTaskView(writes[k]!.instance) };
         if (hold) held.push(writes[k]!.instance);
         else if (prepared.mode === 'asyncImmediate') immediate.push(prepared.record.id);
-      } else results[index] = { ok: false, error: refusal(status, prepared.record) };
+      } else results[index] = { ok: false, error: status instanceof IdflowError ? status : refusal(status, prepared.record) };
     });
     if (immediate.length > 0) ctx.kick(immediate);
     if (hold && held.length > 0) hold(held);
@@ -216,6 +217,29 @@ export async function launchMany(
     }
   }
   return results as LaunchManyResult[];
+}
+
+/**
+ * The batch's commit, one status per write. A transaction the database refused for the moment wrote nothing and is
+ * tried again whole; one it refused for a write's data (which no retry changes) is committed again write by write,
+ * so that only the launch whose data it refuses is refused (`REPO_QUERY_FAILED`, the database's message kept).
+ */
+async function commitLaunches(ctx: EngineContext, writes: readonly InstanceWrite[]): Promise<(CommitStatus | IdflowError)[]> {
+  try {
+    return await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
+  } catch (e) {
+    if (isDatabaseFault(e) || writes.length === 1) throw e;
+  }
+  const out: (CommitStatus | IdflowError)[] = [];
+  for (const w of writes) {
+    try {
+      out.push((await retryTransient(() => ctx.store.commit([w]), ctx.storageRetry))[0] ?? 'conflict');
+    } catch (e) {
+      if (isDatabaseFault(e)) throw e;
+      out.push(e instanceof IdflowError ? e : new IdflowError('REPO_QUERY_FAILED', `the database refused the launch: ${e instanceof Error ? e.message : String(e)}`, { id: w.instance.id }));
+    }
+  }
+  return out;
 }
 
 /** A refusal as it is reported per launch; anything that is not an IdflowError is a fault of the whole batch. */
