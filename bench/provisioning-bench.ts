@@ -7,10 +7,12 @@
  * the identity store, which writes the identity, its assignment of the `directory` resource, its account and the
  * `create` order, in the step's commit); an engine worker advances them while a provisioning worker (`parallel` =
  * the concurrency) claims the orders and creates the entries through the LDAP connector (look before create). The
- * clock runs from the first launch until the last order is executed. On an SQLite file, one process.
+ * clock runs from the first launch until the last order is executed. On an SQLite file, in two shapes: one process
+ * (the provisioning worker beside the engine's), and two (the provisioning worker in an `idflow worker
+ * --no-instances` process of its own, as a deployment runs it beside a `--no-provisioning` worker).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,16 +21,19 @@ import { openEngine } from '../src/engine/engine.js';
 import { repositoryConnectors } from '../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
 import { openRepository } from '../src/repository/open-repository.js';
+import type { SqliteRepository } from '../src/repository/sqlite/sqlite-repository.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/persist-and-provision.xml', import.meta.url));
 const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
-const PROCESS = fileURLToPath(new URL('../test/provisioning/fixtures/provisioning-worker-process.ts', import.meta.url));
+const IDFLOW = fileURLToPath(new URL('../bin/idflow.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ProvisioningBenchRow {
+  /** `one process`: the provisioning worker beside the engine's; `two processes`: in `idflow worker --no-instances`. */
+  readonly shape: 'one process' | 'two processes';
   readonly identities: number;
   readonly concurrency: number;
   readonly seconds: number;
@@ -37,28 +42,49 @@ export interface ProvisioningBenchRow {
   /** Of which: until every instance had persisted (its orders committed). */
   readonly persistedSeconds: number;
   /**
-   * CPU milliseconds (user + system) this process spent per identity, end to end: what the figure costs whatever
-   * else the machine runs (slapd's own CPU not included).
+   * CPU milliseconds (user + system) idflow spent per identity, end to end (both processes in the two-process
+   * shape): what the figure costs whatever else the machine runs (slapd's own CPU not included).
    */
   readonly cpuMsPerIdentity: number;
+  /** Of which the provisioning process (two-process shape only). */
+  readonly provisioningCpuMsPerIdentity?: number;
   /** slapd through bare ldapts at the same concurrency. */
   readonly raw: LdapRate;
 }
 
-/** A provisioning worker in a process of its own (the fault tests' worker process), ready to claim. */
-async function provisioningProcess(db: string, concurrency: number): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PROCESS, db, '60000', String(concurrency)], {
+/** CPU ms (user + system) a process of this machine has used so far, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime: fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * `idflow worker --no-instances` on the bench's database: a provisioning-only worker in a process of its own, ready
+ * once it said `started`.
+ */
+async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, IDFLOW_FAULT_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
+    env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
   });
-  child.stdout!.resume();
+  child.stdout!.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the provisioning process exited (${code}) before it was ready`)));
+    let seen = '';
+    const onData = (chunk: string): void => {
+      seen += chunk;
+      if (!seen.includes('"event":"started"')) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`idflow worker --no-instances exited (${code}) before it started`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -66,6 +92,7 @@ async function provisioningProcess(db: string, concurrency: number): Promise<{ s
   };
 }
 
+/** One end-to-end run (also bench/profile-provisioning.ts). */
 export async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<ProvisioningBenchRow, 'raw'>> {
   const repository = await openRepository({ db: join(dir, `${prefix}.db`), env: {} });
   const loaded = await loadDefinitionFiles([FIXTURE]);
@@ -97,7 +124,14 @@ export async function endToEnd(slapd: Slapd, dir: string, count: number, concurr
   const connector = await connectors.connector('directory');
   await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
   const other = separate ? await provisioningProcess(join(dir, `${prefix}.db`), concurrency) : undefined;
+  // Progress from the partial indexes, not from a count of every order at every poll: what is left to persist
+  // (live instances: the process deletes its own when it ends) and to execute (unfinished orders).
+  const db = (repository as SqliteRepository).db;
+  const live = db.prepare('SELECT COUNT(*) FROM task_instances').pluck();
+  const unfinished = db.prepare(`SELECT COUNT(*) FROM provisioning_orders INDEXED BY provisioning_orders_due WHERE state IN ('pending', 'transmitted')`).pluck();
+  const failed = db.prepare(`SELECT COUNT(*) FROM provisioning_orders WHERE state = 'error'`).pluck();
   const stop = new AbortController();
+  const otherCpu = other ? processCpuMs(other.pid) : 0;
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   let persistedAt: bigint | undefined;
@@ -112,23 +146,26 @@ export async function endToEnd(slapd: Slapd, dir: string, count: number, concurr
       });
     }
     for (;;) {
-      const states = await repository.provisioning.countByState();
-      const total = Object.values(states).reduce((a, b) => a + (b ?? 0), 0);
-      if (persistedAt === undefined && total >= count) persistedAt = process.hrtime.bigint();
-      if ((states.executed ?? 0) >= count) break;
-      if ((states.error ?? 0) > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
+      const persisted = persistedAt !== undefined || (live.get() as number) === 0;
+      if (persisted) persistedAt ??= process.hrtime.bigint();
+      if (persisted && (unfinished.get() as number) === 0) break;
+      if ((failed.get() as number) > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
+    const provisioningCpu = other ? processCpuMs(other.pid) - otherCpu : 0;
+    const executed = (await repository.provisioning.countByState()).executed ?? 0;
+    if (executed !== count) throw new Error(`${executed} orders executed, not ${count}`);
     return {
+      shape: separate ? 'two processes' : 'one process',
       identities: count,
       concurrency,
       seconds,
       perSecond: count / seconds,
       persistedSeconds: Number((persistedAt ?? started) - started) / 1e9,
-      // With a provisioning process, only this (the engine's) process is counted: not comparable, so not given.
-      cpuMsPerIdentity: separate ? Number.NaN : (used.user + used.system) / 1000 / count,
+      cpuMsPerIdentity: ((used.user + used.system) / 1000 + provisioningCpu) / count,
+      ...(other && { provisioningCpuMsPerIdentity: provisioningCpu / count }),
     };
   } finally {
     stop.abort();
@@ -146,50 +183,58 @@ export async function runProvisioningBench(options: {
   count: number;
   concurrency: number;
   repeat: number;
-  /** The provisioning worker in a process of its own (a deployment's shape: it gets a core of its own). */
-  separate?: boolean;
+  /** Which shapes to run. @default both */
+  shapes?: readonly ('one process' | 'two processes')[];
   log: (line: string) => void;
-}): Promise<ProvisioningBenchRow> {
+}): Promise<ProvisioningBenchRow[]> {
+  const shapes = options.shapes ?? ['one process', 'two processes'];
   const slapd = await startSlapd();
   const dir = mkdtempSync(join(tmpdir(), 'idflow-provisioning-bench-'));
   try {
     let raw: LdapRate | undefined;
-    let best: Omit<ProvisioningBenchRow, 'raw'> | undefined;
+    const best = new Map<string, Omit<ProvisioningBenchRow, 'raw'>>();
     for (let k = 1; k <= options.repeat; k++) {
-      options.log(`· provisioning run ${k}/${options.repeat}: ${options.count} identities persisted and provisioned, then ${options.count} adds through ldapts (concurrency ${options.concurrency})`);
-      best = better(best, await endToEnd(slapd, dir, options.count, options.concurrency, `e2e-r${k}`, options.separate ?? false));
+      for (const shape of shapes) {
+        options.log(`· provisioning run ${k}/${options.repeat}, ${shape}: ${options.count} identities persisted and provisioned (concurrency ${options.concurrency})`);
+        best.set(shape, better(best.get(shape), await endToEnd(slapd, dir, options.count, options.concurrency, `e2e-${shape === 'one process' ? 1 : 2}-r${k}`, shape === 'two processes')));
+      }
+      // slapd's own rate in the same run, between the end-to-end runs of this round and the next.
+      options.log(`· provisioning run ${k}/${options.repeat}: ${options.count} adds through bare ldapts (concurrency ${options.concurrency})`);
       raw = better(raw, await slapdAddRate({ url: slapd.url, bindDn: SLAPD_ADMIN_DN, password: SLAPD_ADMIN_PASSWORD, base: SLAPD_PEOPLE }, { count: options.count, concurrency: options.concurrency, prefix: `raw-r${k}` }));
     }
-    return { ...best!, raw: raw! };
+    return shapes.map((shape) => ({ ...best.get(shape)!, raw: raw! }));
   } finally {
     await slapd.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function provisioningTable(row: ProvisioningBenchRow): string {
+export function provisioningTable(rows: readonly ProvisioningBenchRow[]): string {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
   return markdownTable(
-    ['row', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
-    [[
+    ['row', 'shape', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
+    rows.map((row) => [
       'provisioning',
+      row.shape,
       n(row.identities),
       String(row.concurrency),
       n(row.perSecond),
       `${row.persistedSeconds.toFixed(1)} s of ${row.seconds.toFixed(1)} s`,
-      Number.isNaN(row.cpuMsPerIdentity) ? '– (two processes)' : `${row.cpuMsPerIdentity.toFixed(2)} ms`,
+      `${row.cpuMsPerIdentity.toFixed(2)} ms${row.provisioningCpuMsPerIdentity === undefined ? '' : ` (${row.provisioningCpuMsPerIdentity.toFixed(2)} in the provisioning process)`}`,
       n(row.raw.perSecond),
       `${(row.perSecond / row.raw.perSecond).toFixed(2)}×`,
       row.perSecond >= 0.5 * row.raw.perSecond ? '≥ 0.5× met' : '≥ 0.5× MISSED',
-    ]],
+    ]),
   );
 }
 
-// `node --import tsx bench/provisioning-bench.ts [count] [concurrency]`: this row alone.
+// `node --import tsx bench/provisioning-bench.ts [count] [concurrency] [one|two]`: these rows alone (both shapes
+// unless one is named).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const count = Number(process.argv[2] ?? 10_000);
   const concurrency = Number(process.argv[3] ?? 16);
-  const separate = process.argv[4] === 'separate';
-  const row = await runProvisioningBench({ count, concurrency, repeat: 1, separate, log: (l) => console.error(l) });
-  console.log(provisioningTable(row));
+  const only = process.argv[4];
+  const shapes = only === 'one' ? (['one process'] as const) : only === 'two' ? (['two processes'] as const) : undefined;
+  const rows = await runProvisioningBench({ count, concurrency, repeat: 1, ...(shapes && { shapes }), log: (l) => console.error(l) });
+  console.log(provisioningTable(rows));
 }

@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   let fleet: { rows: FleetRow[]; skipped: string[] } | undefined;
   let startup: StartupResult | { error: string } | undefined;
   let ldap: LdapBenchRow[] | { error: string } | undefined;
-  let provisioning: ProvisioningBenchRow | { error: string } | undefined;
+  let provisioning: ProvisioningBenchRow[] | { error: string } | undefined;
   let inbox: InboxResult | { error: string } | undefined;
   let hrWave: HrWaveRow | { error: string } | undefined;
   try {

@@ -50,6 +50,11 @@ export class ConnectorPool {
     return { connector: this.#registry.create(object, this.#env), digest: canonicalJson({ kind: object.kind, settings: object.settings }) };
   }
 
+  /** Whether any object changed since the last {@link refresh} (one query): whether a refresh has work to do. */
+  async changed(): Promise<boolean> {
+    return (await this.#objects.changeMark()) !== this.#mark;
+  }
+
   /**
    * Closes and forgets the connectors whose object changed (or was removed) since they were built. Cheap when
    * nothing changed: one query. Call it between batches, never while a connector of this pool is in use.

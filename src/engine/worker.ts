@@ -79,6 +79,9 @@ export async function advanceLeased(ctx: EngineContext, rows: readonly InstanceR
  */
 export const CHECK_EVERY_MS = 1000;
 
+/** Instances advanced between two turns of the event loop within a batch (see advanceClaimed). */
+const YIELD_EVERY = 8;
+
 /**
  * Runs rounds until `signal` aborts: `concurrency` round loops at once, the first of which also sweeps and runs
  * schedules. A loop pauses when a round claimed less than a full batch. A round that fails (the database busy,
@@ -236,8 +239,14 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
     // as one after the other did, so the batch commits the same writes.
     const advancedAll: Advanced[] = new Array(claimed.length);
     let next = 0;
+    let advancedSoFar = 0;
     const lane = async (): Promise<void> => {
       while (next < claimed.length) {
+        // On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
+        // letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
+        // requests) would wait for the whole batch. A turn of the loop every few instances costs microseconds.
+        if (++advancedSoFar % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (next >= claimed.length) return;
         const k = next++;
         const instance = claimed[k]!;
         advancedAll[k] =

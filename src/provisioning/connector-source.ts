@@ -13,8 +13,10 @@ import type { ObjectStore } from '../repository/object-store.js';
 export interface ConnectorSource {
   /** The live connector called `name`. Throws a coded error when there is none or it cannot be built. */
   connector(name: string): Promise<Connector>;
-  /** Between batches: drop connectors whose object changed since they were built. */
+  /** Between batches: drop connectors whose object changed since they were built. Never while a call is in flight. */
   refresh?(): Promise<void>;
+  /** Whether {@link refresh} has anything to do (one cheap query), so that a worker waits for its calls only then. */
+  changed?(): Promise<boolean>;
   /** Closes every connector made. */
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function repositoryConnectors(objects: ObjectStore, options: { readonly r
   return {
     connector: (name) => pool.get(name),
     refresh: () => pool.refresh(),
+    changed: () => pool.changed(),
     close: () => pool.close(),
   };
 }

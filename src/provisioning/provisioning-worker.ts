@@ -10,12 +10,14 @@
  */
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from '../connectors/connector.js';
-import { runOutboxRounds } from '../engine/outbox-rounds.js';
+import { ROUND_RETRY } from '../engine/outbox-rounds.js';
 import { InvalidInputError, IdflowError } from '../errors.js';
 import type { OrderSettlement } from '../repository/provisioning-store.js';
 import type { Repository } from '../repository/repository.js';
-import { compileRetryPolicy, retryTransient, type RetryPolicy } from '../repository/retry-transient.js';
+import { compileRetryPolicy, retryDelay, retryTransient, type RetryPolicy } from '../repository/retry-transient.js';
+import { StorageError } from '../repository/storage-error.js';
 import type { ConnectorSource } from './connector-source.js';
 import { backoffDelay, compileBackoff, type ProvisioningBackoff, type ProvisioningBackoffOptions } from './provisioning-backoff.js';
 import { orderOperation, type ClaimedOrder } from './provisioning-order.js';
@@ -111,11 +113,85 @@ export class ProvisioningWorker {
    */
   async runOnce(signal: AbortSignal = new AbortController().signal): Promise<ProvisioningRound> {
     const o = this.#o;
-    const store = o.repository.provisioning;
-    const claimed = await store.claim(o.workerId, o.clock(), o.leaseMs, o.batchSize);
+    const claimed = await o.repository.provisioning.claim(o.workerId, o.clock(), o.leaseMs, o.batchSize);
     if (claimed.length === 0) return { claimed: 0, executed: 0, retried: 0, failed: 0, released: 0 };
-    // No connector of the source is in use between batches: the ones whose object changed are rebuilt now.
+    // No connector of the source is in use between rounds: the ones whose object changed are rebuilt now.
     await o.connectors.refresh?.().catch(() => undefined);
+    return this.#work(claimed, signal, new Lanes(o.parallel)).settled;
+  }
+
+  /**
+   * Rounds until `signal` aborts, pipelined: the next batch is claimed as soon as every order of the current one
+   * has its call under way, so the calls in flight (at most `parallel`, over all batches) do not drain at each
+   * batch's end while the last calls finish, the batch settles and the next is claimed. Each batch still settles
+   * in one transaction once its own calls have answered. After a claim that found nothing the next waits `idleMs`;
+   * after a partial batch, `idleMs` or until half the lanes are free, whichever comes first. A failed round (the database busy or gone) is reported and the next claim
+   * waits a growing backoff (the same policy as every outbox loop, outbox-rounds.ts); a fatal storage error stops
+   * the loop and is thrown once the batches under way are settled or handed back. At the end every order still
+   * held is handed back.
+   */
+  async run(signal: AbortSignal, onRound?: (round: ProvisioningRound) => void): Promise<void> {
+    const o = this.#o;
+    const lanes = new Lanes(o.parallel);
+    const open = new Set<Promise<unknown>>();
+    let failures = 0;
+    let fatal: unknown;
+    const failed = (e: unknown): void => {
+      if (e instanceof StorageError && e.fatal) {
+        fatal ??= e;
+        return;
+      }
+      failures++;
+      o.onRoundError(e);
+    };
+    try {
+      while (!signal.aborted && fatal === undefined) {
+        let pause = 0;
+        try {
+          const claimed = await o.repository.provisioning.claim(o.workerId, o.clock(), o.leaseMs, o.batchSize);
+          failures = 0;
+          if (claimed.length > 0) {
+            // A connector whose object changed is rebuilt between calls, never under one: the calls of earlier
+            // batches finish first. Asking costs one query; the wait happens only when something changed.
+            if (o.connectors.refresh && (await o.connectors.changed?.().catch(() => true)) !== false) {
+              await lanes.idle();
+              await o.connectors.refresh().catch(() => undefined);
+            }
+            const round = this.#work(claimed, signal, lanes);
+            const settled = round.settled.then((r) => onRound?.(r), failed);
+            open.add(settled);
+            void settled.finally(() => open.delete(settled));
+            await round.dispatched;
+          }
+          if (claimed.length === 0) pause = o.idleMs;
+          else if (claimed.length < o.batchSize) {
+            // Orders trickle in: claim again after idleMs, or sooner once half the lanes are free, so that a small
+            // batch finishing early does not leave the lanes empty for the rest of the pause.
+            const quiet = new AbortController();
+            await Promise.race([sleep(o.idleMs, undefined, { signal: AbortSignal.any([signal, quiet.signal]) }).catch(() => undefined), lanes.slack()]);
+            quiet.abort();
+          }
+        } catch (e) {
+          failed(e);
+        }
+        if (failures > 0) pause = Math.max(pause, retryDelay(ROUND_RETRY, failures));
+        if (pause > 0 && !signal.aborted && fatal === undefined) await sleep(pause, undefined, { signal }).catch(() => undefined);
+      }
+      await Promise.all(open);
+    } finally {
+      await o.repository.provisioning.release(o.workerId).catch(() => undefined);
+    }
+    if (fatal !== undefined) throw fatal;
+  }
+
+  /**
+   * Calls the targets of one claimed batch through `lanes` (shared by the batches under way) and settles it.
+   * `dispatched` resolves once every order of the batch has its call under way (or the stop came first);
+   * `settled` once its results are committed and what the stop cut short is handed back.
+   */
+  #work(claimed: readonly ClaimedOrder[], signal: AbortSignal, lanes: Lanes): { dispatched: Promise<void>; settled: Promise<ProvisioningRound> } {
+    const o = this.#o;
+    const store = o.repository.provisioning;
     const held = new Set(claimed.map((c) => c.id));
     const renewal = setInterval(() => {
       store.renew(o.workerId, [...held], o.leaseMs).then(
@@ -135,57 +211,53 @@ export class ProvisioningWorker {
     const onStop = (): void => round.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
     if (signal.aborted) round.abort(signal.reason);
-    try {
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < claimed.length) {
-          const order = claimed[next++]!;
-          const s = await this.#call(order, round.signal);
-          if (s === undefined) cut.push(order.id);
-          else settlements.push(s);
+    const calls: Promise<void>[] = [];
+    const dispatched = (async () => {
+      for (const order of claimed) {
+        if (round.signal.aborted) {
+          cut.push(order.id);
+          continue;
         }
+        if (!(await lanes.take(round.signal))) {
+          cut.push(order.id);
+          continue;
+        }
+        calls.push(
+          this.#call(order, round.signal)
+            .then((s) => {
+              if (s === undefined) cut.push(order.id);
+              else settlements.push(s);
+            })
+            .finally(() => lanes.give()),
+        );
+      }
+    })();
+    const settled = (async (): Promise<ProvisioningRound> => {
+      try {
+        await dispatched;
+        await Promise.all(calls);
+      } finally {
+        clearInterval(renewal);
+        signal.removeEventListener('abort', onStop);
+      }
+      const mine = settlements.filter((s) => held.has(s.id));
+      try {
+        if (mine.length > 0) await retryTransient(() => store.settle(o.workerId, mine, o.clock()), o.storageRetry);
+      } catch (e) {
+        // The calls were made but their results cannot be written: hand the orders back; replaying them is safe.
+        await store.release(o.workerId, claimed.map((c) => c.id)).catch(() => undefined);
+        throw e;
+      }
+      if (cut.length > 0) await store.release(o.workerId, cut).catch(() => undefined);
+      return {
+        claimed: claimed.length,
+        executed: mine.filter((s) => s.kind === 'executed').length,
+        retried: mine.filter((s) => s.kind === 'retry').length,
+        failed: mine.filter((s) => s.kind === 'error').length,
+        released: cut.length,
       };
-      await Promise.all(Array.from({ length: Math.min(o.parallel, claimed.length) }, lane));
-    } finally {
-      clearInterval(renewal);
-      signal.removeEventListener('abort', onStop);
-    }
-    const mine = settlements.filter((s) => held.has(s.id));
-    try {
-      if (mine.length > 0) await retryTransient(() => store.settle(o.workerId, mine, o.clock()), o.storageRetry);
-    } catch (e) {
-      // The calls were made but their results cannot be written: hand the orders back; replaying them is safe.
-      await store.release(o.workerId, claimed.map((c) => c.id)).catch(() => undefined);
-      throw e;
-    }
-    if (cut.length > 0) await store.release(o.workerId, cut).catch(() => undefined);
-    return {
-      claimed: claimed.length,
-      executed: mine.filter((s) => s.kind === 'executed').length,
-      retried: mine.filter((s) => s.kind === 'retry').length,
-      failed: mine.filter((s) => s.kind === 'error').length,
-      released: cut.length,
-    };
-  }
-
-  /**
-   * Rounds until `signal` aborts; a round that claimed less than a full batch pauses `idleMs`. A failed round
-   * (the database busy or gone) is reported and retried after a growing backoff; a fatal storage error stops the
-   * loop and is thrown. At the end every order still held is handed back.
-   */
-  async run(signal: AbortSignal, onRound?: (round: ProvisioningRound) => void): Promise<void> {
-    const o = this.#o;
-    try {
-      await runOutboxRounds(signal, {
-        batchSize: o.batchSize,
-        idleMs: o.idleMs,
-        round: (s) => this.runOnce(s),
-        ...(onRound && { onRound }),
-        onRoundError: (e) => o.onRoundError(e),
-      });
-    } finally {
-      await o.repository.provisioning.release(o.workerId).catch(() => undefined);
-    }
+    })();
+    return { dispatched, settled };
   }
 
   /** Calls the target for one order; undefined when the stop signal cut the call short (the order is handed back). */
@@ -232,6 +304,69 @@ export class ProvisioningWorker {
     if (e instanceof IdflowError) return { id: order.id, kind: 'error', errorCode: e.code, message: e.message };
     const message = e instanceof Error ? e.message : String(e);
     return { id: order.id, kind: 'error', errorCode: 'PROVISIONING_CONNECTOR_FAILED', message: `the connector ${order.connector} failed: ${message}` };
+  }
+}
+
+/** At most `size` calls in flight, over every batch under way. */
+class Lanes {
+  #free: number;
+  readonly #waiting: ((granted: boolean) => void)[] = [];
+
+  constructor(size: number) {
+    this.size = size;
+    this.#free = size;
+  }
+
+  /** Calls in flight now. */
+  get busy(): number {
+    return this.size - this.#free;
+  }
+
+  readonly size: number;
+
+  /** True once a lane is taken (at once when one is free); false when `signal` aborts first. */
+  take(signal: AbortSignal): Promise<boolean> | boolean {
+    if (signal.aborted) return false;
+    if (this.#free > 0) {
+      this.#free--;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      const grant = (granted: boolean): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(granted);
+      };
+      const onAbort = (): void => {
+        const at = this.#waiting.indexOf(grant);
+        if (at >= 0) this.#waiting.splice(at, 1);
+        resolve(false);
+      };
+      this.#waiting.push(grant);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) return next(true);
+    this.#free++;
+    if (this.busy <= this.size / 2) for (const done of this.#slack.splice(0)) done();
+    if (this.#free === this.size) for (const done of this.#idle.splice(0)) done();
+  }
+
+  readonly #idle: (() => void)[] = [];
+  readonly #slack: (() => void)[] = [];
+
+  /** Resolves once at most half the lanes are busy. */
+  slack(): Promise<void> | void {
+    if (this.busy <= this.size / 2) return;
+    return new Promise<void>((resolve) => this.#slack.push(resolve));
+  }
+
+  /** Resolves once no call is in flight. */
+  idle(): Promise<void> | void {
+    if (this.busy === 0) return;
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 }
 

@@ -73,4 +73,19 @@ describe('worker rounds under load', () => {
     ]);
     assert.equal((await w.engine.listTasks({ state: 'finished' })).length, 450);
   });
+
+  it('lets the rest of the process run while it advances a batch, before the batch commits', async () => {
+    for (let i = 0; i < 40; i++) await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' });
+    const finishedBefore = (await w.engine.listTasks({ state: 'finished' })).length;
+    // Another piece of work of the same process (a provisioning worker's LDAP answer, an HTTP request) that comes
+    // due now: it runs in the middle of the batch, while the batch has committed nothing yet.
+    let seenMidBatch: number | undefined;
+    setImmediate(() => {
+      void w.engine.listTasks({ state: 'finished' }).then((l) => (seenMidBatch = l.length));
+    });
+    const round = await w.engine.runWorkerOnce();
+    assert.equal(round.advanced, 40);
+    assert.equal(seenMidBatch, finishedBefore, 'it ran before the batch committed');
+    assert.equal((await w.engine.listTasks({ state: 'finished' })).length, finishedBefore + 40);
+  });
 });

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadDefinitionFiles } from '../../src/definition/load.js';
+import { openEngine } from '../../src/engine/engine.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import type { ProvisioningOrderView } from '../../src/provisioning/order-view.js';
 import type { NewProvisioningOrder } from '../../src/provisioning/provisioning-order.js';
@@ -88,5 +91,53 @@ describe('idflow provisioning', () => {
     const bad = await repo.idflow('provisioning', 'list', '--state', 'stuck');
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /PROVISIONING_BAD_STATE/);
+  });
+});
+
+describe('idflow worker --no-instances: a provisioning-only worker', () => {
+  const repo = tempRepository({ prefix: 'idflow-provisioning-only-', seed: ['init'], user: 'admin' });
+
+  it('executes due orders and leaves due instances to the other workers', async () => {
+    const r = await openRepository({ db: repo.db, env: {} });
+    let instanceId: string;
+    try {
+      const loaded = await loadDefinitionFiles([fileURLToPath(new URL('../../bench/fixtures/persist-and-provision.xml', import.meta.url))]);
+      assert.ok(loaded.ok);
+      await r.objects.putMany([
+        ...loaded.objects,
+        {
+          object: { type: 'Connector', dialect: 'idflow', name: 'badges', kind: 'csv', settings: { directory: repo.dir, fileName: 'badges' }, location: { file: 'badges.xml', line: 1, column: 1 } },
+          xml: '<Connector name="badges" kind="csv"/>',
+          file: 'badges.xml',
+        },
+      ]);
+      await r.provisioning.enqueue([order(1, 'kim')]);
+      const engine = await openEngine({ repository: r, workerId: 'test' });
+      // An async launch: due for a worker's instance rounds, which this worker does not run.
+      instanceId = (await engine.launch({ definition: 'Bench Persist', launcher: 'hr-feed', variables: { changes: { Login: 'lee', FirstName: 'Lee', LastName: 'Doe' } } })).instance.id;
+      await engine.close();
+    } finally {
+      await r.close();
+    }
+    const run = await repo.idflow('worker', '--once', '--no-instances', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const round = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { advanced: number; provisioning: { executed: number } };
+    assert.equal(round.advanced, 0);
+    assert.equal(round.provisioning.executed, 1);
+    assert.match(readFileSync(join(repo.dir, 'badges.csv'), 'utf8'), /kim/);
+    const after = await openRepository({ db: repo.db, env: {} });
+    try {
+      const instance = await after.runtime.getInstance(instanceId!);
+      assert.equal(instance?.state, 'ready', 'not advanced by a provisioning-only worker');
+      assert.equal(instance?.steps, 0);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('refuses to start with nothing to run', async () => {
+    const run = await repo.idflow('worker', '--no-instances', '--no-provisioning');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /CLI_WORKER_NOTHING_TO_RUN/);
   });
 });

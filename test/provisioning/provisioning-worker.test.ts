@@ -208,6 +208,48 @@ for (const database of DATABASES) {
       assert.equal(target.requests.length, 0);
     });
 
+    it('keeps its calls in flight across batches: a slow call does not hold back the next batch', async () => {
+      await repo.provisioning.enqueue([order('slow'), order('quick'), order('next1'), order('next2')]);
+      // The slow account's call returns only once the next batch's first call has been made (or after 5 s, so
+      // that a worker that waits for a whole batch before claiming the next fails this test instead of hanging).
+      let nextCalled: () => void = () => undefined;
+      const next = new Promise<void>((resolve) => (nextCalled = resolve));
+      const calls: string[] = [];
+      let slowEnded: 'after the next batch started' | 'by its 5 s timeout' | undefined;
+      const slowTarget = {
+        kind: 'test',
+        name: 'hr-app',
+        async apply(request: Parameters<ReturnType<typeof httpTargetConnector>['apply']>[0]) {
+          const login = String(request.operation.kind === 'create' ? request.operation.attributes['login'] : '');
+          calls.push(login);
+          if (login.startsWith('next')) nextCalled();
+          if (login === 'slow') {
+            let timer: NodeJS.Timeout | undefined;
+            slowEnded = await Promise.race([
+              next.then(() => 'after the next batch started' as const),
+              new Promise<'by its 5 s timeout'>((r) => (timer = setTimeout(() => r('by its 5 s timeout'), 5000))),
+            ]);
+            clearTimeout(timer);
+          }
+          return { key: login, outcome: 'created' as const };
+        },
+        async check() {
+          return { ok: true, detail: '' };
+        },
+        async close() {},
+      };
+      const stop = new AbortController();
+      const w = worker({ connectors: fixedConnectors([slowTarget]), batchSize: 2, parallel: 2, idleMs: 1 });
+      let executed = 0;
+      await w.run(stop.signal, (round) => {
+        executed += round.executed;
+        if (executed >= 4) stop.abort();
+      });
+      assert.equal(executed, 4);
+      assert.equal(slowEnded, 'after the next batch started');
+      assert.deepEqual(await repo.provisioning.countByState(), { executed: 4 });
+    });
+
     it('runs rounds until stopped, then hands back whatever it holds', async () => {
       await repo.provisioning.enqueue(Array.from({ length: 30 }, (_, k) => order(`user${k}`)));
       const stop = new AbortController();

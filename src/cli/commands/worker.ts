@@ -4,6 +4,7 @@ import type { ProvisioningRound } from '../../provisioning/provisioning-worker.j
 import type { Repository } from '../../repository/repository.js';
 import { action } from '../action.js';
 import { positiveInteger } from '../option-values.js';
+import { UsageError } from '../usage-error.js';
 import { mailRoundText, mailSettingsOption, runMailWorker } from '../mail-support.js';
 import { withEngine } from './run-support.js';
 
@@ -15,6 +16,8 @@ interface WorkerOptions {
   readonly json?: boolean;
   /** False with `--no-provisioning`. */
   readonly provisioning?: boolean;
+  /** False with `--no-instances`: a provisioning-only worker. */
+  readonly instances?: boolean;
   readonly provisioningParallel?: string;
   readonly mailConfig?: string;
 }
@@ -74,7 +77,8 @@ export function registerWorker(program: Command): void {
         '(busy, restarting, connection lost) is retried with backoff. Several workers may share one repository; a ' +
         "killed worker's instances are taken over when its leases expire. Beside the instances it executes provisioning " +
         'orders (docs/provisioning.md): calls to LDAP, SCIM and CSV targets, retried with backoff when the target fails ' +
-        'for a moment; --no-provisioning leaves them to other workers.',
+        'for a moment; --no-provisioning leaves them to other workers, and --no-instances makes a worker that only ' +
+        'executes provisioning orders (a process of its own beside a --no-provisioning worker: docs/workers.md).',
     )
     .option('--batch-size <n>', 'instances claimed per round (default 100)')
     .option('--concurrency <n>', 'batches in flight at once in this process (default 1)')
@@ -82,6 +86,7 @@ export function registerWorker(program: Command): void {
     .option('--json', 'emit one JSON object per line on stdout: started, report, round-failed, stopped')
     .option('--once', 'run one round and exit')
     .option('--no-provisioning', 'do not execute provisioning orders in this process (another worker does)')
+    .option('--no-instances', 'only execute provisioning orders: no instance rounds, schedules, HR launches or cleanup (another worker runs them)')
     .option('--provisioning-parallel <n>', 'calls to target systems in flight at once (default 16)')
     .option('--mail-config <file>', 'also send email notifications with these mail settings (JSON; default $IDFLOW_MAIL_CONFIG; docs/email.md)')
     .addHelpText(
@@ -91,7 +96,8 @@ Examples:
   idflow worker
   idflow worker --mail-config mail.json
   idflow worker --concurrency 4 --json
-  idflow worker --once --batch-size 500`,
+  idflow worker --once --batch-size 500
+  idflow worker --no-provisioning & idflow worker --no-instances   # instances and provisioning in two processes`,
     )
     .action(
       action(async (options: WorkerOptions, command: Command) => {
@@ -103,19 +109,25 @@ Examples:
           options.provisioningParallel === undefined ? undefined : positiveInteger(options.provisioningParallel, '--provisioning-parallel', 'CLI_BAD_CONCURRENCY');
         // Checked before anything opens: a worker with bad mail settings does not start half-way.
         const mail = await mailSettingsOption(options.mailConfig, false);
+        const instances = options.instances !== false;
+        if (!instances && options.provisioning === false && !mail) {
+          throw new UsageError('CLI_WORKER_NOTHING_TO_RUN', 'idflow worker: --no-instances with --no-provisioning leaves this worker nothing to run (give --mail-config, or drop one of them)', {});
+        }
         await withEngine(
           command,
           async (engine, repo) => {
             const provisioning = options.provisioning === false ? undefined : await provisioningWorker(repo, parallel, (error) => emit(roundFailedEvent(error)));
             if (options.once) {
               try {
-                const round = await engine.runWorkerOnce();
-                const { launchDueHrRound } = await import('../../connectors/hr/hr-launch-loop.js');
-                await launchDueHrRound({ repository: repo, engine, clock: Date.now });
+                const round = instances ? await engine.runWorkerOnce() : { advanced: 0, scheduled: 0, swept: 0 };
+                if (instances) {
+                  const { launchDueHrRound } = await import('../../connectors/hr/hr-launch-loop.js');
+                  await launchDueHrRound({ repository: repo, engine, clock: Date.now });
+                }
                 const provisioned = provisioning ? await provisioning.worker.runOnce() : undefined;
                 if (options.json) process.stdout.write(`${JSON.stringify({ event: 'round', at: new Date().toISOString(), ...round, ...(provisioned && { provisioning: provisioned }) })}\n`);
                 else {
-                  process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
+                  if (instances) process.stderr.write(`idflow worker: advanced ${round.advanced}, scheduled ${round.scheduled}, swept ${round.swept}\n`);
                   if (provisioned) emit({ event: 'provisioning', at: new Date().toISOString(), ...provisioned });
                 }
                 if (mail) {
@@ -147,18 +159,22 @@ Examples:
               stop.abort();
               throw e;
             };
+            // Without instance rounds, the provisioning counts are reported on a timer of their own.
+            const reporter = instances ? undefined : setInterval(reportProvisioning, reportEvery * 1000);
             try {
               const ends = await Promise.allSettled([
-                engine
-                  .runWorker(stop.signal, {
-                    concurrency,
-                    reportEveryMs: reportEvery * 1000,
-                    onReport: (activity) => {
-                      emit({ event: 'report', at: new Date().toISOString(), ...activity });
-                      reportProvisioning();
-                    },
-                  })
-                  .catch(stopOnFailure),
+                instances
+                  ? engine
+                    .runWorker(stop.signal, {
+                      concurrency,
+                      reportEveryMs: reportEvery * 1000,
+                      onReport: (activity) => {
+                        emit({ event: 'report', at: new Date().toISOString(), ...activity });
+                        reportProvisioning();
+                      },
+                    })
+                    .catch(stopOnFailure)
+                  : undefined,
                 provisioning?.worker
                   .run(stop.signal, (round) => {
                     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += round[k];
@@ -167,15 +183,21 @@ Examples:
                   .finally(() => provisioning.close()),
                 mail ? runMailWorker(repo, mail, stop.signal, (e) => emit(roundFailedEvent(e)), false).catch(stopOnFailure) : undefined,
                 // Future hires start on their date (docs/hr-feed.md).
-                import('../../connectors/hr/hr-launch-loop.js')
-                  .then(({ runHrLaunchLoop }) =>
-                    runHrLaunchLoop({ repository: repo, engine, clock: Date.now }, stop.signal, { onError: (e) => emit(roundFailedEvent(e)) }),
-                  )
-                  .catch(stopOnFailure),
+                instances
+                  ? import('../../connectors/hr/hr-launch-loop.js')
+                    .then(({ runHrLaunchLoop }) =>
+                      runHrLaunchLoop({ repository: repo, engine, clock: Date.now }, stop.signal, { onError: (e) => emit(roundFailedEvent(e)) }),
+                    )
+                    .catch(stopOnFailure)
+                  : undefined,
               ]);
               const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
               if (failed) throw failed.reason;
             } finally {
+              if (reporter) {
+                clearInterval(reporter);
+                reportProvisioning();
+              }
               process.off('SIGTERM', onSignal);
               process.off('SIGINT', onSignal);
             }

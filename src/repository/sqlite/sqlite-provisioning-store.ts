@@ -15,6 +15,7 @@ import {
 } from '../provisioning-rows.js';
 import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+import { multiInsert } from './sqlite-runtime-store.js';
 
 /** The account's later orders wait while an earlier one is unfinished (UNFINISHED_ORDER_STATES). */
 const NO_EARLIER_UNFINISHED = `NOT EXISTS (SELECT 1 FROM provisioning_orders e WHERE e.identity_id = o.identity_id AND e.connector = o.connector
@@ -86,6 +87,8 @@ function prepare(db: SqliteDatabase) {
        WHERE id = ? AND state IN ('executing', 'suspended')`,
     ),
     insertAudit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
+    // A settled batch's audit rows in as few statements as possible.
+    insertAudits: multiInsert(db, 'audit_events', AUDIT_COLUMNS),
     byId: db.prepare('SELECT * FROM provisioning_orders WHERE id = ?'),
     admin: db.prepare(
       `UPDATE provisioning_orders SET state = ?, not_before = ?, attempts = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?, finished_at = ?
@@ -174,6 +177,7 @@ export class SqliteProvisioningStore implements ProvisioningStore {
       .transaction(() => {
         const done: string[] = [];
         const wake = new Set<string>();
+        const audits: unknown[][] = [];
         for (const st of settlements) {
           const state = settledState(st);
           const row = s.settle.get(
@@ -200,9 +204,10 @@ export class SqliteProvisioningStore implements ProvisioningStore {
             s.assignment.run(st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null, now, order.assignmentId);
           }
           const audit = settlementAudit(order, st, now, owner);
-          if (audit) s.insertAudit.run(...auditValues(audit));
+          if (audit) audits.push(auditValues(audit));
           if (st.kind !== 'retry' && order.wait && order.instanceId !== null) wake.add(order.instanceId);
         }
+        if (audits.length > 0) s.insertAudits(audits);
         for (const id of wake) s.wake.run(now, now, id);
         return done;
       })

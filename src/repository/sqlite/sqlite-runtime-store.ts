@@ -431,9 +431,15 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
     s.deleteInstance.run(id);
   }
   for (const r of w.renameInstances ?? []) s.rename.run(r.name, r.id);
-  const values = instanceValues(i);
-  if (w.holdLeaseMs !== undefined) values[LEASE_UNTIL_INDEX] = clock() + w.holdLeaseMs;
-  if (w.expectedRevision === null) {
+  // An instance that ends and is deleted at once (resultLimit 0) is not written first: the delete is its
+  // compare-and-set, and its work items go with it (ON DELETE CASCADE). Not when this write creates work items,
+  // which need the row.
+  const gone = w.delete === true && w.expectedRevision !== null && !w.createWorkItems?.length;
+  const values = gone ? [] : instanceValues(i);
+  if (w.holdLeaseMs !== undefined && !gone) values[LEASE_UNTIL_INDEX] = clock() + w.holdLeaseMs;
+  if (gone) {
+    if (s.deleteInstanceAt.run(i.id, w.expectedRevision).changes === 0) throw new WriteRefused('conflict');
+  } else if (w.expectedRevision === null) {
     // The unique name is the one constraint a launch can meet by accident (resultOption decides what to do before;
     // this is a launch of the same name that committed in between): the row is not inserted, and nothing else of
     // the write is, without reading an error message to find out which constraint it was.
@@ -444,7 +450,8 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
   }
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!applySqliteIdentityWrite(db, iw)) throw new WriteRefused('conflict');
-  if (w.releaseSubject) s.deleteLocksOf.run(i.id);
+  // The locks of a deleted instance are released once, below.
+  if (w.releaseSubject && !w.delete) s.deleteLocksOf.run(i.id);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if (s.insertLock.run(key, i.id, i.updatedAt).changes !== 0) continue;
     // Insert first, then look: the same statement as on PostgreSQL, where reading first races another writer.
@@ -456,13 +463,13 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
   for (const c of w.closeWorkItems ?? []) {
     s.closeWorkItem.run(...closeWorkItemValues(c), c.id);
   }
-  if (w.closeOpenWorkItems) s.closeOpen.run(w.closeOpenWorkItems.state, w.closeOpenWorkItems.at, i.id);
+  if (w.closeOpenWorkItems && !gone) s.closeOpen.run(w.closeOpenWorkItems.state, w.closeOpenWorkItems.at, i.id);
   // A duplicate key is a bug (a committed step ran twice), so it fails the commit loudly instead of being ignored.
   for (const e of w.sideEffects ?? []) s.insertSideEffect.run(e.key, e.operation, JSON.stringify(e.data), e.instanceId, e.at);
   for (const n of w.notifications ?? []) s.insertNotification.run(...sqliteNotificationArgs(n));
   if (w.delete) {
     s.deleteLocksOf.run(i.id);
-    s.deleteInstance.run(i.id);
+    if (!gone) s.deleteInstance.run(i.id);
   }
 }
 
@@ -471,7 +478,7 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
  * instead of one per row. Statements are prepared per row count on first use (counts above 8 are split into
  * powers of two, so a handful of statements covers every size).
  */
-function multiInsert(db: SqliteDatabase, table: string, columns: readonly string[]): (rows: readonly unknown[][]) => void {
+export function multiInsert(db: SqliteDatabase, table: string, columns: readonly string[]): (rows: readonly unknown[][]) => void {
   const byCount = new Map<number, SqliteStatement>();
   const row = `(${columns.map(() => '?').join(', ')})`;
   const statement = (n: number): SqliteStatement => {
@@ -508,6 +515,7 @@ function prepare(db: SqliteDatabase) {
     instanceById: db.prepare('SELECT * FROM task_instances WHERE id = ?'),
     instanceByName: db.prepare('SELECT * FROM task_instances WHERE name = ?'),
     deleteInstance: db.prepare('DELETE FROM task_instances WHERE id = ?'),
+    deleteInstanceAt: db.prepare('DELETE FROM task_instances WHERE id = ? AND revision = ?'),
     rename: db.prepare('UPDATE task_instances SET name = ?, revision = revision + 1 WHERE id = ?'),
     claimable: db.prepare(`SELECT * FROM task_instances WHERE ${due} ORDER BY wake_at LIMIT ?`),
     claimableById: db.prepare(`SELECT * FROM task_instances WHERE id = ? AND ${due}`),
