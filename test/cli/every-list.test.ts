@@ -90,7 +90,7 @@ describe('idflow list TYPE with the list options', () => {
   it('prints the type counts in every format, and refuses paging them without a type', async () => {
     const csv = await repo.idflow('list', '--output', 'csv');
     assert.equal(csv.status, 0, csv.stderr);
-    assert.match(csv.stdout, /^type,count\nTaskDefinition,4\nWorkflow,4\n/);
+    assert.match(csv.stdout, /^type,count\nTaskDefinition,4\nWorkflow,5\n/);
     const json = JSON.parse((await repo.idflow('list', '--json')).stdout) as { types: { type: string; count: number }[] };
     assert.deepEqual(json.types[0], { type: 'TaskDefinition', count: 4 });
     const paged = await repo.idflow('list', '--limit', '3');
