@@ -22,11 +22,12 @@ import { measureStartup, startupLines, type StartupResult } from './startup-benc
 import type { LdapBenchRow } from './ldap-bench.js';
 import { inboxLines, measureInbox, type InboxResult } from './inbox-bench.js';
 import type { ProvisioningBenchRow } from './provisioning-bench.js';
+import type { HrWaveRow } from './hr-wave-bench.js';
 import { describeMachine, markdownTable, targetLines, throughputTable, type ScenarioResult } from './report.js';
 import type { RssResult } from './rss-child.js';
 import { perInstance, totalsOf, type WriteTrace } from './write-recorder.js';
 
-type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap' | 'provisioning' | 'inbox';
+type Part = 'a' | 'b' | 'rss' | 'startup' | 'fleet' | 'ldap' | 'provisioning' | 'inbox' | 'hrwave';
 
 interface Options {
   readonly quick: boolean;
@@ -36,7 +37,7 @@ interface Options {
   readonly keep: boolean;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap|provisioning|inbox[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only a|b|rss|startup|fleet|ldap|provisioning|inbox|hrwave[,…]] [--repeat N] [--keep]\n       npm run bench -- --postgres URL [--quick] [--workers N]';
 
 function parseArgs(argv: readonly string[]): Options {
   let quick = false;
@@ -55,8 +56,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       for (const p of (value ?? '').split(',')) {
-        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap' && p !== 'provisioning' && p !== 'inbox') {
-          throw new Error(`--only takes a, b, rss, startup, fleet, ldap, provisioning or inbox, not '${p}'\n${USAGE}`);
+        if (p !== 'a' && p !== 'b' && p !== 'rss' && p !== 'startup' && p !== 'fleet' && p !== 'ldap' && p !== 'provisioning' && p !== 'inbox' && p !== 'hrwave') {
+          throw new Error(`--only takes a, b, rss, startup, fleet, ldap, provisioning, inbox or hrwave, not '${p}'\n${USAGE}`);
         }
         only.add(p);
       }
@@ -65,14 +66,14 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap', 'provisioning', 'inbox']) };
+  return { quick, keep, repeat, only: only.size ? only : new Set<Part>(['a', 'b', 'rss', 'startup', 'fleet', 'ldap', 'provisioning', 'inbox', 'hrwave']) };
 }
 
 /** Instance counts: large enough that a run lasts seconds, not milliseconds. */
 function counts(quick: boolean) {
   return quick
-    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000, provisioning: 1_000, inboxOpen: 10_000, inboxFinished: 100_000, inboxRequests: 300, signIns: 10 }
-    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000, provisioning: 10_000, inboxOpen: 100_000, inboxFinished: 1_000_000, inboxRequests: 2_000, signIns: 30 };
+    ? { idflowA: 2_000, idflowB: 1_000, bpmnA: 500, bpmnB: 300, trace: 200, rss: 10_000, inbox: 10_000, startupRounds: 5, fleetA: 2_000, fleetB: 400, ldap: 1_000, provisioning: 1_000, inboxOpen: 10_000, inboxFinished: 100_000, inboxRequests: 300, signIns: 10, hrWave: 2_000 }
+    : { idflowA: 20_000, idflowB: 10_000, bpmnA: 4_000, bpmnB: 2_000, trace: 1_000, rss: 100_000, inbox: 100_000, startupRounds: 15, fleetA: 10_000, fleetB: 2_000, ldap: 5_000, provisioning: 10_000, inboxOpen: 100_000, inboxFinished: 1_000_000, inboxRequests: 2_000, signIns: 30, hrWave: 10_000 };
 }
 
 type Scenarios = typeof import('./idflow-scenarios.js');
@@ -247,6 +248,7 @@ async function main(): Promise<void> {
   let ldap: LdapBenchRow[] | { error: string } | undefined;
   let provisioning: ProvisioningBenchRow[] | { error: string } | undefined;
   let inbox: InboxResult | { error: string } | undefined;
+  let hrWave: HrWaveRow | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {
@@ -320,6 +322,15 @@ async function main(): Promise<void> {
         provisioning = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       }
     }
+    if (options.only.has('hrwave')) {
+      // A wave of joiners from one HR file, onboarded and provisioned to slapd, beside slapd's add rate (bench/hr-wave-bench.ts).
+      try {
+        const { runHrWaveBench } = await import('./hr-wave-bench.js');
+        hrWave = await runHrWaveBench({ count: n.hrWave, concurrency: 16, repeat: options.repeat, log: (line) => console.error(line) });
+      } catch (e) {
+        hrWave = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      }
+    }
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
     else console.error(`· databases kept in ${dir}`);
@@ -364,13 +375,18 @@ async function main(): Promise<void> {
     else console.log((await import('./provisioning-bench.js')).provisioningTable(provisioning));
   }
   if (inbox) console.log(`\n${'error' in inbox ? `inbox: ${inbox.error}` : inboxLines(inbox).join('\n')}`);
+  if (hrWave) {
+    console.log('');
+    if ('error' in hrWave) console.log(`HR wave: ${hrWave.error}`);
+    else console.log((await import('./hr-wave-bench.js')).hrWaveTable(hrWave));
+  }
 
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap, provisioning, inbox }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine, quick: options.quick, repeat: options.repeat, counts: n, results, rss, fleet, ldap, provisioning, inbox, hrWave }, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
-  const failed = [rss, startup, ldap, provisioning, inbox].some((part) => part !== undefined && 'error' in part);
+  const failed = [rss, startup, ldap, provisioning, inbox, hrWave].some((part) => part !== undefined && 'error' in part);
   if (results.some((r) => r.error) || failed) process.exitCode = 1;
 }
 

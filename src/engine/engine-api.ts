@@ -7,7 +7,9 @@ import type { AbsenceRecord } from '../repository/absence-store.js';
 import type { AbsenceRequest, AbsenceResult } from './out-of-office.js';
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
-import type { ListPaging } from '../repository/runtime-store.js';
+import type { LaunchDecision, ListPaging } from '../repository/runtime-store.js';
+import type { IdflowError } from '../errors.js';
+export type { LaunchDecision } from '../repository/runtime-store.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
 import type { WorkerActivity } from './worker-activity.js';
 
@@ -98,7 +100,29 @@ export interface LaunchRequest {
    */
   readonly launcher: CallerLike;
   readonly taskName?: string;
+  /**
+   * A decision the launcher takes at once on the first work item the instance reaches (the HR feed's
+   * `firstTransition`: `Execute` on a Netwrix Request). Such a launch is committed `ready` whatever the definition's
+   * execMode (asking for sync is refused where syncControlAllowed is false, as for `mode: 'async'`): the worker that
+   * starts it fires the decision in the same advance, with the same checks and audit as {@link Engine.decide}. When no such item comes up, the instance goes on waiting and the audit says why
+   * (`launch-decision-skipped`).
+   */
+  readonly firstDecision?: LaunchDecision;
 }
+
+export interface LaunchManyOptions {
+  /**
+   * Advance the launched instances in this process before answering, in batches of the engine's `batchSize`, as a
+   * worker round does (claimed under a lease, so a worker elsewhere never runs one twice; one commit per batch),
+   * instead of leaving them to the workers. The answer still shows them as launched. @default false
+   */
+  readonly advance?: boolean;
+}
+
+/** One launch of {@link Engine.launchMany}: started (`instance`), or refused with its own error. */
+export type LaunchManyResult =
+  | { readonly ok: true; readonly instance: TaskInstanceView }
+  | { readonly ok: false; readonly error: IdflowError };
 
 export interface LaunchResult {
   readonly instance: TaskInstanceView;
@@ -252,6 +276,13 @@ export interface WorkLimits {
 
 export interface Engine {
   launch(request: LaunchRequest): Promise<LaunchResult>;
+  /**
+   * Many launches in one commit (docs/decisions/batched-launches.md): each is checked as {@link launch} checks it,
+   * the ones that pass are written `ready` together with their `launched` audit rows, and workers advance them in
+   * batches. One result per request, in order; a refused launch (`SUBJECT_BUSY`, `LAUNCH_NOT_ALLOWED`, an unknown
+   * definition, …) is refused alone. Definitions that run `sync` are launched one by one as {@link launch} would.
+   */
+  launchMany(requests: readonly LaunchRequest[], options?: LaunchManyOptions): Promise<LaunchManyResult[]>;
   decide(request: DecideRequest): Promise<DecideResult>;
   /** With a caller, refused (`TASK_NOT_VISIBLE`) unless the caller may see it (src/access/authorize.ts). */
   getTask(id: string, caller?: CallerLike): Promise<TaskInstanceView>;

@@ -6,14 +6,15 @@ import { toCaller, type Caller, type CallerLike } from '../access/caller.js';
 import { createAclPermissionResolver } from './acl-permission-resolver.js';
 import { DefinitionCache } from './definition-cache.js';
 import { decideWorkItem } from './decide.js';
-import type { DeleteEndedFilter, Engine, EngineOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
+import type { DeleteEndedFilter, Engine, EngineOptions, LaunchManyOptions, TaskFilter, TaskInstanceView, WorkItemFilter, WorkItemView, WorkerRunOptions } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import type { InterpreterPort } from './interpreter-port.js';
 import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
-import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
-import { launchTask } from './launch.js';
+import { compileRetryPolicy, retryTransient, type RetryOptions } from '../repository/retry-transient.js';
+import { StorageError } from '../repository/storage-error.js';
+import { launchMany, launchTask } from './launch.js';
 import { clearAbsence, declareAbsence, listAbsences, type AbsenceRequest } from './out-of-office.js';
 import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
@@ -21,7 +22,8 @@ import { listSchedules, type ScheduleView } from './schedules.js';
 import { resumeTask, suspendTask, terminateMatching, terminateTask } from './task-control.js';
 import { deleteEndedTasks, deleteTask } from './task-delete.js';
 import { toTaskView, toWorkItemView } from './task-view.js';
-import { advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import { advanceLeased, advanceNow, runWorkerLoop, runWorkerOnce, type WorkerLoopOptions } from './worker.js';
+import type { InstanceRecord } from '../repository/runtime-store.js';
 import { compileWorkLimits } from './work-limits.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { resolveTaskId, resolveWorkItemId } from './short-ids.js';
@@ -67,6 +69,11 @@ export interface RuntimeEngine extends Engine {
 }
 
 const DEFAULT_BATCH = 100;
+/**
+ * Launches a `launchMany` advances per commit. Larger than a worker's batch: they were written together a moment
+ * ago, each commit writes the same few pages whatever its size, and nothing else waits on this process's claim.
+ */
+const ADVANCE_BATCH = 500;
 /** Pages of instances a list for a caller who does not see everything reads to fill one page of visible ones. */
 const VISIBLE_SCAN_PAGES = 20;
 
@@ -137,6 +144,24 @@ class EngineImpl implements RuntimeEngine {
 
   launch(request: Parameters<Engine['launch']>[0]) {
     return launchTask(this.#ctx, request, { source: 'run' });
+  }
+
+  async launchMany(requests: Parameters<Engine['launchMany']>[0], options: LaunchManyOptions = {}) {
+    const held: InstanceRecord[] = [];
+    const results = await launchMany(this.#ctx, requests, { source: 'run' }, options.advance ? (rows) => held.push(...rows) : undefined);
+    // The launches are committed whatever happens here: a batch the database keeps refusing is handed back, and the
+    // next worker round advances it.
+    for (let at = 0; at < held.length; at += ADVANCE_BATCH) {
+      const batch = held.slice(at, at + ADVANCE_BATCH);
+      let tries = 0;
+      // A failed try hands its leases back: the next one claims them again.
+      const advance = () => (tries++ === 0 ? advanceLeased(this.#ctx, batch) : advanceNow(this.#ctx, batch.map((r) => r.id)));
+      await retryTransient(advance, this.#ctx.storageRetry).catch((e: unknown) => {
+        if (e instanceof StorageError && e.fatal) throw e;
+        this.#ctx.onRoundError(e);
+      });
+    }
+    return results;
   }
 
   decide(request: Parameters<Engine['decide']>[0]) {

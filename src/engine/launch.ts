@@ -1,11 +1,13 @@
 import type { TaskParameters } from '../definition/model/task-parameters.js';
-import { ConflictError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
-import type { AuditRecord, CommitStatus, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
-import type { LaunchRequest, LaunchResult } from './engine-api.js';
+import { ConflictError, IdflowError, InvalidInputError, NotAuthorizedError, NotFoundError, UnsupportedError } from '../errors.js';
+import type { AuditRecord, CommitStatus, InstanceRecord, InstanceWrite, ScheduleStateChange } from '../repository/runtime-store.js';
+import type { LaunchManyResult, LaunchRequest, LaunchResult } from './engine-api.js';
 import type { EngineContext } from './engine-context.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import { retryTransient } from '../repository/retry-transient.js';
+import { isDatabaseFault } from '../repository/storage-error.js';
 import { launchInputs } from './launch-inputs.js';
 import { launchSubject } from './launch-subject.js';
 import { checkVariablesSize } from './variables-size.js';
@@ -54,14 +56,28 @@ export function effectiveMode(name: string, params: TaskParameters | undefined, 
   return requested;
 }
 
-/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
-export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
+/** A launch checked and built, not yet written: what {@link launchTask} and {@link launchMany} share. */
+interface PreparedLaunch {
+  readonly definition: LoadedDefinition;
+  readonly mode: EffectiveMode;
+  readonly launcher: string;
+  readonly record: InstanceRecord;
+  readonly now: number;
+  readonly plan: ReturnType<typeof planResultOption>;
+  readonly audit: AuditRecord[];
+  readonly replace: Partial<InstanceWrite>;
+}
+
+/**
+ * Every check a launch passes before anything is written (the definition, its visibility, the caller's right to
+ * launch it, the variables, resultOption), and the record and audit it writes. Definitions must be refreshed.
+ */
+async function prepareLaunch(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<PreparedLaunch> {
   if (!request.launcher) throw new InvalidInputError('LAUNCH_NO_LAUNCHER', 'a launch needs the person who launches it', {});
   const caller = toCaller(request.launcher);
   const launcher = caller.person;
   // Before anything is read: a subject that names nobody is refused whatever the definition.
   if (request.subject !== undefined) subjectKey(request.subject);
-  await ctx.definitions.refresh();
   const latest = chooseDefinition(ctx, request);
   let definition = latest;
   if (request.version !== undefined && request.version !== latest.stored.version) {
@@ -91,7 +107,8 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
       caller: caller.person,
     });
   }
-  const mode = effectiveMode(definition.stored.name, params, request.mode);
+  // A launch decision is fired by the worker that starts the instance: such a launch is committed `ready`.
+  const mode = effectiveMode(definition.stored.name, params, request.firstDecision ? 'async' : request.mode);
   const inputs = launchInputs(definition, request);
   checkVariablesSize(`the launch of "${definition.stored.name}"`, inputs, ctx.limits);
   const now = ctx.clock();
@@ -107,21 +124,18 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     if (holder !== undefined) throw subjectBusy(named.subject, holder);
   }
   const holds = named !== undefined && named.hold;
-  const record = newInstanceRecord(definition, {
+  const fresh = newInstanceRecord(definition, {
     ...(taskName !== undefined && { name: taskName }),
     launcher,
     ...(holds && { subject: named.subject, subjectKey: named.key }),
     inputs,
     now,
   });
+  const record: InstanceRecord = request.firstDecision ? { ...fresh, launchDecision: request.firstDecision } : fresh;
   // A generated name carries the new instance's id: no instance can hold it yet, so there is nothing to look up.
   const existing = taskName !== undefined ? await ctx.store.getInstanceByName(record.name) : undefined;
   const plan = planResultOption(existing, option, launcher, now);
-  if (record.subjectKey !== null) {
-    const holder = await ctx.store.subjectHolder(record.subjectKey);
-    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
-  }
-  const launched = {
+  const launched: AuditRecord = {
     ...auditBase(record),
     at: now,
     event: 'launched',
@@ -132,6 +146,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
       ...(record.subject !== null && { subject: record.subject }),
       source: options.source,
       ...(options.schedule && { schedule: options.schedule.name, occurrence: new Date(options.schedule.occurrence).toISOString() }),
+      ...(request.firstDecision && { firstDecision: request.firstDecision.decision }),
     },
   };
   const scheduled = options.schedule?.audit ?? [];
@@ -140,11 +155,121 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
     ...(options.schedule && { schedule: options.schedule.change }),
   };
+  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched], replace };
+}
+
+/** The write of an async launch: the `ready` row, its subject lock and its audit rows. */
+function readyWrite(p: PreparedLaunch): InstanceWrite {
+  return {
+    instance: { ...p.record, revision: 1 },
+    expectedRevision: null,
+    ...(p.record.subjectKey !== null && { acquireSubject: p.record.subjectKey }),
+    audit: p.audit,
+    ...p.replace,
+  };
+}
+
+/**
+ * Many launches in one commit ({@link Engine.launchMany}). Each is prepared on its own, so one refused launch
+ * refuses only itself; the async ones are written together (the store answers per write: a subject another
+ * instance holds, or that an earlier launch of the same batch took, is `SUBJECT_BUSY` for that launch alone); sync
+ * ones run one by one as {@link launchTask} runs them, after the batch.
+ */
+export async function launchMany(
+  ctx: EngineContext,
+  requests: readonly LaunchRequest[],
+  options: LaunchOptions,
+  /** Write the async launches leased to this process (it advances them at once), and answer their rows. */
+  hold?: (rows: readonly InstanceRecord[]) => void,
+): Promise<LaunchManyResult[]> {
+  await ctx.definitions.refresh();
+  const results: (LaunchManyResult | undefined)[] = new Array(requests.length);
+  const batch: { index: number; prepared: PreparedLaunch }[] = [];
+  const sync: number[] = [];
+  for (let index = 0; index < requests.length; index++) {
+    try {
+      const prepared = await prepareLaunch(ctx, requests[index]!, options);
+      if (prepared.mode === 'sync') sync.push(index);
+      else batch.push({ index, prepared });
+    } catch (e) {
+      results[index] = { ok: false, error: asIdflowError(e) };
+    }
+  }
+  if (batch.length > 0) {
+    // A transaction the database refused for the moment wrote nothing: it is tried again as a whole.
+    // Held: leased to this process from the commit on (database time), so no worker claims what it is about to
+    // advance, and it needs no claim of its own.
+    const writes = batch.map((b) => {
+      const w = readyWrite(b.prepared);
+      return hold ? { ...w, instance: { ...w.instance, leaseOwner: ctx.workerId, leaseUntil: b.prepared.now + ctx.leaseMs }, holdLeaseMs: ctx.leaseMs } : w;
+    });
+    const statuses = await commitLaunches(ctx, writes);
+    const immediate: string[] = [];
+    const held: InstanceRecord[] = [];
+    batch.forEach(({ index, prepared }, k) => {
+      const status = statuses[k];
+      if (status === 'committed') {
+        results[index] = { ok: true, instance: toTaskView(writes[k]!.instance) };
+        if (hold) held.push(writes[k]!.instance);
+        else if (prepared.mode === 'asyncImmediate') immediate.push(prepared.record.id);
+      } else results[index] = { ok: false, error: status instanceof IdflowError ? status : refusal(status, prepared.record) };
+    });
+    if (immediate.length > 0) ctx.kick(immediate);
+    if (hold && held.length > 0) hold(held);
+  }
+  for (const index of sync) {
+    try {
+      results[index] = { ok: true, instance: (await launchTask(ctx, requests[index]!, options)).instance };
+    } catch (e) {
+      results[index] = { ok: false, error: asIdflowError(e) };
+    }
+  }
+  return results as LaunchManyResult[];
+}
+
+/**
+ * The batch's commit, one status per write. A transaction the database refused for the moment wrote nothing and is
+ * tried again whole; one it refused for a write's data (which no retry changes) is committed again write by write,
+ * so that only the launch whose data it refuses is refused (`REPO_QUERY_FAILED`, the database's message kept).
+ */
+async function commitLaunches(ctx: EngineContext, writes: readonly InstanceWrite[]): Promise<(CommitStatus | IdflowError)[]> {
+  try {
+    return await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
+  } catch (e) {
+    if (isDatabaseFault(e) || writes.length === 1) throw e;
+  }
+  const out: (CommitStatus | IdflowError)[] = [];
+  for (const w of writes) {
+    try {
+      out.push((await retryTransient(() => ctx.store.commit([w]), ctx.storageRetry))[0] ?? 'conflict');
+    } catch (e) {
+      if (isDatabaseFault(e)) throw e;
+      out.push(e instanceof IdflowError ? e : new IdflowError('REPO_QUERY_FAILED', `the database refused the launch: ${e instanceof Error ? e.message : String(e)}`, { id: w.instance.id }));
+    }
+  }
+  return out;
+}
+
+/** A refusal as it is reported per launch; anything that is not an IdflowError is a fault of the whole batch. */
+function asIdflowError(e: unknown): IdflowError {
+  if (e instanceof IdflowError) return e;
+  throw e;
+}
+
+/** Launches the latest version of a definition, or the version asked for; see {@link LaunchRequest}. */
+export async function launchTask(ctx: EngineContext, request: LaunchRequest, options: LaunchOptions): Promise<LaunchResult> {
+  await ctx.definitions.refresh();
+  const prepared = await prepareLaunch(ctx, request, options);
+  const { definition, mode, record, now, plan, replace } = prepared;
+  if (record.subjectKey !== null) {
+    const holder = await ctx.store.subjectHolder(record.subjectKey);
+    if (holder !== undefined && !(plan.deleteInstances ?? []).includes(holder)) throw subjectBusy(record.subject ?? '', holder);
+  }
 
   if (mode === 'sync') {
     const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
     // Usually one commit at the first wait or the end; a long run of automatic steps also commits checkpoints.
-    const at: AdvancePosition = { before: running, insert: true, audit: [...scheduled, ...plan.audit, launched], extra: replace, now, checkpoints: 0 };
+    const at: AdvancePosition = { before: running, insert: true, audit: prepared.audit, extra: replace, now, checkpoints: 0 };
     const advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));
     if (advanced.kind === 'refused') {
       if (at.checkpoints > 0) return currentView(ctx, record.id);
@@ -161,13 +286,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
     return { instance: toTaskView(built.instance), workItems: open.map(toWorkItemView) };
   }
 
-  const write: InstanceWrite = {
-    instance: { ...record, revision: 1 },
-    expectedRevision: null,
-    ...(record.subjectKey !== null && { acquireSubject: record.subjectKey }),
-    audit: [...scheduled, ...plan.audit, launched],
-    ...replace,
-  };
+  const write = readyWrite(prepared);
   check((await ctx.store.commit([write]))[0], record);
   // asyncImmediate: committed like async, then advanced at once in this process instead of waiting for a worker.
   if (mode === 'asyncImmediate') ctx.kick([record.id]);
@@ -208,7 +327,7 @@ function check(status: CommitStatus | undefined, record: { readonly name: string
   if (status !== 'committed') throw refusal(status, record);
 }
 
-function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): Error {
+function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): IdflowError {
   if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
   if (status === 'schedule-moved') {
     return new ConflictError('SCHEDULE_OCCURRENCE_TAKEN', `another worker launched this schedule occurrence first; "${record.name}" was not launched again`, {

@@ -3,6 +3,9 @@ import { retryDelay, retryTransient } from '../repository/retry-transient.js';
 import type { CommitStatus, InstanceRecord, InstanceWrite } from '../repository/runtime-store.js';
 import { StorageError, isDatabaseFault } from '../repository/storage-error.js';
 import { advanceWithCheckpoints, type AdvancePosition, type AdvanceResult } from './checkpoint.js';
+import type { LoadedDefinition } from './definition-cache.js';
+import type { AdvanceOutcome } from './interpreter/interpreter-types.js';
+import { fireLaunchDecision, foldDecidedItems, placeDecisionAudit } from './launch-decision.js';
 import type { EngineContext } from './engine-context.js';
 import { DefinitionVersionMissingError, WorkerAttemptsExhaustedError } from './engine-errors.js';
 import { ROUND_RETRY } from './outbox-rounds.js';
@@ -59,6 +62,13 @@ export async function advanceNow(ctx: EngineContext, ids: readonly string[]): Pr
   return advanceClaimed(ctx, claimed, newWorkerCounters());
 }
 
+/**
+ * Advances instances this process holds the lease of already (written leased by `launchMany`) as one claimed batch,
+ * with one commit and no claim. When the batch fails its leases are handed back: claim them again (`advanceNow`).
+ */
+export async function advanceLeased(ctx: EngineContext, rows: readonly InstanceRecord[]): Promise<number> {
+  return advanceClaimed(ctx, rows.filter((r) => r.leaseOwner === ctx.workerId), newWorkerCounters());
+}
 
 /**
  * While a lane's rounds claim full batches back to back, the checks that do not scale with the batch (has any
@@ -217,24 +227,37 @@ class LeaseKeeper {
   }
 }
 
+/** Advances of one batch in flight at once (below a PostgreSQL pool's default 10 connections). */
+const ADVANCE_LANES = 8;
+
 async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[], counters: WorkerCounters): Promise<number> {
   if (claimed.length === 0) return 0;
   const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
   try {
-    const groups: Advanced[] = [];
+    // A few advances at once: each waits on its own reads (the identity store, settled orders), which a database
+    // server answers in parallel; on SQLite they run one after the other as before. Each reads committed state only,
+    // as one after the other did, so the batch commits the same writes.
+    const advancedAll: Advanced[] = new Array(claimed.length);
+    let next = 0;
     let advancedSoFar = 0;
-    for (const instance of claimed) {
-      // On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
-      // letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
-      // requests) would wait for the whole batch. A turn of the loop every few instances costs microseconds.
-      if (++advancedSoFar % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      const advanced =
-        instance.attempts > ctx.maxAttempts
-          ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
-          : await advanceOne(ctx, instance, ctx.clock());
-      // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
-      if (advanced.writes.length > 0) groups.push(advanced);
-    }
+    const lane = async (): Promise<void> => {
+      while (next < claimed.length) {
+        // On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
+        // letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
+        // requests) would wait for the whole batch. A turn of the loop every few instances costs microseconds.
+        if (++advancedSoFar % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (next >= claimed.length) return;
+        const k = next++;
+        const instance = claimed[k]!;
+        advancedAll[k] =
+          instance.attempts > ctx.maxAttempts
+            ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
+            : await advanceOne(ctx, instance, ctx.clock());
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ADVANCE_LANES, claimed.length) }, lane));
+    // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
+    const groups = advancedAll.filter((a) => a.writes.length > 0);
     await leases.check();
     const mine = groups.filter((g) => leases.held.has(g.before.id));
     if (mine.length === 0) return 0;
@@ -338,7 +361,32 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
     return { before: at.before, writes: [failedWrite(at.before, e, at.now)] };
   }
   if (advanced.kind === 'refused') return { before: at.before, writes: [] };
+  if (instance.launchDecision) return launchDecisionWrites(ctx, definition, at, advanced.outcome, instance.interpreterState === null);
   return { before: at.before, writes: outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: false }).writes };
+}
+
+/**
+ * The first advance of a launch that carries a decision (docs/decisions/batched-launches.md): the decision is fired
+ * in the same advance and the commit clears it. Fired only on the instance's first advance, before any checkpoint:
+ * otherwise the run has moved on without it, which the audit records.
+ */
+async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefinition, at: AdvancePosition, first: AdvanceOutcome, starting: boolean): Promise<Advanced> {
+  const before = { ...at.before, launchDecision: null };
+  try {
+    const fired =
+      starting && at.checkpoints === 0
+        ? await fireLaunchDecision(ctx, definition, at.before, first, at.now)
+        : {
+            outcome: first,
+            audit: { ...auditBase(before), at: at.now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: at.before.launchDecision!.decision, reason: 'the launch had run on (a checkpoint) before its decision could be fired' } },
+          };
+    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: false }).writes;
+    const write = { ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) };
+    return { before: at.before, writes: [starting ? foldDecidedItems(write) : write, ...children] };
+  } catch (e) {
+    if (isDatabaseFault(e)) throw e;
+    return { before: at.before, writes: [failedWrite(before, e, at.now)] };
+  }
 }
 
 function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {

@@ -88,6 +88,15 @@ export interface HrStore {
    * less than `leaseMs` ago: two workers never start the same row, and a row whose launcher died is taken again.
    */
   claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean>;
+  /**
+   * {@link claimLaunch} for many rows in one statement (a batched launch round): answers the ids this launcher took.
+   */
+  claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]>;
+  /**
+   * {@link finishLaunch} for many rows, with their `hr.launched` / `hr.launch-failed` audit rows, in one
+   * transaction; answers the ids that were still pending (the others' audit rows are written all the same).
+   */
+  finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */
   finishLaunch(id: string, outcome: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean>;
   /**
@@ -95,6 +104,14 @@ export interface HrStore {
    * reason; false when it was not pending any more.
    */
   deferLaunch(id: string, dueAt: number, error: string, at: number): Promise<boolean>;
+}
+
+/** How one launch ended, for {@link HrStore.finishLaunches}. */
+export interface HrLaunchOutcome {
+  readonly id: string;
+  readonly state: 'launched' | 'failed';
+  readonly instanceId?: string;
+  readonly error?: string;
 }
 
 export interface HrLaunchRow {

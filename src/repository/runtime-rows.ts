@@ -12,6 +12,7 @@ import {
   type AuditRecord,
   type InstanceRecord,
   type InstanceStateName,
+  type LaunchDecision,
   type StoredAuditEvent,
   type WorkItemCloseWrite,
   type WorkItemRecord,
@@ -49,6 +50,8 @@ export interface InstanceRow {
   lease_until: number | null;
   attempts: number;
   revision: number;
+  /** JSON text in SQLite, parsed JSON in PostgreSQL; NULL unless a ready instance carries a launch decision. */
+  launch_decision?: string | Record<string, unknown> | null;
 }
 
 export interface WorkItemRow {
@@ -104,7 +107,7 @@ export const DERIVED_NAME = /^(.*) #([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export const INSTANCE_COLUMNS = [
   'name', 'definition_id', 'definition_type', 'definition_name', 'definition_version', 'state', 'waiting', 'launcher', 'subject',
   'subject_key', 'position', 'interpreter_state', 'variables', 'result', 'steps', 'progress', 'created_at', 'updated_at', 'finished_at', 'expires_at',
-  'wake_at', 'runnable', 'exec_deadline', 'lease_owner', 'lease_until', 'revision', 'id',
+  'wake_at', 'runnable', 'exec_deadline', 'lease_owner', 'lease_until', 'revision', 'launch_decision', 'id',
 ] as const;
 
 export const WORK_ITEM_COLUMNS = [
@@ -165,6 +168,7 @@ export function instanceValues(i: InstanceRecord): unknown[] {
     i.leaseOwner,
     i.leaseUntil,
     i.revision,
+    i.launchDecision ? JSON.stringify(i.launchDecision) : null,
     i.id,
   ];
 }
@@ -200,6 +204,9 @@ export function toInstance(r: InstanceRow): InstanceRecord {
     leaseUntil: r.lease_until,
     attempts: r.attempts,
     revision: r.revision,
+    ...(r.launch_decision != null && {
+      launchDecision: (typeof r.launch_decision === 'string' ? JSON.parse(r.launch_decision) : r.launch_decision) as LaunchDecision,
+    }),
   };
 }
 

@@ -78,6 +78,20 @@ export interface InstanceRecord {
   readonly attempts: number;
   /** Bumped by every commit; commits check it (optimistic concurrency). */
   readonly revision: number;
+  /**
+   * A `ready` instance's launch decision (`LaunchRequest.firstDecision`): fired by the worker that starts it, on the
+   * first work item it reaches, and cleared by that commit. Absent or null otherwise.
+   */
+  readonly launchDecision?: LaunchDecision | null;
+}
+
+/** The decision a launcher takes on the first work item its launch reaches (the HR feed's `firstTransition`). */
+export interface LaunchDecision {
+  /** The decision (a verb such as `Execute`). */
+  readonly decision: string;
+  /** Only an item of this activity (or template state, e.g. `ActionWithRefine-ActionPending`) is decided. */
+  readonly activity?: string;
+  readonly comment?: string;
 }
 
 /** One work item row. */

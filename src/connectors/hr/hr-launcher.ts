@@ -1,12 +1,16 @@
 /**
  * Starts the workflows HR runs planned, once they are due (at once for most; a future joiner on its start date),
  * and fires each one's configured first transition. Launches are written with the run's snapshot (an outbox), so a
- * process that dies between the two loses none: the next `idflow hr import` or `idflow hr launch` starts them.
+ * process that dies between the two loses none: the next `idflow hr import` or `idflow hr launch` starts them (a
+ * launcher that dies after its launch commit and before marking the rows done leaves them claimed; they are taken
+ * again once the claim runs out, as before batching).
  */
 import { randomUUID } from 'node:crypto';
-import type { Engine, WorkItemView } from '../../engine/engine-api.js';
-import { hasErrorCode, IdflowError } from '../../errors.js';
-import type { HrLaunchRecord } from '../../repository/hr-store.js';
+import type { Engine, LaunchDecision, LaunchRequest } from '../../engine/engine-api.js';
+import { hasErrorCode } from '../../errors.js';
+import type { HrLaunchOutcome, HrLaunchRecord } from '../../repository/hr-store.js';
+import type { AuditRecord } from '../../repository/runtime-store.js';
+import { compileRetryPolicy, retryTransient } from '../../repository/retry-transient.js';
 import type { Repository } from '../../repository/repository.js';
 
 export interface HrLaunchReport {
@@ -30,15 +34,33 @@ export interface HrLaunchDeps {
   readonly clock: () => number;
 }
 
-/** Launches every pending launch due now (all sources, or one), `batch` at a time; reports each. */
+/** Claims and finishes are retried when the database is busy for a moment (another process writing). */
+const RETRY = compileRetryPolicy();
+
+/** Launches taken and started together: one claim, one launch commit, one finish commit per batch. */
+const BATCH = 500;
+
+/**
+ * Launches every pending launch due now (all sources, or one), in batches (docs/decisions/batched-launches.md):
+ * each batch is claimed in one statement, launched with {@link Engine.launchMany} in one commit (a launch refused
+ * for its own reason, `SUBJECT_BUSY` say, is reported alone and the rest start), then marked done with its
+ * `hr.launched` / `hr.launch-failed` audit rows in one transaction. A row's first transition is the launch's first
+ * decision, fired by whoever advances the instance: this process at once (the default), or the workers. A launch
+ * refused with `SUBJECT_BUSY` is deferred, not failed (docs/decisions/hr-busy-retry.md).
+ */
 export async function launchDueHr(
   deps: HrLaunchDeps,
   options: {
     readonly source?: string;
     readonly launcher?: (source: string) => Promise<string>;
     readonly onProgress?: (done: number) => void;
-    /** Launches in flight at once. @default 8 */
-    readonly concurrency?: number;
+    /**
+     * Advance the launched instances here before answering (their Request executed, each at its next wait), in
+     * batches as a worker round does; false leaves them to the workers. @default true
+     */
+    readonly advance?: boolean;
+    /** Launches per batch. @default 500 */
+    readonly batch?: number;
     /** @default {@link HR_BUSY_RETRY_MS} */
     readonly busyRetryMs?: number;
   } = {},
@@ -49,33 +71,53 @@ export async function launchDueHr(
   let deferred = 0;
   const busyRetryMs = options.busyRetryMs ?? HR_BUSY_RETRY_MS;
   const launchers = new Map<string, string>();
+  const size = options.batch ?? BATCH;
   for (;;) {
-    const due = (await deps.repository.hr.dueLaunches(deps.clock(), 500)).filter((l) => options.source === undefined || l.source === options.source);
+    const due = (await deps.repository.hr.dueLaunches(deps.clock(), size)).filter((l) => options.source === undefined || l.source === options.source);
     if (due.length === 0) break;
-    const before = results.length;
     for (const l of due) {
       if (!launchers.has(l.source)) launchers.set(l.source, options.launcher ? await options.launcher(l.source) : `hr:${l.source}`);
     }
-    // A few launches in flight at once: each waits on its own commits, which PostgreSQL serves in parallel. Two
-    // launches on one subject still meet at the subject lock, as they would one after the other.
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < due.length) {
-        const l = due[next++]!;
-        const r = await launchOne(deps, l, launchers.get(l.source)!, busyRetryMs);
-        // Another launcher holds it: not ours to report.
-        if (r.skipped) continue;
-        const { skipped: _, ...reported } = r;
-        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...reported });
-        if (r.retryAt !== undefined) deferred++;
-        else if (r.error === undefined) launched++;
+    // Another launcher holds what this one did not take: not ours to start or report.
+    const token = `claim:${randomUUID()}`;
+    const taken = new Set(await retryTransient(() => deps.repository.hr.claimLaunches(due.map((l) => l.id), token, deps.clock(), CLAIM_MS), RETRY));
+    const mine = due.filter((l) => taken.has(l.id));
+    if (mine.length > 0) {
+      const started = await deps.engine.launchMany(
+        mine.map((l) => launchRequest(l, launchers.get(l.source)!)),
+        { advance: options.advance ?? true },
+      );
+      const at = deps.clock();
+      const outcomes: HrLaunchOutcome[] = [];
+      const audit: AuditRecord[] = [];
+      const busy: { id: string; error: string }[] = [];
+      mine.forEach((l, k) => {
+        const r = started[k]!;
+        const launcher = launchers.get(l.source)!;
+        const instanceId = r.ok ? r.instance.id : undefined;
+        const error = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
+        const row = { id: l.id, key: l.rowKey, definition: l.definition, ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) };
+        if (!r.ok && hasErrorCode(r.error, 'SUBJECT_BUSY')) {
+          // The person has another update workflow running (one per identity): not a failure, the row waits its turn.
+          const retryAt = at + busyRetryMs;
+          busy.push({ id: l.id, error: error! });
+          audit.push(deferredAudit(l, launcher, at, error!, retryAt));
+          results.push({ ...row, retryAt });
+          deferred++;
+          return;
+        }
+        outcomes.push(r.ok ? { id: l.id, state: 'launched', instanceId: instanceId! } : { id: l.id, state: 'failed', error: error! });
+        audit.push(launchAudit(l, launcher, at, instanceId, error));
+        results.push(row);
+        if (r.ok) launched++;
         else failed++;
-        options.onProgress?.(launched + failed + deferred);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
+      });
+      await retryTransient(() => deps.repository.hr.finishLaunches(outcomes, audit, at), RETRY);
+      for (const b of busy) await retryTransient(() => deps.repository.hr.deferLaunch(b.id, at + busyRetryMs, b.error, at), RETRY);
+      options.onProgress?.(launched + failed + deferred);
+    }
     // Everything left is held by other launchers (or this source had no more): they will report it.
-    if (results.length === before || due.length < 500) break;
+    if (mine.length === 0 || due.length < size) break;
   }
   return { launched, failed, deferred, results };
 }
@@ -83,82 +125,47 @@ export async function launchDueHr(
 /** How long a claimed launch stays with its launcher before another may take it (the launcher died). */
 const CLAIM_MS = 10 * 60_000;
 
-async function launchOne(
-  deps: HrLaunchDeps,
-  l: HrLaunchRecord,
-  launcher: string,
-  busyRetryMs: number,
-): Promise<{ instanceId?: string; error?: string; retryAt?: number; skipped?: true }> {
-  if (!(await deps.repository.hr.claimLaunch(l.id, `claim:${randomUUID()}`, deps.clock(), CLAIM_MS))) return { skipped: true };
-  let instanceId: string | undefined;
-  let error: string | undefined;
-  let busy = false;
-  try {
-    const result = await deps.engine.launch({
-      definition: l.definition,
-      variables: l.variables,
-      launcher,
+/** The engine's launch of an HR row: its first transition becomes the launch's first decision. */
+function launchRequest(l: HrLaunchRecord, launcher: string): LaunchRequest {
+  return {
+    definition: l.definition,
+    variables: l.variables,
+    launcher,
+    ...(l.subject !== null && { subject: l.subject }),
+    ...(l.firstTransition !== null && { firstDecision: firstDecisionOf(l.firstTransition, `HR feed ${l.source}, row ${l.rowKey}`) }),
+  };
+}
+
+/** `ActionWithRefine-ActionPending-Execute` → decide `Execute` on the item waiting in `ActionWithRefine-ActionPending`. */
+export function firstDecisionOf(transition: string, comment: string): LaunchDecision {
+  const [template, state, verb] = transition.split('-');
+  return { decision: verb ?? transition, activity: `${template}-${state}`, comment };
+}
+
+function deferredAudit(l: HrLaunchRecord, launcher: string, at: number, error: string, retryAt: number): AuditRecord {
+  return {
+    at,
+    definitionName: l.definition,
+    event: 'hr.launch-deferred',
+    actor: launcher,
+    data: { source: l.source, key: l.rowKey, change: l.change, ...(l.subject !== null && { subject: l.subject }), error, retryAt: new Date(retryAt).toISOString() },
+  };
+}
+
+function launchAudit(l: HrLaunchRecord, launcher: string, at: number, instanceId: string | undefined, error: string | undefined): AuditRecord {
+  return {
+    at,
+    ...(instanceId !== undefined && { instanceId }),
+    definitionName: l.definition,
+    event: error === undefined ? 'hr.launched' : 'hr.launch-failed',
+    actor: launcher,
+    data: {
+      source: l.source,
+      key: l.rowKey,
+      change: l.change,
       ...(l.subject !== null && { subject: l.subject }),
-      // To fire the first transition the launch must reach its first wait in this call.
-      ...(l.firstTransition !== null && { mode: 'sync' as const }),
-    });
-    instanceId = result.instance.id;
-    if (l.firstTransition !== null && result.instance.state === 'executing') {
-      const item = firstItem(result.workItems, l.firstTransition);
-      if (!item) throw new Error(`the workflow does not wait in ${l.firstTransition.split('-').slice(0, 2).join('-')} after its launch: nothing to fire`);
-      await deps.engine.decide({ workItemId: item.id, decision: verbOf(l.firstTransition), actor: launcher, comment: `HR feed ${l.source}, row ${l.rowKey}` });
-    }
-  } catch (e) {
-    error = e instanceof IdflowError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    // The person has another update workflow running (one per identity): not a failure, the row waits its turn.
-    busy = instanceId === undefined && hasErrorCode(e, 'SUBJECT_BUSY');
-  }
-  if (busy) {
-    const at = deps.clock();
-    const retryAt = at + busyRetryMs;
-    await deps.repository.hr.deferLaunch(l.id, retryAt, error!, at);
-    await deps.repository.runtime.appendAudit([
-      {
-        at,
-        definitionName: l.definition,
-        event: 'hr.launch-deferred',
-        actor: launcher,
-        data: { source: l.source, key: l.rowKey, change: l.change, ...(l.subject !== null && { subject: l.subject }), error: error!, retryAt: new Date(retryAt).toISOString() },
-      },
-    ]);
-    return { error: error!, retryAt };
-  }
-  const outcome = error === undefined ? { state: 'launched' as const, instanceId: instanceId! } : { state: 'failed' as const, error, ...(instanceId !== undefined && { instanceId }) };
-  const at = deps.clock();
-  await deps.repository.hr.finishLaunch(l.id, outcome, at);
-  await deps.repository.runtime.appendAudit([
-    {
-      at,
-      ...(instanceId !== undefined && { instanceId }),
-      definitionName: l.definition,
-      event: error === undefined ? 'hr.launched' : 'hr.launch-failed',
-      actor: launcher,
-      data: {
-        source: l.source,
-        key: l.rowKey,
-        change: l.change,
-        ...(l.subject !== null && { subject: l.subject }),
-        ...(l.firstTransition !== null && { firstTransition: l.firstTransition }),
-        ...(error !== undefined && { error }),
-      },
+      ...(l.firstTransition !== null && { firstTransition: l.firstTransition }),
+      ...(error !== undefined && { error }),
     },
-  ]);
-  return { ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) };
-}
-
-/** `ActionWithRefine-ActionPending-Execute` → the item waiting in `…/ActionWithRefine-ActionPending` that offers Execute. */
-function firstItem(items: readonly WorkItemView[], transition: string): WorkItemView | undefined {
-  const [template, state] = transition.split('-');
-  const verb = verbOf(transition);
-  const stateName = `${template}-${state}`;
-  return items.find((i) => (i.activity === stateName || i.activity.endsWith(`/${stateName}`)) && i.decisions.includes(verb)) ?? items.find((i) => i.decisions.includes(verb));
-}
-
-function verbOf(transition: string): string {
-  return transition.split('-')[2] ?? transition;
+  };
 }

@@ -12,6 +12,7 @@ import { m0010Notifications } from './0010-notifications.js';
 import { m0011Hr } from './0011-hr.js';
 import { m0012OutOfOffice } from './0012-out-of-office.js';
 import { m0013Birthright } from './0013-birthright.js';
+import { m0014LaunchDecisions } from './0014-launch-decisions.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   m0011Hr,
   m0012OutOfOffice,
   m0013Birthright,
+  m0014LaunchDecisions,
 ];

@@ -9,6 +9,7 @@ import {
   type AuditQuery,
   type AuditQueryStore,
   type HrApply,
+  type HrLaunchOutcome,
   type HrLaunchRecord,
   type HrLaunchRow,
   type HrRunProgress,
@@ -20,7 +21,12 @@ import type { PgDatabase, PgQueryable } from './postgres-database.js';
 
 const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map((_, k) => (AUDIT_COLUMNS[k] === 'data' ? `$${k + 1}::json` : `$${k + 1}`)).join(', ')})`;
 const INSERT_RUN = 'INSERT INTO hr_runs (id, source, at, file, outcome, plan) VALUES ($1, $2, $3, $4, $5, $6)';
-const INSERT_LAUNCH = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')}) VALUES (${HR_LAUNCH_COLUMNS.map((_, k) => `$${k + 1}`).join(', ')})`;
+const LAUNCH_TYPES: Readonly<Record<string, string>> = { due_at: 'bigint', updated_at: 'bigint' };
+const INSERT_LAUNCHES = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')}) SELECT * FROM unnest(${HR_LAUNCH_COLUMNS.map((c, k) => `$${k + 1}::${LAUNCH_TYPES[c] ?? 'text'}[]`).join(', ')})`;
+const AUDIT_TYPES: Readonly<Record<string, string>> = { at: 'bigint', data: 'json' };
+const INSERT_AUDITS = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${AUDIT_COLUMNS.map((c, k) => `$${k + 1}::${AUDIT_TYPES[c] ?? 'text'}[]`).join(', ')})`;
+/** Rows per multi-row statement. */
+const CHUNK = 2000;
 
 /** The HR feed's tables on PostgreSQL. A run's rows are few statements per row; runs are rare next to instances. */
 export class PostgresHrStore implements HrStore {
@@ -68,7 +74,11 @@ export class PostgresHrStore implements HrStore {
         );
       }
       if (a.deletes.length > 0) await tx.query('DELETE FROM hr_snapshot_rows WHERE source = $1 AND row_key = ANY($2::text[])', [a.run.source, [...a.deletes]]);
-      for (const l of a.launches) await tx.query(INSERT_LAUNCH, hrLaunchValues(l, a.run.at));
+      // One statement per chunk of launches, not one per row: a wave of 10,000 joiners is a handful of statements.
+      for (let at = 0; at < a.launches.length; at += CHUNK) {
+        const rows = a.launches.slice(at, at + CHUNK).map((l) => hrLaunchValues(l, a.run.at));
+        await tx.query(INSERT_LAUNCHES, HR_LAUNCH_COLUMNS.map((_, c) => rows.map((r) => r[c])));
+      }
       await insertRun(tx, a.run);
       await insertAudit(tx, a.audit);
     });
@@ -118,6 +128,31 @@ export class PostgresHrStore implements HrStore {
     return r.rowCount === 1;
   }
 
+  async claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.#db.query<{ id: string }>(
+      `UPDATE hr_launches SET instance_id = $1, updated_at = $2 WHERE id = ANY($3::text[]) AND state = 'pending' AND (instance_id IS NULL OR updated_at <= $4) RETURNING id`,
+      [token, now, [...ids], now - leaseMs],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {
+    return this.#db.transaction(async (tx) => {
+      const { rows } =
+        outcomes.length === 0
+          ? { rows: [] }
+          : await tx.query<{ id: string }>(
+              `UPDATE hr_launches h SET state = u.state, instance_id = u.instance_id, error = u.error, updated_at = $5
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, state, instance_id, error)
+               WHERE h.id = u.id AND h.state = 'pending' RETURNING h.id`,
+              [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.instanceId ?? null), outcomes.map((o) => o.error ?? null), at],
+            );
+      await insertAudit(tx, audit);
+      return rows.map((r) => r.id);
+    });
+  }
+
   async finishLaunch(id: string, o: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean> {
     const r = await this.#db.query(`UPDATE hr_launches SET state = $1, instance_id = $2, error = $3, updated_at = $4 WHERE id = $5 AND state = 'pending'`, [
       o.state,
@@ -140,7 +175,12 @@ async function insertRun(on: PgQueryable, run: HrRunRecord): Promise<void> {
 }
 
 async function insertAudit(on: PgQueryable, audit: readonly AuditRecord[]): Promise<void> {
-  for (const a of audit) await on.query(INSERT_AUDIT, auditValues(a));
+  if (audit.length === 1) return void (await on.query(INSERT_AUDIT, auditValues(audit[0]!)));
+  // In order, so that ids follow the rows as given (unnest keeps the arrays' order).
+  for (let at = 0; at < audit.length; at += CHUNK) {
+    const rows = audit.slice(at, at + CHUNK).map(auditValues);
+    await on.query(INSERT_AUDITS, AUDIT_COLUMNS.map((_, c) => rows.map((r) => r[c])));
+  }
 }
 
 /** `idflow audit` on PostgreSQL. */

@@ -41,7 +41,7 @@ const COLUMN_TYPES: Readonly<Record<string, string>> = {
   name: 'text', definition_id: 'text', definition_type: 'text', definition_name: 'text', definition_version: 'int', state: 'text',
   waiting: 'boolean', launcher: 'text', subject: 'text', subject_key: 'text', position: 'json', interpreter_state: 'json', variables: 'json', result: 'json',
   steps: 'int', progress: 'json', created_at: 'bigint', updated_at: 'bigint', finished_at: 'bigint', expires_at: 'bigint', wake_at: 'bigint',
-  runnable: 'boolean', exec_deadline: 'bigint', lease_owner: 'text', lease_until: 'bigint', revision: 'int', id: 'text', instance_id: 'text',
+  runnable: 'boolean', exec_deadline: 'bigint', launch_decision: 'json', lease_owner: 'text', lease_until: 'bigint', revision: 'int', id: 'text', instance_id: 'text',
   activity: 'text', action: 'text', owner: 'text', permission: 'text', request: 'text', item_type: 'text', decisions: 'json', editable: 'json',
   form: 'text', due_at: 'bigint', delegated_from: 'text', decision: 'text', decided_by: 'text', comment: 'text', closed_at: 'bigint',
   key: 'text', operation: 'text', hold: 'bigint', at: 'bigint', instance_name: 'text', event: 'text', actor: 'text', work_item_id: 'text', data: 'json', expected: 'int',

@@ -9,6 +9,7 @@ import {
   type AuditQuery,
   type AuditQueryStore,
   type HrApply,
+  type HrLaunchOutcome,
   type HrLaunchRecord,
   type HrLaunchRow,
   type HrRunProgress,
@@ -114,6 +115,22 @@ export class SqliteHrStore implements HrStore {
       .prepare(`UPDATE hr_launches SET instance_id = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?)`)
       .run(token, now, id, now - leaseMs);
     return r.changes === 1;
+  }
+
+  async claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]> {
+    const claim = this.#db.prepare(`UPDATE hr_launches SET instance_id = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?)`);
+    return this.#db.transaction(() => ids.filter((id) => claim.run(token, now, id, now - leaseMs).changes === 1)).immediate();
+  }
+
+  async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {
+    const finish = this.#db.prepare(`UPDATE hr_launches SET state = ?, instance_id = ?, error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`);
+    return this.#db
+      .transaction(() => {
+        const done = outcomes.filter((o) => finish.run(o.state, o.instanceId ?? null, o.error ?? null, at, o.id).changes === 1).map((o) => o.id);
+        this.#insertAudit(audit);
+        return done;
+      })
+      .immediate();
   }
 
   async finishLaunch(id: string, o: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean> {

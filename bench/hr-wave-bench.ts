@@ -1,0 +1,339 @@
+/**
+ * The `hrwave` part of `npm run bench` (`--only hrwave`): an HR wave of joiners, end to end, beside slapd's own add
+ * rate in the same run. Target (issue 9): at least 1,000 identities per second and at least 0.5× slapd's rate.
+ *
+ * End to end: one CSV file of `count` joiners is imported with the real import code (`importHrFile`, what `idflow hr
+ * import` runs: read and check the file, diff it against the source's snapshot, write the snapshot, the run and its
+ * launches, start what is due). Each row starts the onboarding of bench/fixtures/hr-wave-onboarding.xml with its
+ * Request executed by the feed (firstTransition); the onboarding persists the change set (the identity created
+ * active and, by the `directory` resource's birthright rule `all`, its assignment, LDAP account and `create` order,
+ * in the step's commit); a provisioning
+ * worker in the same process (`concurrency` connections) creates the entries in slapd through the LDAP connector. The
+ * clock runs from the start of the import until the last order is executed, i.e. the last LDAP entry exists; the
+ * entries are counted in slapd afterwards. On an SQLite file, one process.
+ *
+ * The run is profiled (the V8 sampling profiler, as `node --cpu-prof` writes it) and each sample is charged to the
+ * phase whose code it is in ({@link phaseOf}): CPU ms per identity per phase, whatever else the shared machine runs.
+ */
+import { spawn } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'ldapts';
+import { importHrFile, parseHrSource } from '../src/connectors/hr/index.js';
+import { loadDefinitionFiles } from '../src/definition/load.js';
+import { openEngine } from '../src/engine/engine.js';
+import { repositoryConnectors } from '../src/provisioning/connector-source.js';
+import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
+import { openRepository } from '../src/repository/open-repository.js';
+import { parseBirthrightRule } from '../src/identity/birthright.js';
+import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
+import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
+import { markdownTable } from './report.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/hr-wave-onboarding.xml', import.meta.url));
+const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
+const PROCESS = fileURLToPath(new URL('../test/provisioning/fixtures/provisioning-worker-process.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A provisioning worker in a process of its own (the deployment's shape: `idflow worker` beside `idflow hr import`). */
+async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PROCESS, db, '60000', String(concurrency)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
+  });
+  child.stdout!.resume();
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the provisioning process exited (${code}) before it was ready`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** CPU ms (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Where the CPU of a wave goes. */
+export const PHASES = ['parse+diff', 'launch', 'run', 'persist', 'provision', 'gc', 'other'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface HrWaveRow {
+  readonly identities: number;
+  readonly concurrency: number;
+  readonly seconds: number;
+  /** Identities imported, onboarded and provisioned per second, end to end. */
+  readonly perSecond: number;
+  /** Of which: until the import returned (every onboarding launched, its Request executed, persisted). */
+  readonly importSeconds: number;
+  /** CPU ms (user + system) per identity, end to end: this process, plus the provisioning process when separate. */
+  readonly cpuMsPerIdentity: number;
+  /** The provisioning worker ran in a process of its own. */
+  readonly separate: boolean;
+  /**
+   * CPU ms per identity by phase: this process's CPU time split as the profile's busy samples split (on a loaded
+   * machine a sample's interval also holds the time the process waited for a core, so sampled time overstates CPU).
+   */
+  readonly phases: Readonly<Record<Phase, number>>;
+  /** The 1-minute load average when the run ended: how shared the machine was. */
+  readonly loadAverage: number;
+  /** The wave's profile, for `bench/summarise-profile.ts`. */
+  readonly profile?: string;
+  /** slapd through bare ldapts at the same concurrency, in the same run. */
+  readonly raw: LdapRate;
+}
+
+/**
+ * The phase a profile sample belongs to, from the source files on its stack (leaf to root), first match by
+ * priority: the provisioning worker and the LDAP client (with their own database work); reading and diffing the
+ * file; the database and the identity store (every statement of the import, the launches and the advances, and the
+ * change-set planning); the interpreter and the worker's advances; the launch (checks, records, the HR launcher).
+ */
+export function phaseOf(urls: readonly string[], leafName: string): Phase {
+  if (leafName === '(garbage collector)') return 'gc';
+  const has = (...parts: string[]) => urls.some((u) => parts.some((p) => u.includes(p)));
+  if (has('/src/provisioning/', '/src/connectors/ldap/', '/node_modules/ldapts/')) return 'provision';
+  if (has('/connectors/hr/hr-file', '/connectors/hr/hr-plan', '/node_modules/csv-parse/', '/node_modules/luxon/')) return 'parse+diff';
+  if (has('/src/repository/', '/src/identity/', '/node_modules/better-sqlite3/', '/node_modules/pg')) return 'persist';
+  if (has('/src/engine/interpreter/', '/src/expression/', '/src/services/', '/src/engine/worker', '/src/engine/checkpoint', '/src/engine/outcome-write', '/src/engine/launch-decision', '/src/engine/run-context')) return 'run';
+  if (has('/src/engine/', '/src/connectors/hr/', '/src/access/')) return 'launch';
+  return 'other';
+}
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly children?: readonly number[];
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+/** Sampled milliseconds per phase; idle samples are not CPU and are left out. */
+export function phaseTimes(profile: CpuProfile): Record<Phase, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const phaseById = new Map<number, Phase | null>();
+  const phase = (id: number): Phase | null => {
+    let p = phaseById.get(id);
+    if (p !== undefined) return p;
+    const leaf = byId.get(id)!;
+    if (leaf.callFrame.functionName === '(idle)') p = null;
+    else {
+      const urls: string[] = [];
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) urls.push(byId.get(at)!.callFrame.url);
+      p = phaseOf(urls, leaf.callFrame.functionName);
+    }
+    phaseById.set(id, p);
+    return p;
+  };
+  const out = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, k) => {
+    const p = phase(id);
+    // A sample's delta is the time since the previous one: charged to this sample.
+    if (p !== null) out[p] += (deltas[k] ?? 0) / 1000;
+  });
+  return out;
+}
+
+/** CPU ms shared out in proportion to the sampled time of each phase. */
+function splitCpu(sampled: Readonly<Record<Phase, number>>, cpuMs: number): Record<Phase, number> {
+  const busy = PHASES.reduce((a, p) => a + sampled[p], 0);
+  return Object.fromEntries(PHASES.map((p) => [p, busy > 0 ? (sampled[p] / busy) * cpuMs : 0])) as Record<Phase, number>;
+}
+
+function addTo(phases: Record<Phase, number>, phase: Phase, ms: number): Record<Phase, number> {
+  return { ...phases, [phase]: phases[phase] + ms };
+}
+
+/** Rows of `header` then one joiner per line, logins `<prefix>-<i>`. */
+function waveFile(count: number, prefix: string): Uint8Array {
+  const lines = ['EmployeeID,Login,FirstName,LastName,Mail,Department'];
+  for (let i = 0; i < count; i++) lines.push(`${prefix}E${i},${prefix}-${i},Bench,Person ${i},${prefix}-${i}@example.org,Dept${i % 20}`);
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+async function entriesIn(slapd: Slapd, prefix: string): Promise<number> {
+  const client = new Client({ url: slapd.url, timeout: 60_000 });
+  try {
+    await client.bind(SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD);
+    const { searchEntries } = await client.search(SLAPD_PEOPLE, { scope: 'one', filter: `(uid=${prefix}-*)`, attributes: ['uid'], sizeLimit: 0 });
+    return searchEntries.length;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+/** One wave, timed and profiled. */
+export async function hrWave(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<HrWaveRow, 'raw'>> {
+  const repository = await openRepository({ db: join(dir, `${prefix}.db`), env: {} });
+  const loaded = await loadDefinitionFiles([FIXTURE]);
+  if (!loaded.ok) throw new Error(`the bench fixture does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  await repository.objects.putMany([
+    ...loaded.objects,
+    {
+      object: {
+        type: 'Connector',
+        dialect: 'idflow',
+        name: 'directory',
+        kind: 'ldap',
+        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)) },
+        location: { file: 'bench', line: 1, column: 1 },
+      },
+      xml: '<Connector name="directory" kind="ldap"/>',
+      file: 'bench',
+    },
+  ]);
+  const now = Date.now();
+  await repository.identities.putResource({
+    id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
+    connector: 'directory', targetKey: null, owners: [], birthright: parseBirthrightRule('all'), createdAt: now, updatedAt: now,
+  });
+  const source = parseHrSource({
+    name: 'wave',
+    key: 'EmployeeID',
+    columns: { EmployeeID: 'EmployeeId', Login: 'Login', FirstName: 'FirstName', LastName: 'LastName', Mail: 'Mail', Department: 'Department' },
+    subject: 'Login',
+    added: { workflow: 'HrWave_Onboarding', firstTransition: 'ActionWithRefine-ActionPending-Execute' },
+  });
+  await repository.hr.putSource('wave', source as unknown as Record<string, unknown>, now);
+  const bytes = waveFile(count, prefix);
+  const engine = await openEngine({ repository, workerId: 'bench-engine', idleMs: 20 });
+  const connectors = repositoryConnectors(repository.objects, { env: { [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD } });
+  const provisioning = new ProvisioningWorker({ repository, connectors, workerId: 'bench-provisioning', parallel: concurrency, batchSize: 200, idleMs: 20 });
+  // Connections opened and bound before the clock starts, as for the baseline.
+  const connector = await connectors.connector('directory');
+  await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
+  const other = separate ? await provisioningProcess(join(dir, `${prefix}.db`), concurrency) : undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  const stop = new AbortController();
+  const workers = Promise.all([engine.runWorker(stop.signal, { concurrency: 1 }), other ? Promise.resolve() : provisioning.run(stop.signal)]);
+  try {
+    await session.post('Profiler.start');
+    const cpu = process.cpuUsage();
+    const otherCpu = other ? processCpuMs(other.pid) : 0;
+    const started = process.hrtime.bigint();
+    const result = await importHrFile({ repository, engine }, { source: 'wave', file: `${prefix}.csv`, bytes, force: true });
+    const imported = process.hrtime.bigint();
+    if (result.launches?.failed) throw new Error(`launches failed: ${JSON.stringify(result.launches.results.filter((r) => r.error).slice(0, 3))}`);
+    for (;;) {
+      const states = await repository.provisioning.countByState();
+      if ((states.executed ?? 0) >= count) break;
+      if ((states.error ?? 0) > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
+      // Counting the orders reads them all: often enough to end the clock within 50 ms, not so often that the
+      // count itself shows in the profile.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const provisionCpuMs = other ? processCpuMs(other.pid) - otherCpu : 0;
+    const { profile } = await session.post('Profiler.stop');
+    const load = loadavg()[0]!;
+    const sampled = phaseTimes(profile as CpuProfile);
+    const file = join(tmpdir(), `idflow-hrwave-${prefix}-${process.pid}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const found = await entriesIn(slapd, prefix);
+    if (found !== count) throw new Error(`slapd holds ${found} entries of the wave, not ${count}`);
+    return {
+      identities: count,
+      concurrency,
+      seconds,
+      perSecond: count / seconds,
+      importSeconds: Number(imported - started) / 1e9,
+      cpuMsPerIdentity: ((used.user + used.system) / 1000 + provisionCpuMs) / count,
+      separate,
+      // The provisioning process is not profiled: all of its CPU is provisioning.
+      phases: addTo(splitCpu(sampled, (used.user + used.system) / 1000 / count), 'provision', provisionCpuMs / count),
+      loadAverage: load,
+      profile: file,
+    };
+  } finally {
+    stop.abort();
+    await workers;
+    await other?.stop();
+    await session.post('Profiler.disable').catch(() => undefined);
+    session.disconnect();
+    await connectors.close();
+    await engine.close();
+    await repository.close();
+  }
+}
+
+const better = <T extends { perSecond: number }>(a: T | undefined, b: T): T => (!a || b.perSecond > a.perSecond ? b : a);
+
+export async function runHrWaveBench(options: { count: number; concurrency: number; repeat: number; separate?: boolean; log: (line: string) => void }): Promise<HrWaveRow> {
+  const slapd = await startSlapd();
+  const dir = mkdtempSync(join(tmpdir(), 'idflow-hrwave-bench-'));
+  try {
+    let raw: LdapRate | undefined;
+    let best: Omit<HrWaveRow, 'raw'> | undefined;
+    for (let k = 1; k <= options.repeat; k++) {
+      options.log(`· HR wave run ${k}/${options.repeat}: ${options.count} joiners imported, onboarded and provisioned, then ${options.count} adds through ldapts (concurrency ${options.concurrency})`);
+      best = better(best, await hrWave(slapd, dir, options.count, options.concurrency, `wave${k}`, options.separate ?? false));
+      raw = better(raw, await slapdAddRate({ url: slapd.url, bindDn: SLAPD_ADMIN_DN, password: SLAPD_ADMIN_PASSWORD, base: SLAPD_PEOPLE }, { count: options.count, concurrency: options.concurrency, prefix: `raw-wave${k}` }));
+    }
+    return { ...best!, raw: raw! };
+  } finally {
+    await slapd.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function hrWaveTable(row: HrWaveRow): string {
+  const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const ratio = row.perSecond / row.raw.perSecond;
+  const met = (ok: boolean, what: string) => `${what} ${ok ? 'met' : 'MISSED'}`;
+  const table = markdownTable(
+    ['row', 'identities', 'concurrency', 'identities/s end to end', 'of which import', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'targets', 'load average'],
+    [[
+      row.separate ? 'HR wave (provisioning process)' : 'HR wave',
+      n(row.identities),
+      String(row.concurrency),
+      n(row.perSecond),
+      `${row.importSeconds.toFixed(1)} s of ${row.seconds.toFixed(1)} s`,
+      `${row.cpuMsPerIdentity.toFixed(2)} ms`,
+      n(row.raw.perSecond),
+      `${ratio.toFixed(2)}×`,
+      `${met(row.perSecond >= 1000, '≥ 1,000/s')}; ${met(ratio >= 0.5, '≥ 0.5×')}`,
+      row.loadAverage.toFixed(1),
+    ]],
+  );
+  const phases = markdownTable(
+    ['CPU ms per identity', ...PHASES, 'total'],
+    [[row.separate ? 'HR wave (provisioning process)' : 'HR wave', ...PHASES.map((p) => row.phases[p].toFixed(3)), row.cpuMsPerIdentity.toFixed(2)]],
+  );
+  return `${table}\n\n${phases}${row.profile ? `\n\nprofile: ${row.profile} (node --import tsx bench/summarise-profile.ts FILE 30)` : ''}`;
+}
+
+// `node --import tsx bench/hr-wave-bench.ts [count] [concurrency] [separate]`: this part alone; `separate` runs the
+// provisioning worker in a process of its own.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const count = Number(process.argv[2] ?? 10_000);
+  const concurrency = Number(process.argv[3] ?? 16);
+  const row = await runHrWaveBench({ count, concurrency, repeat: 1, separate: process.argv[4] === 'separate', log: (l) => console.error(l) });
+  console.log(hrWaveTable(row));
+}
