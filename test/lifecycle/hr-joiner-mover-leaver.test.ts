@@ -3,12 +3,17 @@
  * CLI (child processes) on a fresh repository with config/default loaded, provisioned by `idflow worker` to a real
  * slapd and a SCIM server, both checked at every stage:
  * - the HR source is config/default's (hr-source.yaml), run by carol of HR;
- * - the joiner's file starts User_Onboarding past its Request; the Review shows the birthright of the department and
- *   is refused to the requester (carol), to the subject and to a person without the permission, each with its code,
- *   and decided by the manager: the LDAP entry and the SCIM user are made, with their groups;
+ * - the joiner's file starts User_Onboarding past its Request; the Review (ApprovalScheme="manager") is put up for
+ *   jdoe's own manager, bob, alone, shows the birthright of the department, and is refused to the requester (carol),
+ *   to the subject, to ANOTHER manager (mia) and to a person without the permission, each with its code, and decided
+ *   by bob: the LDAP entry and the SCIM user are made, with their groups;
  * - the mover's file (a new login, last name and department) starts User_Move: the review shows what the new
- *   department grants and what only the old one did, nothing changes before it, then the LDAP entry is renamed
- *   (modify DN), the SCIM user patched, the new department's group added and the old one's removed;
+ *   department grants and what only the old one did, is again bob's alone (mia refused), nothing changes before it,
+ *   then the LDAP entry is renamed (modify DN), the SCIM user patched, the new department's group added and the old
+ *   one's removed;
+ * - an access request (User_ResourcesUpdate, launched by bob for jsmith) is put up for the owner of the resource it
+ *   adds (owen) alone, refused to the owner of another resource (olga) and to the requester, and once owen approves
+ *   the membership reaches the directory;
  * - the leaver's file (the row gone) starts User_Offboarding: every assignment removed, both accounts disabled at
  *   once, the manager told, and the accounts deleted in a round run 31 days later (`idflow worker --once --as-of`,
  *   a clock the test sets) but not in one run 29 days later;
@@ -55,7 +60,8 @@ interface WorkItemView {
   readonly id: string;
   readonly instanceId: string;
   readonly activity: string;
-  readonly permission: string | null;
+  readonly owner: string | null;
+  readonly permission?: string | null;
   readonly decisions: readonly string[];
   readonly variables: Record<string, unknown>;
 }
@@ -129,10 +135,11 @@ for (const database of databases) {
     let joinerTask = '';
     let moverTask = '';
     let leaverTask = '';
+    let accessTask = '';
     let scimId = '';
 
     before(async () => {
-      targets = await startProvisioningTargets({ ldapConnector: 'directory', scimConnector: 'crm', scimToken: 'e2e-token', ldapGroups: ['staff', 'finance', 'sales'], scimGroups: ['staff'] });
+      targets = await startProvisioningTargets({ ldapConnector: 'directory', scimConnector: 'crm', scimToken: 'e2e-token', ldapGroups: ['staff', 'finance', 'sales', 'wiki'], scimGroups: ['staff'] });
       dir = mkdtempSync(join(tmpdir(), 'idflow-hr-jml-'));
       location = await database.location(dir);
       await ok('init');
@@ -148,23 +155,29 @@ for (const database of databases) {
         ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff', ...birthright('all')),
         ok('resource', 'add', 'finance-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('finance'), ...birthright('[{"department":"Finance"}]')),
         ok('resource', 'add', 'sales-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('sales'), ...birthright('[{"department":"Sales"}]')),
+        // Asked for, not given: owen owns the wiki group, olga the VPN (both hold ResourceOwner).
+        ok('resource', 'add', 'wiki-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('wiki'), '--owner', 'owen'),
+        ok('resource', 'add', 'vpn', '--kind', 'application', '--connector', 'crm', '--owner', 'olga'),
       ]);
-      // carol runs the HR feed (its launcher) and is a manager too, so that only the four-eyes rule stops her; bob
-      // and mia are managers; jdoe will be a manager too (so the rule, not a missing permission, stops the
-      // subject); dave is nobody in particular.
+      // carol runs the HR feed (its launcher) and holds Manager too, as do bob, mia and jdoe: holding the profile is
+      // not enough, the review is the subject's own manager's; owen and olga own resources; dave is nobody.
       await Promise.all([
         ok('profile', 'assign', 'carol', 'HR', 'Manager'),
         ok('profile', 'assign', 'bob', 'Manager'),
         ok('profile', 'assign', 'mia', 'Manager'),
         ok('profile', 'assign', 'jdoe', 'Manager'),
+        ok('profile', 'assign', 'owen', 'ResourceOwner'),
+        ok('profile', 'assign', 'olga', 'ResourceOwner'),
       ]);
       writeFileSync(join(dir, 'hr-source.yaml'), MAPPING);
       await ok('hr', 'source', 'set', join(dir, 'hr-source.yaml'));
-      // The first file: bob, jdoe's manager-to-be, joins (reviewed by mia), so that jdoe's Manager names somebody
-      // with accounts on both targets (they refer to a person's manager by the manager's account).
+      // The first file: bob, jdoe's manager-to-be, joins, so that jdoe's Manager names somebody with accounts on both
+      // targets (they refer to a person's manager by the manager's account). bob has no manager: the review's
+      // fallback, the Manager profile, asks its holders but carol (the requester) and bob (the subject).
       const first = await importRows('day0.csv', [BOB]);
       assert.deepEqual([first.launches.launched, first.launches.failed], [1, 0], JSON.stringify(first.launches));
       const [review] = (await json<WorkItemView[]>('workitems', '--owner', 'mia')).filter((i) => i.instanceId === first.launches.results[0]!.instanceId);
+      assert.equal(review?.owner, 'mia', 'a joiner without a manager is reviewed by a holder of the Manager profile');
       assert.deepEqual(await decide(review!.id, 'Approve', 'mia'), { status: 0 });
       await settle();
       await assertFinished(first.launches.results[0]!.instanceId!, "bob's onboarding");
@@ -179,22 +192,27 @@ for (const database of databases) {
 
     const others = (members: readonly string[]): string[] => members.filter((m) => m !== 'bob');
 
-    it('joiner: the onboarding waits for its review, which the requester, the subject and a stranger are refused', async () => {
+    it("joiner: the onboarding waits for her own manager's review, which the requester, the subject, another manager and a stranger are refused", async () => {
       const run = await importRows('day1.csv', [BOB, JDOE]);
       assert.equal(run.outcome, 'applied');
       assert.deepEqual(run.plan.joiners, ['E1']);
       assert.deepEqual([run.launches.launched, run.launches.failed], [1, 0], JSON.stringify(run.launches));
       joinerTask = run.launches.results[0]!.instanceId!;
 
-      // The review is in the manager's inbox, with the birthright of the department in the change set.
+      // The review is in her manager's inbox, his alone, with the birthright of the department in the change set.
       const items = (await json<WorkItemView[]>('workitems', '--owner', 'bob')).filter((i) => i.instanceId === joinerTask);
-      assert.deepEqual(items.map((i) => i.activity), ['Review/ReviewWithFeedback-ReviewPending']);
+      assert.deepEqual(items.map((i) => [i.activity, i.owner, i.permission ?? null]), [['Review/ReviewWithFeedback-ReviewPending', 'bob', null]]);
+      for (const other of ['mia', 'carol']) {
+        assert.deepEqual((await json<WorkItemView[]>('workitems', '--owner', other)).filter((i) => i.instanceId === joinerTask), [], `not in ${other}'s inbox`);
+      }
       const review = items[0]!;
       const shown = review.variables['changes'] as { Login: string; Resources: { Add: string[]; Remove: string[] } };
       assert.equal(shown.Login, 'jdoe');
       assert.deepEqual(shown.Resources.Add.slice().sort(), ['crm', 'directory', 'finance-directory', 'staff-crm', 'staff-directory']);
-      assert.deepEqual(await decide(review.id, 'Approve', 'carol'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'the requester may not approve');
-      assert.deepEqual(await decide(review.id, 'Approve', 'jdoe'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'the subject may not approve');
+      // The item is bob's: the requester and the subject (both Manager holders) are refused as everyone else is.
+      assert.deepEqual(await decide(review.id, 'Approve', 'carol'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'the requester may not approve');
+      assert.deepEqual(await decide(review.id, 'Approve', 'jdoe'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'the subject may not approve');
+      assert.deepEqual(await decide(review.id, 'Approve', 'mia'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, "another manager may not approve jdoe's onboarding");
       assert.deepEqual(await decide(review.id, 'Approve', 'dave'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'a person without the permission may not');
       assert.equal((await task(joinerTask)).state, 'executing', 'nothing was decided');
       assert.equal(targets.entry('jdoe'), '', 'nothing is provisioned before the review');
@@ -233,15 +251,16 @@ for (const database of databases) {
       moverTask = run.launches.results[0]!.instanceId!;
 
       const items = (await json<WorkItemView[]>('workitems', '--owner', 'bob')).filter((i) => i.instanceId === moverTask);
-      assert.deepEqual(items.map((i) => i.activity), ['Review/ReviewWithFeedback-ReviewPending'], 'the move waits for its review');
+      assert.deepEqual(items.map((i) => [i.activity, i.owner]), [['Review/ReviewWithFeedback-ReviewPending', 'bob']], "the move waits for her manager's review");
       const review = items[0]!;
       const shown = review.variables['changes'] as { Resources: { Add: string[]; Remove: string[] } };
       assert.deepEqual(shown.Resources, { Add: ['sales-directory'], Remove: ['finance-directory'] }, 'what the new department grants, and what only the old one did');
       await settle();
       assert.match(targets.entry('jdoe'), /^dn: uid=jdoe,/m, 'nothing changes before the review');
       assert.deepEqual(others(targets.groupMembers('finance')), ['jdoe']);
-      assert.deepEqual(await decide(review.id, 'Approve', 'jdoe'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'the subject may not approve');
-      assert.deepEqual(await decide(review.id, 'Approve', 'carol'), { status: 1, code: 'WORKITEM_FOUR_EYES' }, 'nor the requester');
+      assert.deepEqual(await decide(review.id, 'Approve', 'jdoe'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'the subject may not approve');
+      assert.deepEqual(await decide(review.id, 'Approve', 'carol'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'nor the requester');
+      assert.deepEqual(await decide(review.id, 'Approve', 'mia'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'nor another manager');
       assert.deepEqual(await decide(review.id, 'Approve', 'bob'), { status: 0 });
       await settle();
       await assertFinished(moverTask, 'the move');
@@ -258,6 +277,30 @@ for (const database of databases) {
       assert.equal((user?.['name'] as { familyName?: string } | undefined)?.familyName, 'Smith');
     });
 
+    it("access request: the wiki group for jsmith is approved by the wiki's owner, and refused to another resource's owner", async () => {
+      const launched = await json<{ instance: { id: string }; workItems: WorkItemView[] }>(
+        'run', 'User_ResourcesUpdate', '--subject', 'jsmith', '--var', `changes=${JSON.stringify({ Resources: { Add: ['wiki-directory'] } })}`, '--as', 'bob',
+      );
+      accessTask = launched.instance.id;
+      const request = launched.workItems.find((i) => i.activity.startsWith('Request/'))!;
+      assert.deepEqual(await decide(request.id, 'Execute', 'bob'), { status: 0 });
+      const owned = (await json<WorkItemView[]>('workitems', '--owner', 'owen')).filter((i) => i.instanceId === accessTask);
+      assert.deepEqual(owned.map((i) => [i.activity, i.owner, i.permission ?? null]), [['Approval/Review-ReviewPending', 'owen', null]], "the wiki's owner is asked, by name");
+      assert.deepEqual((await json<WorkItemView[]>('workitems', '--owner', 'olga')).filter((i) => i.instanceId === accessTask), [], "not in the VPN owner's inbox");
+      const approval = owned[0]!;
+      assert.deepEqual(await decide(approval.id, 'Approve', 'olga'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'the owner of another resource may not approve');
+      assert.deepEqual(await decide(approval.id, 'Approve', 'bob'), { status: 1, code: 'WORKITEM_NOT_OWNER' }, 'nor the requester');
+      await settle();
+      assert.deepEqual(others(targets.groupMembers('wiki')), [], 'nothing is provisioned before the owner approves');
+      assert.deepEqual(await decide(approval.id, 'Approve', 'owen'), { status: 0 });
+      await settle();
+      await assertFinished(accessTask, 'the access request');
+      assert.deepEqual(others(targets.groupMembers('wiki')), ['jsmith'], 'the membership reaches the directory');
+      const trail = await json<AuditView[]>('audit', '--subject', 'jsmith', '--sort', 'oldest', '--limit', '500');
+      const started = trail.find((e) => e.instanceId === accessTask && e.event === 'approval-started');
+      assert.deepEqual(started?.data?.['approvers'], ['owen'], 'the approval asked the owner and nobody else');
+    });
+
     it('leaver: the row gone disables both accounts at once, tells the manager, and deletes them after the retention period', async () => {
       const run = await importRows('day3.csv', [BOB]);
       assert.deepEqual(run.plan.leavers, ['E1']);
@@ -267,7 +310,7 @@ for (const database of databases) {
       await assertFinished(leaverTask, 'the offboarding');
       assert.match(targets.entry('jsmith'), /^pwdAccountLockedTime: /m, 'the LDAP account is locked');
       assert.equal(targets.slapd.canBind(targets.personDn('jsmith'), 'anything'), false);
-      assert.deepEqual([others(targets.groupMembers('staff')), others(targets.groupMembers('sales'))], [[], []], 'the memberships are taken away');
+      assert.deepEqual([others(targets.groupMembers('staff')), others(targets.groupMembers('sales')), others(targets.groupMembers('wiki'))], [[], [], []], 'the memberships are taken away');
       assert.equal(targets.scim.store.users.get(scimId)?.active, false, 'the SCIM user is deactivated');
       assert.deepEqual(others(targets.scim.store.memberNames('staff')), []);
       const waiting = await json<OrderView[]>('provisioning', 'list', '--state', 'pending');
