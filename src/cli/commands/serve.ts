@@ -30,7 +30,7 @@ export function registerServe(program: Command): void {
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
     .option('--no-worker', 'do not run a worker in this process (run `idflow worker` elsewhere)')
     .option('--log', 'log every request as a JSON line on stdout (credentials redacted)')
-    .option('--demo', 'first create the demo organisation (hana, mona, sam with documented passwords) if missing: for trying idflow only')
+    .option('--demo', 'first create the demo organisation (hana, mona, owen, sam with documented passwords; the resources wiki and laptop, owned by owen) if missing: for trying idflow only')
     .addHelpText(
       'after',
       `
