@@ -5,7 +5,7 @@
  * - a move recalculates access: the reviewer sees the removal list, nothing is removed before the review, then the
  *   new department's group is added and the old one's removed;
  * - a name change renames the accounts;
- * - an IT resource is approved by a resource owner (nobody else), provisioned on approval, and given back likewise;
+ * - an IT resource is approved by its owner (nobody else, another ResourceOwner neither), provisioned on approval, and given back likewise;
  * - offboarding removes every assignment, disables every account at once, tells the manager, and deletes the
  *   accounts after the retention period (a worker whose clock the test moves).
  */
@@ -117,6 +117,8 @@ describe('the four lifecycle areas of config/default, provisioned to slapd and S
     await repo.profiles.assign('hana', ['HR'], 'admin', now);
     await repo.profiles.assign('mona', ['Manager'], 'admin', now);
     await repo.profiles.assign('owen', ['ResourceOwner'], 'admin', now);
+    // Holding the same profiles is not enough: the subject's manager and the resource's owners are asked.
+    await repo.profiles.assign('max', ['Manager', 'ResourceOwner'], 'admin', now);
     await resource('directory', 'application', 'directory', null, 'all');
     await resource('staff', 'group', 'directory', group('staff'), 'all');
     await resource('crm', 'application', 'crm', null, 'all');
@@ -143,7 +145,8 @@ describe('the four lifecycle areas of config/default, provisioned to slapd and S
       Login: 'jdoe', FirstName: 'Jane', LastName: 'Doe', Mail: 'jdoe@example.org', Manager: 'mona', Department: 'Finance', Title: 'Accountant',
     });
     const review = items[0]!;
-    assert.equal(review.activity, 'Review/ReviewWithFeedback-ReviewPending');
+    assert.deepEqual([review.activity, review.owner], ['Review/ReviewWithFeedback-ReviewPending', 'mona'], 'her manager reviews');
+    await assert.rejects(engine.decide({ workItemId: review.id, decision: 'Approve', actor: 'max' }), { code: 'WORKITEM_NOT_OWNER' }, 'another manager may not');
     const shown = review.variables['changes'] as { Resources: { Add: string[]; Remove: string[] } };
     assert.deepEqual(shown.Resources, { Add: ['crm', 'directory', 'finance', 'staff'], Remove: [] }, 'the reviewer sees what the person will be given');
     assert.equal(ldapEntry('jdoe'), '', 'nothing is provisioned before the review');
@@ -203,7 +206,8 @@ describe('the four lifecycle areas of config/default, provisioned to slapd and S
   it('gives jsmith the wiki-editors group once its owner approves, and takes it back likewise', async () => {
     const { items } = await request('User_ResourcesUpdate', 'mona', { Resources: { Add: ['wiki-editors'] } }, 'jsmith');
     const approval = items[0]!;
-    assert.equal(approval.activity, 'Approval/Review-ReviewPending');
+    assert.deepEqual([approval.activity, approval.owner], ['Approval/Review-ReviewPending', 'owen'], 'the owner is asked');
+    await assert.rejects(engine.decide({ workItemId: approval.id, decision: 'Approve', actor: 'max' }), { code: 'WORKITEM_NOT_OWNER' }, 'another resource owner may not');
     await assert.rejects(engine.decide({ workItemId: approval.id, decision: 'Approve', actor: 'sam' }), (e: Error & { code?: string }) => typeof e.code === 'string');
     await assert.rejects(engine.decide({ workItemId: approval.id, decision: 'Approve', actor: 'hana' }), (e: Error & { code?: string }) => typeof e.code === 'string');
     await provision();

@@ -26,7 +26,7 @@ const USER = { IDFLOW_USER: 'alice' };
 
 interface Launched {
   readonly instance: { readonly id: string; readonly state: string };
-  readonly workItems: readonly { readonly id: string; readonly activity: string }[];
+  readonly workItems: readonly { readonly id: string; readonly activity: string; readonly owner?: string | null }[];
 }
 
 describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd and SCIM', () => {
@@ -49,7 +49,11 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
     let items = launched.workItems;
     const executed = await json<{ workItems: Launched['workItems']; instance: { state: string } }>('workitem', 'decide', items[0]!.id, '--decision', 'Execute', '--as', 'alice');
     items = executed.workItems;
-    if (items.length > 0) await json('workitem', 'decide', items[0]!.id, '--decision', 'Approve', '--as', 'bob');
+    if (items.length > 0) {
+      // bob is asked by name: as the holder of Manager for jdoe, who has no manager; as the owner of the staff groups.
+      assert.equal(items[0]!.owner, 'bob', `${name}: ${items[0]!.activity} is bob's`);
+      await json('workitem', 'decide', items[0]!.id, '--decision', 'Approve', '--as', 'bob');
+    }
     // One round advances what the decisions left to workers; provisioning rounds until no order is left due.
     for (let i = 0; i < 6; i++) {
       const out = await ok('worker', '--once', '--json');
@@ -71,8 +75,9 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
     await ok('import', targets.writeConnectors(dir));
     await ok('resource', 'add', 'directory', '--kind', 'application', '--connector', 'directory');
     await ok('resource', 'add', 'crm', '--kind', 'application', '--connector', 'crm');
-    await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('staff'));
-    await ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff');
+    // bob owns the staff groups: the access request's Approval asks their owners.
+    await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', targets.groupDn('staff'), '--owner', 'bob');
+    await ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff', '--owner', 'bob');
     await ok('profile', 'assign', 'bob', 'Manager', 'ResourceOwner');
   });
   after(async () => {
