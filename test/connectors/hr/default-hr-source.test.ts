@@ -29,12 +29,15 @@ for (const database of DATABASES) {
     let file = 0;
     const run = (...rows: string[]): Promise<HrImportResult> =>
       importHrFile({ repository: repo, engine, clock: () => now }, { source: 'hr', file: `day${++file}.csv`, bytes: Buffer.from(`${[HEADER, ...rows].join('\n')}\n`), force: true });
-    /** Approves, as mia, the reviews the launches of `result` wait in, in the order of the file; each then finishes. */
+    /**
+     * Approves the reviews the launches of `result` wait in, in the order of the file, as whom each asks: the
+     * person's manager, or mia (of Manager) for someone without one; each then finishes.
+     */
     const approve = async (result: HrImportResult): Promise<void> => {
       for (const launch of result.launches!.results) {
         const id = launch.instanceId!;
         const items = (await engine.getTask(id)).state === 'executing' ? await engine.listWorkItems({ instanceId: id }) : [];
-        for (const item of items) await engine.decide({ workItemId: item.id, decision: 'Approve', actor: 'mia' });
+        for (const item of items) await engine.decide({ workItemId: item.id, decision: 'Approve', actor: item.owner ?? 'mia' });
         const task = await engine.getTask(id);
         assert.equal(task.state, 'finished');
         assert.equal(task.variables['WF_ACTION_ERROR'] ?? null, null, `${launch.definition} for ${launch.key} persisted`);
