@@ -63,6 +63,21 @@ export function notificationWrites(args: {
   }
   for (const c of args.closes) {
     if (c.reason !== 'timeout') continue;
+    if (c.escalatedTo !== undefined) {
+      // An approval item handed to the approver's manager (docs/approvals.md): the manager's own "To do" mail goes
+      // with the new item; this one tells the manager why, and (added by the worker) the approver who let it lapse.
+      out.push({
+        ...base,
+        id: randomUUID(),
+        key: `escalation:${c.id}`,
+        kind: 'escalation',
+        workItemId: c.id,
+        recipients: [c.escalatedTo],
+        subject: `[idflow] Escalated to you: an approval of ${oneLine(instance.name)} was not decided in time`,
+        body: `Work item ${c.id} of ${instance.name} (${instance.definitionName}) was not decided by its due time and has been escalated to ${c.escalatedTo}, who now decides in the approver's place.`,
+      });
+      continue;
+    }
     out.push({
       ...base,
       id: randomUUID(),

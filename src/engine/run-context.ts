@@ -1,6 +1,7 @@
 import type { RunContext } from './interpreter/interpreter-types.js';
 import type { EngineContext } from './engine-context.js';
 import { IdentityOverlay } from '../identity/identity-overlay.js';
+import { directoryOver } from '../approvals/approver-directory.js';
 
 /**
  * The interpreter's view of the world for one advance of one instance. `checkpointDue`, when given, lets a long
@@ -12,6 +13,7 @@ export function makeRunContext(
   now: number,
   checkpointDue?: () => boolean,
 ): RunContext {
+  const identities = new IdentityOverlay(ctx.repository.identities);
   return {
     instanceId: instance.id,
     now,
@@ -21,7 +23,11 @@ export function makeRunContext(
     resolveProcess: (name) => ctx.definitions.process(name),
     resolveRule: (name) => ctx.definitions.rule(name),
     // One overlay per advance: a second Persist of the same advance sees the first one's planned write.
-    identities: new IdentityOverlay(ctx.repository.identities),
+    identities,
+    // Approvers read the same overlay: a manager set by an earlier Persist of this advance counts.
+    approvers: directoryOver(identities, async (profile) =>
+      (await ctx.repository.profiles.list()).filter((a) => a.profile === profile).map((a) => a.person),
+    ),
     lookups: {
       subjectHolder: (key) => ctx.store.subjectHolder(key),
       listIdentities: (filter) => ctx.repository.identities.listIdentities(filter),

@@ -72,7 +72,34 @@ export interface ManualActionModel {
   /** Form reference (`<ObjectRef type='UserForm' …/>` or `<FormRef>`), kept for the console. */
   readonly form?: { readonly type: string; readonly id?: string; readonly name?: string };
   readonly decisions: readonly DecisionModel[];
+  /** Present when the manual action is an approval (idflow attributes; docs/approvals.md). */
+  readonly approval?: ApprovalModel;
   readonly location: SourceLocation;
+}
+
+/**
+ * An approval: approvers resolved at run time, asked in a mode, with four-eyes and escalation (docs/approvals.md).
+ * Every field is text with `$(var)` substituted when the work items are put up; absent fields take their defaults.
+ */
+export interface ApprovalModel {
+  /** `any` | `serial` | `parallel` (default any). */
+  readonly mode?: string;
+  /** `manager,owner,…`; absent: the manual action's owners are the approvers (or `manager` when it has none). */
+  readonly scheme?: string;
+  /** The login the approval is about; default the instance's subject. */
+  readonly subject?: string;
+  readonly resource?: string;
+  readonly profile?: string;
+  readonly person?: string;
+  /** A login or `profile:<name>` asked when four-eyes leaves nobody. */
+  readonly fallback?: string;
+  /** `manager` (default) or `none`. */
+  readonly escalation?: string;
+  /**
+   * Netwrix: when nobody is left and no fallback is named, offer the item by the state's permission as before,
+   * instead of ending the approval with APPROVAL_NO_APPROVER.
+   */
+  readonly offerByPermission?: boolean;
 }
 
 interface ActionBase {

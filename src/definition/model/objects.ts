@@ -1,3 +1,4 @@
+import type { ApprovalModel } from './action.js';
 import type { SourceLocation } from '../diagnostic.js';
 import type { AspectModel } from './aspect.js';
 import type { Expr } from './expression.js';
@@ -49,6 +50,8 @@ export interface NetwrixActivityDecl {
   readonly blockProvisioning: boolean;
   readonly calledWorkflow?: string;
   readonly overviewDisabled: boolean;
+  /** idflow's `Approval…` attributes on a Review or ReviewWithFeedback (docs/approvals.md). */
+  readonly approval?: ApprovalModel & { readonly timeout?: number };
   readonly location: SourceLocation;
 }
 

@@ -4,7 +4,7 @@
  * activities is wired through the success states. See docs/decisions/netwrix-templates.md for the shape.
  */
 import type { SourceLocation } from '../diagnostic.js';
-import type { ActionModel, ArgumentModel, DecisionModel } from '../model/action.js';
+import type { ActionModel, ApprovalModel, ArgumentModel, DecisionModel } from '../model/action.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { Expr } from '../model/expression.js';
 import type { NetwrixActivityDecl } from '../model/objects.js';
@@ -131,6 +131,7 @@ function compileState(
             variables: [],
             returns: [],
             decisions,
+            ...(approvalOf(decl, template, state) ?? {}),
             location: loc,
           },
         },
@@ -173,6 +174,16 @@ function compileState(
     },
     location: loc,
   };
+}
+
+/**
+ * A Review's ReviewPending item with idflow's Approval attributes becomes an approval (docs/approvals.md): the
+ * approvers resolved at run time, the state's permission kept for when four-eyes leaves nobody.
+ */
+function approvalOf(decl: NetwrixActivityDecl, template: TemplateDef, state: TemplateState): { approval: ApprovalModel; timeout?: number } | undefined {
+  if (!decl.approval || state.short !== 'ReviewPending' || (template.name !== 'Review' && template.name !== 'ReviewWithFeedback')) return undefined;
+  const { timeout, ...approval } = decl.approval;
+  return { approval, ...(timeout !== undefined && { timeout }) };
 }
 
 const ref = (name: string): Expr => ({ op: 'ref', text: name });

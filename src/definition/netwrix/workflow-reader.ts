@@ -1,6 +1,8 @@
 /**
  * Reads `<Workflow>` and its `<Activity>` children (reference netwrix §2) and compiles them into a WorkflowObject.
  */
+import { parseApprovalMode } from '../../approvals/approval-mode.js';
+import { parseApprovalScheme } from '../../approvals/approval-scheme.js';
 import type { LoadContext } from '../load-context.js';
 import type { NetwrixActivityDecl, WorkflowObject } from '../model/objects.js';
 import { DEFAULT_TASK_PARAMETERS } from '../model/task-parameters.js';
@@ -9,6 +11,7 @@ import { compileWorkflowProcess } from './compile-workflow.js';
 import {
   booleanAttribute,
   checkAttributes,
+  integerAttribute,
   localized,
   localizedValues,
   requireAttribute,
@@ -117,6 +120,64 @@ export function readWorkflow(el: XmlElement, ctx: LoadContext): WorkflowObject |
   };
 }
 
+const NETWRIX_APPROVAL_ATTRIBUTES = [
+  'ApprovalScheme',
+  'ApprovalMode',
+  'ApprovalResource',
+  'ApprovalProfile',
+  'ApprovalPerson',
+  'ApprovalFallback',
+  'ApprovalTimeout',
+  'ApprovalEscalation',
+];
+
+/**
+ * The approval of a Review activity, when ApprovalScheme or ApprovalMode is present; literal values are checked
+ * here. On another template the attributes are a warning and have no effect.
+ */
+function readApproval(el: XmlElement, template: string | undefined, ctx: LoadContext): NetwrixActivityDecl['approval'] {
+  const present = NETWRIX_APPROVAL_ATTRIBUTES.filter((a) => el.attributes.has(a));
+  if (present.length === 0) return undefined;
+  if (template !== 'Review' && template !== 'ReviewWithFeedback') {
+    ctx.diags.warning('NETWRIX_ARGUMENT_IGNORED', `${present.join(', ')}: approvals are for Review and ReviewWithFeedback activities; ${template === undefined ? 'this activity' : `${withArticle(template)} activity`} ignores them`, attrLocation(el, present[0]!));
+    return undefined;
+  }
+  const get = (name: string): string | undefined => el.attributes.get(name);
+  const mode = get('ApprovalMode');
+  const scheme = get('ApprovalScheme');
+  if (mode === undefined && scheme === undefined) {
+    ctx.diags.error('DEF_BAD_VALUE', `${present.join(', ')} belong to an approval; add ApprovalScheme= or ApprovalMode= to the activity`, attrLocation(el, present[0]!));
+    return undefined;
+  }
+  const check = (name: string, fn: () => unknown): void => {
+    try {
+      fn();
+    } catch (e) {
+      ctx.diags.error('DEF_BAD_VALUE', `${name}: ${(e as Error).message}`, attrLocation(el, name));
+    }
+  };
+  if (mode !== undefined && !mode.includes('$(')) check('ApprovalMode', () => parseApprovalMode(mode));
+  if (scheme !== undefined && !scheme.includes('$(')) check('ApprovalScheme', () => parseApprovalScheme(scheme));
+  const escalation = get('ApprovalEscalation');
+  if (escalation !== undefined && !['manager', 'none'].includes(escalation.trim().toLowerCase())) {
+    ctx.diags.error('DEF_BAD_VALUE', `ApprovalEscalation="${escalation}" is not Manager or None`, attrLocation(el, 'ApprovalEscalation'));
+  }
+  const timeout = integerAttribute(el, 'ApprovalTimeout', undefined, ctx, 0);
+  const out: Record<string, string | number | boolean> = { offerByPermission: true };
+  const put = (key: string, v: string | number | undefined): void => {
+    if (v !== undefined) out[key] = v;
+  };
+  put('mode', mode);
+  put('scheme', scheme);
+  put('resource', get('ApprovalResource'));
+  put('profile', get('ApprovalProfile'));
+  put('person', get('ApprovalPerson'));
+  put('fallback', get('ApprovalFallback'));
+  put('escalation', escalation);
+  if (timeout !== undefined && timeout > 0) put('timeout', timeout);
+  return out as NetwrixActivityDecl['approval'];
+}
+
 const ACTIVITY_ATTRIBUTES = [
   'Identifier',
   localized('DisplayName'),
@@ -124,6 +185,8 @@ const ACTIVITY_ATTRIBUTES = [
   'ArgumentBlockProvisioning',
   'ArgumentCalledWorkflow',
   'WorkflowOverviewDisable',
+  // idflow's approvals on a Review (docs/approvals.md); vendor files have none of them.
+  ...NETWRIX_APPROVAL_ATTRIBUTES,
 ];
 
 function readActivity(el: XmlElement, ctx: LoadContext): NetwrixActivityDecl | undefined {
@@ -142,6 +205,7 @@ function readActivity(el: XmlElement, ctx: LoadContext): NetwrixActivityDecl | u
       attrLocation(el, 'Template'),
     );
   }
+  const approval = templateOk ? readApproval(el, template, ctx) : undefined;
   const blockProvisioning = booleanAttribute(el, 'ArgumentBlockProvisioning', false, ctx);
   const overviewDisabled = booleanAttribute(el, 'WorkflowOverviewDisable', false, ctx);
   const calledWorkflow = el.attributes.get('ArgumentCalledWorkflow');
@@ -171,6 +235,7 @@ function readActivity(el: XmlElement, ctx: LoadContext): NetwrixActivityDecl | u
     blockProvisioning,
     ...(calledWorkflow !== undefined && template === 'ContinueWith' ? { calledWorkflow } : {}),
     overviewDisabled,
+    ...(approval !== undefined && { approval }),
     location: el.location,
   };
 }

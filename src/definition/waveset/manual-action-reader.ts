@@ -1,5 +1,7 @@
 import type { LoadContext } from '../load-context.js';
-import type { DecisionModel, ManualActionModel, OwnerModel, ReturnModel } from '../model/action.js';
+import { parseApprovalMode } from '../../approvals/approval-mode.js';
+import { parseApprovalScheme } from '../../approvals/approval-scheme.js';
+import type { ApprovalModel, DecisionModel, ManualActionModel, OwnerModel, ReturnModel } from '../model/action.js';
 import type { Expr } from '../model/expression.js';
 import type { VariableDecl } from '../model/variable.js';
 import type { XmlElement } from '../xml/xml-element.js';
@@ -17,8 +19,30 @@ import { readReturn } from './return-reader.js';
 import { readVariables } from './variable-reader.js';
 import { WavesetCodes } from './waveset-codes.js';
 
+/** idflow attributes that make a manual action an approval (docs/approvals.md), beside the approval's `escalation`. */
+const APPROVAL_ATTRIBUTES = [
+  'approvalMode',
+  'approvalScheme',
+  'approvalSubject',
+  'approvalResource',
+  'approvalProfile',
+  'approvalPerson',
+  'approvalFallback',
+  'escalation',
+] as const;
+
 /** Attributes that describe a work item; also accepted on `<Action manual='true'>` without a `<ManualAction>`. */
-export const WORK_ITEM_ATTRIBUTES = ['owner', 'timeout', 'ignoreTimeout', 'itemType', 'authType', 'request', 'requester'] as const;
+export const WORK_ITEM_ATTRIBUTES = [
+  'owner',
+  'timeout',
+  'ignoreTimeout',
+  'itemType',
+  'authType',
+  'request',
+  'requester',
+  // idflow's approval attributes (docs/approvals.md); a vendor file has none of them and keeps its meaning.
+  ...APPROVAL_ATTRIBUTES,
+] as const;
 /** Children that describe a work item; also accepted on `<Action manual='true'>` without a `<ManualAction>`. */
 export const WORK_ITEM_CHILDREN = [
   'Owner',
@@ -167,7 +191,50 @@ export function readWorkItem(
     returns,
     form,
     decisions,
+    approval: readApproval(el, ctx),
     location: el.location,
+  });
+}
+
+/**
+ * The approval attributes, when `approvalMode` or `approvalScheme` is present. Literal modes, schemes and
+ * escalations are checked here; those with `$(var)` when the items are put up.
+ */
+function readApproval(el: XmlElement, ctx: LoadContext): ApprovalModel | undefined {
+  const get = (name: string): string | undefined => stringAttr(el, name);
+  const mode = get('approvalMode');
+  const scheme = get('approvalScheme');
+  if (mode === undefined && scheme === undefined) {
+    for (const name of APPROVAL_ATTRIBUTES) {
+      if (el.attributes.has(name)) {
+        ctx.diags.error(WavesetCodes.BAD_VALUE, `${name}= belongs to an approval; add approvalMode= or approvalScheme= to <${el.name}>`, el.attributeLocations.get(name) ?? el.location);
+      }
+    }
+    return undefined;
+  }
+  const literal = (v: string | undefined): v is string => v !== undefined && !v.includes('$(');
+  const check = (name: string, fn: () => unknown): void => {
+    try {
+      fn();
+    } catch (e) {
+      ctx.diags.error(WavesetCodes.BAD_VALUE, `${name}= ${(e as Error).message}`, el.attributeLocations.get(name) ?? el.location);
+    }
+  };
+  if (literal(mode)) check('approvalMode', () => parseApprovalMode(mode));
+  if (literal(scheme)) check('approvalScheme', () => parseApprovalScheme(scheme));
+  const escalation = get('escalation');
+  if (literal(escalation) && !['manager', 'none'].includes(escalation.trim().toLowerCase())) {
+    ctx.diags.error(WavesetCodes.BAD_VALUE, `escalation='${escalation}' is not manager or none`, el.attributeLocations.get('escalation') ?? el.location);
+  }
+  return compact<ApprovalModel>({
+    mode,
+    scheme,
+    subject: get('approvalSubject'),
+    resource: get('approvalResource'),
+    profile: get('approvalProfile'),
+    person: get('approvalPerson'),
+    fallback: get('approvalFallback'),
+    escalation,
   });
 }
 

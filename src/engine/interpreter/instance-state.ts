@@ -5,6 +5,8 @@
  * advance loop copies or serialises it again. Everything that must survive a crash and replay is here,
  * including the counters that make ids deterministic (work items, tokens, frames, splits).
  */
+import type { ApprovalDecision } from '../../approvals/approval-record.js';
+import type { ApprovalMode } from '../../approvals/approval-mode.js';
 import type { DecisionModel } from '../../definition/model/action.js';
 import type { XValue } from '../../expression/env.js';
 import { InstanceStateError } from './interpreter-errors.js';
@@ -54,6 +56,22 @@ export interface TokenState {
   step: number;
   /** Index into `records` when the current activity holds a manual action. */
   record?: number;
+  /** The approval this token's manual action is running (docs/approvals.md); absent for other manual actions. */
+  approval?: ApprovalState;
+}
+
+/** An approval in progress: who is still to be asked, and every decision so far. Plain JSON, stored with the state. */
+export interface ApprovalState {
+  readonly mode: ApprovalMode;
+  /** Serial: the approvers not yet asked, in order. */
+  pending: string[];
+  decisions: ApprovalDecision[];
+  /** The requesters and the subject: never asked, never escalated to. */
+  readonly forbidden: string[];
+  /** Escalate items past due to the holder's manager (else they time out). */
+  readonly escalate: boolean;
+  /** A login or `profile:<name>`. */
+  readonly fallback?: string;
 }
 
 /** One open work item. */
@@ -69,6 +87,10 @@ export interface WaitState {
   readonly group: readonly string[];
   /** Netwrix template waiting state. */
   readonly template?: boolean;
+  /** The approver an approval item was first meant for, when delegated or escalated to `owner`. */
+  readonly delegatedFrom?: string;
+  /** An approval item put up by an escalation. */
+  readonly escalated?: boolean;
   /** Work-item-local values (ManualAction `<Variable>`s) for Returns. */
   readonly local: Record<string, XValue>;
 }

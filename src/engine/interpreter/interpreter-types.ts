@@ -13,6 +13,7 @@ import type { AdvanceLimits, YieldReason } from './work-budget.js';
 import type { IdentityWrite } from '../../identity/identity-write.js';
 import type { IdentityReader } from '../../identity/identity-store.js';
 import type { WavesetLookups } from '../../services/waveset-lookups.js';
+import type { ApproverDirectory } from '../../approvals/approver-directory.js';
 
 /** Opaque to the runtime; plain JSON, stored as the TaskInstance's state. Owned by the interpreter. */
 export type InstanceState = { readonly v: number } & Readonly<Record<string, unknown>>;
@@ -79,6 +80,8 @@ export interface WorkItemSpec {
 export interface WorkItemClose {
   readonly id: string;
   readonly reason: 'decided' | 'cancelled' | 'timeout' | 'saved';
+  /** For `timeout` of an approval item: the person it was escalated to (docs/approvals.md). */
+  readonly escalatedTo?: string;
   readonly decision?: string;
   readonly actor?: string;
   readonly comment?: string;
@@ -210,6 +213,11 @@ export interface RunContext {
   readonly identities?: IdentityReader;
   /** Lock holders and lists for the Waveset user services ({@link ServiceCall.lookups}). */
   readonly lookups?: WavesetLookups;
+  /**
+   * Managers, resource owners and profile holders, for approvals (docs/approvals.md). Absent: approvals can name
+   * their approvers only directly (`person:`, `<Owner>`), and items past due do not escalate to a manager.
+   */
+  readonly approvers?: ApproverDirectory;
   /** Default maxSteps when a process says 0. @default 5000 */
   readonly defaultMaxSteps?: number;
   /** Output of XPRESS `<print>` and `<trace>`. */

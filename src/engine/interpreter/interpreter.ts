@@ -59,10 +59,10 @@ export async function resume(process: ProcessObject, state: InstanceState, event
   await guarded(run, async () => {
     requeueRunnable(run);
     if (event.kind === 'decision') applyDecision(run, event);
-    else if (event.kind === 'timer') applyTimers(run);
+    else if (event.kind === 'timer') await applyTimers(run);
     else if (event.kind === 'provisioned') {
       applyProvisioned(run, event);
-      applyTimers(run);
+      await applyTimers(run);
     }
     await drain(run);
   });

@@ -23,25 +23,67 @@ import { AssigneeRequiredError, DecisionRefusedError, InstanceFailure, WorkItemN
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent, WorkItemSpec } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
+import { approvalDecision, approvalTimeout, startApproval } from './approval-items.js';
 import type { Run } from './run.js';
 import { assignPath, copyValue, declareVariables, expandText, resolvePath, Scope, toText } from './variables.js';
 
-interface Owner {
+/** Who a work item is put up for. */
+export interface Owner {
   readonly owner: string | null;
   readonly permission?: string;
   readonly delegatedFrom?: string;
+  /** An approval item put up by an escalation. */
+  readonly escalated?: boolean;
+  /** Put up without a due time (an escalation that found nobody to go to). */
+  readonly noDue?: boolean;
 }
 
-export function createWorkItems(run: Run, token: TokenState, frame: FrameState, activity: ActivityModel, action: ManualActionActionModel, scope: Scope): 'blocked' {
+export async function createWorkItems(
+  run: Run,
+  token: TokenState,
+  frame: FrameState,
+  activity: ActivityModel,
+  action: ManualActionActionModel,
+  scope: Scope,
+): Promise<'blocked' | 'done'> {
+  if (action.manual.approval && !token.assign) {
+    // An approval resolves its approvers (and may end at once, when nobody may approve).
+    const first = await startApproval(run, token, frame, activity, action, scope);
+    if (first === 'done') return 'done';
+    if (first !== 'owners') return putUp(run, token, frame, activity, action, scope, first);
+  }
+  let owners: Owner[];
+  try {
+    owners = resolveOwners(run, token, action.manual.owners, scope, activity);
+  } catch (e) {
+    if (e instanceof InstanceFailure) throw e;
+    throw new InstanceFailure('ENGINE_EXPRESSION_FAILED', `activity '${activity.name}': the manual action failed: ${errorMessage(e)}`);
+  }
+  return putUp(run, token, frame, activity, action, scope, owners);
+}
+
+/**
+ * Puts up one work item per owner for the manual action: its local variables, request text, due time and exposed
+ * variables computed now. `append` adds them to the items the token already waits on (an approval's next approver,
+ * a delegation or an escalation) instead of replacing them.
+ */
+export function putUp(
+  run: Run,
+  token: TokenState,
+  frame: FrameState,
+  activity: ActivityModel,
+  action: ManualActionActionModel,
+  scope: Scope,
+  owners: readonly Owner[],
+  append = false,
+): 'blocked' {
   const manual = action.manual;
   const where = `activity '${activity.name}'`;
-  let owners: Owner[];
   // Work-item-local values: the action's own variables (`<Action manual='true'>` form) and the ManualAction's.
   const local: Record<string, XValue> = scope.local ? { ...scope.local } : {};
   let request: string;
   let dueAt: number | null;
   try {
-    owners = resolveOwners(run, token, manual.owners, scope, activity);
     declareVariables(manual.variables, local, scope);
     request = requestText(manual, action, activity, scope);
     dueAt = dueTime(run, manual, scope);
@@ -57,6 +99,7 @@ export function createWorkItems(run: Run, token: TokenState, frame: FrameState, 
   const ids = owners.map(() => run.nextWorkItemId());
   for (let i = 0; i < owners.length; i++) {
     const o = owners[i]!;
+    const due = o.noDue ? null : dueAt;
     const spec: WorkItemSpec = {
       id: ids[i]!,
       activity: activity.name,
@@ -68,7 +111,7 @@ export function createWorkItems(run: Run, token: TokenState, frame: FrameState, 
       variables: i === 0 ? variables : (copyValue(variables) as Record<string, XValue>),
       editable,
       decisions: manual.decisions,
-      dueAt,
+      dueAt: due,
       ...(o.delegatedFrom !== undefined ? { delegatedFrom: o.delegatedFrom } : {}),
       ...(manual.form ? { form: manual.form.name ?? manual.form.id ?? manual.form.type } : {}),
     };
@@ -80,15 +123,17 @@ export function createWorkItems(run: Run, token: TokenState, frame: FrameState, 
       owner: o.owner,
       decisions: manual.decisions,
       editable,
-      dueAt,
+      dueAt: due,
       group: ids,
       local: i === 0 ? local : (copyValue(local) as Record<string, XValue>),
       ...(activity.template ? { template: true } : {}),
+      ...(o.delegatedFrom !== undefined ? { delegatedFrom: o.delegatedFrom } : {}),
+      ...(o.escalated ? { escalated: true } : {}),
     };
     run.state.waits[spec.id] = wait;
   }
   token.phase = 'wait';
-  token.items = ids;
+  token.items = append ? [...(token.items ?? []), ...ids] : ids;
   if (token.record === undefined) {
     token.record = run.state.records.length;
     run.state.records.push({ frame: frame.id, activity: activity.name, step: token.step, enteredAt: run.ctx.now, workItems: [...ids] });
@@ -98,7 +143,7 @@ export function createWorkItems(run: Run, token: TokenState, frame: FrameState, 
   return 'blocked';
 }
 
-function resolveOwners(run: Run, token: TokenState, models: readonly OwnerModel[], scope: Scope, activity: ActivityModel): Owner[] {
+export function resolveOwners(run: Run, token: TokenState, models: readonly OwnerModel[], scope: Scope, activity: ActivityModel): Owner[] {
   if (token.assign) return [{ owner: token.assign.to, delegatedFrom: token.assign.from }];
   const out: Owner[] = [];
   const add = (v: XValue | undefined): void => {
@@ -154,7 +199,7 @@ function exposedVariables(manual: ManualActionModel, scope: Scope, frame: FrameS
   return out;
 }
 
-function manualOf(run: Run, frame: FrameState, wait: WaitState): { activity: ActivityModel; action: ManualActionActionModel } {
+export function manualOf(run: Run, frame: FrameState, wait: WaitState): { activity: ActivityModel; action: ManualActionActionModel } {
   const activity = run.activity(frame, wait.activity);
   const action = activity.actions[wait.action];
   if (action?.kind !== 'manual') throw new InstanceFailure('ENGINE_STATE_INVALID', `activity '${wait.activity}' has no manual action ${wait.action}`);
@@ -194,19 +239,24 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
     return;
   }
 
-  run.closeWorkItems.push({
-    id: event.workItemId,
-    reason: 'decided',
-    decision: event.decision,
-    actor: event.actor,
-    ...(event.comment !== undefined ? { comment: event.comment } : {}),
-  });
-  for (const sibling of wait.group) {
-    if (sibling === event.workItemId || !run.state.waits[sibling]) continue;
-    run.closeWorkItems.push({ id: sibling, reason: 'cancelled' });
-    delete run.state.waits[sibling];
+  // An approval decides for itself whether this decision ends the manual action (docs/approvals.md).
+  const approval = token.approval ? approvalDecision(run, event, wait, token, frame, activity, action, kind) : 'not-approval';
+  if (approval === 'waiting') return;
+  if (approval !== 'finished') {
+    run.closeWorkItems.push({
+      id: event.workItemId,
+      reason: 'decided',
+      decision: event.decision,
+      actor: event.actor,
+      ...(event.comment !== undefined ? { comment: event.comment } : {}),
+    });
+    for (const sibling of wait.group) {
+      if (sibling === event.workItemId || !run.state.waits[sibling]) continue;
+      run.closeWorkItems.push({ id: sibling, reason: 'cancelled' });
+      delete run.state.waits[sibling];
+    }
+    delete run.state.waits[event.workItemId];
   }
-  delete run.state.waits[event.workItemId];
 
   for (const r of [...action.manual.returns, ...action.returns]) {
     const v = Object.hasOwn(wait.local, r.from) ? wait.local[r.from]! : (resolvePath(scope, r.from) ?? null);
@@ -232,14 +282,21 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   run.queue.push(token);
 }
 
-/** Timers: every open work item whose due time has come times out, one manual action at a time. */
-export function applyTimers(run: Run): void {
+/**
+ * Timers: every open work item whose due time has come times out, one manual action at a time; an approval's item
+ * escalates instead (docs/approvals.md).
+ */
+export async function applyTimers(run: Run): Promise<void> {
   const due = Object.entries(run.state.waits)
     .filter(([, w]) => w.dueAt !== null && w.dueAt <= run.ctx.now)
     .sort(([a, wa], [b, wb]) => wa.dueAt! - wb.dueAt! || (a < b ? -1 : a > b ? 1 : 0));
   for (const [id, wait] of due) {
     if (!run.state.waits[id]) continue;
     const token = run.token(wait.token);
+    if (token?.approval) {
+      await approvalTimeout(run, id, wait, token);
+      continue;
+    }
     for (const sibling of wait.group) {
       if (!run.state.waits[sibling]) continue;
       run.closeWorkItems.push({ id: sibling, reason: 'timeout' });
