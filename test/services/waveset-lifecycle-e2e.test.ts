@@ -6,11 +6,10 @@
  * PostgreSQL one of them (an IT-resource request, approved and declined).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { planChangeSet } from '../../src/identity/plan-change-set.js';
 import { repositoryConnectors } from '../../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../../src/provisioning/provisioning-worker.js';
@@ -26,10 +25,6 @@ const ENV = { IDFLOW_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD };
 /** Worker rounds allowed for the orders of one stage to settle (a round claims up to 100). */
 const ROUNDS = 20;
 const DAY_MS = 24 * 3600 * 1000;
-
-/** The stock Approval subprocess, or a stand-in with its interface until the approvals branch ships it. */
-const APPROVAL = fileURLToPath(new URL('../../config/default/waveset-approval.xml', import.meta.url));
-const APPROVAL_STAND_IN = fileURLToPath(new URL('../fixtures/waveset-lifecycle/approval-stand-in.xml', import.meta.url));
 
 interface WorkItemView {
   readonly id: string;
@@ -108,7 +103,7 @@ async function openWorld(database: RepositoryFactory): Promise<World> {
 `,
   );
   await ok('init');
-  await ok('import', connectors, ...(existsSync(APPROVAL) ? [] : [APPROVAL_STAND_IN]));
+  await ok('import', connectors);
   // Everyone gets the directory and the wiki; Finance the staff group; Sales the wiki's editors group. Printers and
   // the VPN are asked for, and olivia owns them.
   await ok('resource', 'add', 'Directory', '--kind', 'application', '--connector', 'directory', '--birthright', 'all');
