@@ -113,12 +113,12 @@ async function openWorld(database: RepositoryFactory): Promise<World> {
   await ok('resource', 'add', 'Printers', '--kind', 'group', '--connector', 'directory', '--target-key', PRINTERS, '--owner', 'olivia');
   await ok('resource', 'add', 'VPN', '--kind', 'network', '--owner', 'olivia');
   await ok('profile', 'assign', 'root', 'Administrator');
-  // The managers and owners already work here (seeded in the store, with no account anywhere).
+  // The manager and the owner already work here, with their accounts (a SCIM user's manager must have one).
   const repository = await openRepository({ db, env: {} });
   try {
     let n = 0;
     for (const [login, first, last] of [['mgr', 'Mary', 'Major'], ['olivia', 'Olivia', 'Owner']] as const) {
-      const write = await planChangeSet(repository.identities, { login, records: [{ kind: 'personal', data: { firstName: first, lastName: last, email: `${login}@example.org` } }] }, {
+      const write = await planChangeSet(repository.identities, { login, resources: { add: [{ resource: 'Directory' }, { resource: 'Wiki' }] }, records: [{ kind: 'personal', data: { firstName: first, lastName: last, email: `${login}@example.org` } }] }, {
         now: Date.now(),
         idempotencyKey: `seed-${++n}`,
         instanceId: null,
@@ -315,7 +315,7 @@ describe('the Waveset default workflows of the four lifecycle areas, through the
     assert.equal(w.scim.store.userByName('jsmith')?.active, false, 'the SCIM user is deactivated');
     assert.doesNotMatch(members(w, 'staff'), memberRe('jsmith'));
     assert.deepEqual(w.scim.store.memberNames('editors').filter((m) => m === 'jsmith'), []);
-    assert.match(await w.ok('identity', 'show', 'jsmith'), /^jsmith \(ended\)/);
+    assert.match(await w.ok('identity', 'show', 'jsmith'), /^jsmith \(ended\b/);
     const mail = await w.json<{ subject: string }[]>('notification', 'list');
     assert.ok(mail.some((m) => m.subject === 'jsmith leaves: accounts disabled'), 'the manager is told');
     const waiting = await w.json<{ operation: string }[]>('provisioning', 'list', '--state', 'pending');
