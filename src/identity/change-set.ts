@@ -46,4 +46,6 @@ export interface ChangeSet {
    * identity ends (state `ended`) when the date has come.
    */
   readonly leaveAt?: number;
+  /** Days a leaver's disabled accounts are kept before they are deleted. @default the plan's retention (30 days) */
+  readonly retentionDays?: number;
 }

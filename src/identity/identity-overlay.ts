@@ -56,4 +56,8 @@ export class IdentityOverlay implements IdentityReader {
   getResource(idOrName: string): Promise<ResourceRow | undefined> {
     return this.#base.getResource(idOrName);
   }
+
+  birthrightResources(): Promise<ResourceRow[]> {
+    return this.#base.birthrightResources();
+  }
 }

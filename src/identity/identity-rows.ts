@@ -3,6 +3,7 @@
  * and writes them. Times are epoch milliseconds; JSON columns are parsed. Nothing here knows SQL.
  */
 import type { XValue } from '../expression/env.js';
+import type { BirthrightRule } from './birthright.js';
 
 export type IdentityState = 'draft' | 'active' | 'ended';
 export type RecordKind = 'personal' | 'contract' | 'position';
@@ -62,6 +63,8 @@ export interface ResourceRow {
   readonly targetKey: string | null;
   /** Logins, or `profile:<name>` entries. */
   readonly owners: readonly string[];
+  /** Who is given it without asking (src/identity/birthright.ts); null or absent: only on request. */
+  readonly birthright?: BirthrightRule | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -26,6 +26,8 @@ export interface IdentityReader {
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
+  /** Every resource with a birthright rule (src/identity/birthright.ts), by name. */
+  birthrightResources(): Promise<ResourceRow[]>;
 }
 
 export interface IdentityFilter extends ListPaging {

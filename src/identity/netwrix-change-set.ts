@@ -13,7 +13,7 @@ import { attributeValue } from './validate-change-set.js';
 type Obj = { readonly [key: string]: XValue };
 const isObj = (v: XValue | undefined): v is Obj => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 
-const IDENTITY_KEYS = new Set(['Login', 'EmployeeId', 'Manager', 'Organization', 'EffectiveDate', 'Records', 'Resources', 'EndDate', 'IsDraft']);
+const IDENTITY_KEYS = new Set(['Login', 'EmployeeId', 'Manager', 'Organization', 'EffectiveDate', 'Records', 'Resources', 'EndDate', 'IsDraft', 'RetentionDays']);
 const RECORD_DATE_KEYS = new Set(['ContractStartDate', 'ContractEndDate', 'PositionStartDate', 'PositionEndDate', 'StartDate', 'EndDate']);
 
 function text(v: XValue | undefined, attribute: string, nullable: boolean): string | null | undefined {
@@ -67,6 +67,14 @@ export function readNetwrixChangeSet(changes: XValue | undefined): ChangeSet {
   if (effective !== undefined && effective !== null) out.effectiveFrom = effective;
   const leave = dateOrNull(changes['EndDate'], 'EndDate');
   if (leave !== undefined && leave !== null) out.leaveAt = leave;
+  const retention = changes['RetentionDays'];
+  if (retention !== undefined && retention !== null && retention !== '') {
+    const days = typeof retention === 'string' && /^\d+$/.test(retention.trim()) ? Number(retention.trim()) : retention;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 0) {
+      throw new ChangeSetError('CHANGESET_TYPE_INVALID', `RetentionDays must be a whole number of days, not ${describe(retention)}`, 'RetentionDays');
+    }
+    out.retentionDays = days;
+  }
 
   const records: RecordChange[] = [...top].map(([kind, data]) => ({ kind, data }));
   const rawRecords = changes['Records'];

@@ -10,14 +10,18 @@ import { ChangeSetError, IdentityEmployeeIdTakenError, IdentityLoginTakenError, 
 import type { ChangeSet, RecordChange } from './change-set.js';
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, RecordKind, ResourceRow } from './identity-rows.js';
 import type { IdentityReader, IdentitySnapshot } from './identity-store.js';
+import { birthrightFor } from './birthright.js';
 import { accountAttributes, changedAttributes, identityView, presentAttributes } from './identity-view.js';
 import type { IdentityWrite, ProvisioningOrderInsert } from './identity-write.js';
 import { stableId } from './stable-id.js';
 import { subjectKey } from './subject-key.js';
 import { validateChangeSet } from './validate-change-set.js';
 
+const DAY_MS = 24 * 3600 * 1000;
 /** How long a leaver's accounts stay disabled before they are deleted, by default: 30 days. */
-export const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+export const DEFAULT_RETENTION_MS = 30 * DAY_MS;
+/** The `source` of an assignment a birthright rule gave. */
+export const BIRTHRIGHT_SOURCE = 'birthright';
 
 export interface PlanContext {
   /** The step's time (epoch ms): what is "now" for records, and when orders are due. */
@@ -41,7 +45,37 @@ export interface PlanContext {
 
 type Op = ProvisioningOperation['kind'];
 
+/**
+ * What a Persist's birthright recalculation found (docs/lifecycle.md): `add`, the resources the identity's job grants
+ * that it did not hold (added by the write); `remove`, the ones it holds that only its job before this change set
+ * granted. Those are never removed by the write itself: a workflow puts them before a reviewer, and the change set
+ * that follows the review names them in `Resources.Remove`.
+ */
+export interface BirthrightDelta {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
 export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet, ctx: PlanContext): Promise<IdentityWrite> {
+  return (await planChangeSetWithBirthright(reader, changeSet, ctx)).write;
+}
+
+/**
+ * {@link planChangeSet}, and the birthright delta. For a draft (`mode: 'draft'`) the delta is what the Persist that
+ * follows would find: it is planned as that Persist (with nothing written) to see the records it would leave.
+ */
+export async function planChangeSetWithBirthright(
+  reader: IdentityReader,
+  changeSet: ChangeSet,
+  ctx: PlanContext,
+): Promise<{ readonly write: IdentityWrite; readonly birthright: BirthrightDelta }> {
+  const planned = await plan(reader, changeSet, ctx);
+  if (ctx.mode !== 'draft') return planned;
+  const asPersist = await plan(reader, changeSet, { ...ctx, mode: 'persist', provisioning: false, idempotencyKey: `${ctx.idempotencyKey}#preview` });
+  return { write: planned.write, birthright: asPersist.birthright };
+}
+
+async function plan(reader: IdentityReader, changeSet: ChangeSet, ctx: PlanContext): Promise<{ write: IdentityWrite; birthright: BirthrightDelta }> {
   const cs = validateChangeSet(changeSet);
   const { now, idempotencyKey: key } = ctx;
   const draft = ctx.mode === 'draft';
@@ -169,6 +203,65 @@ export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet
     }
   }
 
+  // ---- birthright: what the identity's job grants is added; what only its job before granted is reported, for a
+  // review, and left in place. A leaver gets nothing new, and a draft waits for its Persist.
+  const birthright = { add: [] as string[], remove: [] as string[] };
+  if (!draft && state === 'active') {
+    const rules = await reader.birthrightResources();
+    if (rules.length > 0) {
+      const viewBefore = snap?.identity.state === 'active' ? identityView(snap.identity, records.before, now, beforeManagerLogin) : null;
+      const grantedBefore = new Set(birthrightFor(rules, viewBefore).map((r) => r.id));
+      const grantedAfter = birthrightFor(rules, identityView(identity, records.after(), now, managerLogin));
+      const removedNow = new Set(removed.map((a) => a.resourceId));
+      const holds = (resourceId: string): boolean =>
+        [...held.values(), ...assignmentsOut.values()].some((a) => a.resourceId === resourceId && a.removedAt === null);
+      for (const r of grantedAfter) {
+        // The change set itself taking it away wins over the rule.
+        if (removedNow.has(r.id) || holds(r.id)) continue;
+        resources.set(r.id, r);
+        const a: AssignmentRow = {
+          id: stableId(`${key}#assignment#${r.id}`),
+          identityId: id,
+          resourceId: r.id,
+          workflowState: 'approved',
+          provisioningState: r.connector === null ? 'executed' : 'pending',
+          source: BIRTHRIGHT_SOURCE,
+          validFrom: null,
+          validUntil: null,
+          instanceId: ctx.instanceId,
+          lastError: null,
+          removedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        assignmentsOut.set(a.id, a);
+        fresh.add(a.id);
+        birthright.add.push(r.name);
+      }
+      const stillGranted = new Set(grantedAfter.map((r) => r.id));
+      for (const a of held.values()) {
+        if (grantedBefore.has(a.resourceId) && !stillGranted.has(a.resourceId) && !removedNow.has(a.resourceId)) {
+          birthright.remove.push(resources.get(a.resourceId)?.name ?? a.resourceId);
+        }
+      }
+      birthright.remove.sort();
+    }
+  }
+
+  // ---- a leaver whose date has come holds nothing any more: every assignment is removed (the orders below take
+  // the memberships away and disable every account at once); one leaving later keeps them until that date.
+  if (!draft && leaving) {
+    for (const a of held.values()) {
+      const current = assignmentsOut.get(a.id) ?? a;
+      if (current.removedAt !== null) continue;
+      const ended = state === 'ended'
+        ? { ...current, validUntil: cs.leaveAt!, removedAt: now, updatedAt: now }
+        : { ...current, validUntil: cs.leaveAt!, updatedAt: now };
+      assignmentsOut.set(a.id, ended);
+      if (ended.removedAt !== null) removed.push(ended);
+    }
+  }
+
   // ---- accounts and provisioning orders
   const orders: ProvisioningOrderInsert[] = [];
   const accountsOut = new Map<string, AccountRow>();
@@ -241,7 +334,7 @@ export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet
       }
     }
     if (leaving) {
-      const retention = ctx.retentionMs ?? DEFAULT_RETENTION_MS;
+      const retention = cs.retentionDays !== undefined ? cs.retentionDays * DAY_MS : (ctx.retentionMs ?? DEFAULT_RETENTION_MS);
       for (const account of [...accounts.values()].sort((a, b) => (a.connector < b.connector ? -1 : 1))) {
         if (account.state === 'deleted') continue;
         const at = Math.max(cs.leaveAt!, now);
@@ -257,7 +350,7 @@ export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet
     }
   }
 
-  return {
+  const write: IdentityWrite = {
     identity,
     expectedRevision: snap ? snap.identity.revision : null,
     records: records.inserted(),
@@ -267,6 +360,7 @@ export async function planChangeSet(reader: IdentityReader, changeSet: ChangeSet
     orders,
     at: now,
   };
+  return { write, birthright };
 }
 
 /** Account attributes as the plain JSON an order's payload holds. */

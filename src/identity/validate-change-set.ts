@@ -44,6 +44,9 @@ export function validateChangeSet(cs: ChangeSet): ChangeSet {
   checkText(cs.organization, 'organization', true);
   checkTime(cs.effectiveFrom, 'effectiveFrom', false);
   checkTime(cs.leaveAt, 'leaveAt', false);
+  if (cs.retentionDays !== undefined && (!Number.isInteger(cs.retentionDays) || cs.retentionDays < 0 || cs.retentionDays > 36500)) {
+    throw new ChangeSetError('CHANGESET_TYPE_INVALID', 'retentionDays must be a whole number of days from 0 to 36500', 'retentionDays');
+  }
   const records = (cs.records ?? []).map((r, n) => {
     const where = `records[${n}]`;
     if (!RECORD_KINDS.includes(r.kind)) throw new ChangeSetError('CHANGESET_INVALID', `${where}.kind must be personal, contract or position`, `${where}.kind`);

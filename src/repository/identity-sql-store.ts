@@ -83,6 +83,10 @@ export class SqlIdentityStore implements IdentityStore {
     return (await this.#d.all(SQL.recordHistory, [identityId])).map(toRecord);
   }
 
+  async birthrightResources(): Promise<ResourceRow[]> {
+    return (await this.#d.all(SQL.birthrightResources, [])).map(toResource);
+  }
+
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -12,6 +12,7 @@
 import type { XValue } from '../expression/env.js';
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
+import type { BirthrightRule } from '../identity/birthright.js';
 import type { ListPaging } from './runtime-store.js';
 
 export interface SqlStatement {
@@ -25,7 +26,7 @@ const ASSIGNMENT_COLUMNS = [
   'id', 'identity_id', 'resource_id', 'workflow_state', 'provisioning_state', 'source', 'valid_from', 'valid_until', 'instance_id', 'last_error', 'removed_at', 'created_at', 'updated_at',
 ];
 const ACCOUNT_COLUMNS = ['identity_id', 'connector', 'target_key', 'login', 'state', 'created_at', 'updated_at'];
-const RESOURCE_COLUMNS = ['id', 'kind', 'name', 'name_key', 'display_name', 'description', 'connector', 'target_key', 'owners', 'created_at', 'updated_at'];
+const RESOURCE_COLUMNS = ['id', 'kind', 'name', 'name_key', 'display_name', 'description', 'connector', 'target_key', 'owners', 'birthright', 'created_at', 'updated_at'];
 
 const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 const sets = (columns: readonly string[], except: readonly string[]): string =>
@@ -40,7 +41,7 @@ const assignmentValues = (a: AssignmentRow): unknown[] => [
 ];
 const accountValues = (a: AccountRow): unknown[] => [a.identityId, a.connector, a.targetKey, a.login, a.state, a.createdAt, a.updatedAt];
 export const resourceValues = (r: ResourceRow): unknown[] => [
-  r.id, r.kind, r.name, r.nameKey, r.displayName, r.description, r.connector, r.targetKey, JSON.stringify(r.owners), r.createdAt, r.updatedAt,
+  r.id, r.kind, r.name, r.nameKey, r.displayName, r.description, r.connector, r.targetKey, JSON.stringify(r.owners), r.birthright === null || r.birthright === undefined ? null : JSON.stringify(r.birthright), r.createdAt, r.updatedAt,
 ];
 
 export const SQL = {
@@ -70,6 +71,7 @@ export const SQL = {
   accounts: 'SELECT * FROM accounts WHERE identity_id = ? ORDER BY connector',
   resourceByIdOrName: 'SELECT * FROM resources WHERE id = ? OR name_key = ? ORDER BY (id = ?) DESC LIMIT 1',
   resourceByName: 'SELECT * FROM resources WHERE name_key = ?',
+  birthrightResources: 'SELECT * FROM resources WHERE birthright IS NOT NULL ORDER BY name_key',
   insertResource: `INSERT INTO resources (${RESOURCE_COLUMNS.join(', ')}) VALUES (${marks(RESOURCE_COLUMNS.length)})
     ON CONFLICT (name_key) DO UPDATE SET ${sets(RESOURCE_COLUMNS, ['id', 'name_key', 'created_at'])}`,
   dueRecords: `SELECT * FROM identity_records WHERE valid_from <= ? AND applied_at IS NULL AND draft = 0 AND superseded_at IS NULL
@@ -207,6 +209,7 @@ export function toResource(r: Row): ResourceRow {
     connector: strOrNull(r['connector']),
     targetKey: strOrNull(r['target_key']),
     owners: json<string[]>(r['owners']),
+    birthright: r['birthright'] === null || r['birthright'] === undefined ? null : json<BirthrightRule>(r['birthright']),
     createdAt: num(r['created_at']),
     updatedAt: num(r['updated_at']),
   };

@@ -3,7 +3,8 @@
  * - `persist`: applies the change set (docs/change-sets.md) to the identity store in the step's own commit, with the
  *   provisioning orders it implies (none when the activity has BlockProvisioning), and records it as an AuditEvent
  *   `changeset:persisted`. Returns `subject` (the identity's login: an onboarding's instance takes it as its
- *   subject), `identity` (its id) and `orders` (the order ids). A bad change set is the action's error, naming the
+ *   subject), `identity` (its id), `orders` (the order ids), `birthright` ({ add, remove }: docs/lifecycle.md) and
+ *   `changes` (for a draft, the change set with the birthright recalculation merged into its Resources lists). A bad change set is the action's error, naming the
  *   attribute, and nothing of it is written;
  * - `persistOnlyResources`: the same as a draft (draft records, no provisioning: docs/decisions/decline-keeps-drafts.md);
  * - `continueWith`: launches the called workflow with the same variables (a `launch` effect).
@@ -15,9 +16,10 @@ import type { ServiceCall, ServiceOperation, ServiceResult } from '../engine/int
 import { copyValue } from '../engine/interpreter/variables.js';
 import { IdflowError } from '../errors.js';
 import { IdentityOverlay } from '../identity/identity-overlay.js';
+import type { ChangeSet } from '../identity/change-set.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
 import { readNetwrixChangeSet } from '../identity/netwrix-change-set.js';
-import { planChangeSet } from '../identity/plan-change-set.js';
+import { planChangeSetWithBirthright, type BirthrightDelta } from '../identity/plan-change-set.js';
 
 /** The application the Netwrix compiler gives its system-state actions (one constant, defined by the compiler). */
 export { NETWRIX_APPLICATION } from '../definition/netwrix/compile-workflow.js';
@@ -39,8 +41,11 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
     // is open (the bare interpreter), the change set is recorded only as well.
     if (entityType === 'User' && call.identities !== undefined) {
       let write: IdentityWrite;
+      let birthright: BirthrightDelta;
+      let changeSet: ChangeSet;
       try {
-        write = await planChangeSet(call.identities, readNetwrixChangeSet(call.args['changes']), {
+        changeSet = readNetwrixChangeSet(call.args['changes']);
+        ({ write, birthright } = await planChangeSetWithBirthright(call.identities, changeSet, {
           now: call.now ?? Date.now(),
           idempotencyKey: call.idempotencyKey,
           instanceId: call.instanceId,
@@ -48,7 +53,7 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
           mode,
           provisioning,
           wait: call.args['wait'] === true || call.args['wait'] === 'true',
-        });
+        }));
       } catch (e) {
         // A refused change set is the action's error (WF_ACTION_ERROR), with its code and the attribute it names.
         if (!(e instanceof IdflowError)) throw e;
@@ -63,14 +68,21 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
         return { error: `${e.code}: ${e.message}` };
       }
       call.emit({ kind: 'identity', write });
+      if (mode === 'persist') await tellManagerOfDeparture(call, write, changeSet);
       if (call.identities instanceof IdentityOverlay) await call.identities.stage(write);
       values['subject'] = write.identity.login;
       values['identity'] = write.identity.id;
       values['orders'] = (write.orders ?? []).map((o) => o.id);
+      values['birthright'] = { add: [...birthright.add], remove: [...birthright.remove] };
+      // A draft hands the next activities (a Review) the change set with the birthright recalculation written into
+      // it: what the job grants in Resources.Add, what only the job before granted in Resources.Remove. The reviewer
+      // sees (and may edit) the removal list; the Persist after the review applies what is left of it.
+      if (mode === 'draft') values['changes'] = withBirthright(changes, birthright);
       // With `wait`, the action waits until its orders are settled (docs/decisions/provisioning-waits.md).
       const waited = (write.orders ?? []).filter((o) => o.wait).map((o) => o.id);
       if (waited.length > 0) waitFor = waited;
     }
+    if (values['changes'] === undefined) values['changes'] = copyValue(changes);
     call.emit({
       kind: 'audit',
       event: 'changeset:persisted',
@@ -81,6 +93,53 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
     });
     return waitFor ? { values, waitFor } : { values };
   };
+}
+
+/**
+ * A Persist that sets a departure tells the leaver's manager, through the mail outbox (docs/lifecycle.md): when the
+ * accounts are disabled and when they are deleted. No manager, no message.
+ */
+async function tellManagerOfDeparture(call: ServiceCall, write: IdentityWrite, changeSet: ChangeSet): Promise<void> {
+  if (changeSet.leaveAt === undefined || write.identity.managerId === null || call.identities === undefined) return;
+  const manager = (await call.identities.findIdentity(write.identity.managerId))?.identity.login;
+  if (manager === undefined) return;
+  const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+  const disableAt = Math.max(changeSet.leaveAt, call.now ?? Date.now());
+  const deletes = (write.orders ?? []).filter((o) => o.operation === 'delete').map((o) => o.notBefore);
+  const removed = (write.assignments ?? []).filter((a) => a.removedAt !== null).length;
+  call.emit({
+    kind: 'notification',
+    to: [manager],
+    subject: `${write.identity.login} leaves on ${day(changeSet.leaveAt)}`,
+    body:
+      `${write.identity.login}, who reports to you, leaves on ${day(changeSet.leaveAt)}. ` +
+      `${removed > 0 ? `${removed} access right${removed === 1 ? ' is' : 's are'} removed; ` : ''}` +
+      `every account is disabled on ${day(disableAt)}` +
+      (deletes.length > 0 ? ` and deleted on ${day(Math.min(...deletes))}.` : '.'),
+  });
+}
+
+/**
+ * `changes` with the birthright delta merged into its `Resources` lists (names already listed stay once). Both lists
+ * are always there, empty or not, so the reviewer sees that nothing is removed as plainly as what is.
+ */
+export function withBirthright(changes: Obj, delta: BirthrightDelta): Obj {
+  const out = copyValue(changes) as Obj;
+  const resources = asObj(out['Resources']);
+  const named = (v: XValue): string => (typeof v === 'string' ? v : typeof asObj(v)['Resource'] === 'string' ? (asObj(v)['Resource'] as string) : '');
+  const merge = (list: XValue | undefined, extra: readonly string[]): XValue[] => {
+    const have = Array.isArray(list) ? [...list] : [];
+    const keys = new Set(have.map((v) => named(v).toLowerCase()));
+    for (const name of extra) if (!keys.has(name.toLowerCase())) have.push(name);
+    return have;
+  };
+  const removing = new Set((Array.isArray(resources['Remove']) ? resources['Remove'] : []).map((v) => named(v).toLowerCase()));
+  out['Resources'] = {
+    ...resources,
+    Add: merge(resources['Add'], delta.add.filter((n) => !removing.has(n.toLowerCase()))),
+    Remove: merge(resources['Remove'], delta.remove),
+  };
+  return out;
 }
 
 const continueWith: ServiceOperation = (call) => {

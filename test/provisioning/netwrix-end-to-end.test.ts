@@ -93,7 +93,7 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
     await ok('resource', 'add', 'crm', '--kind', 'application', '--connector', 'crm');
     await ok('resource', 'add', 'staff-directory', '--kind', 'group', '--connector', 'directory', '--target-key', STAFF_DN);
     await ok('resource', 'add', 'staff-crm', '--kind', 'group', '--connector', 'crm', '--target-key', 'staff');
-    await ok('profile', 'assign', 'bob', 'Manager');
+    await ok('profile', 'assign', 'bob', 'Manager', 'ResourceOwner');
   });
   after(async () => {
     await scim?.close();

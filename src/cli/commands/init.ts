@@ -3,6 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { MigrationResult } from '../../repository/migrator.js';
+import type { DefaultHrSource } from '../../connectors/hr/default-hr-sources.js';
 import { action } from '../action.js';
 import { dbChoice, loadRepositoryModule, openRequiredCliRepository, removeRepositoryFile } from '../cli-repository.js';
 import { ADMIN_PASSWORD_ENV, ensureFirstAdministrator, type FirstAdministrator } from '../../access/first-administrator.js';
@@ -34,7 +35,7 @@ export function registerInit(program: Command): void {
     .summary('create the repository and load the default workflows')
     .description(
       'Creates the repository (an SQLite file: --db, else $IDFLOW_DB, else ./idflow.db), brings its schema up to ' +
-        'date and imports the default workflows from config/default/. On an existing repository it applies pending ' +
+        'date and imports the default workflows from config/default/ (and stores its HR source mappings, hr-source*.yaml, that the repository does not have yet). On an existing repository it applies pending ' +
         'schema migrations and imports the defaults again: unchanged objects stay unchanged, changed ones get a new ' +
         'version. Nothing is imported when a default file has an error. A repository without an administrator account ' +
         'gets one: named $IDFLOW_ADMIN (default admin), with the password in $IDFLOW_ADMIN_PASSWORD, or a generated ' +
@@ -72,10 +73,17 @@ Examples:
           if (!load.ok) return reportInit(options, { outcome: { load }, created: false }, [], path, files.length);
           removeRepositoryFile(path);
         }
+        // The default HR source mappings are checked before anything is written, like the XML defaults.
+        const defaultsDir = options.defaults ?? DEFAULT_CONFIG_DIR;
+        // Loaded on demand: the YAML reader stays out of the CLI's start-up (docs/decisions/cli-start-up.md).
+        const { readDefaultHrSources } = await import('../../connectors/hr/default-hr-sources.js');
+        await readDefaultHrSources(defaultsDir);
         let migrations: readonly MigrationResult[] = [];
         const imported = await importWithCliRepository(command, files, (r) => (migrations = r));
-        const admin = imported.repository && imported.outcome.load.ok ? await firstAdministrator(command) : undefined;
-        return reportInit(options, imported, migrations, path, files.length, admin);
+        const ready = imported.repository !== undefined && imported.outcome.load.ok;
+        const admin = ready ? await firstAdministrator(command) : undefined;
+        const hrSources = ready ? await defaultHrSources(command, defaultsDir) : [];
+        return reportInit(options, imported, migrations, path, files.length, admin, hrSources);
       }),
     );
 }
@@ -88,6 +96,7 @@ function reportInit(
   path: string | undefined,
   fileCount: number,
   admin?: FirstAdministrator,
+  hrSources: readonly DefaultHrSource[] = [],
 ): number {
   const { outcome, repository } = imported;
   const { load, results } = outcome;
@@ -103,6 +112,7 @@ function reportInit(
       results: (results ?? []).map(importResultJson),
       diagnostics: load.diagnostics,
       ...(admin && { administrator: admin }),
+      hrSources,
     });
     return load.ok ? ExitStatus.ok : ExitStatus.failed;
   }
@@ -116,6 +126,7 @@ function reportInit(
   for (const m of applied) println(`schema: applied migration ${String(m.version).padStart(4, '0')} ${m.name}`);
   if (applied.length === 0) println(`schema: up to date (version ${migrations.at(-1)?.version ?? 0})`);
   const status = printImportOutcome(outcome, fileCount, 'default configuration not imported');
+  for (const s of hrSources) println(s.status === 'stored' ? `HR source ${s.name} stored from ${displayPath(s.file)}` : `HR source ${s.name} kept as it was`);
   if (admin?.status === 'created') {
     println(
       admin.password.from === 'environment'
@@ -132,6 +143,17 @@ async function firstAdministrator(command: Command): Promise<FirstAdministrator>
   const repo = await openRequiredCliRepository(command);
   try {
     return await ensureFirstAdministrator(repo, process.env, 'idflow init');
+  } finally {
+    await repo.close();
+  }
+}
+
+/** Stores the HR source mappings of the defaults directory that the repository does not have yet. */
+async function defaultHrSources(command: Command, dir: string): Promise<DefaultHrSource[]> {
+  const { storeDefaultHrSources } = await import('../../connectors/hr/default-hr-sources.js');
+  const repo = await openRequiredCliRepository(command);
+  try {
+    return await storeDefaultHrSources(repo, dir, Date.now());
   } finally {
     await repo.close();
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../../errors.js';
 import { RESOURCE_KINDS, type ResourceKind, type ResourceRow } from '../../identity/identity-rows.js';
+import { parseBirthrightRule, type BirthrightRule } from '../../identity/birthright.js';
 import { stableId } from '../../identity/stable-id.js';
 import { subjectKey } from '../../identity/subject-key.js';
 import { action } from '../action.js';
@@ -18,6 +19,7 @@ interface ResourceView {
   readonly connector: string | null;
   readonly targetKey: string | null;
   readonly owners: readonly string[];
+  readonly birthright: BirthrightRule | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -31,6 +33,7 @@ const toView = (r: ResourceRow): ResourceView => ({
   connector: r.connector,
   targetKey: r.targetKey,
   owners: r.owners,
+  birthright: r.birthright ?? null,
   createdAt: new Date(r.createdAt).toISOString(),
   updatedAt: new Date(r.updatedAt).toISOString(),
 });
@@ -41,6 +44,7 @@ const COLUMNS: readonly ListColumn<ResourceView>[] = [
   { name: 'connector', text: (r) => r.connector ?? '', json: (r) => r.connector },
   { name: 'target', text: (r) => r.targetKey ?? '', json: (r) => r.targetKey },
   { name: 'owners', text: (r) => r.owners.join(' '), json: (r) => r.owners },
+  { name: 'birthright', text: (r) => (r.birthright === null ? '' : JSON.stringify(r.birthright)), json: (r) => r.birthright, optional: true },
   { name: 'created', text: (r) => shortTime(r.createdAt), json: (r) => r.createdAt },
   { name: 'id', text: (r) => r.id, keep: true, optional: true },
   { name: 'description', text: (r) => r.description ?? '', json: (r) => r.description, optional: true },
@@ -54,6 +58,7 @@ interface AddOptions {
   readonly owner?: string[];
   readonly displayName?: string;
   readonly description?: string;
+  readonly birthright?: string;
   readonly json?: boolean;
 }
 
@@ -114,6 +119,7 @@ export function registerResource(program: Command): void {
           if (r.description) println(r.description);
           println(`connector: ${r.connector ?? '(none: nothing to provision)'}${r.targetKey ? `, target key ${r.targetKey}` : ''}`);
           if (r.owners.length > 0) println(`owners: ${r.owners.join(', ')}`);
+          if (r.birthright) println(`birthright: ${JSON.stringify(r.birthright)}`);
           println(holders.length === 0 ? 'held by nobody' : `held by ${holders.map((h) => `${h.login} (${h.workflowState}, ${h.provisioningState})`).join(', ')}`);
         });
       }),
@@ -133,14 +139,20 @@ export function registerResource(program: Command): void {
     .option('--owner <owner...>', 'owners: logins, or profile:<name>')
     .option('--display-name <text>', 'the name people see')
     .option('--description <text>', 'what it is for')
+    .option(
+      '--birthright <rule>',
+      'who gets it without asking (docs/lifecycle.md): "all", "none", or JSON entries of attribute → values, any of which grants, e.g. \'[{"department":["Finance"]}]\'',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  idflow resource add directory --kind application --connector ldap\n  idflow resource add staff --kind group --connector ldap --target-key cn=staff,ou=groups,dc=example,dc=org',
+      '\nExamples:\n  idflow resource add directory --kind application --connector ldap --birthright all\n  idflow resource add staff --kind group --connector ldap --target-key cn=staff,ou=groups,dc=example,dc=org\n  idflow resource add finance-share --kind group --connector ldap --target-key cn=finance,ou=groups,dc=example,dc=org --birthright \'[{"department":"Finance"}]\'',
     )
     .action(
       action(async (name: string, options: AddOptions, command: Command) => {
         const kind = oneOf(options.kind, RESOURCE_KINDS, '--kind', 'CLI_BAD_KIND');
+        // Checked before the repository is opened: a bad rule changes nothing.
+        const birthright = options.birthright === undefined ? undefined : parseBirthrightRule(options.birthright);
         const nameKey = subjectKey(name);
         await withRepository(await openRequiredCliRepository(command), async (repo) => {
           const now = Date.now();
@@ -155,6 +167,7 @@ export function registerResource(program: Command): void {
             connector: options.connector ?? null,
             targetKey: options.targetKey ?? null,
             owners: options.owner ?? before?.owners ?? [],
+            birthright: birthright !== undefined ? birthright : (before?.birthright ?? null),
             createdAt: before?.createdAt ?? now,
             updatedAt: now,
           });

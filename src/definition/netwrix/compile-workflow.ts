@@ -211,7 +211,14 @@ function systemAction(template: TemplateDef, decl: NetwrixActivityDecl, entityTy
     op: template.op!,
     arguments: args,
     // A creation gets its User identifier from the first Persist; later activities work on that User.
-    returns: template.op === 'continueWith' ? [] : [{ from: WORKFLOW_VARIABLES.subject, to: WORKFLOW_VARIABLES.subject, location: loc }],
+    // A draft's change set comes back with the birthright recalculation in it (docs/lifecycle.md), for the Review.
+    returns:
+      template.op === 'continueWith'
+        ? []
+        : [
+            { from: WORKFLOW_VARIABLES.subject, to: WORKFLOW_VARIABLES.subject, location: loc },
+            { from: WORKFLOW_VARIABLES.changes, to: WORKFLOW_VARIABLES.changes, location: loc },
+          ],
     variables: [],
     location: loc,
   };

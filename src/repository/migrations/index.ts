@@ -10,6 +10,7 @@ import { m0008Identities } from './0008-identities.js';
 import { m0009Access } from './0009-access.js';
 import { m0010Notifications } from './0010-notifications.js';
 import { m0011Hr } from './0011-hr.js';
+import { m0012Birthright } from './0012-birthright.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   m0009Access,
   m0010Notifications,
   m0011Hr,
+  m0012Birthright,
 ];
