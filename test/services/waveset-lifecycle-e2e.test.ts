@@ -331,3 +331,28 @@ describe('the Waveset default workflows of the four lifecycle areas, through the
     assert.equal(w.scim.store.userByName('jsmith'), undefined, 'the SCIM user is gone');
   });
 });
+
+describe('the Waveset IT-resource request on PostgreSQL, through the CLI, against slapd', () => {
+  let w: World;
+  before(async () => {
+    w = await openWorld(DATABASES[1]!);
+  });
+  after(async () => w?.close());
+
+  it("Request Resource: approved by the resource's owner, the membership is provisioned; declined, nothing changes", async () => {
+    const asked = await w.run('Request Resource', { accountId: 'mgr', resource: 'Printers' });
+    const [approval] = asked.workItems;
+    assert.equal(approval?.owner, 'olivia');
+    await w.decide(approval, 'approve', 'olivia');
+    assert.equal((await w.outputs(asked.instance.id))['status'], 'granted');
+    await w.provisionAll();
+    assert.match(members(w, 'printers'), memberRe('mgr'));
+
+    const declined = await w.run('Request Resource', { accountId: 'mgr', resource: 'VPN', reason: 'working from home' });
+    await w.decide(declined.workItems[0]!, 'reject', 'olivia');
+    const out = await w.outputs(declined.instance.id);
+    assert.equal(out['status'], 'declined');
+    assert.deepEqual((out['approvals'] as { approver: string; decision: string }[]).map((a) => [a.approver, a.decision]), [['olivia', 'reject']]);
+    assert.doesNotMatch(await w.ok('identity', 'show', 'mgr'), /VPN/);
+  });
+});
