@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { XValue } from '../../src/expression/env.js';
+import { parseBirthrightRule } from '../../src/identity/birthright.js';
 import { DATABASES } from '../repository/repository-factory.js';
 import { JDOE, openWavesetWorld, STAFF_GROUP, type WavesetWorld } from './waveset-harness.js';
 
@@ -261,6 +262,49 @@ for (const database of DATABASES) {
       assert.equal(egone.identity.state, 'ended');
       assert.deepEqual(egone.assignments, []);
       assert.equal(egone.records.length > 0, true);
+    });
+
+    it('deleteUser with retentionDays takes every resource away and disables every account now, and dates the deletes after the retention period', async () => {
+      await w.seedUser('lleft', { records: [{ kind: 'personal', data: { firstName: 'Lee' } }], resources: { add: [{ resource: 'Directory' }, { resource: 'Staff' }, { resource: 'Wiki' }] } });
+      const { result, error, instanceId } = await w.call('deleteUser', { accountId: 'lleft', options: { retentionDays: 10 } });
+      assert.equal(error, null);
+      const day = 24 * 3600 * 1000;
+      const orders = await w.orders(instanceId);
+      const now = orders.filter((o) => o.not_before === w.now()).map((o) => `${o.operation} ${o.connector}`).sort();
+      const later = orders.filter((o) => o.not_before === w.now() + 10 * day).map((o) => `${o.operation} ${o.connector}`).sort();
+      assert.deepEqual(now, ['disable ldap-main', 'disable scim-wiki', 'removeMember ldap-main']);
+      assert.deepEqual(later, ['delete ldap-main', 'delete scim-wiki']);
+      assert.equal(orders.length, now.length + later.length, 'nothing else');
+      assert.equal(result!['deleteAt'], new Date(w.now() + 10 * day).toISOString());
+      const lleft = await w.user('lleft');
+      assert.equal(lleft.identity.state, 'ended');
+      assert.deepEqual(lleft.assignments.filter((a) => a.removedAt === null), []);
+    });
+
+    it('deleteUser refuses a retentionDays that is not a whole number of days, and changes nothing', async () => {
+      await w.seedUser('lstay', { records: [{ kind: 'personal', data: { firstName: 'Lou' } }], resources: { add: [{ resource: 'Directory' }] } });
+      const before = await w.user('lstay');
+      const { error, instanceId } = await w.call('deleteUser', { accountId: 'lstay', options: { retentionDays: 'soon' } });
+      assert.match(error!, /^WAVESET_ARGUMENT_INVALID: deleteUser: retentionDays must be a whole number of days from 0 to 3650, not "soon"/);
+      assert.deepEqual(await w.orders(instanceId), []);
+      assert.equal((await w.user('lstay')).identity.revision, before.identity.revision);
+    });
+
+    it('birthright lists what the rules on the resources grant: to the attributes given, to a view, to a stored user', async () => {
+      const share = await w.repository.identities.getResource('Badge');
+      await w.repository.identities.putResource({ ...share!, birthright: parseBirthrightRule('[{"department":"Finance"},{"title":"Controller"}]') });
+      const byArgs = await w.call('birthright', { options: { department: 'finance' } });
+      assert.deepEqual(byArgs.result, { resources: ['Badge'], count: 1 });
+      const none = await w.call('birthright', { options: { department: 'Sales', organization: 'Finance' } });
+      assert.deepEqual(none.result, { resources: [], count: 0 }, 'an organization named Finance is not the Finance department');
+      const view = obj((await w.call('getView', { accountId: 'asmith' })).result!['view']);
+      obj(view['global'])['title'] = 'Controller';
+      assert.deepEqual((await w.call('birthright', { view })).result!['resources'], ['Badge']);
+      assert.deepEqual((await w.call('birthright', { accountId: 'jdoe' })).result!['resources'], ['Badge'], 'jdoe works in Finance');
+      assert.deepEqual((await w.call('birthright', { accountId: 'jdoe', options: { department: 'Sales', title: 'Clerk' } })).result!['resources'], [], 'arguments win over the stored user');
+      const missing = await w.call('birthright', { accountId: 'nobody' });
+      assert.match(missing.error!, /^WAVESET_OBJECT_NOT_FOUND: no user nobody/);
+      await w.repository.identities.putResource({ ...share!, birthright: null });
     });
 
     it('renaming through waveset.accountId renames the identity and orders a rename of its account', async () => {
