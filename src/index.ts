@@ -64,6 +64,7 @@ export {
   HrFileRefusedError,
   hrThreshold,
   importHrFile,
+  HR_BUSY_RETRY_MS,
   launchDueHr,
   loadHrSource,
   parseHrSource,
@@ -162,6 +163,7 @@ export type {
 export { createOperationRegistry } from './services/operation-registry.js';
 export type { OperationRegistry } from './services/operation-registry.js';
 export { WAVESET_OPERATIONS } from './services/waveset-operations.js';
+export { LIFECYCLE_OPERATIONS } from './services/lifecycle-operations.js';
 export { changeSetOfView, GLOBAL_ATTRIBUTES, userViewOf, WavesetViewError, withViewChanges } from './services/waveset-user-view.js';
 export type { ViewChanges } from './services/waveset-user-view.js';
 export type { WavesetLookups } from './services/waveset-lookups.js';

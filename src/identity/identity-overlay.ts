@@ -57,7 +57,7 @@ export class IdentityOverlay implements IdentityReader {
     return this.#base.getResource(idOrName);
   }
 
-  birthrightResources(): Promise<ResourceRow[]> {
-    return this.#base.birthrightResources();
+  async birthrightResources(): Promise<ResourceRow[]> {
+    return (await this.#base.birthrightResources?.()) ?? [];
   }
 }

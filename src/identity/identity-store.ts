@@ -26,8 +26,11 @@ export interface IdentityReader {
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
-  /** Every resource with a birthright rule (src/identity/birthright.ts), by name. */
-  birthrightResources(): Promise<ResourceRow[]>;
+  /**
+   * Every resource with a birthright rule (src/identity/birthright.ts), by name. Optional so that a reader made for a
+   * test or a tool still plans: without it, nothing is granted by birthright.
+   */
+  birthrightResources?(): Promise<ResourceRow[]>;
 }
 
 export interface IdentityFilter extends ListPaging {
@@ -63,6 +66,8 @@ export interface IdentityStore extends IdentityReader {
   recordHistory(identityId: string): Promise<IdentityRecordRow[]>;
 
   listResources(filter?: ResourceFilter): Promise<ResourceRow[]>;
+  /** Every resource with a birthright rule, by name (the store always answers it). */
+  birthrightResources(): Promise<ResourceRow[]>;
   /**
    * Creates a resource, or updates the one of the same name (compared by key): kind, display name, description,
    * connector, target key and owners; `id` and `createdAt` of an existing one stay. Returns the stored row.

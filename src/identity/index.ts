@@ -5,8 +5,10 @@
 export type { ChangeSet, RecordChange, ResourceAddition } from './change-set.js';
 export { readNetwrixChangeSet } from './netwrix-change-set.js';
 export { validateChangeSet } from './validate-change-set.js';
-export { planChangeSet, DEFAULT_RETENTION_MS } from './plan-change-set.js';
-export type { PlanContext } from './plan-change-set.js';
+export { planChangeSet, planChangeSetWithBirthright, BIRTHRIGHT_SOURCE, DEFAULT_RETENTION_MS } from './plan-change-set.js';
+export type { BirthrightDelta, PlanContext } from './plan-change-set.js';
+export { birthrightAttributes, birthrightFor, birthrightMatches, BirthrightRuleError, parseBirthrightRule } from './birthright.js';
+export type { BirthrightEntry, BirthrightRule } from './birthright.js';
 export { ChangeSetError, IdentityEmployeeIdTakenError, IdentityLoginTakenError, IdentityNotFoundError } from './change-set-errors.js';
 export { parseChangeSetDate, formatDate } from './change-set-dates.js';
 export { ATTRIBUTES } from './attribute-catalogue.js';

@@ -207,7 +207,7 @@ async function plan(reader: IdentityReader, changeSet: ChangeSet, ctx: PlanConte
   // review, and left in place. A leaver gets nothing new, and a draft waits for its Persist.
   const birthright = { add: [] as string[], remove: [] as string[] };
   if (!draft && state === 'active') {
-    const rules = await reader.birthrightResources();
+    const rules = (await reader.birthrightResources?.()) ?? [];
     if (rules.length > 0) {
       const viewBefore = snap?.identity.state === 'active' ? identityView(snap.identity, records.before, now, beforeManagerLogin) : null;
       const grantedBefore = new Set(birthrightFor(rules, viewBefore).map((r) => r.id));

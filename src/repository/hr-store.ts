@@ -64,6 +64,11 @@ export interface HrStore {
   claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */
   finishLaunch(id: string, outcome: { readonly state: 'launched' | 'failed'; readonly instanceId?: string; readonly error?: string }, at: number): Promise<boolean>;
+  /**
+   * Hands a claimed launch back, pending again and due at `dueAt` (its subject was busy), with `error` kept as the
+   * reason; false when it was not pending any more.
+   */
+  deferLaunch(id: string, dueAt: number, error: string, at: number): Promise<boolean>;
 }
 
 export interface HrLaunchRow {

@@ -20,6 +20,7 @@ import type { ChangeSet } from '../identity/change-set.js';
 import type { IdentityWrite } from '../identity/identity-write.js';
 import { readNetwrixChangeSet } from '../identity/netwrix-change-set.js';
 import { planChangeSetWithBirthright, type BirthrightDelta } from '../identity/plan-change-set.js';
+import { tellManagerOfDeparture } from './lifecycle-operations.js';
 
 /** The application the Netwrix compiler gives its system-state actions (one constant, defined by the compiler). */
 export { NETWRIX_APPLICATION } from '../definition/netwrix/compile-workflow.js';
@@ -93,30 +94,6 @@ function persistWith(mode: 'persist' | 'draft'): ServiceOperation {
     });
     return waitFor ? { values, waitFor } : { values };
   };
-}
-
-/**
- * A Persist that sets a departure tells the leaver's manager, through the mail outbox (docs/lifecycle.md): when the
- * accounts are disabled and when they are deleted. No manager, no message.
- */
-async function tellManagerOfDeparture(call: ServiceCall, write: IdentityWrite, changeSet: ChangeSet): Promise<void> {
-  if (changeSet.leaveAt === undefined || write.identity.managerId === null || call.identities === undefined) return;
-  const manager = (await call.identities.findIdentity(write.identity.managerId))?.identity.login;
-  if (manager === undefined) return;
-  const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
-  const disableAt = Math.max(changeSet.leaveAt, call.now ?? Date.now());
-  const deletes = (write.orders ?? []).filter((o) => o.operation === 'delete').map((o) => o.notBefore);
-  const removed = (write.assignments ?? []).filter((a) => a.removedAt !== null).length;
-  call.emit({
-    kind: 'notification',
-    to: [manager],
-    subject: `${write.identity.login} leaves on ${day(changeSet.leaveAt)}`,
-    body:
-      `${write.identity.login}, who reports to you, leaves on ${day(changeSet.leaveAt)}. ` +
-      `${removed > 0 ? `${removed} access right${removed === 1 ? ' is' : 's are'} removed; ` : ''}` +
-      `every account is disabled on ${day(disableAt)}` +
-      (deletes.length > 0 ? ` and deleted on ${day(Math.min(...deletes))}.` : '.'),
-  });
 }
 
 /**

@@ -49,6 +49,7 @@ export const birthright: ServiceOperation = async (call) => {
     else attributes[attribute] = v;
   }
   const person: IdentityView = { login: name ?? '', employeeId: null, organization, manager: null, attributes };
-  const resources = birthrightFor(await reader.birthrightResources(), person).map((r) => r.name);
+  // A reader made elsewhere may keep no rules (the store always does): then nothing is granted.
+  const resources = birthrightFor((await reader.birthrightResources?.()) ?? [], person).map((r) => r.name);
   return { values: { resources, count: resources.length } };
 };

@@ -182,42 +182,11 @@ const enableUser: ServiceOperation = async (call) => {
   return { values: await accountOperation(call, snapshot, 'enable') };
 };
 
-/**
- * `deleteUser`: every account is deleted, every resource taken away, and the identity ends (its history stays). With
- * `retentionDays`, the person leaves now and the accounts are kept that long: every resource is taken away and every
- * account disabled now, and the deletes are written dated after the retention period, for the provisioning worker
- * to carry out on their date (the leaver change set of docs/change-sets.md, `EndDate`), so no instance has to wait.
- */
+/** `deleteUser`: every account is deleted, every resource taken away, and the identity ends (its history stays). */
 const deleteUser: ServiceOperation = async (call) => {
   const snapshot = await userToChange(call, requireName(call));
-  const retentionDays = retentionDaysOf(call);
-  if (retentionDays === undefined) return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true, endState: 'ended' }) };
-  const held: string[] = [];
-  for (const a of snapshot.assignments) {
-    if (a.removedAt !== null) continue;
-    const resource = await reader(call).getResource(a.resourceId);
-    if (resource) held.push(resource.name);
-  }
-  const at = now(call);
-  const changeSet: ChangeSet = { leaveAt: at, ...(held.length > 0 && { resources: { remove: held } }) };
-  const values = await applyChangeSet(call, snapshot, changeSet, { retentionMs: retentionDays * DAY_MS });
-  return { values: { ...values, deleteAt: new Date(at + retentionDays * DAY_MS).toISOString() } };
+  return { values: await accountOperation(call, snapshot, 'delete', { removeAssignments: true, endState: 'ended' }) };
 };
-
-const DAY_MS = 24 * 3600 * 1000;
-
-/** `retentionDays` of deleteUser: absent (delete now), or a whole number of days from 0 to 3650. */
-function retentionDaysOf(call: ServiceCall): number | undefined {
-  const raw = call.args['retentionDays'];
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 3650) {
-    throw new InvalidInputError('WAVESET_ARGUMENT_INVALID', `deleteUser: retentionDays must be a whole number of days from 0 to 3650, not ${JSON.stringify(raw)}`, {
-      argument: 'retentionDays',
-    });
-  }
-  return n;
-}
 
 /**
  * With `wait` true, an operation that wrote provisioning orders makes its action wait until the targets have
@@ -287,7 +256,7 @@ async function commit(call: ServiceCall, view: XValue | undefined, what: string)
 }
 
 /** Plans a change set for one user (or a new one) and emits the write. */
-async function applyChangeSet(call: ServiceCall, snapshot: IdentitySnapshot | undefined, changeSet: ChangeSet, plan: { readonly retentionMs?: number } = {}): Promise<Obj> {
+async function applyChangeSet(call: ServiceCall, snapshot: IdentitySnapshot | undefined, changeSet: ChangeSet): Promise<Obj> {
   if (snapshot !== undefined && Object.keys(changeSet).length === 0) {
     return { changed: false, accountId: snapshot.identity.login, orders: 0 };
   }
@@ -297,7 +266,6 @@ async function applyChangeSet(call: ServiceCall, snapshot: IdentitySnapshot | un
     instanceId: call.instanceId,
     ...(snapshot !== undefined && { subject: snapshot.identity.id }),
     wait: isTrue(call.args['wait']),
-    ...plan,
   });
   await emitWrite(call, write);
   return writeSummary(write);

@@ -19,8 +19,6 @@ export interface WavesetPlanContext {
   readonly subject?: string;
   /** The instance waits for the orders' results. */
   readonly wait: boolean;
-  /** How long a leaver's accounts are kept (`deleteUser` with `retentionDays`). */
-  readonly retentionMs?: number;
 }
 
 export async function planWavesetChangeSet(reader: IdentityReader, changeSet: ChangeSet, ctx: WavesetPlanContext): Promise<IdentityWrite> {

@@ -1,6 +1,6 @@
 /**
  * The demo organisation `idflow serve --demo` sets up (docs/console.md, docs/decisions/console-demo-organisation.md):
- * three people with documented passwords, so that someone trying idflow can sign in and approve something without
+ * four people with documented passwords, so that someone trying idflow can sign in and approve something without
  * reading code. Accounts that already exist are left alone (their passwords are never reset), so running it again
  * changes nothing; a real deployment never passes --demo.
  */
@@ -18,6 +18,7 @@ export interface DemoPerson {
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { name: 'hana', password: 'hana-demo-1', profiles: ['HR'], role: 'HR: requests onboardings, changes and departures (Launch)' },
   { name: 'mona', password: 'mona-demo-1', profiles: ['Manager'], role: 'manager and reviewer: approves them (My Tasks)' },
+  { name: 'owen', password: 'owen-demo-1', profiles: ['ResourceOwner'], role: 'resource owner: approves access requests (My Tasks)' },
   { name: 'sam', password: 'sam-demo-1', profiles: [], role: 'no profile: sees and may do nothing' },
 ];
 

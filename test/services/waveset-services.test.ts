@@ -264,32 +264,6 @@ for (const database of DATABASES) {
       assert.equal(egone.records.length > 0, true);
     });
 
-    it('deleteUser with retentionDays takes every resource away and disables every account now, and dates the deletes after the retention period', async () => {
-      await w.seedUser('lleft', { records: [{ kind: 'personal', data: { firstName: 'Lee' } }], resources: { add: [{ resource: 'Directory' }, { resource: 'Staff' }, { resource: 'Wiki' }] } });
-      const { result, error, instanceId } = await w.call('deleteUser', { accountId: 'lleft', options: { retentionDays: 10 } });
-      assert.equal(error, null);
-      const day = 24 * 3600 * 1000;
-      const orders = await w.orders(instanceId);
-      const now = orders.filter((o) => o.not_before === w.now()).map((o) => `${o.operation} ${o.connector}`).sort();
-      const later = orders.filter((o) => o.not_before === w.now() + 10 * day).map((o) => `${o.operation} ${o.connector}`).sort();
-      assert.deepEqual(now, ['disable ldap-main', 'disable scim-wiki', 'removeMember ldap-main']);
-      assert.deepEqual(later, ['delete ldap-main', 'delete scim-wiki']);
-      assert.equal(orders.length, now.length + later.length, 'nothing else');
-      assert.equal(result!['deleteAt'], new Date(w.now() + 10 * day).toISOString());
-      const lleft = await w.user('lleft');
-      assert.equal(lleft.identity.state, 'ended');
-      assert.deepEqual(lleft.assignments.filter((a) => a.removedAt === null), []);
-    });
-
-    it('deleteUser refuses a retentionDays that is not a whole number of days, and changes nothing', async () => {
-      await w.seedUser('lstay', { records: [{ kind: 'personal', data: { firstName: 'Lou' } }], resources: { add: [{ resource: 'Directory' }] } });
-      const before = await w.user('lstay');
-      const { error, instanceId } = await w.call('deleteUser', { accountId: 'lstay', options: { retentionDays: 'soon' } });
-      assert.match(error!, /^WAVESET_ARGUMENT_INVALID: deleteUser: retentionDays must be a whole number of days from 0 to 3650, not "soon"/);
-      assert.deepEqual(await w.orders(instanceId), []);
-      assert.equal((await w.user('lstay')).identity.revision, before.identity.revision);
-    });
-
     it('birthright lists what the rules on the resources grant: to the attributes given, to a view, to a stored user', async () => {
       const share = await w.repository.identities.getResource('Badge');
       await w.repository.identities.putResource({ ...share!, birthright: parseBirthrightRule('[{"department":"Finance"},{"title":"Controller"}]') });

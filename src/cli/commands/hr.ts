@@ -83,7 +83,8 @@ Examples:
           if (result.threshold !== undefined) println(`threshold: ${result.threshold} workflows per run`);
           if (result.launches) {
             println(`started ${result.launches.launched} workflows${result.launches.failed ? `, ${result.launches.failed} failed:` : ''}`);
-            for (const f of result.launches.results.filter((r) => r.error !== undefined)) println(`  ${f.key} → ${f.definition}: ${f.error}`);
+            for (const f of result.launches.results.filter((r) => r.error !== undefined && r.retryAt === undefined)) println(`  ${f.key} → ${f.definition}: ${f.error}`);
+            printDeferred(result.launches);
             if (result.launches.failed > 0) process.exitCode = 1;
           }
         });
@@ -106,7 +107,8 @@ Examples:
           );
           if (options.json) return printJson(report);
           println(`started ${report.launched} workflows${report.failed ? `, ${report.failed} failed` : ''}`);
-          for (const f of report.results.filter((r) => r.error !== undefined)) println(`  ${f.key} → ${f.definition}: ${f.error}`);
+          for (const f of report.results.filter((r) => r.error !== undefined && r.retryAt === undefined)) println(`  ${f.key} → ${f.definition}: ${f.error}`);
+          printDeferred(report);
         });
       }),
     );
@@ -169,6 +171,13 @@ Examples:
         }
       }),
     );
+}
+
+/** Launches put off because their person had an update workflow running: said, not counted as failures. */
+function printDeferred(report: { readonly deferred?: number; readonly results: readonly { readonly key: string; readonly definition: string; readonly retryAt?: number }[] }): void {
+  if (!report.deferred) return;
+  println(`${report.deferred} put off (the person has an update workflow running), tried again later:`);
+  for (const d of report.results.filter((r) => r.retryAt !== undefined)) println(`  ${d.key} → ${d.definition} at ${new Date(d.retryAt!).toISOString()}`);
 }
 
 /** A refused file: every problem on stderr, one per line with its line number, before the error itself. */

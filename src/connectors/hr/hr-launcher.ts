@@ -5,15 +5,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Engine, WorkItemView } from '../../engine/engine-api.js';
-import { IdflowError } from '../../errors.js';
+import { hasErrorCode, IdflowError } from '../../errors.js';
 import type { HrLaunchRecord } from '../../repository/hr-store.js';
 import type { Repository } from '../../repository/repository.js';
 
 export interface HrLaunchReport {
   readonly launched: number;
   readonly failed: number;
-  readonly results: readonly { readonly id: string; readonly key: string; readonly definition: string; readonly instanceId?: string; readonly error?: string }[];
+  /** Launches whose subject had an update workflow running: pending again, due {@link HR_BUSY_RETRY_MS} later. */
+  readonly deferred: number;
+  readonly results: readonly { readonly id: string; readonly key: string; readonly definition: string; readonly instanceId?: string; readonly error?: string; readonly retryAt?: number }[];
 }
+
+/**
+ * How long a launch refused with SUBJECT_BUSY waits before it is tried again: the person's other update workflow
+ * (an onboarding in review, a move waiting for its reviewer) usually takes hours, so trying every round would only
+ * fill the audit. docs/decisions/hr-busy-retry.md.
+ */
+export const HR_BUSY_RETRY_MS = 15 * 60_000;
 
 export interface HrLaunchDeps {
   readonly repository: Repository;
@@ -30,11 +39,15 @@ export async function launchDueHr(
     readonly onProgress?: (done: number) => void;
     /** Launches in flight at once. @default 8 */
     readonly concurrency?: number;
+    /** @default {@link HR_BUSY_RETRY_MS} */
+    readonly busyRetryMs?: number;
   } = {},
 ): Promise<HrLaunchReport> {
-  const results: { id: string; key: string; definition: string; instanceId?: string; error?: string }[] = [];
+  const results: { id: string; key: string; definition: string; instanceId?: string; error?: string; retryAt?: number }[] = [];
   let launched = 0;
   let failed = 0;
+  let deferred = 0;
+  const busyRetryMs = options.busyRetryMs ?? HR_BUSY_RETRY_MS;
   const launchers = new Map<string, string>();
   for (;;) {
     const due = (await deps.repository.hr.dueLaunches(deps.clock(), 500)).filter((l) => options.source === undefined || l.source === options.source);
@@ -49,29 +62,37 @@ export async function launchDueHr(
     const lane = async (): Promise<void> => {
       while (next < due.length) {
         const l = due[next++]!;
-        const r = await launchOne(deps, l, launchers.get(l.source)!);
+        const r = await launchOne(deps, l, launchers.get(l.source)!, busyRetryMs);
         // Another launcher holds it: not ours to report.
         if (r.skipped) continue;
-        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...r });
-        if (r.error === undefined) launched++;
+        const { skipped: _, ...reported } = r;
+        results.push({ id: l.id, key: l.rowKey, definition: l.definition, ...reported });
+        if (r.retryAt !== undefined) deferred++;
+        else if (r.error === undefined) launched++;
         else failed++;
-        options.onProgress?.(launched + failed);
+        options.onProgress?.(launched + failed + deferred);
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, due.length) }, lane));
     // Everything left is held by other launchers (or this source had no more): they will report it.
     if (results.length === before || due.length < 500) break;
   }
-  return { launched, failed, results };
+  return { launched, failed, deferred, results };
 }
 
 /** How long a claimed launch stays with its launcher before another may take it (the launcher died). */
 const CLAIM_MS = 10 * 60_000;
 
-async function launchOne(deps: HrLaunchDeps, l: HrLaunchRecord, launcher: string): Promise<{ instanceId?: string; error?: string; skipped?: true }> {
+async function launchOne(
+  deps: HrLaunchDeps,
+  l: HrLaunchRecord,
+  launcher: string,
+  busyRetryMs: number,
+): Promise<{ instanceId?: string; error?: string; retryAt?: number; skipped?: true }> {
   if (!(await deps.repository.hr.claimLaunch(l.id, `claim:${randomUUID()}`, deps.clock(), CLAIM_MS))) return { skipped: true };
   let instanceId: string | undefined;
   let error: string | undefined;
+  let busy = false;
   try {
     const result = await deps.engine.launch({
       definition: l.definition,
@@ -89,6 +110,23 @@ async function launchOne(deps: HrLaunchDeps, l: HrLaunchRecord, launcher: string
     }
   } catch (e) {
     error = e instanceof IdflowError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    // The person has another update workflow running (one per identity): not a failure, the row waits its turn.
+    busy = instanceId === undefined && hasErrorCode(e, 'SUBJECT_BUSY');
+  }
+  if (busy) {
+    const at = deps.clock();
+    const retryAt = at + busyRetryMs;
+    await deps.repository.hr.deferLaunch(l.id, retryAt, error!, at);
+    await deps.repository.runtime.appendAudit([
+      {
+        at,
+        definitionName: l.definition,
+        event: 'hr.launch-deferred',
+        actor: launcher,
+        data: { source: l.source, key: l.rowKey, change: l.change, ...(l.subject !== null && { subject: l.subject }), error: error!, retryAt: new Date(retryAt).toISOString() },
+      },
+    ]);
+    return { error: error!, retryAt };
   }
   const outcome = error === undefined ? { state: 'launched' as const, instanceId: instanceId! } : { state: 'failed' as const, error, ...(instanceId !== undefined && { instanceId }) };
   const at = deps.clock();

@@ -113,6 +113,11 @@ export class PostgresHrStore implements HrStore {
     ]);
     return r.rowCount === 1;
   }
+
+  async deferLaunch(id: string, dueAt: number, error: string, at: number): Promise<boolean> {
+    const r = await this.#db.query(`UPDATE hr_launches SET due_at = $1, instance_id = NULL, error = $2, updated_at = $3 WHERE id = $4 AND state = 'pending'`, [dueAt, error, at, id]);
+    return r.rowCount === 1;
+  }
 }
 
 async function insertRun(on: PgQueryable, run: HrRunRecord): Promise<void> {

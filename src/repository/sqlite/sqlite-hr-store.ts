@@ -109,6 +109,13 @@ export class SqliteHrStore implements HrStore {
     return r.changes === 1;
   }
 
+  async deferLaunch(id: string, dueAt: number, error: string, at: number): Promise<boolean> {
+    const r = this.#db
+      .prepare(`UPDATE hr_launches SET due_at = ?, instance_id = NULL, error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+      .run(dueAt, error, at, id);
+    return r.changes === 1;
+  }
+
   #insertRun(run: HrRunRecord): void {
     this.#db.prepare(INSERT_RUN).run(run.id, run.source, run.at, run.file, run.outcome, JSON.stringify(run.plan));
   }
