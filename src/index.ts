@@ -114,7 +114,8 @@ export * from './identity/index.js';
 // Who is calling: the Caller, the one authorisation module, accounts, sessions and tokens
 export { localCaller, SYSTEM_CALLER, TOKEN_SCOPES, toCaller } from './access/caller.js';
 export type { AccessAction, Authentication, Caller, CallerLike, TokenScope } from './access/caller.js';
-export { AccessPolicy, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export { AccessPolicy, launchPermission, requireAllowed, RESUME_PERMISSION, START_PERMISSION, SUPERVISE_ALL_PERMISSION, SUPERVISE_ENTITY_PREFIX } from './access/authorize.js';
+export { approvalKind, fourEyesReason, isApproval } from './access/four-eyes.js';
 export type { Refusal, TaskFacts, Verdict } from './access/authorize.js';
 export { AccessService } from './access/access-service.js';
 export type { AccessServiceOptions, NewToken, SignInLimit, SignedIn } from './access/access-service.js';
@@ -122,6 +123,8 @@ export { RateLimitedError, UnauthenticatedError } from './access/access-errors.j
 export { argon2Hashing } from './access/passwords.js';
 export type { Argon2Cost, PasswordHashing } from './access/passwords.js';
 export type { AccessStore, AccountRecord, SessionRecord, TokenRecord } from './repository/access-store.js';
+export type { AbsenceRecord, AbsenceStore, WorkItemHandOver } from './repository/absence-store.js';
+export type { AbsenceRequest, AbsenceResult } from './engine/out-of-office.js';
 
 // HTTP API
 export { createHttpServer, registeredRoutes } from './http/server.js';
@@ -218,3 +221,21 @@ export { smtpTransport } from './notifications/smtp-transport.js';
 export type { MailMessage, MailSent, MailTransport } from './notifications/smtp-transport.js';
 export { retryNotification } from './notifications/retry-notification.js';
 export { MailSendError, MailSettingsError, MailPasswordMissingError, NotificationAlreadySentError, NotificationNotFoundError } from './notifications/mail-errors.js';
+
+// Approvals (docs/approvals.md)
+export {
+  ApprovalModeError,
+  ApprovalSchemeError,
+  NoApproverError,
+  APPROVAL_MODES,
+  parseApprovalMode,
+  DEFAULT_SCHEME,
+  parseApprovalScheme,
+  directoryOver,
+  EMPTY_DIRECTORY,
+  escalationTarget,
+  resolveApprovers,
+  isApproving,
+} from './approvals/index.js';
+export type { ApprovalMode, ApproverSource, ApproverDirectory, ApprovalRequest, ResolvedApprovers, ApprovalDecision, ApprovalOutcome } from './approvals/index.js';
+export type { ApprovalModel } from './definition/model/action.js';

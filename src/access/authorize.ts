@@ -5,13 +5,15 @@
  * - administrators (the CLI's local caller, accounts marked administrator) may launch, see, suspend, resume,
  *   terminate, import and administer everything; they decide and purge only by the same rules as anybody: being an
  *   administrator is not being an approver;
- * - launch: `/Workflows/WorkflowInstance/Start`, or (Netwrix) any permission on the workflow's first activity;
+ * - launch: (Netwrix) the Request permission, the start state's `/Custom/Workflows/<wf>/<first>/ActionPending`;
+ *   (TaskDefinition) `/Workflows/WorkflowInstance/Start` or `/Workflows/WorkflowInstance/Start/<name>`;
  * - see: the launcher, anyone who holds, held or may decide one of its work items, and supervisors;
  * - supervise (see, suspend, resume, terminate): `/Workflows/WorkflowInstance/Supervise` over every instance,
  *   `/Custom/Workflows/Supervise/<EntityType>` over the Netwrix workflows of that entity type;
  *   `/Workflows/WorkflowInstance/Resume` also lets a person resume;
- * - decide and delegate: {@link mayDecide} (owner or permission holder), then the four-eyes rule: a review offered by
- *   permission (`…/ReviewPending`) is not decided by the person who launched the instance nor by its subject;
+ * - decide and delegate: {@link mayDecide} (owner or permission holder), then the four-eyes rule
+ *   (src/access/four-eyes.ts): an approval is not decided by the person who launched the instance nor by its
+ *   subject, however it was offered; nor handed to them ({@link AccessPolicy.mayHold});
  * - purge: {@link mayPurge} (the Aborted permission of the activity);
  * - a token caller also needs the scope of the action (src/access/caller.ts).
  */
@@ -22,6 +24,9 @@ import type { Repository } from '../repository/repository.js';
 import { hasScope, scopeOf, type AccessAction, type Caller } from './caller.js';
 import { mayDecide, type DecideVerdict } from './may-decide.js';
 import { mayPurge } from './may-purge.js';
+import { isTemplateName, TEMPLATES } from '../definition/netwrix/templates.js';
+import { statePermission } from '../definition/netwrix/compile-workflow.js';
+import { fourEyesReason, type FourEyesTask } from './four-eyes.js';
 
 /** Why a caller may do something, or why not. */
 export type Verdict = { readonly allowed: true; readonly as?: string } | Refusal;
@@ -30,8 +35,21 @@ export interface Refusal {
   readonly reason: string;
 }
 
-/** Start any definition (the vendor's API permission). */
+/** Start any TaskDefinition (the vendor's API permission); `…/Start/<name>` starts that one only. */
 export const START_PERMISSION = '/Workflows/WorkflowInstance/Start';
+
+/**
+ * The permission that lets a person launch `definition`: a Netwrix workflow's start state (the Request item the
+ * launcher will own), else `/Workflows/WorkflowInstance/Start/<name>`. Undefined for a Netwrix workflow whose first
+ * activity has no waiting state (a system template first): only administrators and processes launch those.
+ */
+export function launchPermission(definition: { readonly name: string; readonly object: ProcessObject }): string | undefined {
+  if (definition.object.type !== 'Workflow') return `${START_PERMISSION}/${definition.name}`;
+  const first = definition.object.activities[0];
+  if (!first || !isTemplateName(first.template)) return undefined;
+  const start = TEMPLATES[first.template].states.find((s) => s.role === 'waiting');
+  return start === undefined ? undefined : statePermission(definition.name, first.identifier, start.short);
+}
 /** See and control every instance. */
 export const SUPERVISE_ALL_PERMISSION = '/Workflows/WorkflowInstance/Supervise';
 /** Resume a suspended instance. */
@@ -66,18 +84,25 @@ export class AccessPolicy {
     return this.#permissions !== undefined && (await this.#permissions(caller.person, permission));
   }
 
+  /**
+   * Launch rights (docs/decisions/launch-rights.md). A Netwrix workflow: only the permission of its start state
+   * (`/Custom/Workflows/<wf>/<first activity>/ActionPending` for an Action or ActionWithRefine first activity), the
+   * state whose work item the launcher will own; no other permission on the first activity (Aborted, Purged,
+   * RefinePending are other rights) and not the generic Start permission. A TaskDefinition:
+   * `/Workflows/WorkflowInstance/Start` (every one) or `/Workflows/WorkflowInstance/Start/<name>` (that one).
+   * Administrators launch anything in their own name; the CLI's `--as P` launches as P, with P's rights.
+   */
   async mayLaunch(caller: Caller, definition: { readonly name: string; readonly object: ProcessObject }): Promise<Verdict> {
     const scope = this.#scope(caller, 'launch');
     if (scope) return scope;
-    if (caller.administrator) return { allowed: true, as: 'administrator' };
-    if (await this.holds(caller, START_PERMISSION)) return { allowed: true, as: 'permission' };
-    if (definition.object.type === 'Workflow' && definition.object.activities[0]) {
-      const first = `/Custom/Workflows/${definition.name}/${definition.object.activities[0].identifier}`;
-      const held = this.#permissions?.held ? await this.#permissions.held(caller.person) : [];
-      if (held.some((p) => p === first || p.startsWith(`${first}/`))) return { allowed: true, as: 'permission' };
-      return { allowed: false, reason: `launching "${definition.name}" needs ${START_PERMISSION} or a permission on its first activity (${first}/…); ${caller.person} holds neither` };
+    if (caller.administrator && caller.asPerson !== true) return { allowed: true, as: 'administrator' };
+    const needed = launchPermission(definition);
+    if (definition.object.type === 'Workflow') {
+      if (needed !== undefined && (await this.holds(caller, needed))) return { allowed: true, as: 'permission' };
+      return { allowed: false, reason: `launching "${definition.name}" needs its Request permission ${needed ?? '(none: its first activity has no waiting state)'}; ${caller.person} does not hold it` };
     }
-    return { allowed: false, reason: `launching "${definition.name}" needs the permission ${START_PERMISSION}; ${caller.person} does not hold it` };
+    if ((await this.holds(caller, START_PERMISSION)) || (await this.holds(caller, needed!))) return { allowed: true, as: 'permission' };
+    return { allowed: false, reason: `launching "${definition.name}" needs ${START_PERMISSION} or ${needed!}; ${caller.person} holds neither` };
   }
 
   /** A supervisor of the instance: sees and controls it. */
@@ -130,22 +155,45 @@ export class AccessPolicy {
   }
 
   /**
-   * Who may decide (or delegate) `item`. With `task` (its instance) the four-eyes rule applies too: a review offered
-   * by permission (`…/ReviewPending`) is not decided by the instance's launcher nor by its subject. Action states
-   * (`ActionPending`, `RefinePending`) are the requester's own work, and an item owned by name is its owner's.
+   * Who may decide (or delegate) `item`. With `task` (its instance) the four-eyes rule applies too
+   * (src/access/four-eyes.ts): an approval, however it reached its holder (permission, name, delegation,
+   * out-of-office), is not decided by the instance's subject, nor by its launcher unless the definition gave the item
+   * to the launcher as their own form. Administrators are held to it like anybody.
    */
-  async mayDecide(caller: Caller, item: Pick<WorkItemView, 'id' | 'owner' | 'permission' | 'delegatedFrom'>, task?: Pick<TaskFacts, 'launcher' | 'subject'>): Promise<DecideVerdict> {
+  async mayDecide(caller: Caller, item: Pick<WorkItemView, 'id' | 'owner' | 'permission' | 'delegatedFrom'> & Partial<Pick<WorkItemView, 'activity' | 'itemType'>>, task?: FourEyesTask): Promise<DecideVerdict> {
     const scope = this.#scope(caller, 'decide');
     if (scope) return scope;
     const verdict = await mayDecide(caller.person, item, this.#permissions);
-    if (!verdict.allowed || verdict.as !== 'permission' || task === undefined || !isReview(item.permission)) return verdict;
-    if (task.launcher === caller.person) {
-      return { allowed: false, reason: `four-eyes rule: ${caller.person} launched the task instance of work item ${item.id}, so someone else holding ${item.permission} must decide it` };
-    }
-    if (task.subject != null && task.subject === caller.person) {
-      return { allowed: false, reason: `four-eyes rule: work item ${item.id} is about ${caller.person}, so someone else holding ${item.permission} must decide it` };
-    }
-    return verdict;
+    if (!verdict.allowed || task === undefined) return verdict;
+    const reason = fourEyesReason(caller.person, { ...item, activity: item.activity ?? '' }, task);
+    return reason === undefined ? verdict : { allowed: false, reason };
+  }
+
+  /**
+   * May `to` be given `item` (a delegation, a Refine, an out-of-office hand-over)? Refused when the item would stay an
+   * approval in `to`'s hands and `to` is its launcher or subject: the four-eyes rule applies at assignment time too,
+   * so nobody is handed an item they could not decide. A Netwrix Delegate or Refine leads to a `RefinePending` item
+   * (the requester's work, feedback), which anybody may be given.
+   */
+  mayHold(to: string, item: Pick<WorkItemView, 'id' | 'activity' | 'owner' | 'permission' | 'itemType' | 'delegatedFrom'>, task: FourEyesTask, how: 'delegation' | 'hand-over'): Verdict {
+    const held = { ...item, owner: to, delegatedFrom: item.owner ?? 'a permission holder' };
+    // A template item delegated or refined moves on to the RefinePending state: not an approval any more.
+    if (how === 'delegation' && item.permission !== undefined) return { allowed: true };
+    if (how === 'delegation' && /-(ActionPending|RefinePending|ReviewPending)$/.test(item.activity)) return { allowed: true };
+    const reason = fourEyesReason(to, held, task);
+    return reason === undefined ? { allowed: true } : { allowed: false, reason: `${how === 'delegation' ? 'it cannot be delegated' : 'it cannot be handed over'} to ${to}: ${reason}` };
+  }
+
+  /**
+   * Declare or clear `person`'s absence (out of office, docs/decisions/out-of-office.md): the person themself, or an
+   * administrator for anybody; a token needs the `decide` scope (it hands work items on).
+   */
+  mayDeclareAbsence(caller: Caller, person: string): Verdict {
+    const scope = this.#scope(caller, 'delegate');
+    if (scope) return scope;
+    if (person === caller.person) return { allowed: true, as: 'owner' };
+    if (caller.administrator) return { allowed: true, as: 'administrator' };
+    return { allowed: false, reason: `${caller.person} may declare only their own absence, not ${person}'s (administrators may)` };
   }
 
   async mayPurge(caller: Caller, permission: string): Promise<Verdict> {
@@ -176,11 +224,6 @@ export class AccessPolicy {
     }
     return type;
   }
-}
-
-/** The waiting state of the Review and ReviewWithFeedback templates: an approval, where four eyes apply. */
-function isReview(permission: string | undefined): boolean {
-  return permission !== undefined && permission.endsWith('/ReviewPending');
 }
 
 /** Throws the refusal when the verdict says no. */

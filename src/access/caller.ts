@@ -27,6 +27,11 @@ export interface Caller {
   readonly profiles: readonly string[];
   /** An administrator may see and control every instance, import and administer (never decide for others). */
   readonly administrator: boolean;
+  /**
+   * The local administrator acting as another person (the CLI's `--as`): launches are that person's, checked against
+   * their profiles like anybody's (docs/decisions/launch-rights.md). Absent: in one's own name.
+   */
+  readonly asPerson?: true;
   /** Token callers only: what the token may do. Absent: every scope. */
   readonly scopes?: readonly TokenScope[];
 }

@@ -17,6 +17,8 @@ export interface ApprovalRequest {
   /** The login the approval is about: whose manager approves, and who never approves. */
   readonly subject?: string;
   readonly resource?: string;
+  /** Several resources (a Netwrix change set's additions and removals): `owner` asks the owners of each, in order. */
+  readonly resources?: readonly string[];
   readonly profile?: string;
   readonly person?: string;
   /** Who asks; never an approver. Several: the launcher and a named requester. */
@@ -83,12 +85,15 @@ async function fromScheme(sources: readonly ApproverSource[], request: ApprovalR
         break;
       }
       case 'owner': {
-        if (!request.resource) throw new ApprovalSchemeError(`'owner' needs the resource whose owners approve; none is given`);
-        const owners = await directory.resourceOwners(request.resource);
-        if (owners === undefined) throw new ApprovalSchemeError(`'owner': there is no resource '${request.resource}'`);
-        for (const o of owners) {
-          if (o.toLowerCase().startsWith('profile:')) out.push(...(await directory.profileHolders(o.slice('profile:'.length).trim())));
-          else out.push(o);
+        const resources = request.resources ?? (request.resource ? [request.resource] : []);
+        if (resources.length === 0) throw new ApprovalSchemeError(`'owner' needs the resource whose owners approve; none is given`);
+        for (const resource of resources) {
+          const owners = await directory.resourceOwners(resource);
+          if (owners === undefined) throw new ApprovalSchemeError(`'owner': there is no resource '${resource}'`);
+          for (const o of owners) {
+            if (o.toLowerCase().startsWith('profile:')) out.push(...(await directory.profileHolders(o.slice('profile:'.length).trim())));
+            else out.push(o);
+          }
         }
         break;
       }

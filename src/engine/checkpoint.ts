@@ -7,6 +7,7 @@ import { parametersOf } from './new-instance.js';
 import { outcomeWrite } from './outcome-write.js';
 import { makeRunContext } from './run-context.js';
 import { dueIfOrdersSettled } from './provisioning-waits.js';
+import { routeAbsentOwners } from './out-of-office.js';
 
 /**
  * Where an advance stands: the row its next commit goes over, and what that commit must still write. The caller
@@ -54,7 +55,9 @@ export async function advanceWithCheckpoints(
   const interval = parametersOf(definition)?.progressInterval ?? 0;
   let startedAt = ctx.wallClock();
   const due = interval > 0 ? () => ctx.wallClock() - startedAt >= interval : undefined;
-  let outcome = adjust(await first(makeRunContext(ctx, position.before, position.now, due)));
+  // New items of people who are out of office go to their delegates before anything is written (out-of-office.ts).
+  const route = (o: AdvanceOutcome) => routeAbsentOwners(ctx, position.before, o, position.now);
+  let outcome = await route(adjust(await first(makeRunContext(ctx, position.before, position.now, due))));
   // A yield (the advance spent its work budget) is not continued here: the caller commits it as runnable and a
   // later claim goes on with it, so one busy instance does not hold back the others of its batch.
   while (outcome.checkpoint && !outcome.yielded) {
@@ -86,7 +89,7 @@ export async function advanceWithCheckpoints(
     position.checkpoints++;
     position.now = ctx.clock();
     startedAt = ctx.wallClock();
-    outcome = await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, makeRunContext(ctx, instance, position.now, due));
+    outcome = await route(await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, makeRunContext(ctx, instance, position.now, due)));
   }
   return { kind: 'rest', outcome: await dueIfOrdersSettled(ctx, outcome, position.now) };
 }

@@ -74,6 +74,14 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   if (!fourEyes.allowed) {
     throw new NotAuthorizedError('WORKITEM_FOUR_EYES', `${actor} may not decide: ${fourEyes.reason}`, { workItemId: item.id, actor, launcher: instance.launcher });
   }
+  // Nobody is handed an approval they could not decide: a delegation to the launcher or the subject is refused.
+  const assigning = item.decisions.find((d) => d.name === request.decision)?.kind === 'assign';
+  if (assigning && request.assignee !== undefined) {
+    const held = ctx.access.mayHold(request.assignee, view, instance, 'delegation');
+    if (!held.allowed) {
+      throw new NotAuthorizedError('WORKITEM_FOUR_EYES', `${actor} may not delegate work item ${item.id}: ${held.reason}`, { workItemId: item.id, actor, assignee: request.assignee });
+    }
+  }
   if (instance.state === 'suspended') {
     throw new ConflictError('TASK_SUSPENDED', `task instance ${instance.id} is suspended; resume it before deciding its work items`, { id: instance.id });
   }

@@ -3,6 +3,8 @@
  * The Runtime engineer implements it (`openEngine` in src/engine/engine.ts); others code against these types.
  */
 import type { CallerLike } from '../access/caller.js';
+import type { AbsenceRecord } from '../repository/absence-store.js';
+import type { AbsenceRequest, AbsenceResult } from './out-of-office.js';
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
 import type { ListPaging } from '../repository/runtime-store.js';
@@ -296,5 +298,15 @@ export interface Engine {
    * stops claiming, finishes or hands back what it holds, and returns.
    */
   runWorker(signal: AbortSignal, options?: WorkerRunOptions): Promise<void>;
+  /**
+   * Out of office (docs/decisions/out-of-office.md): declares `request.person`'s absence (default: the caller's own;
+   * only administrators declare for others, `OOO_NOT_ALLOWED`), replacing any earlier one; with `handOver`, also moves
+   * their open items to the delegate (an approval of the delegate's own request stays: the four-eyes rule).
+   */
+  declareAbsence(request: AbsenceRequest, actor: CallerLike): Promise<AbsenceResult>;
+  /** Ends an absence (default: the caller's own); `OOO_NOT_FOUND` when there is none. Handed-over items stay with the delegate. */
+  clearAbsence(person: string | undefined, actor: CallerLike): Promise<void>;
+  /** Administrators: every absence; anybody else: their own and those naming them as delegate. */
+  listAbsences(actor: CallerLike): Promise<AbsenceRecord[]>;
   close(): Promise<void>;
 }

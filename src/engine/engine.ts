@@ -14,6 +14,7 @@ import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
 import { compileRetryPolicy, type RetryOptions } from '../repository/retry-transient.js';
 import { launchTask } from './launch.js';
+import { clearAbsence, declareAbsence, listAbsences, type AbsenceRequest } from './out-of-office.js';
 import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
 import { listSchedules, type ScheduleView } from './schedules.js';
@@ -279,6 +280,18 @@ class EngineImpl implements RuntimeEngine {
 
   async runWorker(signal: AbortSignal, options: WorkerRunOptions = {}) {
     return runWorkerLoop(this.#ctx, signal, compileWorkerRunOptions(options));
+  }
+
+  declareAbsence(request: AbsenceRequest, who: CallerLike) {
+    return declareAbsence(this.#ctx, who, request);
+  }
+
+  clearAbsence(person: string | undefined, who: CallerLike) {
+    return clearAbsence(this.#ctx, who, person);
+  }
+
+  listAbsences(who: CallerLike) {
+    return listAbsences(this.#ctx, who);
   }
 
   listSchedules() {

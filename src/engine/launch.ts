@@ -7,6 +7,7 @@ import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { launchInputs } from './launch-inputs.js';
+import { launchSubject } from './launch-subject.js';
 import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
@@ -99,10 +100,12 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // terminate mean anything for ordinary launches. With the default (delete) an unnamed launch keeps its generated,
   // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
   const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
+  // The identity it updates, however it is named: the lock holds that identity's key (launch-subject.ts).
+  const named = await launchSubject(ctx.repository.identities, request.subject, inputs);
   const record = newInstanceRecord(definition, {
     ...(taskName !== undefined && { name: taskName }),
     launcher,
-    ...(request.subject !== undefined && { subject: request.subject }),
+    ...(named !== undefined && { subject: named.subject, subjectKey: named.key }),
     inputs,
     now,
   });

@@ -21,6 +21,8 @@ export function newInstanceRecord(
     readonly name?: string;
     readonly launcher: string;
     readonly subject?: string;
+    /** The subject's key when the launch resolved it to an identity (src/engine/launch-subject.ts); else derived. */
+    readonly subjectKey?: string;
     readonly inputs: Readonly<Record<string, XValue>>;
     readonly now: number;
   },
@@ -40,7 +42,7 @@ export function newInstanceRecord(
     waiting: false,
     launcher: args.launcher,
     subject: args.subject ?? null,
-    subjectKey: args.subject !== undefined ? subjectKey(args.subject) : null,
+    subjectKey: args.subject !== undefined ? (args.subjectKey ?? subjectKey(args.subject)) : null,
     position: [],
     interpreterState: null,
     variables: args.inputs,

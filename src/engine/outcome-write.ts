@@ -66,6 +66,7 @@ export function outcomeWrite(
   const base = auditBase(instance);
   const audit: AuditRecord[] = [...(args.audit ?? [])];
   const createdItems = outcome.createWorkItems.map((spec) => workItemRecord(instance, spec, now));
+  const routed = new Map(outcome.createWorkItems.filter((s) => s.outOfOffice !== undefined).map((s) => [s.id, s.outOfOffice!]));
   for (const item of createdItems) {
     audit.push({
       ...base,
@@ -73,7 +74,13 @@ export function outcomeWrite(
       event: 'workitem-created',
       activity: item.activity,
       workItemId: item.id,
-      data: { owner: item.owner, ...(item.permission !== null && { permission: item.permission }), request: item.request },
+      data: {
+        owner: item.owner,
+        ...(item.permission !== null && { permission: item.permission }),
+        request: item.request,
+        ...(item.delegatedFrom !== null && { delegatedFrom: item.delegatedFrom }),
+        ...outOfOfficeAudit(routed.get(item.id)),
+      },
     });
   }
   const closes = outcome.closeWorkItems.map((c) => closeWrite(c, now));
@@ -175,6 +182,12 @@ export function endedRecord(
 /** Audit fields naming the instance. */
 export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | 'instanceName' | 'definitionName'> {
   return { instanceId: i.id, instanceName: i.name, definitionName: i.definitionName };
+}
+
+/** What the `workitem-created` audit row says of out-of-office routing. */
+function outOfOfficeAudit(routing: WorkItemSpec['outOfOffice']): Record<string, string> {
+  if (routing === undefined) return {};
+  return 'from' in routing ? { outOfOffice: routing.from } : { outOfOfficeKept: routing.kept };
 }
 
 function progressMessage(outcome: AdvanceOutcome, steps: number): string {

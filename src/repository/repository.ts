@@ -1,4 +1,5 @@
 import type { IdentityStore } from '../identity/identity-store.js';
+import type { AbsenceStore } from './absence-store.js';
 import type { AccessStore } from './access-store.js';
 import type { AuditQueryStore, HrStore } from './hr-store.js';
 import type { NotificationStore } from './notification-store.js';
@@ -26,6 +27,8 @@ export interface Repository {
   readonly notifications: NotificationStore;
   /** The HR feed's sources, snapshots, runs and pending launches (src/connectors/hr/, docs/hr-feed.md). */
   readonly hr: HrStore;
+  /** Out of office: absences and their delegates, and the hand-over of open work items (docs/decisions/out-of-office.md). */
+  readonly absences: AbsenceStore;
   /** The audit trail read by filter (`idflow audit`). */
   readonly audit: AuditQueryStore;
   /** `sqlite` or `postgres`: for messages only; nothing branches on it outside src/repository/. */

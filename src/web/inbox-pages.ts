@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import type { WorkItemView } from '../engine/engine-api.js';
 import { toWorkItemView } from '../engine/task-view.js';
 import type { XValue } from '../expression/env.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import type { AbsenceRecord } from '../repository/absence-store.js';
 import { PUBLIC } from '../http/route-access.js';
 import type { RouteDeps } from '../http/server.js';
 import { back, formOf, noticeOf, sendPage, signedIn } from './console.js';
 import { html, raw, shortTime, type Html } from './html.js';
-import { csrfField, page } from './layout.js';
+import { csrfField, page, type PageContext } from './layout.js';
 
 const config = { access: PUBLIC };
 const STATES = ['open', 'decided', 'cancelled', 'timeout'] as const;
@@ -52,7 +53,8 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
         <div><button type="submit">Apply</button></div>
       </form>
       <h2>${items.length} ${state} item${items.length === 1 ? '' : 's'}</h2>
-      ${items.length === 0 ? html`<p class="muted">Nothing here. Work that needs you appears in this list.</p>` : itemTable(items, now)}`;
+      ${items.length === 0 ? html`<p class="muted">Nothing here. Work that needs you appears in this list.</p>` : itemTable(items, now)}
+      ${outOfOfficeSection(ctx, await engine.listAbsences(ctx.caller), now)}`;
     return sendPage(reply, page(ctx, '/inbox', 'My Tasks', body));
   });
 
@@ -139,6 +141,33 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
     return back(reply, next, `${decision}: done. ${item.definition} is now ${result.instance.state}${result.instance.position.length ? ` at ${result.instance.position.join(', ')}` : ''}.`);
   });
 
+  // Out of office (docs/decisions/out-of-office.md): one's own absence, declared and cleared from My Tasks.
+  app.post('/inbox/out-of-office', { config }, async (request, reply) => {
+    const ctx = await signedIn(request, deps);
+    const form = formOf(request);
+    const from = dayOf(form.from, 'from');
+    const until = dayOf(form.until, 'until');
+    const result = await engine.declareAbsence(
+      {
+        delegate: String(form.delegate ?? '').trim(),
+        ...(from !== undefined && { from }),
+        ...(until !== undefined && { until }),
+        ...(form.note ? { note: form.note.slice(0, 1000) } : {}),
+        ...(form.handOver === 'on' && { handOver: true }),
+      },
+      ctx.caller,
+    );
+    const kept = result.kept.length > 0 ? ` ${result.kept.length} item${result.kept.length === 1 ? '' : 's'} stayed with you (four-eyes rule).` : '';
+    const moved = form.handOver === 'on' ? ` ${result.handedOver.length} open item${result.handedOver.length === 1 ? '' : 's'} handed over.` : '';
+    return back(reply, '/inbox', `Out of office: new work goes to ${result.absence.delegate}.${moved}${kept}`);
+  });
+
+  app.post('/inbox/out-of-office/clear', { config }, async (request, reply) => {
+    const ctx = await signedIn(request, deps);
+    await engine.clearAbsence(undefined, ctx.caller);
+    return back(reply, '/inbox', 'Welcome back: new work is yours again.');
+  });
+
   app.post<{ Params: { id: string } }>('/inbox/:id/delegate', { config }, async (request, reply) => {
     const ctx = await signedIn(request, deps);
     const form = formOf(request);
@@ -151,11 +180,45 @@ export function registerInboxPages(app: FastifyInstance, deps: RouteDeps): void 
   });
 }
 
+/** A date field (YYYY-MM-DD, midnight UTC) as epoch ms; empty: not given. */
+function dayOf(text: string | undefined, field: 'from' | 'until'): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? Date.parse(`${text.trim()}T00:00:00Z`) : NaN;
+  if (!Number.isFinite(t)) throw new InvalidInputError('OOO_PERIOD_INVALID', `${field} must be a date such as 2026-12-24, not "${text}"`, { [field]: text });
+  return t;
+}
+
+const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+
+/** My Tasks' out-of-office control: one's own absence (or a form to declare one), and whose work one holds. */
+function outOfOfficeSection(ctx: PageContext, absences: readonly AbsenceRecord[], now: number): Html {
+  const me = ctx.caller?.person;
+  const own = absences.find((a) => a.person === me);
+  const holding = absences.filter((a) => a.delegate === me && a.from <= now && (a.until === null || a.until > now));
+  const period = (a: AbsenceRecord, mine = false) => `from ${day(a.from)}${a.until === null ? (mine ? ' until you clear it' : ' until cleared') : ` until ${day(a.until)}`}`;
+  return html`<section id="out-of-office" aria-labelledby="ooo-title"><h2 id="ooo-title">Out of office</h2>
+    ${
+      own
+        ? html`<p class="notice" id="ooo-status">You are out of office ${period(own, true)}: new work items that name you go to <strong>${own.delegate}</strong>, with you kept as the original owner.</p>
+          <form method="post" action="/inbox/out-of-office/clear">${csrfField(ctx)}<button type="submit" class="secondary">I am back</button></form>`
+        : html`<p class="muted">Going away? New work items that name you will go to your delegate meanwhile. An approval of the delegate's own request stays with you.</p>
+          <form method="post" action="/inbox/out-of-office">${csrfField(ctx)}
+            <div class="field"><label for="ooo-delegate">Delegate (account name)</label><input id="ooo-delegate" name="delegate" required maxlength="256"></div>
+            <div class="field"><label for="ooo-from">Away from (empty: now)</label><input id="ooo-from" name="from" type="date"></div>
+            <div class="field"><label for="ooo-until">Back on (empty: until you clear it)</label><input id="ooo-until" name="until" type="date"></div>
+            <div class="field"><label for="ooo-note">Note (kept in the audit record)</label><input id="ooo-note" name="note" maxlength="1000"></div>
+            <div class="field"><label><input type="checkbox" name="handOver" id="ooo-hand-over"> Hand my open items over now</label></div>
+            <button type="submit">Set out of office</button></form>`
+    }
+    ${holding.length === 0 ? '' : html`<p id="ooo-holding">You hold the new work of ${holding.map((a) => `${a.person} (${period(a)})`).join(', ')}.</p>`}
+  </section>`;
+}
+
 function itemTable(items: readonly WorkItemView[], now: number): Html {
   return html`<div class="table-wrap"><table id="inbox"><caption class="muted">Oldest first</caption><thead><tr><th scope="col">Request</th><th scope="col">Workflow</th><th scope="col">Subject</th><th scope="col">Due</th><th scope="col">Created</th></tr></thead><tbody>
     ${items.map((w) => {
       const late = w.dueAt !== undefined && Date.parse(w.dueAt) < now && w.state === 'open';
-      return html`<tr><td><a href="/inbox/${w.id}">${w.request || w.activity}</a><div class="muted">${w.activity}</div></td><td>${w.definition}</td><td>${show(w.variables.subject ?? '')}</td>
+      return html`<tr><td><a href="/inbox/${w.id}">${w.request || w.activity}</a><div class="muted">${w.activity}${w.delegatedFrom ? ` — for ${w.delegatedFrom}` : ''}</div></td><td>${w.definition}</td><td>${show(w.variables.subject ?? '')}</td>
         <td class="${late ? 'overdue' : ''}">${w.dueAt ? shortTime(w.dueAt) : '—'}${late ? ' (overdue)' : ''}</td><td>${shortTime(w.createdAt)}</td></tr>`;
     })}</tbody></table></div>`;
 }

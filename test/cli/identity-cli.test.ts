@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { tempRepository } from './cli-harness.js';
 
 describe('identity and resource commands', () => {
-  const repo = tempRepository({ prefix: 'idflow-identity-cli-', seed: ['init'] });
+  const repo = tempRepository({ prefix: 'idflow-identity-cli-', seed: ['init'], user: 'alice' });
 
   it('adds resources, runs an onboarding through the CLI, and shows the identity now and as it was', async () => {
     const added = await repo.json<{ status: string; kind: string }>('resource', 'add', 'staff', '--kind', 'group', '--connector', 'ldap', '--target-key', 'cn=staff,dc=example,dc=org');
@@ -21,7 +21,7 @@ describe('identity and resource commands', () => {
 
     const vars = join(repo.dir, 'onboard.json');
     writeFileSync(vars, JSON.stringify({ changes: { Login: 'jdoe', FirstName: 'Jane', LastName: 'Doe', EffectiveDate: '2026-01-01', Resources: { Add: ['staff'] } } }));
-    const run = await repo.json<{ workItems: { id: string }[] }>('run', 'User_Onboarding', '--sync', '--vars-file', vars, '--as', 'alice');
+    const run = await repo.json<{ workItems: { id: string }[] }>('run', 'User_Onboarding', '--sync', '--vars-file', vars);
     const executed = await repo.json<{ workItems: { id: string }[] }>('workitem', 'decide', run.workItems[0]!.id, '--decision', 'Execute', '--as', 'alice');
     assert.equal((await repo.json<{ state: string }[]>('identity', 'list'))[0]?.state, 'draft', 'the draft is listed');
     assert.equal((await repo.idflow('profile', 'assign', 'bob', 'Manager')).status, 0);

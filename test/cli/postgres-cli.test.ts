@@ -42,7 +42,7 @@ describe('idflow on a PostgreSQL DATABASE_URL', () => {
   });
 
   it('runs a workflow, lists the work item and decides it with --db URL as with a file', async () => {
-    const run = await runIdflow(['--db', url, 'run', 'User_Onboarding', '--as', 'alice', '--json'], { cwd: dir });
+    const run = await runIdflow(['--db', url, 'run', 'User_Onboarding', '--json'], { cwd: dir, env: { IDFLOW_USER: 'alice' } });
     assert.equal(run.status, 0, run.stderr);
     const launched = JSON.parse(run.stdout) as { instance: { id: string; state: string } };
     assert.equal(launched.instance.state, 'executing');

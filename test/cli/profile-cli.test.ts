@@ -24,6 +24,8 @@ describe('idflow profile', () => {
     assert.match(assign.stdout, /bob now holds Manager/);
     assert.equal(assign.stderr, '', 'Manager is a profile the default rules name: no warning');
 
+    // alice requests: HR holds the Request permission she needs to launch with `--as alice`.
+    assert.equal((await idflow('profile', 'assign', 'alice', 'HR')).status, 0);
     const run = await json<{ instance: { id: string }; workItems: Item[] }>('run', 'User_Onboarding', '--as', 'alice');
     const request = run.workItems[0];
     assert.ok(request);

@@ -463,7 +463,7 @@ describe('Netwrix errors', () => {
     {
       name: 'refuses an unknown attribute on an activity, listing the allowed ones',
       body: '  <Workflow Identifier="W" DisplayName_L1="W" VariablesType="Workflow_User">\n    <Activity Identifier="P" DisplayName_L1="P" Template="Persist" Color="red" />\n  </Workflow>',
-      expect: 'bad.xml:3:68: error DEF_UNKNOWN_ATTRIBUTE: <Activity> has no attribute "Color"; allowed: Identifier, DisplayName_L1…L16, Template, ArgumentBlockProvisioning, ArgumentCalledWorkflow, WorkflowOverviewDisable',
+      expect: 'bad.xml:3:68: error DEF_UNKNOWN_ATTRIBUTE: <Activity> has no attribute "Color"; allowed: Identifier, DisplayName_L1…L16, Template, ArgumentBlockProvisioning, ArgumentCalledWorkflow, WorkflowOverviewDisable, ApprovalScheme, ApprovalMode, ApprovalResource, ApprovalProfile, ApprovalPerson, ApprovalFallback, ApprovalTimeout, ApprovalEscalation',
     },
     {
       name: 'refuses an activity declared twice',

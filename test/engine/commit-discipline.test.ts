@@ -42,7 +42,7 @@ function spied(repository: Repository): { repository: Repository; calls: Calls; 
     },
   });
   return {
-    repository: { objects: repository.objects, profiles: repository.profiles, provisioning: repository.provisioning, identities: repository.identities, access: repository.access, notifications: repository.notifications, hr: repository.hr, audit: repository.audit, runtime, kind: repository.kind, location: repository.location, close: () => repository.close() },
+    repository: { objects: repository.objects, profiles: repository.profiles, provisioning: repository.provisioning, identities: repository.identities, access: repository.access, notifications: repository.notifications, hr: repository.hr, absences: repository.absences, audit: repository.audit, runtime, kind: repository.kind, location: repository.location, close: () => repository.close() },
     calls,
     reset: () => {
       calls.commits.length = 0;

@@ -62,7 +62,7 @@ describe('interpreter: Netwrix templates', () => {
     assert.deepEqual(h.vars()['changes'], { LastName: 'Doe' });
   });
 
-  it('hands the next state to the assignee of a Refine, who gives feedback back to the reviewers', async () => {
+  it('hands the next state to the assignee of a Refine, who gives feedback back to the reviewer who asked', async () => {
     const h = new Harness(startInternal);
     await h.start({ changes: goodChanges() });
     await h.decide(h.item().id, 'Execute', { actor: 'alice' });
@@ -74,7 +74,8 @@ describe('interpreter: Netwrix templates', () => {
     assert.deepEqual(decisions(h), ['Save', 'Delegate', 'Execute']);
     await h.decide(h.item().id, 'Execute', { actor: 'expert' });
     assert.deepEqual(h.last.position, ['Review/ReviewWithFeedback-ReviewPending']);
-    assert.equal(h.item().owner, null, 'back with the reviewers');
+    assert.equal(h.item().owner, 'rev', 'back with the reviewer who refined, by name');
+    assert.equal(h.item().permission, undefined, 'not offered to every holder of the permission again');
   });
 
   it('delegates the request: the delegate owns the RefinePending item', async () => {

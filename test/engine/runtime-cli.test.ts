@@ -58,7 +58,7 @@ for (const database of DATABASES) {
     });
 
     it('runs a sync approval, lists it in the owner’s inbox, decides it and shows the finished task', async () => {
-      const run = await idflow('run', 'Approval', '--var', 'approver=alice', '--subject', 'jdoe', '--as', 'bob');
+      const run = await idflow('run', 'Approval', '--var', 'approver=alice', '--subject', 'jdoe');
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /state\s+executing \(waiting\)/);
       assert.match(run.stdout, /Please approve, alice/);
@@ -166,12 +166,14 @@ for (const database of DATABASES) {
     it('purges an aborted Netwrix instance with `task purge` for a holder of the Aborted permission only', async () => {
       assert.equal((await idflow('import', engineFixture('purge.xml'))).status, 0);
       assert.equal((await idflow('profile', 'assign', 'pat', 'Purger')).status, 0);
-      const run = await json<{ instance: { id: string }; workItems: { id: string }[] }>('run', 'Purge_Request', '--as', 'alice');
+      // Launched by the local administrator in its own name: pat's Aborted permission is no right to launch.
+      assert.match((await idflow('run', 'Purge_Request', '--as', 'pat')).stderr, /LAUNCH_NOT_ALLOWED/);
+      const run = await json<{ instance: { id: string }; workItems: { id: string }[] }>('run', 'Purge_Request');
       const id = run.instance.id;
       const notYet = await idflow('task', 'purge', id, '--as', 'pat');
       assert.equal(notYet.status, 1);
       assert.match(notYet.stderr, /TASK_NOT_PURGEABLE: .*only an instance that ended aborted can be purged/);
-      assert.equal((await idflow('workitem', 'decide', run.workItems[0]!.id, '--decision', 'Abort', '--as', 'alice')).status, 0);
+      assert.equal((await idflow('workitem', 'decide', run.workItems[0]!.id, '--decision', 'Abort', '--as', 'cli-user')).status, 0);
 
       const refused = await idflow('task', 'purge', id, '--as', 'alice');
       assert.equal(refused.status, 1);

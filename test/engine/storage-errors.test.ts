@@ -95,7 +95,7 @@ describe('storage errors', () => {
     const holder = new Database(db);
     holder.exec('BEGIN IMMEDIATE');
     try {
-      const run = await runIdflow(['--db', db, 'run', 'Durable Chain', '--var', 'n=1', '--as', 'ann'], { env: { IDFLOW_BUSY_TIMEOUT_MS: '50' } });
+      const run = await runIdflow(['--db', db, 'run', 'Durable Chain', '--var', 'n=1'], { env: { IDFLOW_BUSY_TIMEOUT_MS: '50', IDFLOW_USER: 'ann' } });
       assert.equal(run.status, 1);
       assertCodedOnly(run.stderr, 'REPO_BUSY');
       assert.match(run.stderr, /busy/);
@@ -115,7 +115,7 @@ describe('storage errors', () => {
     const tasks = await runIdflow(['--db', db, 'tasks', '--json']);
     assert.equal((JSON.parse(tasks.stdout) as unknown[]).length, 2);
 
-    const run = await runIdflow(['--db', db, 'run', 'Durable Chain', '--var', 'n=9', '--as', 'ann']);
+    const run = await runIdflow(['--db', db, 'run', 'Durable Chain', '--var', 'n=9'], { env: { IDFLOW_USER: 'ann' } });
     assert.equal(run.status, 1);
     assertCodedOnly(run.stderr, 'REPO_READ_ONLY');
     assert.match(run.stderr, /read-only.*chmod u\+w/);

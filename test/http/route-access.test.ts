@@ -98,6 +98,13 @@ const CASES: Readonly<Record<string, RouteCase>> = {
     without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' },
   },
   'DELETE /api/v1/profiles/:person/:profile': { url: () => '/api/v1/profiles/hana/HR', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
+  'GET /api/v1/out-of-office': { url: () => '/api/v1/out-of-office?person=hana', without: { as: sam, status: 403, code: 'OOO_NOT_ALLOWED' } },
+  'PUT /api/v1/out-of-office/:person': {
+    url: () => '/api/v1/out-of-office/hana',
+    body: () => ({ delegate: 'sam' }),
+    without: { as: sam, status: 403, code: 'OOO_NOT_ALLOWED' },
+  },
+  'DELETE /api/v1/out-of-office/:person': { url: () => '/api/v1/out-of-office/hana', without: { as: sam, status: 403, code: 'OOO_NOT_ALLOWED' } },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', without: { as: hana, status: 403, code: 'ACCESS_NOT_ADMINISTRATOR' } },
   'POST /api/v1/tokens': {
     url: () => '/api/v1/tokens',

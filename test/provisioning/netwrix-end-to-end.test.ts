@@ -22,7 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 const TOKEN = 'e2e-token';
-const ENV = { IDFLOW_E2E_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD, IDFLOW_E2E_SCIM_TOKEN: TOKEN };
+// IDFLOW_USER: the CLI launches as the local administrator under alice's name (`--as` would use alice's own rights).
+const ENV = { IDFLOW_E2E_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD, IDFLOW_E2E_SCIM_TOKEN: TOKEN, IDFLOW_USER: 'alice' };
 const STAFF_DN = `cn=staff,${SLAPD_GROUPS}`;
 
 interface Launched {
@@ -45,7 +46,7 @@ describe('Netwrix joiner, mover and leaver through the CLI, provisioned to slapd
 
   /** Runs the workflow as alice on `subject`, executes its request, approves a review when there is one, then runs the worker. */
   async function runWorkflow(name: string, changes: Record<string, unknown>, subject?: string): Promise<void> {
-    const launched = await json<Launched>('run', name, '--as', 'alice', ...(subject ? ['--subject', subject] : []), '--var', `changes=${JSON.stringify(changes)}`);
+    const launched = await json<Launched>('run', name, ...(subject ? ['--subject', subject] : []), '--var', `changes=${JSON.stringify(changes)}`);
     let items = launched.workItems;
     const executed = await json<{ workItems: Launched['workItems']; instance: { state: string } }>('workitem', 'decide', items[0]!.id, '--decision', 'Execute', '--as', 'alice');
     items = executed.workItems;

@@ -32,7 +32,8 @@ describe('the Waveset joiner, mover and leaver, through the CLI, against slapd a
   let scim: ScimTestServer;
   let dir: string;
   let db: string;
-  const env = (): Record<string, string> => ({ IDFLOW_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD });
+  // The CLI launches as the local administrator under alice's name (`--as` would launch with alice's own rights).
+  const env = (): Record<string, string> => ({ IDFLOW_LDAP_PASSWORD: SLAPD_ADMIN_PASSWORD, IDFLOW_USER: 'alice' });
   const idflow = async (...args: string[]): Promise<Run> => runIdflow(['--db', db, ...args], { env: env() });
   const ok = async (...args: string[]): Promise<string> => {
     const r = await idflow(...args);
@@ -43,7 +44,7 @@ describe('the Waveset joiner, mover and leaver, through the CLI, against slapd a
 
   /** Launches a workflow synchronously; its outputs. */
   const run = async (definition: string, vars: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown>; workItems: { id: string }[] }> => {
-    const args = ['run', definition, '--as', 'alice', '--sync'];
+    const args = ['run', definition, '--sync'];
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     const r = await json<{ instance: { id: string; variables: Record<string, unknown>; result?: { outputs: Record<string, unknown> } }; workItems: { id: string }[] }>(...args);
     return { id: r.instance.id, outputs: r.instance.result?.outputs ?? r.instance.variables, workItems: r.workItems };

@@ -9,6 +9,7 @@ import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerMailWorker } from './mail-worker.js';
 import { registerNotification } from './notification.js';
+import { registerOutOfOffice } from './out-of-office.js';
 import { registerProfile } from './profile.js';
 import { registerProvisioning } from './provisioning.js';
 import { registerIdentity } from './identity.js';
@@ -47,6 +48,7 @@ export const commands: readonly RegisterCommand[] = [
   registerNotification,
   registerSchedule,
   registerProfile,
+  registerOutOfOffice,
   registerProvisioning,
   registerIdentity,
   registerResource,

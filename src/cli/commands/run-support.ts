@@ -95,7 +95,9 @@ export function actingUser(as: string | undefined): string {
  * acting under the name of {@link actingUser}. Deciding and purging still follow that person's rights.
  */
 export function cliCaller(as: string | undefined): Caller {
-  return localCaller(actingUser(as));
+  const caller = localCaller(actingUser(as));
+  // `--as P` acts as P: what P may launch, P launches (docs/decisions/launch-rights.md).
+  return as === undefined ? caller : { ...caller, asPerson: true };
 }
 
 /** Opens the repository (which must exist) and an engine on it, runs `fn`, and closes both. */

@@ -50,7 +50,7 @@ export function registerRun(program: Command): void {
 Examples:
   idflow run "Update User With Approval" --var accountId=jdoe --var approver=carol --subject jdoe --sync
   idflow run "Update User With Approval" --vars-file change.yaml --version 1 --async --name jdoe-change
-  idflow run User_Onboarding --as alice --json`,
+  idflow run User_Onboarding --as hana --json       # hana holds HR: the Request permission`,
     )
     .action(
       action(async (name: string, options: RunOptions, command: Command) => {

@@ -13,15 +13,15 @@ import { IdflowError } from '../../errors.js';
 import type { ManualActionActionModel } from '../../definition/model/action.js';
 import type { ActivityModel } from '../../definition/model/activity.js';
 import type { XValue } from '../../expression/env.js';
+import { ApprovalSchemeError } from '../../approvals/approval-errors.js';
 import { parseApprovalMode, type ApprovalMode } from '../../approvals/approval-mode.js';
 import { isApproving, type ApprovalDecision, type ApprovalOutcome } from '../../approvals/approval-record.js';
 import { EMPTY_DIRECTORY, type ApproverDirectory } from '../../approvals/approver-directory.js';
 import { escalationTarget, isOneOf, resolveApprovers } from '../../approvals/resolve-approvers.js';
+import { readNetwrixChangeSet } from '../../identity/netwrix-change-set.js';
 import { setActionOutcome, WF_WORKITEM_DECISION } from './builtins.js';
-import { InstanceFailure } from './interpreter-errors.js';
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent } from './interpreter-types.js';
-import { errorMessage } from './messages.js';
 import type { Run } from './run.js';
 import { expandText, Scope, toText } from './variables.js';
 import { manualOf, putUp, resolveOwners, type Owner } from './work-items.js';
@@ -56,7 +56,7 @@ export async function startApproval(
     };
     mode = parseApprovalMode(text(model.mode));
     const escalation = (text(model.escalation) ?? 'manager').toLowerCase();
-    if (escalation !== 'manager' && escalation !== 'none') throw new IdflowError('APPROVAL_SCHEME_INVALID', `escalation '${escalation}' is not manager or none`);
+    if (escalation !== 'manager' && escalation !== 'none') throw new ApprovalSchemeError(`escalation '${escalation}' is not manager or none`);
     let subject = text(model.subject) ?? (activity.template ? text('$(subject)') : undefined) ?? run.ctx.subject;
     if (subject !== undefined && directory.loginOf) subject = (await directory.loginOf(subject)) ?? subject;
     const requesters = [run.ctx.launcher, ...(manual.requester !== undefined ? [text(manual.requester) ?? ''] : [])];
@@ -67,12 +67,16 @@ export async function startApproval(
         ? resolveOwners(run, token, manual.owners, scope, activity).flatMap((o) => (o.owner !== null ? [o.owner] : []))
         : undefined;
     const fallback = text(model.fallback);
+    const resource = text(model.resource);
+    // A Netwrix Review without ApprovalResource: the resources its change set adds or removes.
+    const resources = resource === undefined && activity.template ? changeSetResources(frame.vars['changes']) : undefined;
     const resolved = await resolveApprovers(
       {
         ...(scheme !== undefined && { scheme }),
         ...(direct !== undefined && { owners: direct }),
         ...(subject !== undefined && { subject }),
-        ...optional('resource', text(model.resource)),
+        ...optional('resource', resource),
+        ...(resources !== undefined && resources.length > 0 && { resources }),
         ...optional('profile', text(model.profile)),
         ...optional('person', text(model.person)),
         ...optional('fallback', fallback),
@@ -83,6 +87,7 @@ export async function startApproval(
     const forbidden = [...requesters, ...(subject !== undefined ? [subject] : [])].filter((p) => p !== '');
     const approvers = [...resolved.approvers];
     token.approval = {
+      activity: activity.name,
       mode,
       pending: mode === 'serial' ? approvers.slice(1) : [],
       decisions: [],
@@ -98,8 +103,10 @@ export async function startApproval(
     });
     return (mode === 'serial' ? approvers.slice(0, 1) : approvers).map((owner) => ({ owner }));
   } catch (e) {
-    if (e instanceof InstanceFailure || !(e instanceof Error)) throw e;
-    const message = e instanceof IdflowError ? `${e.code}: ${e.message}` : errorMessage(e);
+    // What the approval itself refuses (and its `$(var)` texts); anything else, a storage error above all, is not
+    // the approval's outcome and goes up to be retried or to fail the advance.
+    if (!(e instanceof IdflowError) || !/^(APPROVAL|XPRESS)_/.test(e.code)) throw e;
+    const message = `${e.code}: ${e.message}`;
     if (model.offerByPermission) {
       // A Review keeps its vendor meaning when its approval finds nobody: offered by its permission.
       audit(run, activity, 'approval-started', { mode, approvers: [], offeredBy: 'permission', reason: message });
@@ -112,6 +119,25 @@ export async function startApproval(
     audit(run, activity, 'approval-completed', outcome as unknown as Record<string, XValue>);
     return 'done';
   }
+}
+
+/** The approval the item belongs to, if it is one (a token keeps its approval across a Refine's feedback). */
+export function approvalOf(token: TokenState | undefined, wait: WaitState): TokenState['approval'] {
+  return token?.approval && token.approval.activity === wait.activity ? token.approval : undefined;
+}
+
+/**
+ * Whom to ask when an approval's Review is reached again after a Refine's feedback; undefined when the approval
+ * starts afresh (it is not this activity's, or nobody is to be asked again).
+ */
+export function resumedApprovers(token: TokenState, activity: ActivityModel): Owner[] | undefined {
+  const a = token.approval;
+  if (!a || a.activity !== activity.name || !a.resume || a.resume.length === 0) return undefined;
+  const again = a.resume;
+  a.resume = undefined;
+  // The reviewer is asked again by the approval itself, not by the ordinary return to the reviewer.
+  token.returnTo = undefined;
+  return again.map((owner) => ({ owner }));
 }
 
 /**
@@ -134,8 +160,11 @@ export function approvalDecision(
   const id = event.workItemId;
   if (kind === 'assign') {
     if (activity.transitions.some((t) => t.decision === event.decision)) {
+      // A Refine: the feedback comes back to this reviewer (and to the others whose items it cancels), and the
+      // approval goes on where it stood when the Review is reached again.
+      const others = openItems(run, token).filter((x) => x !== id).map((x) => run.state.waits[x]!.owner).filter((o): o is string => o !== null);
+      a.resume = [event.actor, ...others.filter((o) => o !== event.actor)];
       cancelOthers(run, token, id);
-      token.approval = undefined;
       return 'not-approval';
     }
     close(run, token, id, event);
@@ -263,6 +292,18 @@ function cancelOthers(run: Run, token: TokenState, except: string): void {
 async function fallbackPerson(fallback: string, forbidden: readonly string[], directory: ApproverDirectory): Promise<string | undefined> {
   const people = fallback.toLowerCase().startsWith('profile:') ? [...(await directory.profileHolders(fallback.slice('profile:'.length).trim()))].sort() : [fallback];
   return people.find((p) => !isOneOf(p, forbidden));
+}
+
+/** The resources a Netwrix change set adds or removes, by name; empty when it names none or cannot be read. */
+function changeSetResources(changes: XValue | undefined): string[] {
+  if (changes === undefined || changes === null || typeof changes !== 'object' || Array.isArray(changes)) return [];
+  try {
+    const cs = readNetwrixChangeSet(changes);
+    return [...(cs.resources?.add ?? []).map((r) => r.resource), ...(cs.resources?.remove ?? [])];
+  } catch {
+    // An unreadable change set is Persist's to refuse, with its own error; the approval just finds no resource.
+    return [];
+  }
 }
 
 function audit(run: Run, activity: ActivityModel, event: string, data: Record<string, XValue>): void {

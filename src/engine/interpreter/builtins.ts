@@ -9,6 +9,8 @@
  * - `WF_ACTION_SUPPRESSED`: true when the previous action was skipped because its `<Condition>` was false.
  * - `WF_ACTION_TIMEOUT`: true when the previous (manual) action ended by timeout (not with ignoreTimeout).
  * - `WF_WORKITEM_DECISION`: the decision of the last decided work item of this process (idflow addition).
+ * - `WF_APPROVAL`: the outcome of the last approval of this process, `{ approved, mode, approvals, error }`
+ *   (idflow addition, set by approval-items.ts; absent before the first approval).
  *
  * Computed on lookup (never stored, so they cost nothing in the state):
  * - `WF_CASE_OWNER`: who launched the instance (RunContext.launcher).

@@ -46,6 +46,11 @@ export interface TokenState {
   decision?: string;
   /** A Delegate/Refine carried into the next waiting state. */
   assign?: { readonly to: string; readonly from: string };
+  /**
+   * A ReviewWithFeedback reviewer who asked for feedback (Refine): the review comes back to them, by name, when the
+   * feedback is given (`activity`: the Netwrix activity identifier the review belongs to).
+   */
+  returnTo?: { readonly to: string; readonly activity: string };
   /** Open work items this token waits on (phase `wait`). */
   items?: string[];
   /** Child frame this token waits on (phase `call`). */
@@ -62,6 +67,8 @@ export interface TokenState {
 
 /** An approval in progress: who is still to be asked, and every decision so far. Plain JSON, stored with the state. */
 export interface ApprovalState {
+  /** The activity whose manual action is the approval. */
+  readonly activity: string;
   readonly mode: ApprovalMode;
   /** Serial: the approvers not yet asked, in order. */
   pending: string[];
@@ -72,6 +79,11 @@ export interface ApprovalState {
   readonly escalate: boolean;
   /** A login or `profile:<name>`. */
   readonly fallback?: string;
+  /**
+   * Set when a reviewer asked for feedback (ReviewWithFeedback Refine): whom to ask again when the Review is
+   * reached again, the reviewer first; the approval goes on where it stood.
+   */
+  resume?: string[];
 }
 
 /** One open work item. */

@@ -75,6 +75,11 @@ export interface WorkItemSpec {
   /** Set when the item was delegated / refined to `owner` by someone else. */
   readonly delegatedFrom?: string;
   readonly form?: string;
+  /**
+   * Set by the runtime, not the interpreter (src/engine/out-of-office.ts): `from` = the named owner who is away (the
+   * item went to their delegate); `kept` = why it stayed with them (the four-eyes rule).
+   */
+  readonly outOfOffice?: { readonly from: string } | { readonly kept: string };
 }
 
 export interface WorkItemClose {

@@ -3,7 +3,8 @@
  *
  * - Owners: `<Owner name=…>` with `$(var)` substitution or an owner expression; a list gives one work item per
  *   owner. Netwrix waiting states are offered by permission (owner null), except the start state, which belongs
- *   to the launcher, and a state reached by Delegate/Refine, which belongs to the assignee.
+ *   to the launcher, and a state reached by Delegate/Refine, which belongs to the assignee; a ReviewWithFeedback
+ *   review that comes back after a Refine belongs to the reviewer who refined it.
  * - Request text: the request expression or literal (with `$(var)`), else the action's title, else the
  *   activity's title or name.
  * - Variables: the exposed ones (all process and activity variables when not restricted, built-ins excluded)
@@ -23,7 +24,7 @@ import { AssigneeRequiredError, DecisionRefusedError, InstanceFailure, WorkItemN
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
 import type { ResumeEvent, WorkItemSpec } from './interpreter-types.js';
 import { errorMessage } from './messages.js';
-import { approvalDecision, approvalTimeout, startApproval } from './approval-items.js';
+import { approvalDecision, approvalOf, approvalTimeout, resumedApprovers, startApproval } from './approval-items.js';
 import type { Run } from './run.js';
 import { assignPath, copyValue, declareVariables, expandText, resolvePath, Scope, toText } from './variables.js';
 
@@ -47,6 +48,9 @@ export async function createWorkItems(
   scope: Scope,
 ): Promise<'blocked' | 'done'> {
   if (action.manual.approval && !token.assign) {
+    const again = resumedApprovers(token, activity);
+    if (again) return putUp(run, token, frame, activity, action, scope, again);
+    token.approval = undefined;
     // An approval resolves its approvers (and may end at once, when nobody may approve).
     const first = await startApproval(run, token, frame, activity, action, scope);
     if (first === 'done') return 'done';
@@ -145,6 +149,12 @@ export function putUp(
 
 export function resolveOwners(run: Run, token: TokenState, models: readonly OwnerModel[], scope: Scope, activity: ActivityModel): Owner[] {
   if (token.assign) return [{ owner: token.assign.to, delegatedFrom: token.assign.from }];
+  // Feedback given: the review goes back to the reviewer who asked for it, not to every holder of the permission.
+  const back = token.returnTo;
+  if (back && activity.template?.shortState === 'ReviewPending' && activity.template.activity === back.activity) {
+    token.returnTo = undefined;
+    return [{ owner: back.to }];
+  }
   const out: Owner[] = [];
   const add = (v: XValue | undefined): void => {
     if (v === null || v === undefined) return;
@@ -240,7 +250,7 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   }
 
   // An approval decides for itself whether this decision ends the manual action (docs/approvals.md).
-  const approval = token.approval ? approvalDecision(run, event, wait, token, frame, activity, action, kind) : 'not-approval';
+  const approval = approvalOf(token, wait) ? approvalDecision(run, event, wait, token, frame, activity, action, kind) : 'not-approval';
   if (approval === 'waiting') return;
   if (approval !== 'finished') {
     run.closeWorkItems.push({
@@ -276,6 +286,9 @@ export function applyDecision(run: Run, event: Extract<ResumeEvent, { kind: 'dec
   token.action++;
   if (kind === 'assign') {
     token.assign = { to: event.assignee!, from: event.actor };
+    if (activity.template?.template === 'ReviewWithFeedback' && activity.template.shortState === 'ReviewPending') {
+      token.returnTo = { to: event.actor, activity: activity.template.activity };
+    }
     // Without a transition for the verb (plain Waveset delegation), the same manual action goes to the assignee.
     if (!activity.transitions.some((t) => t.decision === event.decision)) token.action--;
   }
@@ -293,7 +306,7 @@ export async function applyTimers(run: Run): Promise<void> {
   for (const [id, wait] of due) {
     if (!run.state.waits[id]) continue;
     const token = run.token(wait.token);
-    if (token?.approval) {
+    if (token && approvalOf(token, wait)) {
       await approvalTimeout(run, id, wait, token);
       continue;
     }

@@ -6,6 +6,7 @@ import { registerDefinitionRoutes } from './definitions.js';
 import { registerHrRoutes } from './hr-runs.js';
 import { registerIdentityRoutes } from './identities.js';
 import { registerImportRoutes } from './imports.js';
+import { registerOutOfOfficeRoutes } from './out-of-office.js';
 import { registerProfileRoutes } from './profiles.js';
 import { registerProvisioningRoutes } from './provisioning.js';
 import { registerSessionRoutes } from './session.js';
@@ -20,6 +21,7 @@ export function registerRoutes(api: FastifyInstance, deps: RouteDeps): void {
   registerTaskRoutes(api, deps);
   registerWorkItemRoutes(api, deps);
   registerProfileRoutes(api, deps);
+  registerOutOfOfficeRoutes(api, deps);
   registerAuditRoutes(api, deps);
   registerTokenRoutes(api, deps);
   registerAccountRoutes(api, deps);

@@ -10,7 +10,8 @@ import { m0008Identities } from './0008-identities.js';
 import { m0009Access } from './0009-access.js';
 import { m0010Notifications } from './0010-notifications.js';
 import { m0011Hr } from './0011-hr.js';
-import { m0012Birthright } from './0012-birthright.js';
+import { m0012OutOfOffice } from './0012-out-of-office.js';
+import { m0013Birthright } from './0013-birthright.js';
 
 /**
  * Every schema migration, oldest first. Append new ones at the end (one import and one entry per line);
@@ -28,5 +29,6 @@ export const migrations: readonly Migration[] = [
   m0009Access,
   m0010Notifications,
   m0011Hr,
-  m0012Birthright,
+  m0012OutOfOffice,
+  m0013Birthright,
 ];

@@ -1,3 +1,4 @@
+import { PostgresAbsenceStore } from './postgres-absence-store.js';
 import type { Repository } from '../repository.js';
 import { PostgresAccessStore } from './postgres-access-store.js';
 import type { PgDatabase } from './postgres-database.js';
@@ -27,6 +28,7 @@ export class PostgresRepository implements Repository {
   readonly access: PostgresAccessStore;
   readonly notifications: PostgresNotificationStore;
   readonly hr: PostgresHrStore;
+  readonly absences: PostgresAbsenceStore;
   readonly audit: PostgresAuditQueryStore;
   /** @internal The pool, for src/repository/postgres/ and the tests' raw checks only. */
   readonly db: PgDatabase;
@@ -45,6 +47,7 @@ export class PostgresRepository implements Repository {
     this.access = new PostgresAccessStore(db);
     this.notifications = new PostgresNotificationStore(db, options.databaseClock);
     this.hr = new PostgresHrStore(db);
+    this.absences = new PostgresAbsenceStore(db);
     this.audit = new PostgresAuditQueryStore(db);
   }
 

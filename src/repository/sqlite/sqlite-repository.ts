@@ -1,3 +1,4 @@
+import { SqliteAbsenceStore } from './sqlite-absence-store.js';
 import type { Repository } from '../repository.js';
 import { SqliteAccessStore } from './sqlite-access-store.js';
 import { mapStorageErrors } from '../storage-error.js';
@@ -28,6 +29,7 @@ export class SqliteRepository implements Repository {
   readonly access: SqliteAccessStore;
   readonly notifications: SqliteNotificationStore;
   readonly hr: HrStore;
+  readonly absences: SqliteAbsenceStore;
   readonly audit: AuditQueryStore;
   /**
    * @internal The shared connection, for the SQLite stores in src/repository/sqlite/ only. Nothing outside
@@ -50,6 +52,7 @@ export class SqliteRepository implements Repository {
     this.access = mapStorageErrors(new SqliteAccessStore(db), location, sqliteStorageError);
     this.notifications = mapStorageErrors(new SqliteNotificationStore(db, options.databaseClock), location, sqliteStorageError);
     this.hr = mapStorageErrors(new SqliteHrStore(db), location, sqliteStorageError);
+    this.absences = mapStorageErrors(new SqliteAbsenceStore(db), location, sqliteStorageError);
     this.audit = mapStorageErrors(new SqliteAuditQueryStore(db), location, sqliteStorageError);
   }
 

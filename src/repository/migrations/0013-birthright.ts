@@ -5,11 +5,11 @@ import type { Migration } from '../migration.js';
  * that grants the resource to identities by their organisation, contract and position (JSON, checked by
  * src/identity/birthright.ts before it is written); NULL: the resource is only given on request.
  *
- * Reserved as 0014 for the `lifecycle` branch of this session; numbered 12 here because migrations must be
- * contiguous on a branch. The lead renumbers on merge (rights 0012, approvals 0013).
+ * Reserved as 0014 for the `lifecycle` branch of this session; numbered 13 on branch wslifecycle (after rights' 0012,
+ * merged there) because migrations must be contiguous on a branch. The lead renumbers on merge (rights 0012, approvals 0013).
  */
-export const m0012Birthright: Migration = {
-  version: 12,
+export const m0013Birthright: Migration = {
+  version: 13,
   name: 'birthright',
   sqlite: `
 ALTER TABLE resources ADD COLUMN birthright TEXT;

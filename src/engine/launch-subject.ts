@@ -1,0 +1,71 @@
+/**
+ * Which identity a launch updates, whichever way the caller named it (docs/decisions/one-workflow-per-subject.md):
+ * the one-update-workflow-per-identity lock holds the identity's key, so two launches that name one person two
+ * ways (`--subject jdoe`, `--var accountId=JDoe`, a change set with `Login: jdoe`, the identity's id) meet on it.
+ *
+ * - `--subject` (LaunchRequest.subject) always makes the launch an update workflow on that subject, as before;
+ * - otherwise the launch's variables may name an EXISTING identity: Netwrix `subject`, Waveset `accountId`, a user
+ *   view's `user.waveset.accountId`, or a change set (`changes`) naming it by `Id`, `Login` or `EmployeeId`. A name
+ *   that is nobody's yet (an onboarding's new login) is not a subject: the onboarding adopts the identity it creates.
+ * - A subject that names an identity (by id, login or login key) is keyed by that identity's login key; any other
+ *   subject by its own {@link subjectKey}.
+ */
+import type { XValue } from '../expression/env.js';
+import type { IdentityReader } from '../identity/identity-store.js';
+import { subjectKey } from '../identity/subject-key.js';
+
+export interface LaunchSubject {
+  /** As named (what people see). */
+  readonly subject: string;
+  /** What the lock and listings compare. */
+  readonly key: string;
+}
+
+type Obj = { readonly [key: string]: XValue };
+const isObj = (v: XValue | undefined): v is Obj => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+const text = (v: XValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+
+/** The names of an identity a launch's variables hold, most specific first. */
+export function namedInVariables(variables: Readonly<Record<string, XValue>>): { readonly name: string; readonly by: 'idOrLogin' | 'employeeId' }[] {
+  const out: { name: string; by: 'idOrLogin' | 'employeeId' }[] = [];
+  const add = (v: XValue | undefined, by: 'idOrLogin' | 'employeeId' = 'idOrLogin'): void => {
+    const t = text(v);
+    if (t !== undefined && !out.some((o) => o.name === t && o.by === by)) out.push({ name: t, by });
+  };
+  add(variables['subject']);
+  add(variables['accountId']);
+  const user = variables['user'];
+  if (isObj(user) && isObj(user['waveset'])) add(user['waveset']['accountId']);
+  const changes = variables['changes'];
+  if (isObj(changes)) {
+    add(changes['Id']);
+    add(changes['Login']);
+    add(changes['EmployeeId'], 'employeeId');
+  }
+  return out;
+}
+
+/** The subject of a launch, or undefined when it names no subject and no existing identity. */
+export async function launchSubject(
+  identities: Pick<IdentityReader, 'findIdentity' | 'findIdentityByEmployeeId'>,
+  explicit: string | undefined,
+  variables: Readonly<Record<string, XValue>>,
+): Promise<LaunchSubject | undefined> {
+  if (explicit !== undefined) {
+    // Refused before any read when it names nobody (SUBJECT_EMPTY, SUBJECT_INVALID).
+    const own = subjectKey(explicit);
+    const found = await identities.findIdentity(explicit);
+    return { subject: explicit, key: found?.identity.loginKey ?? own };
+  }
+  for (const named of namedInVariables(variables)) {
+    // A name that could never be a subject (control characters) names no identity either.
+    try {
+      subjectKey(named.name);
+    } catch {
+      continue;
+    }
+    const identity = named.by === 'employeeId' ? await identities.findIdentityByEmployeeId(named.name) : (await identities.findIdentity(named.name))?.identity;
+    if (identity) return { subject: named.name, key: identity.loginKey };
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+import { ABSENCE_UPSERT_COLUMNS, absenceValues, toAbsence, type AbsenceRecord, type AbsenceRow, type AbsenceStore, type WorkItemHandOver } from '../absence-store.js';
+import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+
+/** Out of office in SQLite (synchronous underneath; async to share the interface with PostgreSQL). */
+export class SqliteAbsenceStore implements AbsenceStore {
+  readonly kind = 'absences' as const;
+  readonly #db: SqliteDatabase;
+  readonly #s: {
+    readonly put: SqliteStatement;
+    readonly clear: SqliteStatement;
+    readonly get: SqliteStatement;
+    readonly all: SqliteStatement;
+    readonly ofDelegate: SqliteStatement;
+    readonly move: SqliteStatement;
+    readonly audit: SqliteStatement;
+  };
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#s = {
+      put: db.prepare(
+        `INSERT INTO absences (${ABSENCE_UPSERT_COLUMNS.join(', ')}) VALUES (${ABSENCE_UPSERT_COLUMNS.map(() => '?').join(', ')})
+         ON CONFLICT (person) DO UPDATE SET delegate = excluded.delegate, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+           note = excluded.note, set_by = excluded.set_by, set_at = excluded.set_at`,
+      ),
+      clear: db.prepare('DELETE FROM absences WHERE person = ?'),
+      get: db.prepare('SELECT * FROM absences WHERE person = ?'),
+      all: db.prepare('SELECT * FROM absences ORDER BY person'),
+      ofDelegate: db.prepare('SELECT * FROM absences WHERE delegate = ? ORDER BY person'),
+      move: db.prepare("UPDATE work_items SET owner = ?, delegated_from = owner WHERE id = ? AND state = 'open' AND owner = ?"),
+      audit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
+    };
+  }
+
+  async put(absence: AbsenceRecord): Promise<void> {
+    this.#s.put.run(...absenceValues(absence));
+  }
+
+  async clear(person: string): Promise<boolean> {
+    return this.#s.clear.run(person).changes > 0;
+  }
+
+  async get(person: string): Promise<AbsenceRecord | undefined> {
+    const row = this.#s.get.get(person) as AbsenceRow | undefined;
+    return row ? toAbsence(row) : undefined;
+  }
+
+  async list(filter: { readonly person?: string; readonly delegate?: string } = {}): Promise<AbsenceRecord[]> {
+    if (filter.person !== undefined) {
+      const one = await this.get(filter.person);
+      return one && (filter.delegate === undefined || one.delegate === filter.delegate) ? [one] : [];
+    }
+    const rows = (filter.delegate !== undefined ? this.#s.ofDelegate.all(filter.delegate) : this.#s.all.all()) as AbsenceRow[];
+    return rows.map(toAbsence);
+  }
+
+  async inForce(persons: readonly string[], at: number): Promise<AbsenceRecord[]> {
+    const unique = [...new Set(persons)];
+    if (unique.length === 0) return [];
+    const rows = this.#db
+      .prepare(`SELECT * FROM absences WHERE person IN (${unique.map(() => '?').join(', ')}) AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) ORDER BY person`)
+      .all(...unique, at, at) as AbsenceRow[];
+    return rows.map(toAbsence);
+  }
+
+  async handOver(moves: readonly WorkItemHandOver[]): Promise<string[]> {
+    return this.#db.transaction(() => {
+      const moved: string[] = [];
+      for (const m of moves) {
+        if (this.#s.move.run(m.to, m.id, m.from).changes === 0) continue;
+        this.#s.audit.run(...auditValues(m.audit));
+        moved.push(m.id);
+      }
+      return moved;
+    })();
+  }
+}
