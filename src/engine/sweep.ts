@@ -1,5 +1,6 @@
 import type { EngineContext } from './engine-context.js';
 import { terminateWrite } from './task-control.js';
+import { removeEndedAssignments } from '../identity/assignment-end-sweep.js';
 import { applyDueRecords } from '../identity/dated-record-sweep.js';
 
 /**
@@ -7,7 +8,8 @@ import { applyDueRecords } from '../identity/dated-record-sweep.js';
  * - resultLimit N: finished instances whose time is up are deleted (their audit rows stay);
  * - execLimit: unfinished instances past their deadline (launch time + execLimit seconds, waits and suspension
  *   included) are terminated.
- * - dated records: identity records whose date has come take effect (src/identity/dated-record-sweep.ts).
+ * - dated records: identity records whose date has come take effect (src/identity/dated-record-sweep.ts);
+ * - assignment ends: assignments whose end date has come are removed (src/identity/assignment-end-sweep.ts).
  * Returns how many instances it deleted or terminated (records applied are not counted).
  */
 export async function sweep(ctx: EngineContext, now: number): Promise<number> {
@@ -25,5 +27,6 @@ export async function sweep(ctx: EngineContext, now: number): Promise<number> {
     swept += (await ctx.store.commit(writes)).filter((s) => s === 'committed').length;
   }
   await applyDueRecords(ctx.repository.identities, now, ctx.batchSize);
+  await removeEndedAssignments(ctx.repository.identities, now, ctx.batchSize);
   return swept;
 }

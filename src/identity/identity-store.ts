@@ -83,6 +83,12 @@ export interface IdentityStore extends IdentityReader {
    */
   dueRecords(now: number, limit: number): Promise<IdentityRecordRow[]>;
 
+  /**
+   * Assignments not removed whose end (`valid_until`) has come, oldest first: what the assignment-end sweep removes
+   * (a leaver's on the leaving date, a resource asked for until a date).
+   */
+  dueAssignmentEnds(now: number, limit: number): Promise<AssignmentRow[]>;
+
   /** Applies writes in ONE transaction, each as its own compare-and-set; one status per write, in order. */
   apply(writes: readonly IdentityWrite[]): Promise<IdentityWriteStatus[]>;
 }

@@ -17,6 +17,7 @@ export { IdentityOverlay, snapshotAfter } from './identity-overlay.js';
 export { accountAttributes, changedAttributes, identityView, presentAttributes } from './identity-view.js';
 export type { IdentityView } from './identity-view.js';
 export { applyDueRecords, planDueRecord } from './dated-record-sweep.js';
+export { planAssignmentEnds, removeEndedAssignments } from './assignment-end-sweep.js';
 export { stableId } from './stable-id.js';
 export { RECORD_KINDS, RESOURCE_KINDS } from './identity-rows.js';
 export type {

@@ -125,6 +125,10 @@ export class SqlIdentityStore implements IdentityStore {
     return (await this.#d.all(SQL.accounts, [identityId])).map(toAccount);
   }
 
+  async dueAssignmentEnds(now: number, limit: number): Promise<AssignmentRow[]> {
+    return (await this.#d.all(SQL.dueAssignmentEnds, [now, limit])).map(toAssignment);
+  }
+
   async dueRecords(now: number, limit: number): Promise<IdentityRecordRow[]> {
     return (await this.#d.all(SQL.dueRecords, [now, limit])).map(toRecord);
   }

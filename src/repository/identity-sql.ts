@@ -74,6 +74,8 @@ export const SQL = {
   birthrightResources: 'SELECT * FROM resources WHERE birthright IS NOT NULL ORDER BY name_key',
   insertResource: `INSERT INTO resources (${RESOURCE_COLUMNS.join(', ')}) VALUES (${marks(RESOURCE_COLUMNS.length)})
     ON CONFLICT (name_key) DO UPDATE SET ${sets(RESOURCE_COLUMNS, ['id', 'name_key', 'created_at'])}`,
+  dueAssignmentEnds: `SELECT * FROM assignments WHERE removed_at IS NULL AND valid_until IS NOT NULL AND valid_until <= ?
+    ORDER BY valid_until, id LIMIT ?`,
   dueRecords: `SELECT * FROM identity_records WHERE valid_from <= ? AND applied_at IS NULL AND draft = 0 AND superseded_at IS NULL
     ORDER BY valid_from, id LIMIT ?`,
 } as const;

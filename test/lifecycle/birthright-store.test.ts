@@ -8,6 +8,7 @@ import { parseBirthrightRule } from '../../src/identity/birthright.js';
 import type { ChangeSet } from '../../src/identity/change-set.js';
 import type { ResourceKind } from '../../src/identity/identity-rows.js';
 import { readNetwrixChangeSet } from '../../src/identity/netwrix-change-set.js';
+import { removeEndedAssignments } from '../../src/identity/assignment-end-sweep.js';
 import { planChangeSetWithBirthright, type PlanContext } from '../../src/identity/plan-change-set.js';
 import { subjectKey } from '../../src/identity/subject-key.js';
 import { hasErrorCode } from '../../src/errors.js';
@@ -97,7 +98,7 @@ for (const database of DATABASES) {
       );
     });
 
-    it('keeps a future leaver\'s assignments until the date, ending them then, and disables on the date', async () => {
+    it('keeps a future leaver\'s assignments until the date, removes them on it, and disables on the date', async () => {
       await apply(readNetwrixChangeSet({ Login: 'cid', LastName: 'C', Department: 'Sales' }));
       const leaveAt = T0 + 10 * DAY;
       const { write } = await apply(readNetwrixChangeSet({ EndDate: new Date(leaveAt).toISOString().slice(0, 10) }), { subject: 'cid' });
@@ -106,6 +107,12 @@ for (const database of DATABASES) {
       const live = await repo.identities.listAssignments({ identityId: write.identity.id });
       assert.ok(live.every((a) => a.validUntil === Date.parse(new Date(leaveAt).toISOString().slice(0, 10))));
       assert.deepEqual(write.orders!.map((o) => [o.operation, o.notBefore - T0]), [['disable', 10 * DAY - 9 * 3600_000], ['delete', 40 * DAY - 9 * 3600_000]]);
+      assert.equal(await removeEndedAssignments(repo.identities, leaveAt - DAY, 100), 0, 'nothing ends the day before');
+      assert.equal(await removeEndedAssignments(repo.identities, leaveAt, 100), 2, 'on the date, the worker\'s sweep removes both');
+      assert.deepEqual(await held('cid'), []);
+      const removals = await database.query<{ operation: string; payload: unknown }>(repo, "SELECT operation, payload FROM provisioning_orders WHERE identity_id = ? AND operation = 'removeMember'", [write.identity.id]);
+      assert.deepEqual(removals.map((o) => (typeof o.payload === 'string' ? JSON.parse(o.payload) : o.payload)), [{ group: 'cn=sales' }], 'the membership is taken away');
+      assert.equal(await removeEndedAssignments(repo.identities, leaveAt + DAY, 100), 0, 'a second round finds nothing');
     });
 
     it('refuses a RetentionDays that is not a whole number of days', () => {

@@ -4,6 +4,8 @@ import type { Migration } from '../migration.js';
  * Birthright rules (docs/lifecycle.md, docs/decisions/birthright-rules.md): `resources.birthright` holds the rule
  * that grants the resource to identities by their organisation, contract and position (JSON, checked by
  * src/identity/birthright.ts before it is written); NULL: the resource is only given on request.
+ * `assignments_ending` finds the assignments whose end date has come (src/identity/assignment-end-sweep.ts, every
+ * worker round) without reading the others.
  *
  * Reserved as 0014 for the `lifecycle` branch of this session; numbered 13 on branch wslifecycle (after rights' 0012,
  * merged there) because migrations must be contiguous on a branch. The lead renumbers on merge (rights 0012, approvals 0013).
@@ -13,8 +15,10 @@ export const m0013Birthright: Migration = {
   name: 'birthright',
   sqlite: `
 ALTER TABLE resources ADD COLUMN birthright TEXT;
+CREATE INDEX assignments_ending ON assignments (valid_until) WHERE removed_at IS NULL AND valid_until IS NOT NULL;
 `,
   postgres: `
 ALTER TABLE resources ADD COLUMN birthright TEXT;
+CREATE INDEX assignments_ending ON assignments (valid_until) WHERE removed_at IS NULL AND valid_until IS NOT NULL;
 `,
 };
