@@ -114,6 +114,8 @@ async function openWorld(database: RepositoryFactory): Promise<World> {
   await ok('resource', 'add', 'Printers', '--kind', 'group', '--connector', 'directory', '--target-key', PRINTERS, '--owner', 'olivia');
   await ok('resource', 'add', 'VPN', '--kind', 'network', '--owner', 'olivia');
   await ok('profile', 'assign', 'root', 'Administrator');
+  // alice works in HR: the default access-control rules let HR start the Waveset lifecycle workflows.
+  await ok('profile', 'assign', 'alice', 'HR');
   // The manager and the owner already work here, with their accounts (a SCIM user's manager must have one).
   const repository = await openRepository({ db, env: {} });
   try {
