@@ -196,6 +196,9 @@ describe('the Waveset default workflows of the four lifecycle areas, through the
   after(async () => w?.close());
 
   it('Create User: an incomplete form goes back to the requester; once the manager approves, the person has their birthright accounts and groups', async () => {
+    const stranger = await w.idflow('run', 'Create User', '--as', 'zed', '--sync', '--var', 'accountId=zz');
+    assert.notEqual(stranger.status, 0, 'only a profile with the Start permission launches it');
+    assert.match(stranger.stderr, /LAUNCH_NOT_ALLOWED/);
     const launched = await w.run('Create User', { accountId: 'jdoe', firstname: 'Jane', email: 'jane.doe@example.org', department: 'Finance', title: 'Accountant', idmManager: 'mgr' });
     assert.equal(launched.instance.state, 'executing');
     const [form] = launched.workItems;
