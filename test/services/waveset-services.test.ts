@@ -271,7 +271,8 @@ for (const database of DATABASES) {
       assert.deepEqual(byArgs.result, { resources: ['Badge'], count: 1 });
       const none = await w.call('birthright', { options: { department: 'Sales', organization: 'Finance' } });
       assert.deepEqual(none.result, { resources: [], count: 0 }, 'an organization named Finance is not the Finance department');
-      const view = obj((await w.call('getView', { accountId: 'asmith' })).result!['view']);
+      await w.seedUser('bview', { records: [{ kind: 'personal', data: { firstName: 'Bea' } }] });
+      const view = obj((await w.call('getView', { accountId: 'bview' })).result!['view']);
       obj(view['global'])['title'] = 'Controller';
       assert.deepEqual((await w.call('birthright', { view })).result!['resources'], ['Badge']);
       assert.deepEqual((await w.call('birthright', { accountId: 'jdoe' })).result!['resources'], ['Badge'], 'jdoe works in Finance');
