@@ -71,6 +71,8 @@ export async function planChangeSetWithBirthright(
 ): Promise<{ readonly write: IdentityWrite; readonly birthright: BirthrightDelta }> {
   const planned = await plan(reader, changeSet, ctx);
   if (ctx.mode !== 'draft') return planned;
+  // No rule, nothing to preview: a repository without birthright pays no second plan per draft.
+  if (((await reader.birthrightResources?.()) ?? []).length === 0) return planned;
   const asPersist = await plan(reader, changeSet, { ...ctx, mode: 'persist', provisioning: false, idempotencyKey: `${ctx.idempotencyKey}#preview` });
   return { write: planned.write, birthright: asPersist.birthright };
 }
