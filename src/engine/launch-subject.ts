@@ -9,6 +9,8 @@
  *   that is nobody's yet (an onboarding's new login) is not a subject: the onboarding adopts the identity it creates.
  * - A subject that names an identity (by id, login or login key) is keyed by that identity's login key; any other
  *   subject by its own {@link subjectKey}.
+ * - A Netwrix workflow named so holds the identity from its launch; a Waveset TaskDefinition is refused while the
+ *   identity is held, and holds it itself when it checks the user out (Waveset locks users by checkout).
  */
 import type { XValue } from '../expression/env.js';
 import type { IdentityReader } from '../identity/identity-store.js';
@@ -19,6 +21,13 @@ export interface LaunchSubject {
   readonly subject: string;
   /** What the lock and listings compare. */
   readonly key: string;
+  /**
+   * True: the launch is an update workflow on the identity and holds it from its first commit (`--subject`, and a
+   * Netwrix workflow's variables). False: a Waveset TaskDefinition that names the user in its variables is refused
+   * while another instance holds the user, but takes the lock itself only when it checks the user out
+   * (docs/decisions/waveset-checkout-locks.md).
+   */
+  readonly hold: boolean;
 }
 
 type Obj = { readonly [key: string]: XValue };
@@ -50,12 +59,14 @@ export async function launchSubject(
   identities: Pick<IdentityReader, 'findIdentity' | 'findIdentityByEmployeeId'>,
   explicit: string | undefined,
   variables: Readonly<Record<string, XValue>>,
+  /** The definition is a Netwrix Workflow (an update workflow on its identity), not a Waveset TaskDefinition. */
+  workflow = true,
 ): Promise<LaunchSubject | undefined> {
   if (explicit !== undefined) {
     // Refused before any read when it names nobody (SUBJECT_EMPTY, SUBJECT_INVALID).
     const own = subjectKey(explicit);
     const found = await identities.findIdentity(explicit);
-    return { subject: explicit, key: found?.identity.loginKey ?? own };
+    return { subject: explicit, key: found?.identity.loginKey ?? own, hold: true };
   }
   for (const named of namedInVariables(variables)) {
     // A name that could never be a subject (control characters) names no identity either.
@@ -65,7 +76,7 @@ export async function launchSubject(
       continue;
     }
     const identity = named.by === 'employeeId' ? await identities.findIdentityByEmployeeId(named.name) : (await identities.findIdentity(named.name))?.identity;
-    if (identity) return { subject: named.name, key: identity.loginKey };
+    if (identity) return { subject: named.name, key: identity.loginKey, hold: workflow };
   }
   return undefined;
 }

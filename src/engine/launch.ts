@@ -101,11 +101,16 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
   const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   // The identity it updates, however it is named: the lock holds that identity's key (launch-subject.ts).
-  const named = await launchSubject(ctx.repository.identities, request.subject, inputs);
+  const named = await launchSubject(ctx.repository.identities, request.subject, inputs, definition.object.type === 'Workflow');
+  if (named !== undefined && !named.hold) {
+    const holder = await ctx.store.subjectHolder(named.key);
+    if (holder !== undefined) throw subjectBusy(named.subject, holder);
+  }
+  const holds = named !== undefined && named.hold;
   const record = newInstanceRecord(definition, {
     ...(taskName !== undefined && { name: taskName }),
     launcher,
-    ...(named !== undefined && { subject: named.subject, subjectKey: named.key }),
+    ...(holds && { subject: named.subject, subjectKey: named.key }),
     inputs,
     now,
   });

@@ -225,6 +225,15 @@ describe('one update workflow per identity, whichever way it is named', () => {
     await w.engine.terminate(free.instance.id, 'alice');
   });
 
+  it('lets a Waveset launch naming the user by accountId hold nothing until it checks the user out', async () => {
+    const waveset = await w.engine.launch({ definition: WAVESET_APPROVAL, launcher: 'alice', mode: 'sync', variables: { accountId: 'jdoe', changes: {}, approver: 'ann' } });
+    assert.equal(waveset.instance.subject, undefined, 'Waveset locks a user by checkoutObject');
+    const netwrix = await w.engine.launch({ definition: 'User_ChangeName', launcher: 'hana', mode: 'sync', variables: { changes: { Login: 'jdoe' } } });
+    assert.equal(netwrix.instance.subject, 'jdoe', 'a Netwrix workflow on an identity holds it from its launch');
+    await w.engine.terminate(waveset.instance.id, 'alice');
+    await w.engine.terminate(netwrix.instance.id, 'alice');
+  });
+
   it('leaves a launch naming nobody who exists unlocked, as an onboarding of a new login is', async () => {
     const a = await w.engine.launch({ definition: 'User_Onboarding', launcher: 'hana', mode: 'sync', variables: { changes: { Login: 'new.person', LastName: 'New' } } });
     const b = await w.engine.launch({ definition: 'User_Onboarding', launcher: 'hana', mode: 'sync', variables: { changes: { Login: 'new.person', LastName: 'New' } } });

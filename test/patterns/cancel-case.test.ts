@@ -32,8 +32,9 @@ describe('pattern: cancel case (WCP-20)', () => {
 
     it('leaves other instances of the same definition running', async () => {
       await withWorld(files, async (w) => {
-        const doomed = await w.engine.launch({ definition: 'Pattern Cancel Case', launcher: 'alice', mode: 'sync' });
-        const other = await w.engine.launch({ definition: 'Pattern Cancel Case', launcher: 'alice', mode: 'sync', taskName: 'the other one' });
+        // Launched by carol: alice and bob approve, and the four-eyes rule keeps a launcher from approving.
+        const doomed = await w.engine.launch({ definition: 'Pattern Cancel Case', launcher: 'carol', mode: 'sync' });
+        const other = await w.engine.launch({ definition: 'Pattern Cancel Case', launcher: 'carol', mode: 'sync', taskName: 'the other one' });
         await w.engine.terminate(doomed.instance.id, 'admin');
         const items = await openItems(w.engine, other.instance.id);
         assert.equal(items.length, 2);
