@@ -25,6 +25,7 @@ import { accountAttributes, identityView, presentAttributes } from '../identity/
 import { stableId } from '../identity/stable-id.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnsupportedError } from '../errors.js';
+import { birthright } from './waveset-birthright.js';
 import { planWavesetChangeSet } from './waveset-plan.js';
 import { changeSetOfView, userViewOf, WavesetViewError, withViewChanges } from './waveset-user-view.js';
 import type { WavesetLookups } from './waveset-lookups.js';
@@ -228,6 +229,7 @@ export const WAVESET_OPERATIONS: Readonly<Record<string, ServiceOperation>> = Ob
   disableUser: waiting(disableUser),
   enableUser: waiting(enableUser),
   deleteUser: waiting(deleteUser),
+  birthright: withOptions(birthright),
 });
 
 // ---- applying views and change sets ----

@@ -16,6 +16,13 @@ export const LIFECYCLE_DIAGRAMS: readonly { readonly area: string; readonly type
   { area: 'User modifications: move', type: 'Workflow', name: 'User_Move', file: 'user-move.svg' },
   { area: 'IT resource modifications', type: 'Workflow', name: 'User_ResourcesUpdate', file: 'user-resources-update.svg' },
   { area: 'Offboarding', type: 'Workflow', name: 'User_Offboarding', file: 'user-offboarding.svg' },
+  // The Waveset default workflows of the same areas (docs/lifecycle.md, "Waveset").
+  { area: 'Waveset onboarding', type: 'TaskDefinition', name: 'Create User', file: 'waveset-create-user.svg' },
+  { area: 'Waveset user modifications: rename', type: 'TaskDefinition', name: 'Rename User', file: 'waveset-rename-user.svg' },
+  { area: 'Waveset user modifications: move', type: 'TaskDefinition', name: 'Update User', file: 'waveset-update-user.svg' },
+  { area: 'Waveset IT resource modifications: request', type: 'TaskDefinition', name: 'Request Resource', file: 'waveset-request-resource.svg' },
+  { area: 'Waveset IT resource modifications: removal', type: 'TaskDefinition', name: 'Remove Resource', file: 'waveset-remove-resource.svg' },
+  { area: 'Waveset offboarding', type: 'TaskDefinition', name: 'Delete User', file: 'waveset-delete-user.svg' },
 ];
 
 /** Every picture, drawn from the `.xml` files of `configDir`: file name → SVG text (ending in a newline). */

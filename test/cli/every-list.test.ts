@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempRepository, type Run } from './cli-harness.js';
 
-const DEFAULT = 'Update User With Approval';
+/** The TaskDefinitions and type counts `init` imported (config/default/), newest first: read, not assumed, so the
+ * defaults can grow without this test changing. */
+let defaults: string[] = [];
+let defaultCounts: Record<string, number> = {};
 const cursorOf = (r: Run): string | undefined => /--after (\S+)/.exec(r.stderr)?.[1];
 const jsonl = <T>(r: Run): T[] => r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 const firstColumn = (r: Run): string[] => r.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/)[0]!);
@@ -43,6 +46,9 @@ describe('idflow list TYPE with the list options', () => {
   const long = 'a-definition-file-with-a-name-much-longer-than-a-table-cell-allows.xml';
 
   it('lists the objects of a type newest first, in pages that a cursor continues', async () => {
+    defaults = firstColumn(await repo.idflow('list', 'TaskDefinition'));
+    assert.ok(defaults.length > 0, 'init imports default TaskDefinitions');
+    defaultCounts = Object.fromEntries((JSON.parse((await repo.idflow('list', '--json')).stdout) as { types: { type: string; count: number }[] }).types.map((t) => [t.type, t.count]));
     for (const [i, name] of names.entries()) {
       const file = join(repo.dir, i === 2 ? long : `${name}.xml`);
       writeFileSync(file, definition(name));
@@ -51,25 +57,33 @@ describe('idflow list TYPE with the list options', () => {
     }
     const all = await repo.idflow('list', 'TaskDefinition');
     assert.equal(all.status, 0, all.stderr);
-    // The default repository's own TaskDefinition was imported first, by `init`.
-    assert.deepEqual(firstColumn(all), ['Charlie', 'Bravo', 'Alpha', DEFAULT]);
+    // The default repository's own TaskDefinitions were imported first, by `init`.
+    assert.deepEqual(firstColumn(all), ['Charlie', 'Bravo', 'Alpha', ...defaults]);
 
     const first = await repo.idflow('list', 'TaskDefinition', '--limit', '2');
     assert.deepEqual(firstColumn(first), ['Charlie', 'Bravo']);
     const second = await repo.idflow('list', 'TaskDefinition', '--limit', '2', '--after', cursorOf(first)!);
-    assert.deepEqual(firstColumn(second), ['Alpha', DEFAULT]);
-    assert.equal(cursorOf(second), undefined, 'the last page prints no cursor');
+    assert.deepEqual(firstColumn(second), ['Alpha', defaults[0]]);
+    // The pages that follow hold the rest, and the last one prints no cursor.
+    const seen = [...firstColumn(first), ...firstColumn(second)];
+    let page = second;
+    for (let n = 0; cursorOf(page) !== undefined; n++) {
+      assert.ok(n < defaults.length, 'the pages end');
+      page = await repo.idflow('list', 'TaskDefinition', '--limit', '2', '--after', cursorOf(page)!);
+      seen.push(...firstColumn(page));
+    }
+    assert.deepEqual(seen, firstColumn(all));
   });
 
   it('sorts oldest first, keeps to --since and --until, and writes the chosen fields as CSV or JSON lines', async () => {
     const rows = jsonl<{ name: string; created: string }>(await repo.idflow('list', 'taskdefinition', '--output', 'jsonl', '--fields', 'name,created'));
-    assert.deepEqual(rows.map((r) => r.name), ['Charlie', 'Bravo', 'Alpha', DEFAULT]);
+    assert.deepEqual(rows.map((r) => r.name), ['Charlie', 'Bravo', 'Alpha', ...defaults]);
     const bravo = rows[1]!.created;
     const since = await repo.idflow('list', 'TaskDefinition', '--sort', 'oldest', '--since', bravo, '--fields', 'name,version', '--output', 'csv');
     assert.equal(since.status, 0, since.stderr);
     assert.equal(since.stdout, 'name,version\nBravo,1\nCharlie,1\n');
     const until = await repo.idflow('list', 'TaskDefinition', '--until', bravo, '--fields', 'name', '--output', 'csv');
-    assert.equal(until.stdout, `name\nAlpha\n${DEFAULT}\n`);
+    assert.equal(until.stdout, `name\nAlpha\n${defaults.map((d) => `${d}\n`).join('')}`);
   });
 
   it('cuts a long cell to fit a table and shows it whole with --wide', async () => {
@@ -90,9 +104,10 @@ describe('idflow list TYPE with the list options', () => {
   it('prints the type counts in every format, and refuses paging them without a type', async () => {
     const csv = await repo.idflow('list', '--output', 'csv');
     assert.equal(csv.status, 0, csv.stderr);
-    assert.match(csv.stdout, /^type,count\nTaskDefinition,4\nWorkflow,5\n/);
+    const taskDefinitions = (defaultCounts['TaskDefinition'] ?? 0) + 3;
+    assert.match(csv.stdout, new RegExp(`^type,count\nTaskDefinition,${taskDefinitions}\nWorkflow,${defaultCounts['Workflow'] ?? 0}\n`));
     const json = JSON.parse((await repo.idflow('list', '--json')).stdout) as { types: { type: string; count: number }[] };
-    assert.deepEqual(json.types[0], { type: 'TaskDefinition', count: 4 });
+    assert.deepEqual(json.types[0], { type: 'TaskDefinition', count: taskDefinitions });
     const paged = await repo.idflow('list', '--limit', '3');
     assert.equal(paged.status, 2);
     assert.match(paged.stderr, /CLI_OPTION_NEEDS_TYPE: --limit applies to the objects of one type/);

@@ -35,6 +35,23 @@ describe('idflow import of a whole Waveset export directory', () => {
   });
 });
 
+describe('a real Waveset export imported over the default workflows', () => {
+  const defaults = join(dir, 'defaults.db');
+
+  it("replaces the default Create User with the vendor's as a new version, and runs the vendor's", async () => {
+    assert.equal((await runIdflow(['--db', defaults, 'init'])).status, 0);
+    const imported = await runIdflow(['--db', defaults, 'import', EXPORT]);
+    assert.equal(imported.status, 0, imported.stdout + imported.stderr);
+    assert.match(imported.stdout, /Create User.*v2/);
+    const created = await runIdflow(['--db', defaults, 'run', 'Create User', '--var', 'accountId=ann', '--json']);
+    assert.equal(created.status, 0, created.stderr);
+    const { instance } = JSON.parse(created.stdout) as { instance: { state: string; definition: { version: number }; variables: Record<string, unknown> } };
+    assert.equal(instance.state, 'finished');
+    assert.equal(instance.definition.version, 2);
+    assert.equal(instance.variables['created'], 'created ann', "the vendor's workflow ran, not the default");
+  });
+});
+
 describe('idflow run of a name that a TaskDefinition and a Workflow share', () => {
   const shared = join(dir, 'shared.db');
   const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/engine/${name}`, import.meta.url));

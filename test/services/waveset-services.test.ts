@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { XValue } from '../../src/expression/env.js';
+import { parseBirthrightRule } from '../../src/identity/birthright.js';
 import { DATABASES } from '../repository/repository-factory.js';
 import { JDOE, openWavesetWorld, STAFF_GROUP, type WavesetWorld } from './waveset-harness.js';
 
@@ -268,6 +269,24 @@ for (const database of DATABASES) {
       assert.equal(egone.identity.state, 'ended');
       assert.deepEqual(egone.assignments, []);
       assert.equal(egone.records.length > 0, true);
+    });
+
+    it('birthright lists what the rules on the resources grant: to the attributes given, to a view, to a stored user', async () => {
+      const share = await w.repository.identities.getResource('Badge');
+      await w.repository.identities.putResource({ ...share!, birthright: parseBirthrightRule('[{"department":"Finance"},{"title":"Controller"}]') });
+      const byArgs = await w.call('birthright', { options: { department: 'finance' } });
+      assert.deepEqual(byArgs.result, { resources: ['Badge'], count: 1 });
+      const none = await w.call('birthright', { options: { department: 'Sales', organization: 'Finance' } });
+      assert.deepEqual(none.result, { resources: [], count: 0 }, 'an organization named Finance is not the Finance department');
+      await w.seedUser('bview', { records: [{ kind: 'personal', data: { firstName: 'Bea' } }] });
+      const view = obj((await w.call('getView', { accountId: 'bview' })).result!['view']);
+      obj(view['global'])['title'] = 'Controller';
+      assert.deepEqual((await w.call('birthright', { view })).result!['resources'], ['Badge']);
+      assert.deepEqual((await w.call('birthright', { accountId: 'jdoe' })).result!['resources'], ['Badge'], 'jdoe works in Finance');
+      assert.deepEqual((await w.call('birthright', { accountId: 'jdoe', options: { department: 'Sales', title: 'Clerk' } })).result!['resources'], [], 'arguments win over the stored user');
+      const missing = await w.call('birthright', { accountId: 'nobody' });
+      assert.match(missing.error!, /^WAVESET_OBJECT_NOT_FOUND: no user nobody/);
+      await w.repository.identities.putResource({ ...share!, birthright: null });
     });
 
     it('renaming through waveset.accountId renames the identity and orders a rename of its account', async () => {

@@ -6,9 +6,6 @@ import type { Migration } from '../migration.js';
  * src/identity/birthright.ts before it is written); NULL: the resource is only given on request.
  * `assignments_ending` finds the assignments whose end date has come (src/identity/assignment-end-sweep.ts, every
  * worker round) without reading the others.
- *
- * Reserved as 0014 for the `lifecycle` branch of this session; numbered 13 on branch e2e (after rights' 0012, merged there) because migrations must be
- * contiguous on a branch. The lead renumbers on merge (rights 0012, approvals 0013).
  */
 export const m0013Birthright: Migration = {
   version: 13,
