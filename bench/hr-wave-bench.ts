@@ -15,63 +15,22 @@
  * The run is profiled (the V8 sampling profiler, as `node --cpu-prof` writes it) and each sample is charged to the
  * phase whose code it is in ({@link phaseOf}): CPU ms per identity per phase, whatever else the shared machine runs.
  */
-import { spawn } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'ldapts';
 import { importHrFile, parseHrSource } from '../src/connectors/hr/index.js';
-import { loadDefinitionFiles } from '../src/definition/load.js';
 import { openEngine } from '../src/engine/engine.js';
-import { repositoryConnectors } from '../src/provisioning/connector-source.js';
-import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
-import { openRepository } from '../src/repository/open-repository.js';
 import { parseBirthrightRule } from '../src/identity/birthright.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
+import { openDirectoryBench, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/hr-wave-onboarding.xml', import.meta.url));
-const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
-const PROCESS = fileURLToPath(new URL('../test/provisioning/fixtures/provisioning-worker-process.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** A provisioning worker in a process of its own (the deployment's shape: `idflow worker` beside `idflow hr import`). */
-async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PROCESS, db, '60000', String(concurrency)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
-  });
-  child.stdout!.resume();
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the provisioning process exited (${code}) before it was ready`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** CPU ms (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Where the CPU of a wave goes. */
 export const PHASES = ['parse+diff', 'launch', 'run', 'persist', 'provision', 'gc', 'other'] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -188,29 +147,8 @@ async function entriesIn(slapd: Slapd, prefix: string): Promise<number> {
 
 /** One wave, timed and profiled. */
 export async function hrWave(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<HrWaveRow, 'raw'>> {
-  const repository = await openRepository({ db: join(dir, `${prefix}.db`), env: {} });
-  const loaded = await loadDefinitionFiles([FIXTURE]);
-  if (!loaded.ok) throw new Error(`the bench fixture does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  await repository.objects.putMany([
-    ...loaded.objects,
-    {
-      object: {
-        type: 'Connector',
-        dialect: 'idflow',
-        name: 'directory',
-        kind: 'ldap',
-        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)) },
-        location: { file: 'bench', line: 1, column: 1 },
-      },
-      xml: '<Connector name="directory" kind="ldap"/>',
-      file: 'bench',
-    },
-  ]);
+  const { repository, connectors, provisioning } = await openDirectoryBench(slapd, join(dir, `${prefix}.db`), FIXTURE, concurrency, parseBirthrightRule('all')!);
   const now = Date.now();
-  await repository.identities.putResource({
-    id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
-    connector: 'directory', targetKey: null, owners: [], birthright: parseBirthrightRule('all'), createdAt: now, updatedAt: now,
-  });
   const source = parseHrSource({
     name: 'wave',
     key: 'EmployeeID',
@@ -221,11 +159,6 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
   await repository.hr.putSource('wave', source as unknown as Record<string, unknown>, now);
   const bytes = waveFile(count, prefix);
   const engine = await openEngine({ repository, workerId: 'bench-engine', idleMs: 20 });
-  const connectors = repositoryConnectors(repository.objects, { env: { [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD } });
-  const provisioning = new ProvisioningWorker({ repository, connectors, workerId: 'bench-provisioning', parallel: concurrency, batchSize: 200, idleMs: 20 });
-  // Connections opened and bound before the clock starts, as for the baseline.
-  const connector = await connectors.connector('directory');
-  await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
   const other = separate ? await provisioningProcess(join(dir, `${prefix}.db`), concurrency) : undefined;
   const session = new Session();
   session.connect();

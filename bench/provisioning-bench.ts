@@ -11,25 +11,18 @@
  * (the provisioning worker beside the engine's), and two (the provisioning worker in an `idflow worker
  * --no-instances` process of its own, as a deployment runs it beside a `--no-provisioning` worker).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDefinitionFiles } from '../src/definition/load.js';
 import { openEngine } from '../src/engine/engine.js';
-import { repositoryConnectors } from '../src/provisioning/connector-source.js';
-import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
-import { openRepository } from '../src/repository/open-repository.js';
 import type { SqliteRepository } from '../src/repository/sqlite/sqlite-repository.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
+import { openDirectoryBench, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/persist-and-provision.xml', import.meta.url));
-const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
-const IDFLOW = fileURLToPath(new URL('../bin/idflow.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ProvisioningBenchRow {
   /** `one process`: the provisioning worker beside the engine's; `two processes`: in `idflow worker --no-instances`. */
@@ -52,77 +45,10 @@ export interface ProvisioningBenchRow {
   readonly raw: LdapRate;
 }
 
-/** CPU ms (user + system) a process of this machine has used so far, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime: fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/**
- * `idflow worker --no-instances` on the bench's database: a provisioning-only worker in a process of its own, ready
- * once it said `started`.
- */
-async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
-  });
-  child.stdout!.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: string): void => {
-      seen += chunk;
-      if (!seen.includes('"event":"started"')) return;
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`idflow worker --no-instances exited (${code}) before it started`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 /** One end-to-end run (also bench/profile-provisioning.ts). */
 export async function endToEnd(slapd: Slapd, dir: string, count: number, concurrency: number, prefix: string, separate = false): Promise<Omit<ProvisioningBenchRow, 'raw'>> {
-  const repository = await openRepository({ db: join(dir, `${prefix}.db`), env: {} });
-  const loaded = await loadDefinitionFiles([FIXTURE]);
-  if (!loaded.ok) throw new Error(`the bench fixture does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  await repository.objects.putMany([
-    ...loaded.objects,
-    {
-      object: {
-        type: 'Connector',
-        dialect: 'idflow',
-        name: 'directory',
-        kind: 'ldap',
-        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)) },
-        location: { file: 'bench', line: 1, column: 1 },
-      },
-      xml: '<Connector name="directory" kind="ldap"/>',
-      file: 'bench',
-    },
-  ]);
-  const now = Date.now();
-  await repository.identities.putResource({
-    id: 'res-directory', kind: 'application', name: 'directory', nameKey: 'directory', displayName: 'Directory', description: null,
-    connector: 'directory', targetKey: null, owners: [], createdAt: now, updatedAt: now,
-  });
+  const { repository, connectors, provisioning } = await openDirectoryBench(slapd, join(dir, `${prefix}.db`), FIXTURE, concurrency);
   const engine = await openEngine({ repository, workerId: 'bench-engine', idleMs: 20 });
-  const connectors = repositoryConnectors(repository.objects, { env: { [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD } });
-  const provisioning = new ProvisioningWorker({ repository, connectors, workerId: 'bench-provisioning', parallel: concurrency, batchSize: 200, idleMs: 20 });
-  // Connections opened and bound before the clock starts, as for the baseline.
-  const connector = await connectors.connector('directory');
-  await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
   const other = separate ? await provisioningProcess(join(dir, `${prefix}.db`), concurrency) : undefined;
   // Progress from the partial indexes, not from a count of every order at every poll: what is left to persist
   // (live instances: the process deletes its own when it ends) and to execute (unfinished orders).

@@ -8,21 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { parseHrSource } from '../../src/connectors/hr/index.js';
 import { HR_UPLOAD_LIMIT } from '../../src/web/hr-import-pages.js';
 import { openHttpWorld, type HttpWorld, type Signed } from '../http/http-harness.js';
+import { csv, JANE, JOHN, MAPPING } from '../support/hr-workday.js';
 
-const MAPPING = {
-  name: 'workday',
-  key: 'EmployeeID',
-  columns: { EmployeeID: 'EmployeeId', Login: 'Login', FirstName: 'FirstName', LastName: 'LastName', Department: 'Department', HireDate: 'ContractStartDate' },
-  dates: { HireDate: 'dd/MM/yyyy' },
-  subject: 'Login',
-  added: { workflow: 'User_Onboarding', firstTransition: 'ActionWithRefine-ActionPending-Execute', startDate: 'ContractStartDate' },
-  modified: { workflow: 'User_ChangeName', on: ['Department'], firstTransition: 'ActionWithRefine-ActionPending-Execute' },
-  deleted: { workflow: 'User_Offboarding', firstTransition: 'ActionWithRefine-ActionPending-Execute' },
-};
-const HEADER = 'EmployeeID,Login,FirstName,LastName,Department,HireDate';
-const csv = (...rows: string[]): Uint8Array => Buffer.from([HEADER, ...rows].join('\n') + '\n', 'utf8');
-const JANE = 'E1,jdoe,Jane,Doe,Finance,01/02/2026';
-const JOHN = 'E2,jsmith,John,Smith,Sales,15/02/2026';
 
 async function multipart(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }): Promise<{ payload: Buffer; type: string }> {
   const form = new FormData();

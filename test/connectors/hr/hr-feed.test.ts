@@ -14,26 +14,11 @@ import { importHrFile, launchDueHr, parseHrSource, type HrImportResult } from '.
 import { hasErrorCode } from '../../../src/errors.js';
 import type { Repository } from '../../../src/repository/repository.js';
 import { DATABASES } from '../../repository/repository-factory.js';
+import { csv, HEADER, JANE, JOHN, MAPPING } from '../../support/hr-workday.js';
 
 const DEFAULTS = fileURLToPath(new URL('../../../config/default/', import.meta.url));
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-02T09:00:00Z');
-
-export const MAPPING = {
-  name: 'workday',
-  key: 'EmployeeID',
-  columns: { EmployeeID: 'EmployeeId', Login: 'Login', FirstName: 'FirstName', LastName: 'LastName', Department: 'Department', HireDate: 'ContractStartDate' },
-  dates: { HireDate: 'dd/MM/yyyy' },
-  subject: 'Login',
-  added: { workflow: 'User_Onboarding', firstTransition: 'ActionWithRefine-ActionPending-Execute', startDate: 'ContractStartDate' },
-  modified: { workflow: 'User_ChangeName', on: ['Department'], firstTransition: 'ActionWithRefine-ActionPending-Execute' },
-  deleted: { workflow: 'User_Offboarding', firstTransition: 'ActionWithRefine-ActionPending-Execute' },
-};
-
-const HEADER = 'EmployeeID,Login,FirstName,LastName,Department,HireDate';
-const csv = (...rows: string[]): Uint8Array => Buffer.from([HEADER, ...rows].join('\n') + '\n', 'utf8');
-const JANE = 'E1,jdoe,Jane,Doe,Finance,01/02/2026';
-const JOHN = 'E2,jsmith,John,Smith,Sales,15/02/2026';
 
 for (const database of DATABASES) {
   describe(`${database.name}: the HR feed`, () => {
