@@ -4,8 +4,7 @@ import type { DecideRequest, DecideResult, WorkItemView } from './engine-api.js'
 import type { EngineContext } from './engine-context.js';
 import { toCaller } from '../access/caller.js';
 import { parametersOf } from './new-instance.js';
-import { auditBase, outcomeWrite } from './outcome-write.js';
-import type { AuditRecord } from '../repository/runtime-store.js';
+import { decisionAudit, outcomeWrite } from './outcome-write.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
 import { checkVariablesSize } from './variables-size.js';
 import type { AdvanceOutcome, RunContext } from './interpreter/interpreter-types.js';
@@ -93,28 +92,17 @@ async function attemptDecision(ctx: EngineContext, request: DecideRequest): Prom
   if (!definition) throw new DefinitionVersionMissingError(instance.definitionId, instance.definitionName);
   const now = ctx.clock();
   const kind = item.decisions.find((d) => d.name === request.decision)?.kind ?? 'complete';
-  const decisionAudit: AuditRecord = {
-    ...auditBase(instance),
-    at: now,
-    event: 'decision',
-    activity: item.activity,
-    actor,
-    workItemId: item.id,
-    data: {
-      decision: request.decision,
-      as: verdict.as,
-      // Who held the item and, when it was delegated, whose it was first: `idflow audit` shows both beside the actor.
-      ...(item.owner !== null && item.owner !== actor && { owner: item.owner }),
-      ...(item.delegatedFrom !== null && { delegatedFrom: item.delegatedFrom }),
-      ...(request.comment !== undefined && { comment: request.comment }),
-      ...(request.assignee !== undefined && { assignee: request.assignee }),
-      // Names only: the audit outlives the instance (purge, resultLimit), and a form field may hold a secret.
-      ...(Object.keys(variables).length > 0 && { variables: Object.keys(variables) }),
-    },
-  };
+  const decided = decisionAudit(instance, item, actor, now, {
+    decision: request.decision,
+    as: verdict.as,
+    ...(request.comment !== undefined && { comment: request.comment }),
+    ...(request.assignee !== undefined && { assignee: request.assignee }),
+    // Names only: the audit outlives the instance (purge, resultLimit), and a form field may hold a secret.
+    ...(Object.keys(variables).length > 0 && { variables: Object.keys(variables) }),
+  });
   const state = instance.interpreterState;
   // Usually one commit at the next wait or the end; a long run of automatic steps also commits checkpoints.
-  const at: AdvancePosition = { before: instance, insert: false, audit: [decisionAudit], extra: undefined, now, checkpoints: 0 };
+  const at: AdvancePosition = { before: instance, insert: false, audit: [decided], extra: undefined, now, checkpoints: 0 };
   const resumeOnDecision = (runCtx: RunContext) => ctx.interpreter.resume(
     definition.object,
     state,

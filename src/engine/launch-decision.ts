@@ -13,7 +13,7 @@ import type { AuditRecord, InstanceRecord, InstanceWrite, LaunchDecision, WorkIt
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
 import type { AdvanceOutcome, WorkItemSpec } from './interpreter/interpreter-types.js';
-import { auditBase } from './outcome-write.js';
+import { auditBase, decisionAudit } from './outcome-write.js';
 import { dueIfOrdersSettled } from './provisioning-waits.js';
 import { makeRunContext } from './run-context.js';
 
@@ -68,21 +68,12 @@ export async function fireLaunchDecision(
   const verdict = await ctx.access.mayDecide(caller, item, before);
   if (!verdict.allowed) return skipped(verdict.reason, { workItemId: item.id });
   const actor = caller.person;
-  const audit: AuditRecord = {
-    ...auditBase(before),
-    at: now,
-    event: 'decision',
-    activity: item.activity,
-    actor,
-    workItemId: item.id,
-    data: {
-      decision: d.decision,
-      as: verdict.as ?? 'owner',
-      launch: true,
-      ...(item.owner !== null && item.owner !== actor && { owner: item.owner }),
-      ...(d.comment !== undefined && { comment: d.comment }),
-    },
-  };
+  const audit = decisionAudit(before, item, actor, now, {
+    decision: d.decision,
+    as: verdict.as ?? 'owner',
+    launch: true,
+    ...(d.comment !== undefined && { comment: d.comment }),
+  });
   // No checkpoints inside: the first advance is not written yet, so there is nothing a checkpoint could go over.
   const runCtx = makeRunContext(ctx, before, now);
   // The decided run sees what the first advance's steps planned for the identity store, as one advance would.

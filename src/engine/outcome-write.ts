@@ -1,5 +1,6 @@
 import { IdflowError } from '../errors.js';
 import type { AuditRecord, InstanceRecord, InstanceWrite, WorkItemCloseWrite, WorkItemRecord } from '../repository/runtime-store.js';
+import type { XValue } from '../expression/env.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import type { EngineContext } from './engine-context.js';
 import { instanceVariables } from './interpreter/interpreter.js';
@@ -182,6 +183,33 @@ export function endedRecord(
 /** Audit fields naming the instance. */
 export function auditBase(i: InstanceRecord): Pick<AuditRecord, 'instanceId' | 'instanceName' | 'definitionName'> {
   return { instanceId: i.id, instanceName: i.name, definitionName: i.definitionName };
+}
+
+/**
+ * The `decision` row of a work item decided by `actor` (engine.decide, and the launcher's decision fired at launch):
+ * `idflow audit` shows the actor, who held the item when that was someone else, and whose it was first when it was
+ * delegated. `data` is the decision itself (its name, how the actor was allowed, and what came with it).
+ */
+export function decisionAudit(
+  instance: InstanceRecord,
+  item: { readonly id: string; readonly activity: string; readonly owner: string | null; readonly delegatedFrom?: string | null },
+  actor: string,
+  at: number,
+  data: { readonly decision: string; readonly as: string } & Readonly<Record<string, XValue>>,
+): AuditRecord {
+  return {
+    ...auditBase(instance),
+    at,
+    event: 'decision',
+    activity: item.activity,
+    actor,
+    workItemId: item.id,
+    data: {
+      ...data,
+      ...(item.owner !== null && item.owner !== actor && { owner: item.owner }),
+      ...(item.delegatedFrom != null && { delegatedFrom: item.delegatedFrom }),
+    },
+  };
 }
 
 /** What the `workitem-created` audit row says of out-of-office routing. */
