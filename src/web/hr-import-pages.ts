@@ -17,7 +17,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAllowed } from '../access/authorize.js';
 import { importHrFile, planSummary } from '../connectors/hr/hr-import.js';
 import { HrFileRefusedError } from '../connectors/hr/hr-errors.js';
-import type { Engine } from '../engine/engine-api.js';
 import type { XValue } from '../expression/env.js';
 import { IdflowError, InvalidInputError, NotFoundError } from '../errors.js';
 import { errorBody } from '../http/http-errors.js';
@@ -44,26 +43,6 @@ const config = { access: PUBLIC };
 interface UploadedFile {
   readonly name: string;
   readonly bytes: Uint8Array;
-}
-
-/**
- * The engine as an HR run in the console uses it: each launch or decision first lets the event loop turn. On SQLite
- * every await of a launch resolves at once, so a 10,000-row run would otherwise hold the event loop until its last
- * launch, and this server would answer nothing meanwhile (its progress page included). Kept here, around the calls,
- * so the HR launcher stays as it is for the CLI and workers.
- */
-function yieldingEngine(engine: Engine): Engine {
-  const yielding = new Set<PropertyKey>(['launch', 'launchMany', 'decide']);
-  return new Proxy(engine, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (!yielding.has(prop) || typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
 }
 
 /** A run this process started, known before the run is recorded, and why it failed when the record never came. */
@@ -250,7 +229,7 @@ export function registerHrImportPages(app: FastifyInstance, deps: RouteDeps): vo
     const run = async () => {
       // Answer this request first: reading and planning a big file would otherwise run before the redirect is sent.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      return importHrFile({ repository, engine: yieldingEngine(engine), clock }, { source, file: name, bytes, runId, force: form.force === '1', actor: ctx.caller.person });
+      return importHrFile({ repository, engine, clock }, { source, file: name, bytes, runId, force: form.force === '1', actor: ctx.caller.person });
     };
     void run().then(
       () => {

@@ -72,7 +72,11 @@ export async function launchDueHr(
   const busyRetryMs = options.busyRetryMs ?? HR_BUSY_RETRY_MS;
   const launchers = new Map<string, string>();
   const size = options.batch ?? BATCH;
-  for (;;) {
+  for (let round = 0; ; round++) {
+    // Let the event loop turn between batches: on SQLite every await of a batch resolves at once, so a run of
+    // thousands of rows would otherwise hold the process (a server answering requests, its progress page included)
+    // until its last launch.
+    if (round > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const due = (await deps.repository.hr.dueLaunches(deps.clock(), size)).filter((l) => options.source === undefined || l.source === options.source);
     if (due.length === 0) break;
     for (const l of due) {
