@@ -6,6 +6,8 @@ import type { EngineContext } from './engine-context.js';
 import type { LoadedDefinition } from './definition-cache.js';
 import { TaskNotFoundError } from './engine-errors.js';
 import { advanceWithCheckpoints, type AdvancePosition } from './checkpoint.js';
+import { advanceLaunch, checkingSubject, type LaunchAdvance } from './launch-advance.js';
+import { failedWrite, inLanes } from './worker.js';
 import { retryTransient } from '../repository/retry-transient.js';
 import { isDatabaseFault } from '../repository/storage-error.js';
 import { launchInputs } from './launch-inputs.js';
@@ -184,7 +186,7 @@ export async function launchMany(
 ): Promise<LaunchManyResult[]> {
   await ctx.definitions.refresh();
   const results: (LaunchManyResult | undefined)[] = new Array(requests.length);
-  const batch: { index: number; prepared: PreparedLaunch }[] = [];
+  const batch: Batched[] = [];
   const sync: number[] = [];
   for (let index = 0; index < requests.length; index++) {
     try {
@@ -195,18 +197,21 @@ export async function launchMany(
       results[index] = { ok: false, error: asIdflowError(e) };
     }
   }
-  if (batch.length > 0) {
+  // Advanced at once: each is run to its first wait in memory and inserted there, in one commit per chunk; only what
+  // that cannot finish goes the way below (docs/decisions/launched-and-advanced.md).
+  const ready = hold ? await launchAdvanced(ctx, batch, results) : batch;
+  if (ready.length > 0) {
     // A transaction the database refused for the moment wrote nothing: it is tried again as a whole.
     // Held: leased to this process from the commit on (database time), so no worker claims what it is about to
     // advance, and it needs no claim of its own.
-    const writes = batch.map((b) => {
+    const writes = ready.map((b) => {
       const w = readyWrite(b.prepared);
       return hold ? { ...w, instance: { ...w.instance, leaseOwner: ctx.workerId, leaseUntil: b.prepared.now + ctx.leaseMs }, holdLeaseMs: ctx.leaseMs } : w;
     });
     const statuses = await commitLaunches(ctx, writes);
     const immediate: string[] = [];
     const held: InstanceRecord[] = [];
-    batch.forEach(({ index, prepared }, k) => {
+    ready.forEach(({ index, prepared }, k) => {
       const status = statuses[k];
       if (status === 'committed') {
         results[index] = { ok: true, instance: toTaskView(writes[k]!.instance) };
@@ -225,6 +230,86 @@ export async function launchMany(
     }
   }
   return results as LaunchManyResult[];
+}
+
+/** Launches advanced before their first write, per commit at most (the worker's batch code took as many). */
+export const ADVANCE_BATCH = 500;
+
+type Batched = { readonly index: number; readonly prepared: PreparedLaunch };
+
+/**
+ * The launches of `batch` advanced in memory and written once each, already advanced, {@link ADVANCE_BATCH} per
+ * commit; their results are set in `results`. Answers the launches to write `ready` instead (launch-advance.ts): an
+ * advance that failed, a write the store refused, the second launch of one subject in a batch (the first one's lock
+ * refuses it: no use running it).
+ */
+async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], results: (LaunchManyResult | undefined)[]): Promise<Batched[]> {
+  const fallback: Batched[] = [];
+  const subjects = new Set<string>();
+  const first = batch.filter((b) => {
+    const key = b.prepared.record.subjectKey;
+    if (key === null) return true;
+    if (!subjects.has(key)) return subjects.add(key);
+    fallback.push(b);
+    return false;
+  });
+  for (let from = 0; from < first.length; from += ADVANCE_BATCH) {
+    const chunk = first.slice(from, from + ADVANCE_BATCH);
+    const advanced = await inLanes(chunk, ({ prepared: p }) => advanceLaunch(ctx, p.definition, p.record, p.audit, Object.keys(p.replace).length > 0 ? p.replace : undefined));
+    const groups: { b: Batched; a: Extract<LaunchAdvance, { kind: 'write' }> }[] = [];
+    chunk.forEach((b, k) => {
+      const a = advanced[k]!;
+      if (a.kind === 'ready') fallback.push(b);
+      else if (a.kind === 'launched') results[b.index] = { ok: true, instance: toTaskView(a.instance) };
+      else groups.push({ b, a });
+    });
+    const statuses = await commitGroups(ctx, groups.map((g) => g.a.writes));
+    for (const [k, { b, a }] of groups.entries()) {
+      const status = statuses[k]!;
+      if (status === 'committed' || (a.checkpoints > 0 && status !== 'refused')) {
+        // Committed; or a checkpoint wrote it and it changed since (a decision on an item it offered): launched either way.
+        results[b.index] = { ok: true, instance: toTaskView(status === 'committed' ? a.instance : a.before) };
+      } else if (a.checkpoints > 0) {
+        // The database refuses what the run wrote after its checkpoint: it ends failed, on record, as a worker ends it.
+        const write = failedWrite(a.before, new IdflowError('REPO_QUERY_FAILED', 'the database refused the advance of the launch', { id: a.before.id }), a.now);
+        await retryTransient(() => ctx.store.commit([write]), ctx.storageRetry);
+        results[b.index] = { ok: true, instance: toTaskView(write.instance) };
+      } else fallback.push(b);
+    }
+  }
+  // In the order they were asked for, as the batch commit writes them.
+  return fallback.sort((x, y) => x.index - y.index);
+}
+
+/**
+ * Each group's commit status (its first write's), all in one commit. A transaction the database refused for the
+ * moment wrote nothing and is tried again whole; one it refused for a group's data is committed again group by
+ * group, and the group whose data it refuses is `refused`.
+ */
+async function commitGroups(ctx: EngineContext, groups: readonly (readonly InstanceWrite[])[]): Promise<(CommitStatus | 'refused')[]> {
+  if (groups.length === 0) return [];
+  try {
+    const statuses = await retryTransient(() => ctx.store.commit(groups.flat()), ctx.storageRetry);
+    let at = 0;
+    return groups.map((g) => {
+      const status = statuses[at] ?? 'conflict';
+      at += g.length;
+      return status;
+    });
+  } catch (e) {
+    if (isDatabaseFault(e)) throw e;
+    if (groups.length === 1) return ['refused'];
+  }
+  const out: (CommitStatus | 'refused')[] = [];
+  for (const g of groups) {
+    try {
+      out.push((await retryTransient(() => ctx.store.commit(g), ctx.storageRetry))[0] ?? 'conflict');
+    } catch (e) {
+      if (isDatabaseFault(e)) throw e;
+      out.push('refused');
+    }
+  }
+  return out;
 }
 
 /**
@@ -276,7 +361,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
       throw refusal(advanced.status, record);
     }
     const built = outcomeWrite(ctx, { before: at.before, definition, outcome: advanced.outcome, now: at.now, insert: at.insert, audit: at.audit, ...(at.extra && { extra: at.extra }) });
-    const [status] = await ctx.store.commit(built.writes);
+    const [status] = await ctx.store.commit(at.insert ? checkingSubject(built.writes, record.subjectKey) : built.writes);
     // After a checkpoint, somebody else may have moved the instance on (a decision on an item it offered): show that.
     if (status !== 'committed' && at.checkpoints > 0) return currentView(ctx, record.id);
     check(status, record);

@@ -230,6 +230,29 @@ class LeaseKeeper {
 /** Advances of one batch in flight at once (below a PostgreSQL pool's default 10 connections). */
 const ADVANCE_LANES = 8;
 
+/**
+ * `fn` over `items`, {@link ADVANCE_LANES} at once, answers in order: each advance waits on its own reads (the
+ * identity store, settled orders), which a database server answers in parallel; on SQLite they run one after the
+ * other. On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
+ * letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
+ * requests) would wait for the whole batch. A turn of the loop every few items costs microseconds.
+ */
+export async function inLanes<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      if (++started % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (next >= items.length) return;
+      const k = next++;
+      out[k] = await fn(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ADVANCE_LANES, items.length) }, lane));
+  return out;
+}
+
 async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceRecord[], counters: WorkerCounters): Promise<number> {
   if (claimed.length === 0) return 0;
   const leases = new LeaseKeeper(ctx, counters, claimed.map((c) => c.id));
@@ -237,25 +260,11 @@ async function advanceClaimed(ctx: EngineContext, claimed: readonly InstanceReco
     // A few advances at once: each waits on its own reads (the identity store, settled orders), which a database
     // server answers in parallel; on SQLite they run one after the other as before. Each reads committed state only,
     // as one after the other did, so the batch commits the same writes.
-    const advancedAll: Advanced[] = new Array(claimed.length);
-    let next = 0;
-    let advancedSoFar = 0;
-    const lane = async (): Promise<void> => {
-      while (next < claimed.length) {
-        // On SQLite every read of an advance answers at once, so a batch would otherwise run to its commit without
-        // letting the event loop breathe: whatever shares the process (the provisioning worker's LDAP answers, HTTP
-        // requests) would wait for the whole batch. A turn of the loop every few instances costs microseconds.
-        if (++advancedSoFar % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (next >= claimed.length) return;
-        const k = next++;
-        const instance = claimed[k]!;
-        advancedAll[k] =
-          instance.attempts > ctx.maxAttempts
-            ? { before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] }
-            : await advanceOne(ctx, instance, ctx.clock());
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(ADVANCE_LANES, claimed.length) }, lane));
+    const advancedAll = await inLanes(claimed, (instance) =>
+      instance.attempts > ctx.maxAttempts
+        ? Promise.resolve({ before: instance, writes: [failedWrite(instance, new WorkerAttemptsExhaustedError(instance.id, instance.attempts, ctx.maxAttempts), ctx.clock())] })
+        : advanceOne(ctx, instance, ctx.clock()),
+    );
     // Nothing to write when a checkpoint of this instance was refused (it changed meanwhile): it is left alone.
     const groups = advancedAll.filter((a) => a.writes.length > 0);
     await leases.check();
@@ -330,7 +339,7 @@ async function commitOneByOne(ctx: EngineContext, groups: readonly Advanced[], c
 }
 
 /** One claimed instance advanced: its writes, and its row as they expect it (after any checkpoint). */
-interface Advanced {
+export interface Advanced {
   readonly before: InstanceRecord;
   readonly writes: InstanceWrite[];
 }
@@ -368,9 +377,10 @@ async function advanceOne(ctx: EngineContext, instance: InstanceRecord, now: num
 /**
  * The first advance of a launch that carries a decision (docs/decisions/batched-launches.md): the decision is fired
  * in the same advance and the commit clears it. Fired only on the instance's first advance, before any checkpoint:
- * otherwise the run has moved on without it, which the audit records.
+ * otherwise the run has moved on without it, which the audit records. `at` may be a launch not written yet (`insert`,
+ * with its launch audit): then a refused decision throws, and the launch is written `ready` instead (launch-advance.ts).
  */
-async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefinition, at: AdvancePosition, first: AdvanceOutcome, starting: boolean): Promise<Advanced> {
+export async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefinition, at: AdvancePosition, first: AdvanceOutcome, starting: boolean): Promise<Advanced> {
   const before = { ...at.before, launchDecision: null };
   try {
     const fired =
@@ -380,16 +390,16 @@ async function launchDecisionWrites(ctx: EngineContext, definition: LoadedDefini
             outcome: first,
             audit: { ...auditBase(before), at: at.now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: at.before.launchDecision!.decision, reason: 'the launch had run on (a checkpoint) before its decision could be fired' } },
           };
-    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: false }).writes;
+    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: at.insert, audit: at.audit, ...(at.extra && { extra: at.extra }) }).writes;
     const write = { ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) };
     return { before: at.before, writes: [starting ? foldDecidedItems(write) : write, ...children] };
   } catch (e) {
-    if (isDatabaseFault(e)) throw e;
+    if (isDatabaseFault(e) || at.insert) throw e;
     return { before: at.before, writes: [failedWrite(before, e, at.now)] };
   }
 }
 
-function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {
+export function failedWrite(instance: InstanceRecord, e: unknown, now: number): InstanceWrite {
   const message = e instanceof Error ? e.message : String(e);
   const code = e !== null && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
   return {

@@ -183,6 +183,12 @@ export interface InstanceWrite {
    * (`subject-busy`) when another instance holds it. Stores compare keys as exact strings.
    */
   readonly acquireSubject?: string;
+  /**
+   * Refuse the write (`subject-busy`) when another instance holds the lock on this subject key, without taking it:
+   * an instance inserted already ended (a launch advanced to its end before its first write) holds no lock, but may
+   * not have run while another update workflow held its subject. Checked before anything of the write is written.
+   */
+  readonly checkSubject?: string;
   /** Release every subject lock this instance holds. */
   readonly releaseSubject?: boolean;
   /**

@@ -442,7 +442,9 @@ function batchable(writes: readonly InstanceWrite[]): boolean {
   for (const w of writes) {
     // Identity writes are compare-and-sets of their own, and checkouts (more locks, or locks released one by one) are
     // rare: such a write goes alone, under a savepoint.
-    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length || w.lockSubjects?.length || w.unlockSubjects?.length) return false;
+    if (w.deleteInstances?.length || w.renameInstances?.length || w.identity?.length || w.lockSubjects?.length || w.unlockSubjects?.length || w.checkSubject !== undefined) {
+      return false;
+    }
     if (ids.has(w.instance.id)) return false;
     ids.add(w.instance.id);
     if (w.acquireSubject !== undefined) {
@@ -561,6 +563,12 @@ async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[], n
 /** One instance's writes, in the SQLite store's order (work items are inserted before any is closed). */
 async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null): Promise<void> {
   const i = w.instance;
+  if (w.checkSubject !== undefined) {
+    // Taken and given back at once: a lock another transaction is taking makes this insert wait for its end, where a
+    // read would not see it (read committed). First, so that a refusal leaves nothing to roll back.
+    if ((await tx.query(S.insertLock, [w.checkSubject, i.id, i.updatedAt])).rowCount === 0) throw new WriteRefused('subject-busy');
+    await tx.query(S.deleteLockPairs, [[w.checkSubject], [i.id]]);
+  }
   if (w.deleteInstances?.length) {
     await tx.query(S.deleteLocksOf, [w.deleteInstances]);
     await tx.query(S.deleteInstances, [w.deleteInstances]);
@@ -573,7 +581,8 @@ async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null)
   }
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
-  if (w.releaseSubject) await tx.query(S.deleteLocksOf, [[i.id]]);
+  // An instance inserted by this write holds no lock yet.
+  if (w.releaseSubject && w.expectedRevision !== null) await tx.query(S.deleteLocksOf, [[i.id]]);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if ((await tx.query(S.insertLock, [key, i.id, i.updatedAt])).rowCount !== 0) continue;
     const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [key])).rows[0];

@@ -425,6 +425,8 @@ function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number
  */
 function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: SqliteDatabase): void {
   const i = w.instance;
+  // Under the write lock of BEGIN IMMEDIATE: no other writer can take the lock between this look and the commit.
+  if (w.checkSubject !== undefined && s.lockHolder.get(w.checkSubject) !== undefined) throw new WriteRefused('subject-busy');
   if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
   for (const id of w.deleteInstances ?? []) {
     s.deleteLocksOf.run(id);
@@ -450,8 +452,8 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
   }
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!applySqliteIdentityWrite(db, iw)) throw new WriteRefused('conflict');
-  // The locks of a deleted instance are released once, below.
-  if (w.releaseSubject && !w.delete) s.deleteLocksOf.run(i.id);
+  // The locks of a deleted instance are released once, below; an instance inserted by this write holds none yet.
+  if (w.releaseSubject && !w.delete && w.expectedRevision !== null) s.deleteLocksOf.run(i.id);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if (s.insertLock.run(key, i.id, i.updatedAt).changes !== 0) continue;
     // Insert first, then look: the same statement as on PostgreSQL, where reading first races another writer.
