@@ -112,9 +112,11 @@ export interface LaunchRequest {
 
 export interface LaunchManyOptions {
   /**
-   * Advance the launched instances in this process before answering, in batches of the engine's `batchSize`, as a
-   * worker round does (claimed under a lease, so a worker elsewhere never runs one twice; one commit per batch),
-   * instead of leaving them to the workers. The answer still shows them as launched. @default false
+   * Advance the launched instances in this process before answering, instead of leaving them to the workers: each is
+   * run to its first wait in memory and written once, already advanced, up to 500 per commit; one this cannot finish
+   * (its advance failed, its write was refused) is written `ready` under this process's lease and advanced by the
+   * worker's code, so a worker elsewhere never runs one twice (docs/decisions/launched-and-advanced.md). The answer
+   * shows each instance as written. @default false
    */
   readonly advance?: boolean;
 }
@@ -279,7 +281,7 @@ export interface Engine {
   /**
    * Many launches in one commit (docs/decisions/batched-launches.md): each is checked as {@link launch} checks it,
    * the ones that pass are written `ready` together with their `launched` audit rows, and workers advance them in
-   * batches. One result per request, in order; a refused launch (`SUBJECT_BUSY`, `LAUNCH_NOT_ALLOWED`, an unknown
+   * batches; with `advance`, written once each, already advanced. One result per request, in order; a refused launch (`SUBJECT_BUSY`, `LAUNCH_NOT_ALLOWED`, an unknown
    * definition, …) is refused alone. Definitions that run `sync` are launched one by one as {@link launch} would.
    */
   launchMany(requests: readonly LaunchRequest[], options?: LaunchManyOptions): Promise<LaunchManyResult[]>;

@@ -235,6 +235,23 @@ export interface InstanceWrite {
 export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved';
 
 /**
+ * Whether a refusal of this write (`conflict`, `subject-busy`) can come after the store wrote part of it, so that the
+ * write needs a savepoint of its own in a batch commit: a schedule's move and removing or renaming other instances
+ * come before its compare-and-set; identity writes and subject locks come after it. Otherwise a refusal is its first
+ * write (the subject check, the compare-and-set) and leaves nothing to roll back.
+ */
+export function refusableAfterWriting(w: InstanceWrite): boolean {
+  return !!(
+    w.schedule ||
+    w.deleteInstances?.length ||
+    w.renameInstances?.length ||
+    w.identity?.length ||
+    w.lockSubjects?.length ||
+    w.acquireSubject !== undefined
+  );
+}
+
+/**
  * How a list is ordered and paged: by creation time, then id (a total order both databases index and compare the
  * same way). `after` is a keyset cursor: only rows strictly past that (createdAt, id) in the list's order, so a page
  * never repeats or skips a row when rows are added meanwhile. `createdFrom` is inclusive, `createdTo` exclusive

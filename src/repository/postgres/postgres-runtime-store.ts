@@ -33,6 +33,7 @@ import type {
   WorkItemQuery,
   WorkItemRecord,
 } from '../runtime-store.js';
+import { refusableAfterWriting } from '../runtime-store.js';
 import { insertNotifications } from './postgres-notification-store.js';
 import { statement, type PgDatabase, type PgQueryable, type PgStatement, type PgTransaction } from './postgres-database.js';
 
@@ -197,7 +198,8 @@ class WriteRefused extends Error {
  * write refused there writes nothing; a lock taken for a write then refused by its revision is deleted again.
  *
  * Writes that depend on each other inside one batch (removing or renaming other instances, one instance twice, a
- * subject released and taken in one batch) go one at a time under savepoints, in order, like SQLite's.
+ * subject released and taken in one batch) go one at a time, in order, like SQLite's, each under a savepoint when a
+ * refusal of it can follow a write of its own (`refusableAfterWriting`).
  */
 export class PostgresRuntimeStore implements RuntimeStore {
   readonly kind = 'runtime' as const;
@@ -542,16 +544,20 @@ async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[], n
   const audit: AuditRecord[] = [];
   const statuses: CommitStatus[] = [];
   for (const w of writes) {
-    await tx.query('SAVEPOINT idflow_write');
+    // A savepoint (two round trips) only where a refusal can follow a write of the same instance.
+    const savepoint = refusableAfterWriting(w);
+    if (savepoint) await tx.query('SAVEPOINT idflow_write');
     try {
       await writeOne(tx, w, now);
-      await tx.query('RELEASE SAVEPOINT idflow_write');
+      if (savepoint) await tx.query('RELEASE SAVEPOINT idflow_write');
       if (w.audit) audit.push(...w.audit);
       statuses.push('committed');
     } catch (e) {
       if (!(e instanceof WriteRefused)) throw e;
-      await tx.query('ROLLBACK TO SAVEPOINT idflow_write');
-      await tx.query('RELEASE SAVEPOINT idflow_write');
+      if (savepoint) {
+        await tx.query('ROLLBACK TO SAVEPOINT idflow_write');
+        await tx.query('RELEASE SAVEPOINT idflow_write');
+      }
       if (w.auditIfRefused) audit.push(...w.auditIfRefused);
       statuses.push(e.status);
     }
