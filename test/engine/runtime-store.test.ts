@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { InstanceRecord, WorkItemRecord } from '../../src/repository/runtime-store.js';
+import { defaultTaskName, type InstanceRecord, type WorkItemRecord } from '../../src/repository/runtime-store.js';
+import { newInstanceId } from '../../src/engine/instance-id.js';
 import type { RuntimeStore } from '../../src/repository/runtime-store.js';
 import type { SqliteRuntimeStore } from '../../src/repository/sqlite/sqlite-runtime-store.js';
 import { errorCode, openRuntimeWorld, type RuntimeWorld } from './runtime-harness.js';
@@ -140,6 +141,35 @@ describe(database.name, () => {
         ['launched', 'a1', 'a2', 'refused-b', 'b1'],
       );
       assert.deepEqual((await store.listAudit({ instanceId: b.id })).map((e) => e.event), ['launched']);
+    });
+
+    it('refuses an instance inserted already ended while another holds its subject, and leaves no lock when it ran', async () => {
+      const a = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
+      const b = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
+      const at = w.now();
+      const ended = (id: string): InstanceRecord => ({ ...a, id, name: defaultTaskName(a.definitionName, id), state: 'finished', wakeAt: null, runnable: false, revision: 1 });
+      const [busy, free] = [newInstanceId(), newInstanceId()];
+      const item = (id: string): WorkItemRecord => ({
+        id: `${id}.1`, instanceId: id, definitionName: a.definitionName, activity: 'A', action: 'approve', owner: 'alice', permission: null, request: 'Approve',
+        itemType: null, decisions: [], variables: {}, editable: [], form: null, dueAt: null, state: 'open', delegatedFrom: null, decision: null,
+        decidedBy: null, comment: null, createdAt: at, closedAt: null,
+      });
+      const statuses = await store.commit([
+        { instance: { ...a, revision: a.revision + 1 }, expectedRevision: a.revision, acquireSubject: 'held-one' },
+        { instance: ended(busy), expectedRevision: null, checkSubject: 'held-one', releaseSubject: true, createWorkItems: [item(busy)], audit: [{ at, instanceId: busy, event: 'launched' }] },
+        { instance: ended(free), expectedRevision: null, checkSubject: 'free-one', releaseSubject: true, audit: [{ at, instanceId: free, event: 'launched' }] },
+        // Refused by its compare-and-set, its first statement: nothing of it is written, savepoint or not.
+        { instance: { ...b, revision: b.revision + 1 }, expectedRevision: b.revision + 5, createWorkItems: [item(b.id)] },
+      ]);
+      assert.deepEqual(statuses, ['committed', 'subject-busy', 'committed', 'conflict']);
+      assert.equal(await store.getInstance(busy), undefined, 'the refused insert wrote nothing');
+      assert.equal(await store.getWorkItem(`${busy}.1`), undefined);
+      assert.deepEqual(await store.listAudit({ instanceId: busy }), []);
+      assert.equal((await store.getInstance(free))?.state, 'finished');
+      assert.equal(await store.subjectHolder('free-one'), undefined, 'an instance that ended holds no lock');
+      assert.equal(await store.subjectHolder('held-one'), a.id, 'the holder keeps its lock');
+      assert.equal(await store.getWorkItem(`${b.id}.1`), undefined);
+      assert.equal((await store.getInstance(b.id))?.revision, b.revision);
     });
 
     it('writes nothing of a batch when one of its writes fails outright part-way (a ledger key written twice)', async () => {
