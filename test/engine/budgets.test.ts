@@ -59,6 +59,26 @@ describe('the work budget of an advance', () => {
     assert.equal((await engine.runWorkerOnce()).advanced, 0, 'nothing is left to run');
   });
 
+  it('writes a launch advanced at once that spent its budget as a yield, which a worker round continues', async () => {
+    const engine = await engineWith({ maxStepsCeiling: 50, advanceSteps: 20 });
+    const [cycle, quick] = await engine.launchMany(
+      [
+        { definition: 'Endless Cycle', launcher: 'ann' },
+        { definition: 'Quick', launcher: 'ann' },
+      ],
+      { advance: true },
+    );
+    assert.equal(quick?.ok && quick.instance.result?.outcome, 'completed');
+    const id = cycle?.ok ? cycle.instance.id : assert.fail(JSON.stringify(cycle));
+    const yielded = await engine.getTask(id);
+    assert.equal(yielded.state, 'executing');
+    assert.equal(yielded.waiting, false, 'it has steps to run, it does not wait');
+    assert.equal(yielded.steps, 20);
+    assert.match(yielded.progress?.message ?? '', /yielded/);
+    assert.equal((await engine.runWorkerOnce()).advanced, 1, 'a worker round continues it');
+    assert.equal((await engine.getTask(id)).steps, 40);
+  });
+
   it('makes every <rule> call spend the XPRESS budget of the activity that called it', async () => {
     const engine = await engineWith({ activityXpressSteps: 10_000 });
     const small = await engine.launch({ definition: 'Rule Fan', launcher: 'ann', variables: { depth: 3 } });
@@ -133,6 +153,23 @@ describe('size limits on stored state', () => {
     assert.equal(r.instance.variables['big'], undefined);
     assert.ok((await storedBytes(r.instance.id)) < 64 * 1024);
     assert.equal((await engine.listTasks()).length, before + 1);
+  });
+
+  it('ends a launch advanced at once that would pass the state limit as failed, alone, storing none of its variables', async () => {
+    const [big, quick] = await engine.launchMany(
+      [
+        { definition: 'Many Big Variables', launcher: 'ann', variables: { note: 'kept' } },
+        { definition: 'Quick', launcher: 'ann' },
+      ],
+      { advance: true },
+    );
+    assert.equal(quick?.ok && quick.instance.result?.outcome, 'completed');
+    const r = await engine.getTask(big?.ok ? big.instance.id : assert.fail(JSON.stringify(big)));
+    assert.equal(r.result?.outcome, 'failed');
+    assert.match(r.result!.errors[0]!, /^ENGINE_STATE_TOO_LARGE: /);
+    assert.equal(r.variables['note'], 'kept', 'the variables it was launched with stay');
+    assert.equal(r.variables['big'], undefined);
+    assert.ok((await storedBytes(r.id)) < 64 * 1024);
   });
 
   it('refuses a launch whose variables pass the limits before anything is written', async () => {
