@@ -14,7 +14,7 @@ import * as interpreter from './interpreter/interpreter.js';
 import { createOperationRegistry } from '../services/operation-registry.js';
 import { compileRetryPolicy, retryTransient, type RetryOptions } from '../repository/retry-transient.js';
 import { StorageError } from '../repository/storage-error.js';
-import { launchMany, launchTask } from './launch.js';
+import { ADVANCE_BATCH, launchMany, launchTask } from './launch.js';
 import { clearAbsence, declareAbsence, listAbsences, type AbsenceRequest } from './out-of-office.js';
 import { listWorkItems, pagingOf } from './list-work-items.js';
 import { purgeTask } from './purge.js';
@@ -69,11 +69,6 @@ export interface RuntimeEngine extends Engine {
 }
 
 const DEFAULT_BATCH = 100;
-/**
- * Launches a `launchMany` advances per commit. Larger than a worker's batch: they were written together a moment
- * ago, each commit writes the same few pages whatever its size, and nothing else waits on this process's claim.
- */
-const ADVANCE_BATCH = 500;
 /** Pages of instances a list for a caller who does not see everything reads to fill one page of visible ones. */
 const VISIBLE_SCAN_PAGES = 20;
 

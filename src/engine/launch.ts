@@ -232,7 +232,10 @@ export async function launchMany(
   return results as LaunchManyResult[];
 }
 
-/** Launches advanced before their first write, per commit at most (the worker's batch code took as many). */
+/**
+ * Launches a `launchMany` advances per commit. Larger than a worker's batch: they were prepared together a moment
+ * ago, each commit writes the same few pages whatever its size, and nothing else waits on this process.
+ */
 export const ADVANCE_BATCH = 500;
 
 type Batched = { readonly index: number; readonly prepared: PreparedLaunch };

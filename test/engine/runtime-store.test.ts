@@ -147,8 +147,8 @@ describe(database.name, () => {
       const a = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
       const b = (await store.getInstance((await w.engine.launch({ definition: 'Auto Default', launcher: 'bob' })).instance.id))!;
       const at = w.now();
-      const ended = (id: string): InstanceRecord => ({ ...a, id, name: defaultTaskName(a.definitionName, id), state: 'finished', wakeAt: null, runnable: false, revision: 1 });
-      const [busy, free] = [newInstanceId(), newInstanceId()];
+      const ended = (id: string, name = defaultTaskName(a.definitionName, id)): InstanceRecord => ({ ...a, id, name, state: 'finished', wakeAt: null, runnable: false, revision: 1 });
+      const [busy, free, twin] = [newInstanceId(), newInstanceId(), newInstanceId()];
       const item = (id: string): WorkItemRecord => ({
         id: `${id}.1`, instanceId: id, definitionName: a.definitionName, activity: 'A', action: 'approve', owner: 'alice', permission: null, request: 'Approve',
         itemType: null, decisions: [], variables: {}, editable: [], form: null, dueAt: null, state: 'open', delegatedFrom: null, decision: null,
@@ -157,11 +157,13 @@ describe(database.name, () => {
       const statuses = await store.commit([
         { instance: { ...a, revision: a.revision + 1 }, expectedRevision: a.revision, acquireSubject: 'held-one' },
         { instance: ended(busy), expectedRevision: null, checkSubject: 'held-one', releaseSubject: true, createWorkItems: [item(busy)], audit: [{ at, instanceId: busy, event: 'launched' }] },
-        { instance: ended(free), expectedRevision: null, checkSubject: 'free-one', releaseSubject: true, audit: [{ at, instanceId: free, event: 'launched' }] },
+        { instance: ended(free, 'Checked Name'), expectedRevision: null, checkSubject: 'free-one', releaseSubject: true, audit: [{ at, instanceId: free, event: 'launched' }] },
+        { instance: ended(twin, 'Checked Name'), expectedRevision: null, checkSubject: 'twin-one', releaseSubject: true },
         // Refused by its compare-and-set, its first statement: nothing of it is written, savepoint or not.
         { instance: { ...b, revision: b.revision + 1 }, expectedRevision: b.revision + 5, createWorkItems: [item(b.id)] },
       ]);
-      assert.deepEqual(statuses, ['committed', 'subject-busy', 'committed', 'conflict']);
+      assert.deepEqual(statuses, ['committed', 'subject-busy', 'committed', 'name-taken', 'conflict']);
+      assert.equal(await store.subjectHolder('twin-one'), undefined, 'a refused insert leaves no lock behind');
       assert.equal(await store.getInstance(busy), undefined, 'the refused insert wrote nothing');
       assert.equal(await store.getWorkItem(`${busy}.1`), undefined);
       assert.deepEqual(await store.listAudit({ instanceId: busy }), []);

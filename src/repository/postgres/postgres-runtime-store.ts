@@ -569,26 +569,30 @@ async function commitEach(tx: PgTransaction, writes: readonly InstanceWrite[], n
 /** One instance's writes, in the SQLite store's order (work items are inserted before any is closed). */
 async function writeOne(tx: PgTransaction, w: InstanceWrite, now: number | null): Promise<void> {
   const i = w.instance;
-  if (w.checkSubject !== undefined) {
-    // Taken and given back at once: a lock another transaction is taking makes this insert wait for its end, where a
-    // read would not see it (read committed). First, so that a refusal leaves nothing to roll back.
-    if ((await tx.query(S.insertLock, [w.checkSubject, i.id, i.updatedAt])).rowCount === 0) throw new WriteRefused('subject-busy');
-    await tx.query(S.deleteLockPairs, [[w.checkSubject], [i.id]]);
+  // Taken here and given back below with the instance's locks: a lock another transaction is taking makes this insert
+  // wait for its end, where a read would not see it (read committed). First, so that a refusal leaves nothing to undo.
+  if (w.checkSubject !== undefined && (await tx.query(S.insertLock, [w.checkSubject, i.id, i.updatedAt])).rowCount === 0) {
+    throw new WriteRefused('subject-busy');
   }
   if (w.deleteInstances?.length) {
     await tx.query(S.deleteLocksOf, [w.deleteInstances]);
     await tx.query(S.deleteInstances, [w.deleteInstances]);
   }
   for (const r of w.renameInstances ?? []) await tx.query(S.rename, [r.name, r.id]);
+  // Refused with no savepoint around it (refusableAfterWriting): the subject check's lock is given back first.
+  const refuse = async (status: CommitStatus): Promise<never> => {
+    if (w.checkSubject !== undefined) await tx.query(S.deleteLockPairs, [[w.checkSubject], [i.id]]);
+    throw new WriteRefused(status);
+  };
   if (w.expectedRevision === null) {
-    if ((await insertInstances(tx, [w], now)).size === 0) throw new WriteRefused('name-taken');
+    if ((await insertInstances(tx, [w], now)).size === 0) await refuse('name-taken');
   } else {
-    if ((await updateInstances(tx, [w], now)).size === 0) throw new WriteRefused('conflict');
+    if ((await updateInstances(tx, [w], now)).size === 0) await refuse('conflict');
   }
   // The step's change set, in its transaction: a moved identity revision refuses the whole instance write.
   for (const iw of w.identity ?? []) if (!(await applyPostgresIdentityWrite(tx, iw))) throw new WriteRefused('conflict');
-  // An instance inserted by this write holds no lock yet.
-  if (w.releaseSubject && w.expectedRevision !== null) await tx.query(S.deleteLocksOf, [[i.id]]);
+  // An instance inserted by this write holds no lock yet, but the one its subject check took.
+  if ((w.releaseSubject && w.expectedRevision !== null) || w.checkSubject !== undefined) await tx.query(S.deleteLocksOf, [[i.id]]);
   for (const key of w.acquireSubject !== undefined ? [w.acquireSubject, ...(w.lockSubjects ?? [])] : (w.lockSubjects ?? [])) {
     if ((await tx.query(S.insertLock, [key, i.id, i.updatedAt])).rowCount !== 0) continue;
     const holder = (await tx.query<{ instance_id: string }>(S.lockHolder, [key])).rows[0];
