@@ -6,13 +6,15 @@ import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, Resourc
 import type { AsOf, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
 import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
 import { subjectKey } from '../identity/subject-key.js';
-import { pagingTerms, resourceValues, SQL, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
+import { pagingTerms, resourceValues, SQL, type SqlStatement, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
 
 export interface IdentitySqlDriver {
   /** Runs one statement written with `?` placeholders and returns its rows. */
   all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Applies writes in one transaction (see identityWriteStatements). */
   applyWrites(writes: readonly IdentityWrite[]): Promise<IdentityWriteStatus[]>;
+  /** Runs statements written with `?` placeholders in one transaction. */
+  runTogether(statements: readonly SqlStatement[]): Promise<void>;
 }
 
 /** The key a name is looked up by, or null when it can be no login (empty, control characters). */
@@ -27,6 +29,12 @@ function keyOrNull(name: string): string | null {
 export class SqlIdentityStore implements IdentityStore {
   readonly kind = 'identities' as const;
   readonly #d: IdentitySqlDriver;
+  /**
+   * The resources with a birthright rule as of the `resources` change counter's value `mark` (-1: never read). Every
+   * Persist asks for them; each ask reads the counter (bumped by every resource write, whichever process makes it)
+   * and the rows only when it moved, so a rule changed by another process is seen by the next Persist here.
+   */
+  #birthright: { readonly mark: number; readonly rows: readonly ResourceRow[] } = { mark: -1, rows: [] };
 
   constructor(driver: IdentitySqlDriver) {
     this.#d = driver;
@@ -84,7 +92,14 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async birthrightResources(): Promise<ResourceRow[]> {
-    return (await this.#d.all(SQL.birthrightResources, [])).map(toResource);
+    const seen = this.#birthright;
+    const rows = await this.#d.all(SQL.birthrightResourcesSince, [seen.mark]);
+    const mark = Number(rows[0]?.['resources_mark'] ?? 0);
+    if (mark !== seen.mark) {
+      // Read at `mark` in the same statement: a write committed since moves the counter again and is read next time.
+      this.#birthright = { mark, rows: rows.filter((r) => r['id'] !== null && r['id'] !== undefined).map(toResource) };
+    }
+    return [...this.#birthright.rows];
   }
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRow[]> {
@@ -102,7 +117,10 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async putResource(resource: ResourceRow): Promise<ResourceRow> {
-    await this.#d.all(SQL.insertResource, resourceValues(resource));
+    await this.#d.runTogether([
+      { sql: SQL.insertResource, params: resourceValues(resource) },
+      { sql: SQL.bumpResources, params: [] },
+    ]);
     return toResource((await this.#d.all(SQL.resourceByName, [resource.nameKey]))[0]!);
   }
 
