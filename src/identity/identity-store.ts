@@ -18,12 +18,23 @@ export interface IdentitySnapshot {
   readonly accounts: readonly AccountRow[];
 }
 
+/** The identity found by id or login, and the identity holding an employee id (the same one, another, or none). */
+export interface IdentityAndHolder {
+  readonly found: IdentitySnapshot | undefined;
+  readonly holder: IdentityRow | undefined;
+}
+
 /** What `planChangeSet` reads. The store implements it; a step reads through it before it plans. */
 export interface IdentityReader {
   /** By id, or by login compared by its key (`JDoe` finds `jdoe`). */
   findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined>;
   /** The identity holding this HR key (employee ids are unique). */
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
+  /**
+   * {@link findIdentity} and {@link findIdentityByEmployeeId} answered together (one statement where the store can):
+   * what a Persist that names a login and an employee id reads first. Optional: a reader without it is asked twice.
+   */
+  findIdentityAndHolder?(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
   /**
@@ -66,6 +77,8 @@ export interface IdentityStore extends IdentityReader {
   recordHistory(identityId: string): Promise<IdentityRecordRow[]>;
 
   listResources(filter?: ResourceFilter): Promise<ResourceRow[]>;
+  /** The identity and the holder of an employee id, in one statement (the store always answers it). */
+  findIdentityAndHolder(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder>;
   /** Every resource with a birthright rule, by name (the store always answers it). */
   birthrightResources(): Promise<ResourceRow[]>;
   /**

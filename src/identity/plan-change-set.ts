@@ -87,6 +87,7 @@ export async function planChangeSetWithBirthright(
 class PlanReads {
   readonly #reader: IdentityReader;
   readonly #found = new Map<string, Promise<IdentitySnapshot | undefined>>();
+  readonly #holders = new Map<string, Promise<IdentityRow | undefined>>();
   #rules: Promise<ResourceRow[]> | undefined;
 
   constructor(reader: IdentityReader) {
@@ -100,7 +101,18 @@ class PlanReads {
   }
 
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined> {
-    return this.#reader.findIdentityByEmployeeId(employeeId);
+    let p = this.#holders.get(employeeId);
+    if (!p) this.#holders.set(employeeId, (p = this.#reader.findIdentityByEmployeeId(employeeId)));
+    return p;
+  }
+
+  /** The identity named and the holder of the employee id, in one read where the reader can: both are remembered. */
+  async prefetch(idOrLogin: string, employeeId: string): Promise<void> {
+    if (!this.#reader.findIdentityAndHolder || this.#found.has(idOrLogin) || this.#holders.has(employeeId)) return;
+    const both = this.#reader.findIdentityAndHolder(idOrLogin, employeeId);
+    this.#found.set(idOrLogin, both.then((b) => b.found));
+    this.#holders.set(employeeId, both.then((b) => b.holder));
+    await both;
   }
 
   getResource(idOrName: string): Promise<ResourceRow | undefined> {
@@ -117,6 +129,9 @@ async function plan(reader: PlanReads, changeSet: ChangeSet, ctx: PlanContext): 
   const { now, idempotencyKey: key } = ctx;
   const draft = ctx.mode === 'draft';
   let snap: IdentitySnapshot | undefined;
+  const named = ctx.subject ?? cs.login;
+  // The identity and, for the uniqueness check below, the holder of its employee id: one read for both.
+  if (named !== undefined && typeof cs.employeeId === 'string') await reader.prefetch(named, cs.employeeId);
   if (ctx.subject !== undefined) snap = await reader.findIdentity(ctx.subject);
   if (!snap && cs.login !== undefined) snap = await reader.findIdentity(cs.login);
   const creating = snap === undefined;

@@ -3,7 +3,7 @@
  * identity-sql.ts); each dialect gives how to run a query and how to apply writes in one transaction.
  */
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
-import type { AsOf, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
+import type { AsOf, IdentityAndHolder, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
 import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { pagingTerms, resourceValues, SQL, type SqlStatement, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
@@ -42,8 +42,18 @@ export class SqlIdentityStore implements IdentityStore {
 
   async findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined> {
     const row = (await this.#d.all(SQL.identityByIdOrLogin, [idOrLogin, keyOrNull(idOrLogin), idOrLogin]))[0];
-    if (!row) return undefined;
-    const identity = toIdentity(row);
+    return row ? this.#snapshot(toIdentity(row)) : undefined;
+  }
+
+  async findIdentityAndHolder(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder> {
+    const key = keyOrNull(idOrLogin);
+    const rows = (await this.#d.all(SQL.identityByIdOrLoginOrEmployeeId, [idOrLogin, key, employeeId])).map(toIdentity);
+    // As findIdentity: the identity whose id it is before the one whose login it is.
+    const identity = rows.find((r) => r.id === idOrLogin) ?? rows.find((r) => key !== null && r.loginKey === key);
+    return { found: identity ? await this.#snapshot(identity) : undefined, holder: rows.find((r) => r.employeeId === employeeId) };
+  }
+
+  async #snapshot(identity: IdentityRow): Promise<IdentitySnapshot> {
     const [records, assignments, accounts] = await Promise.all([
       this.#d.all(SQL.liveRecords, [identity.id]),
       this.#d.all(SQL.heldAssignments, [identity.id]),

@@ -63,6 +63,8 @@ export const SQL = {
   identityById: 'SELECT * FROM identities WHERE id = ?',
   identityByEmployeeId: 'SELECT * FROM identities WHERE employee_id = ?',
   identityByIdOrLogin: 'SELECT * FROM identities WHERE id = ? OR login_key = ? ORDER BY (id = ?) DESC LIMIT 1',
+  // At most three rows (by id, by login, by employee id), each through its own unique index.
+  identityByIdOrLoginOrEmployeeId: 'SELECT * FROM identities WHERE id = ? OR login_key = ? OR employee_id = ?',
   liveRecords: 'SELECT * FROM identity_records WHERE identity_id = ? AND superseded_at IS NULL ORDER BY kind, valid_from, recorded_at, id',
   recordHistory: 'SELECT * FROM identity_records WHERE identity_id = ? ORDER BY recorded_at, kind, valid_from, id',
   recordsAsOf: `SELECT * FROM identity_records WHERE identity_id = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)

@@ -127,7 +127,7 @@ for (const database of DATABASES) {
           id: 'res-wiki', kind: 'application', name: 'wiki', nameKey: 'wiki', displayName: null, description: null, connector: null, targetKey: null,
           owners: [], birthright: parseBirthrightRule(birthright), createdAt: T0, updatedAt: T0,
         });
-      const grants = async (login: string): Promise<string[]> =>
+      const grants = async (login: string): Promise<readonly string[]> =>
         (await planChangeSetWithBirthright(a.identities, readNetwrixChangeSet({ Login: login, LastName: 'L' }), {
           now: T0, idempotencyKey: `birthright-${login}`, instanceId: null, mode: 'persist', provisioning: true,
         })).birthright.add;
