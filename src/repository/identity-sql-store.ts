@@ -102,12 +102,10 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async birthrightResources(): Promise<ResourceRow[]> {
-    const seen = this.#birthright;
-    const rows = await this.#d.all(SQL.birthrightResourcesSince, [seen.mark]);
-    const mark = Number(rows[0]?.['resources_mark'] ?? 0);
-    if (mark !== seen.mark) {
-      // Read at `mark` in the same statement: a write committed since moves the counter again and is read next time.
-      this.#birthright = { mark, rows: rows.filter((r) => r['id'] !== null && r['id'] !== undefined).map(toResource) };
+    const mark = Number((await this.#d.all(SQL.resourcesMark, []))[0]?.['value'] ?? 0);
+    if (mark !== this.#birthright.mark) {
+      // Read after the counter: a write committed in between moves it again, and the next ask reads the rows again.
+      this.#birthright = { mark, rows: (await this.#d.all(SQL.birthrightResources, [])).map(toResource) };
     }
     return [...this.#birthright.rows];
   }

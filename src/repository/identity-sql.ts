@@ -74,14 +74,10 @@ export const SQL = {
   resourceByIdOrName: 'SELECT * FROM resources WHERE id = ? OR name_key = ? ORDER BY (id = ?) DESC LIMIT 1',
   resourceByName: 'SELECT * FROM resources WHERE name_key = ?',
   birthrightResources: 'SELECT * FROM resources WHERE birthright IS NOT NULL ORDER BY name_key',
-  /**
-   * The `resources` change counter, with the resources holding a birthright rule only when it is not `?` (the mark the
-   * caller's copy was read at): one row of NULLs when nothing changed. One statement, so the mark and the rows are
-   * of one snapshot; one round trip, changed or not.
-   */
-  birthrightResourcesSince: `SELECT c.resources_mark, r.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'resources'), 0) AS resources_mark) c
-    LEFT JOIN resources r ON r.birthright IS NOT NULL AND c.resources_mark <> ? ORDER BY r.name_key`,
-  // Bumped in the transaction of every resource write (the row is made by the first): see birthrightResourcesSince.
+  // The `resources` change counter (no row until the first resource write): a copy of the birthright resources read
+  // at one value is current while the counter holds it.
+  resourcesMark: `SELECT value FROM change_counters WHERE name = 'resources'`,
+  // Bumped in the transaction of every resource write (the row is made by the first): see resourcesMark.
   bumpResources: `INSERT INTO change_counters (name, value) VALUES ('resources', 1) ON CONFLICT (name) DO UPDATE SET value = change_counters.value + 1`,
   insertResource: `INSERT INTO resources (${RESOURCE_COLUMNS.join(', ')}) VALUES (${marks(RESOURCE_COLUMNS.length)})
     ON CONFLICT (name_key) DO UPDATE SET ${sets(RESOURCE_COLUMNS, ['id', 'name_key', 'created_at'])}`,
