@@ -6,7 +6,7 @@
  */
 import { subjectKey } from './subject-key.js';
 import type { IdentityRow, ResourceRow } from './identity-rows.js';
-import type { IdentityAndHolder, IdentityReader, IdentitySnapshot } from './identity-store.js';
+import type { IdentityReader, IdentitySnapshot, PersistReads } from './identity-store.js';
 import type { IdentityWrite } from './identity-write.js';
 
 /** The snapshot after `write` is applied to `before` (undefined: a new identity). */
@@ -53,10 +53,14 @@ export class IdentityOverlay implements IdentityReader {
     return found && this.#staged.has(found.id) ? undefined : found;
   }
 
-  async findIdentityAndHolder(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder> {
-    // Nothing staged (an advance's first Persist): the store's one statement answers both; else each on its own.
-    if (this.#staged.size === 0 && this.#base.findIdentityAndHolder) return this.#base.findIdentityAndHolder(idOrLogin, employeeId);
-    return { found: await this.findIdentity(idOrLogin), holder: await this.findIdentityByEmployeeId(employeeId) };
+  async persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads> {
+    // Nothing staged (an advance's first Persist): the store's one statement answers all; else each on its own.
+    if (this.#staged.size === 0 && this.#base.persistReads) return this.#base.persistReads(idOrLogin, employeeId);
+    return {
+      found: await this.findIdentity(idOrLogin),
+      holder: employeeId === null ? undefined : await this.findIdentityByEmployeeId(employeeId),
+      birthright: await this.birthrightResources(),
+    };
   }
 
   getResource(idOrName: string): Promise<ResourceRow | undefined> {

@@ -18,10 +18,14 @@ export interface IdentitySnapshot {
   readonly accounts: readonly AccountRow[];
 }
 
-/** The identity found by id or login, and the identity holding an employee id (the same one, another, or none). */
-export interface IdentityAndHolder {
+/**
+ * What a Persist reads before it plans: the identity found by id or login, the identity holding the change set's
+ * employee id (the same one, another, or none), and the resources with a birthright rule.
+ */
+export interface PersistReads {
   readonly found: IdentitySnapshot | undefined;
   readonly holder: IdentityRow | undefined;
+  readonly birthright: readonly ResourceRow[];
 }
 
 /** What `planChangeSet` reads. The store implements it; a step reads through it before it plans. */
@@ -31,10 +35,11 @@ export interface IdentityReader {
   /** The identity holding this HR key (employee ids are unique). */
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
   /**
-   * {@link findIdentity} and {@link findIdentityByEmployeeId} answered together (one statement where the store can):
-   * what a Persist that names a login and an employee id reads first. Optional: a reader without it is asked twice.
+   * {@link findIdentity}, {@link findIdentityByEmployeeId} (null: none asked) and {@link birthrightResources} answered
+   * together, in one statement where the store can (a new identity's Persist reads nothing else). Optional: a reader
+   * without it is asked each question on its own.
    */
-  findIdentityAndHolder?(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder>;
+  persistReads?(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
   /**
@@ -77,8 +82,8 @@ export interface IdentityStore extends IdentityReader {
   recordHistory(identityId: string): Promise<IdentityRecordRow[]>;
 
   listResources(filter?: ResourceFilter): Promise<ResourceRow[]>;
-  /** The identity and the holder of an employee id, in one statement (the store always answers it). */
-  findIdentityAndHolder(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder>;
+  /** What a Persist reads first, in one statement while the birthright rules are unchanged (the store always answers it). */
+  persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
   /** Every resource with a birthright rule, by name (the store always answers it). */
   birthrightResources(): Promise<ResourceRow[]>;
   /**

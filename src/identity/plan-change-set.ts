@@ -106,13 +106,17 @@ class PlanReads {
     return p;
   }
 
-  /** The identity named and the holder of the employee id, in one read where the reader can: both are remembered. */
-  async prefetch(idOrLogin: string, employeeId: string): Promise<void> {
-    if (!this.#reader.findIdentityAndHolder || this.#found.has(idOrLogin) || this.#holders.has(employeeId)) return;
-    const both = this.#reader.findIdentityAndHolder(idOrLogin, employeeId);
-    this.#found.set(idOrLogin, both.then((b) => b.found));
-    this.#holders.set(employeeId, both.then((b) => b.holder));
-    await both;
+  /**
+   * The identity named, the holder of the employee id and the birthright rules, in one read where the reader can:
+   * all remembered. Only as the plan's first read (later ones are answered from what is remembered).
+   */
+  async prefetch(idOrLogin: string, employeeId: string | null): Promise<void> {
+    if (!this.#reader.persistReads || this.#found.size > 0 || this.#holders.size > 0 || this.#rules !== undefined) return;
+    const all = this.#reader.persistReads(idOrLogin, employeeId);
+    this.#found.set(idOrLogin, all.then((r) => r.found));
+    if (employeeId !== null) this.#holders.set(employeeId, all.then((r) => r.holder));
+    this.#rules = all.then((r) => [...r.birthright]);
+    await all;
   }
 
   getResource(idOrName: string): Promise<ResourceRow | undefined> {
@@ -130,8 +134,8 @@ async function plan(reader: PlanReads, changeSet: ChangeSet, ctx: PlanContext): 
   const draft = ctx.mode === 'draft';
   let snap: IdentitySnapshot | undefined;
   const named = ctx.subject ?? cs.login;
-  // The identity and, for the uniqueness check below, the holder of its employee id: one read for both.
-  if (named !== undefined && typeof cs.employeeId === 'string') await reader.prefetch(named, cs.employeeId);
+  // The identity, the holder of its employee id (for the uniqueness check below) and the birthright rules: one read.
+  if (named !== undefined) await reader.prefetch(named, typeof cs.employeeId === 'string' ? cs.employeeId : null);
   if (ctx.subject !== undefined) snap = await reader.findIdentity(ctx.subject);
   if (!snap && cs.login !== undefined) snap = await reader.findIdentity(cs.login);
   const creating = snap === undefined;

@@ -3,7 +3,7 @@
  * identity-sql.ts); each dialect gives how to run a query and how to apply writes in one transaction.
  */
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
-import type { AsOf, IdentityAndHolder, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
+import type { AsOf, IdentityFilter, PersistReads, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
 import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { pagingTerms, resourceValues, SQL, type SqlStatement, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
@@ -45,12 +45,17 @@ export class SqlIdentityStore implements IdentityStore {
     return row ? this.#snapshot(toIdentity(row)) : undefined;
   }
 
-  async findIdentityAndHolder(idOrLogin: string, employeeId: string): Promise<IdentityAndHolder> {
+  async persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads> {
     const key = keyOrNull(idOrLogin);
-    const rows = (await this.#d.all(SQL.identityByIdOrLoginOrEmployeeId, [idOrLogin, key, employeeId])).map(toIdentity);
+    const rows = await this.#d.all(SQL.persistReads, [idOrLogin, key, employeeId]);
+    const identities = rows.filter((r) => r['id'] !== null && r['id'] !== undefined).map(toIdentity);
     // As findIdentity: the identity whose id it is before the one whose login it is.
-    const identity = rows.find((r) => r.id === idOrLogin) ?? rows.find((r) => key !== null && r.loginKey === key);
-    return { found: identity ? await this.#snapshot(identity) : undefined, holder: rows.find((r) => r.employeeId === employeeId) };
+    const identity = identities.find((r) => r.id === idOrLogin) ?? identities.find((r) => key !== null && r.loginKey === key);
+    return {
+      found: identity ? await this.#snapshot(identity) : undefined,
+      holder: employeeId === null ? undefined : identities.find((r) => r.employeeId === employeeId),
+      birthright: await this.#birthrightAt(Number(rows[0]?.['resources_mark'] ?? 0)),
+    };
   }
 
   async #snapshot(identity: IdentityRow): Promise<IdentitySnapshot> {
@@ -102,7 +107,11 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async birthrightResources(): Promise<ResourceRow[]> {
-    const mark = Number((await this.#d.all(SQL.resourcesMark, []))[0]?.['value'] ?? 0);
+    return this.#birthrightAt(Number((await this.#d.all(SQL.resourcesMark, []))[0]?.['value'] ?? 0));
+  }
+
+  /** The birthright resources as of the counter's value `mark`, read just before: from the copy while it is current. */
+  async #birthrightAt(mark: number): Promise<ResourceRow[]> {
     if (mark !== this.#birthright.mark) {
       // Read after the counter: a write committed in between moves it again, and the next ask reads the rows again.
       this.#birthright = { mark, rows: (await this.#d.all(SQL.birthrightResources, [])).map(toResource) };

@@ -63,8 +63,13 @@ export const SQL = {
   identityById: 'SELECT * FROM identities WHERE id = ?',
   identityByEmployeeId: 'SELECT * FROM identities WHERE employee_id = ?',
   identityByIdOrLogin: 'SELECT * FROM identities WHERE id = ? OR login_key = ? ORDER BY (id = ?) DESC LIMIT 1',
-  // At most three rows (by id, by login, by employee id), each through its own unique index.
-  identityByIdOrLoginOrEmployeeId: 'SELECT * FROM identities WHERE id = ? OR login_key = ? OR employee_id = ?',
+  /**
+   * What a Persist reads first, in one statement (each standalone read is a read transaction of its own): the
+   * `resources` change counter (see resourcesMark) and at most three identities (by id, by login, by employee id,
+   * each through its own unique index); one row of NULL identity columns when none matches.
+   */
+  persistReads: `SELECT m.resources_mark, i.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'resources'), 0) AS resources_mark) m
+    LEFT JOIN identities i ON i.id = ? OR i.login_key = ? OR i.employee_id = ?`,
   liveRecords: 'SELECT * FROM identity_records WHERE identity_id = ? AND superseded_at IS NULL ORDER BY kind, valid_from, recorded_at, id',
   recordHistory: 'SELECT * FROM identity_records WHERE identity_id = ? ORDER BY recorded_at, kind, valid_from, id',
   recordsAsOf: `SELECT * FROM identity_records WHERE identity_id = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)

@@ -145,18 +145,19 @@ for (const database of DATABASES) {
       assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, { identities: before.identities + 1, records: before.records }, 'only hr1, which was not refused');
     });
 
-    it('finds an identity and the holder of an employee id together, whether they are one person, two or nobody', async () => {
+    it('finds an identity and the holder of an employee id together, whether they are one person, two or nobody, with the birthright resources', async () => {
       await persist({ Login: 'Emp1', EmployeeId: 'E-71' });
       await persist({ Login: 'emp2', EmployeeId: 'E-72' });
       const both = async (name: string, employeeId: string) => {
-        const r = await repo.identities.findIdentityAndHolder(name, employeeId);
+        const r = await repo.identities.persistReads(name, employeeId);
         return [r.found?.identity.login ?? null, r.holder?.login ?? null];
       };
       assert.deepEqual(await both('EMP1', 'E-71'), ['Emp1', 'Emp1'], 'one person, found by login key');
       assert.deepEqual(await both('emp1', 'E-72'), ['Emp1', 'emp2'], 'two people');
       assert.deepEqual(await both('newcomer', 'E-73'), [null, null], 'nobody');
+      assert.deepEqual((await repo.identities.persistReads('newcomer', null)).birthright, await repo.identities.birthrightResources());
       const emp2 = (await repo.identities.findIdentity('emp2'))!;
-      assert.deepEqual((await repo.identities.findIdentityAndHolder(emp2.identity.id, 'E-71')).found, emp2, 'by id, with its records and assignments');
+      assert.deepEqual((await repo.identities.persistReads(emp2.identity.id, 'E-71')).found, emp2, 'by id, with its records and assignments');
     });
 
     it('applies a future-dated record on its date, through the sweep, and orders the update then', async () => {
