@@ -160,6 +160,31 @@ for (const database of DATABASES) {
       assert.deepEqual((await repo.identities.persistReads(emp2.identity.id, 'E-71')).found, emp2, 'by id, with its records and assignments');
     });
 
+    it('plans a joiner\'s Persist with one read of the identity store, however often the change set names the joiner', async () => {
+      const asked: string[] = [];
+      const store = repo.identities;
+      const counting = new Proxy(store, {
+        get(target, name, receiver) {
+          const v = Reflect.get(target, name, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            asked.push(String(name));
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const write = await planChangeSet(counting, readNetwrixChangeSet({ Login: 'joiner9', EmployeeId: 'E-99', LastName: 'J' }), ctx({ subject: 'joiner9' }));
+      assert.equal(write.expectedRevision, null, 'a new identity');
+      assert.deepEqual(asked, ['persistReads']);
+      asked.length = 0;
+      await assert.rejects(
+        planChangeSet(counting, readNetwrixChangeSet({ Login: 'joiner10', EmployeeId: 'E-71', LastName: 'J' }), ctx({ subject: 'joiner10' })),
+        (e: unknown) => hasErrorCode(e, 'IDENTITY_EMPLOYEE_ID_TAKEN'),
+        'the employee id another identity holds is still refused',
+      );
+      assert.deepEqual(asked, ['persistReads']);
+    });
+
     it('applies a future-dated record on its date, through the sweep, and orders the update then', async () => {
       const { write } = await persist({ Login: 'mover', FirstName: 'Mo', Resources: { Add: ['crm'] }, Records: [{ PositionStartDate: '2026-01-01', Title: 'Clerk' }] });
       await persist({ Records: [{ PositionStartDate: '2026-03-01', Title: 'Manager' }] }, { subject: 'mover' });
