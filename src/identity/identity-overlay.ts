@@ -6,7 +6,7 @@
  */
 import { subjectKey } from './subject-key.js';
 import type { IdentityRow, ResourceRow } from './identity-rows.js';
-import type { IdentityReader, IdentitySnapshot } from './identity-store.js';
+import type { IdentityReader, IdentitySnapshot, PersistReads } from './identity-store.js';
 import type { IdentityWrite } from './identity-write.js';
 
 /** The snapshot after `write` is applied to `before` (undefined: a new identity). */
@@ -51,6 +51,16 @@ export class IdentityOverlay implements IdentityReader {
     const found = await this.#base.findIdentityByEmployeeId(employeeId);
     // Staged under another employee id since: not this one's any more.
     return found && this.#staged.has(found.id) ? undefined : found;
+  }
+
+  async persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads> {
+    // Nothing staged (an advance's first Persist): the store's one statement answers all; else each on its own.
+    if (this.#staged.size === 0 && this.#base.persistReads) return this.#base.persistReads(idOrLogin, employeeId);
+    return {
+      found: await this.findIdentity(idOrLogin),
+      holder: employeeId === null ? undefined : await this.findIdentityByEmployeeId(employeeId),
+      birthright: await this.birthrightResources(),
+    };
   }
 
   getResource(idOrName: string): Promise<ResourceRow | undefined> {

@@ -18,12 +18,28 @@ export interface IdentitySnapshot {
   readonly accounts: readonly AccountRow[];
 }
 
+/**
+ * What a Persist reads before it plans: the identity found by id or login, the identity holding the change set's
+ * employee id (the same one, another, or none), and the resources with a birthright rule.
+ */
+export interface PersistReads {
+  readonly found: IdentitySnapshot | undefined;
+  readonly holder: IdentityRow | undefined;
+  readonly birthright: readonly ResourceRow[];
+}
+
 /** What `planChangeSet` reads. The store implements it; a step reads through it before it plans. */
 export interface IdentityReader {
   /** By id, or by login compared by its key (`JDoe` finds `jdoe`). */
   findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined>;
   /** The identity holding this HR key (employee ids are unique). */
   findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined>;
+  /**
+   * {@link findIdentity}, {@link findIdentityByEmployeeId} (null: none asked) and {@link birthrightResources} answered
+   * together, in one statement where the store can (a new identity's Persist reads nothing else). Optional: a reader
+   * without it is asked each question on its own.
+   */
+  persistReads?(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
   /**
@@ -66,6 +82,8 @@ export interface IdentityStore extends IdentityReader {
   recordHistory(identityId: string): Promise<IdentityRecordRow[]>;
 
   listResources(filter?: ResourceFilter): Promise<ResourceRow[]>;
+  /** What a Persist reads first, in one statement while the birthright rules are unchanged (the store always answers it). */
+  persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
   /** Every resource with a birthright rule, by name (the store always answers it). */
   birthrightResources(): Promise<ResourceRow[]>;
   /**

@@ -33,5 +33,5 @@ export type {
   ResourceKind,
   ResourceRow,
 } from './identity-rows.js';
-export type { AsOf, IdentityFilter, IdentityReader, IdentitySnapshot, IdentityStore, ResourceFilter } from './identity-store.js';
+export type { AsOf, PersistReads, IdentityFilter, IdentityReader, IdentitySnapshot, IdentityStore, ResourceFilter } from './identity-store.js';
 export type { IdentityWrite, IdentityWriteStatus, ProvisioningOrderInsert } from './identity-write.js';

@@ -69,19 +69,73 @@ export async function planChangeSetWithBirthright(
   changeSet: ChangeSet,
   ctx: PlanContext,
 ): Promise<{ readonly write: IdentityWrite; readonly birthright: BirthrightDelta }> {
-  const planned = await plan(reader, changeSet, ctx);
+  // One set of reads for the plan and its preview: nothing is written between them.
+  const reads = new PlanReads(reader);
+  const planned = await plan(reads, changeSet, ctx);
   if (ctx.mode !== 'draft') return planned;
   // No rule, nothing to preview: a repository without birthright pays no second plan per draft.
-  if (((await reader.birthrightResources?.()) ?? []).length === 0) return planned;
-  const asPersist = await plan(reader, changeSet, { ...ctx, mode: 'persist', provisioning: false, idempotencyKey: `${ctx.idempotencyKey}#preview` });
+  if ((await reads.birthrightResources()).length === 0) return planned;
+  const asPersist = await plan(reads, changeSet, { ...ctx, mode: 'persist', provisioning: false, idempotencyKey: `${ctx.idempotencyKey}#preview` });
   return { write: planned.write, birthright: asPersist.birthright };
 }
 
-async function plan(reader: IdentityReader, changeSet: ChangeSet, ctx: PlanContext): Promise<{ write: IdentityWrite; birthright: BirthrightDelta }> {
+/**
+ * The reader as one plan (and a draft's preview) sees it: each identity looked up once, by the exact name asked for (an onboarding names its
+ * new login both as its subject and in the change set, and would otherwise ask the store twice for nobody), and the
+ * birthright rules read once. Nothing is written between the reads of one plan, so a second answer could not differ.
+ */
+class PlanReads {
+  readonly #reader: IdentityReader;
+  readonly #found = new Map<string, Promise<IdentitySnapshot | undefined>>();
+  readonly #holders = new Map<string, Promise<IdentityRow | undefined>>();
+  #rules: Promise<ResourceRow[]> | undefined;
+
+  constructor(reader: IdentityReader) {
+    this.#reader = reader;
+  }
+
+  findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined> {
+    let p = this.#found.get(idOrLogin);
+    if (!p) this.#found.set(idOrLogin, (p = this.#reader.findIdentity(idOrLogin)));
+    return p;
+  }
+
+  findIdentityByEmployeeId(employeeId: string): Promise<IdentityRow | undefined> {
+    let p = this.#holders.get(employeeId);
+    if (!p) this.#holders.set(employeeId, (p = this.#reader.findIdentityByEmployeeId(employeeId)));
+    return p;
+  }
+
+  /**
+   * The identity named, the holder of the employee id and the birthright rules, in one read where the reader can:
+   * all remembered. Only as the plan's first read (later ones are answered from what is remembered).
+   */
+  async prefetch(idOrLogin: string, employeeId: string | null): Promise<void> {
+    if (!this.#reader.persistReads || this.#found.size > 0 || this.#holders.size > 0 || this.#rules !== undefined) return;
+    const all = this.#reader.persistReads(idOrLogin, employeeId);
+    this.#found.set(idOrLogin, all.then((r) => r.found));
+    if (employeeId !== null) this.#holders.set(employeeId, all.then((r) => r.holder));
+    this.#rules = all.then((r) => [...r.birthright]);
+    await all;
+  }
+
+  getResource(idOrName: string): Promise<ResourceRow | undefined> {
+    return this.#reader.getResource(idOrName);
+  }
+
+  birthrightResources(): Promise<ResourceRow[]> {
+    return (this.#rules ??= this.#reader.birthrightResources?.() ?? Promise.resolve([]));
+  }
+}
+
+async function plan(reader: PlanReads, changeSet: ChangeSet, ctx: PlanContext): Promise<{ write: IdentityWrite; birthright: BirthrightDelta }> {
   const cs = validateChangeSet(changeSet);
   const { now, idempotencyKey: key } = ctx;
   const draft = ctx.mode === 'draft';
   let snap: IdentitySnapshot | undefined;
+  const named = ctx.subject ?? cs.login;
+  // The identity, the holder of its employee id (for the uniqueness check below) and the birthright rules: one read.
+  if (named !== undefined) await reader.prefetch(named, typeof cs.employeeId === 'string' ? cs.employeeId : null);
   if (ctx.subject !== undefined) snap = await reader.findIdentity(ctx.subject);
   if (!snap && cs.login !== undefined) snap = await reader.findIdentity(cs.login);
   const creating = snap === undefined;
@@ -209,7 +263,7 @@ async function plan(reader: IdentityReader, changeSet: ChangeSet, ctx: PlanConte
   // review, and left in place. A leaver gets nothing new, and a draft waits for its Persist.
   const birthright = { add: [] as string[], remove: [] as string[] };
   if (!draft && state === 'active') {
-    const rules = (await reader.birthrightResources?.()) ?? [];
+    const rules = await reader.birthrightResources();
     if (rules.length > 0) {
       const viewBefore = snap?.identity.state === 'active' ? identityView(snap.identity, records.before, now, beforeManagerLogin) : null;
       const grantedBefore = new Set(birthrightFor(rules, viewBefore).map((r) => r.id));

@@ -89,12 +89,14 @@ export interface HrStore {
    */
   claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean>;
   /**
-   * {@link claimLaunch} for many rows in one statement (a batched launch round): answers the ids this launcher took.
+   * {@link claimLaunch} for many rows in one statement (a batched launch round): answers the ids this launcher took,
+   * in the order asked for.
    */
   claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]>;
   /**
    * {@link finishLaunch} for many rows, with their `hr.launched` / `hr.launch-failed` audit rows, in one
-   * transaction; answers the ids that were still pending (the others' audit rows are written all the same).
+   * transaction; answers the ids that were still pending, in the order given (the others' audit rows are written all
+   * the same).
    */
   finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */

@@ -3,16 +3,18 @@
  * identity-sql.ts); each dialect gives how to run a query and how to apply writes in one transaction.
  */
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
-import type { AsOf, IdentityFilter, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
+import type { AsOf, IdentityFilter, PersistReads, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
 import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
 import { subjectKey } from '../identity/subject-key.js';
-import { pagingTerms, resourceValues, SQL, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
+import { pagingTerms, resourceValues, SQL, type SqlStatement, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
 
 export interface IdentitySqlDriver {
   /** Runs one statement written with `?` placeholders and returns its rows. */
   all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Applies writes in one transaction (see identityWriteStatements). */
   applyWrites(writes: readonly IdentityWrite[]): Promise<IdentityWriteStatus[]>;
+  /** Runs statements written with `?` placeholders in one transaction. */
+  runTogether(statements: readonly SqlStatement[]): Promise<void>;
 }
 
 /** The key a name is looked up by, or null when it can be no login (empty, control characters). */
@@ -27,6 +29,12 @@ function keyOrNull(name: string): string | null {
 export class SqlIdentityStore implements IdentityStore {
   readonly kind = 'identities' as const;
   readonly #d: IdentitySqlDriver;
+  /**
+   * The resources with a birthright rule as of the `resources` change counter's value `mark` (-1: never read). Every
+   * Persist asks for them; each ask reads the counter (bumped by every resource write, whichever process makes it)
+   * and the rows only when it moved, so a rule changed by another process is seen by the next Persist here.
+   */
+  #birthright: { readonly mark: number; readonly rows: readonly ResourceRow[] } = { mark: -1, rows: [] };
 
   constructor(driver: IdentitySqlDriver) {
     this.#d = driver;
@@ -34,8 +42,23 @@ export class SqlIdentityStore implements IdentityStore {
 
   async findIdentity(idOrLogin: string): Promise<IdentitySnapshot | undefined> {
     const row = (await this.#d.all(SQL.identityByIdOrLogin, [idOrLogin, keyOrNull(idOrLogin), idOrLogin]))[0];
-    if (!row) return undefined;
-    const identity = toIdentity(row);
+    return row ? this.#snapshot(toIdentity(row)) : undefined;
+  }
+
+  async persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads> {
+    const key = keyOrNull(idOrLogin);
+    const rows = await this.#d.all(SQL.persistReads, [idOrLogin, key, employeeId]);
+    const identities = rows.filter((r) => r['id'] !== null && r['id'] !== undefined).map(toIdentity);
+    // As findIdentity: the identity whose id it is before the one whose login it is.
+    const identity = identities.find((r) => r.id === idOrLogin) ?? identities.find((r) => key !== null && r.loginKey === key);
+    return {
+      found: identity ? await this.#snapshot(identity) : undefined,
+      holder: employeeId === null ? undefined : identities.find((r) => r.employeeId === employeeId),
+      birthright: await this.#birthrightAt(Number(rows[0]?.['resources_mark'] ?? 0)),
+    };
+  }
+
+  async #snapshot(identity: IdentityRow): Promise<IdentitySnapshot> {
     const [records, assignments, accounts] = await Promise.all([
       this.#d.all(SQL.liveRecords, [identity.id]),
       this.#d.all(SQL.heldAssignments, [identity.id]),
@@ -84,7 +107,16 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async birthrightResources(): Promise<ResourceRow[]> {
-    return (await this.#d.all(SQL.birthrightResources, [])).map(toResource);
+    return this.#birthrightAt(Number((await this.#d.all(SQL.resourcesMark, []))[0]?.['value'] ?? 0));
+  }
+
+  /** The birthright resources as of the counter's value `mark`, read just before: from the copy while it is current. */
+  async #birthrightAt(mark: number): Promise<ResourceRow[]> {
+    if (mark !== this.#birthright.mark) {
+      // Read after the counter: a write committed in between moves it again, and the next ask reads the rows again.
+      this.#birthright = { mark, rows: (await this.#d.all(SQL.birthrightResources, [])).map(toResource) };
+    }
+    return [...this.#birthright.rows];
   }
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRow[]> {
@@ -102,7 +134,10 @@ export class SqlIdentityStore implements IdentityStore {
   }
 
   async putResource(resource: ResourceRow): Promise<ResourceRow> {
-    await this.#d.all(SQL.insertResource, resourceValues(resource));
+    await this.#d.runTogether([
+      { sql: SQL.insertResource, params: resourceValues(resource) },
+      { sql: SQL.bumpResources, params: [] },
+    ]);
     return toResource((await this.#d.all(SQL.resourceByName, [resource.nameKey]))[0]!);
   }
 

@@ -63,6 +63,13 @@ export const SQL = {
   identityById: 'SELECT * FROM identities WHERE id = ?',
   identityByEmployeeId: 'SELECT * FROM identities WHERE employee_id = ?',
   identityByIdOrLogin: 'SELECT * FROM identities WHERE id = ? OR login_key = ? ORDER BY (id = ?) DESC LIMIT 1',
+  /**
+   * What a Persist reads first, in one statement (each standalone read is a read transaction of its own): the
+   * `resources` change counter (see resourcesMark) and at most three identities (by id, by login, by employee id,
+   * each through its own unique index); one row of NULL identity columns when none matches.
+   */
+  persistReads: `SELECT m.resources_mark, i.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'resources'), 0) AS resources_mark) m
+    LEFT JOIN identities i ON i.id = ? OR i.login_key = ? OR i.employee_id = ?`,
   liveRecords: 'SELECT * FROM identity_records WHERE identity_id = ? AND superseded_at IS NULL ORDER BY kind, valid_from, recorded_at, id',
   recordHistory: 'SELECT * FROM identity_records WHERE identity_id = ? ORDER BY recorded_at, kind, valid_from, id',
   recordsAsOf: `SELECT * FROM identity_records WHERE identity_id = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)
@@ -72,6 +79,11 @@ export const SQL = {
   resourceByIdOrName: 'SELECT * FROM resources WHERE id = ? OR name_key = ? ORDER BY (id = ?) DESC LIMIT 1',
   resourceByName: 'SELECT * FROM resources WHERE name_key = ?',
   birthrightResources: 'SELECT * FROM resources WHERE birthright IS NOT NULL ORDER BY name_key',
+  // The `resources` change counter (no row until the first resource write): a copy of the birthright resources read
+  // at one value is current while the counter holds it.
+  resourcesMark: `SELECT value FROM change_counters WHERE name = 'resources'`,
+  // Bumped in the transaction of every resource write (the row is made by the first): see resourcesMark.
+  bumpResources: `INSERT INTO change_counters (name, value) VALUES ('resources', 1) ON CONFLICT (name) DO UPDATE SET value = change_counters.value + 1`,
   insertResource: `INSERT INTO resources (${RESOURCE_COLUMNS.join(', ')}) VALUES (${marks(RESOURCE_COLUMNS.length)})
     ON CONFLICT (name_key) DO UPDATE SET ${sets(RESOURCE_COLUMNS, ['id', 'name_key', 'created_at'])}`,
   dueAssignmentEnds: `SELECT * FROM assignments WHERE removed_at IS NULL AND valid_until IS NOT NULL AND valid_until <= ?

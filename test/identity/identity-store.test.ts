@@ -145,6 +145,46 @@ for (const database of DATABASES) {
       assert.deepEqual({ identities: await count('identities'), records: await count('identity_records') }, { identities: before.identities + 1, records: before.records }, 'only hr1, which was not refused');
     });
 
+    it('finds an identity and the holder of an employee id together, whether they are one person, two or nobody, with the birthright resources', async () => {
+      await persist({ Login: 'Emp1', EmployeeId: 'E-71' });
+      await persist({ Login: 'emp2', EmployeeId: 'E-72' });
+      const both = async (name: string, employeeId: string) => {
+        const r = await repo.identities.persistReads(name, employeeId);
+        return [r.found?.identity.login ?? null, r.holder?.login ?? null];
+      };
+      assert.deepEqual(await both('EMP1', 'E-71'), ['Emp1', 'Emp1'], 'one person, found by login key');
+      assert.deepEqual(await both('emp1', 'E-72'), ['Emp1', 'emp2'], 'two people');
+      assert.deepEqual(await both('newcomer', 'E-73'), [null, null], 'nobody');
+      assert.deepEqual((await repo.identities.persistReads('newcomer', null)).birthright, await repo.identities.birthrightResources());
+      const emp2 = (await repo.identities.findIdentity('emp2'))!;
+      assert.deepEqual((await repo.identities.persistReads(emp2.identity.id, 'E-71')).found, emp2, 'by id, with its records and assignments');
+    });
+
+    it('plans a joiner\'s Persist with one read of the identity store, however often the change set names the joiner', async () => {
+      const asked: string[] = [];
+      const store = repo.identities;
+      const counting = new Proxy(store, {
+        get(target, name, receiver) {
+          const v = Reflect.get(target, name, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            asked.push(String(name));
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const write = await planChangeSet(counting, readNetwrixChangeSet({ Login: 'joiner9', EmployeeId: 'E-99', LastName: 'J' }), ctx({ subject: 'joiner9' }));
+      assert.equal(write.expectedRevision, null, 'a new identity');
+      assert.deepEqual(asked, ['persistReads']);
+      asked.length = 0;
+      await assert.rejects(
+        planChangeSet(counting, readNetwrixChangeSet({ Login: 'joiner10', EmployeeId: 'E-71', LastName: 'J' }), ctx({ subject: 'joiner10' })),
+        (e: unknown) => hasErrorCode(e, 'IDENTITY_EMPLOYEE_ID_TAKEN'),
+        'the employee id another identity holds is still refused',
+      );
+      assert.deepEqual(asked, ['persistReads']);
+    });
+
     it('applies a future-dated record on its date, through the sweep, and orders the update then', async () => {
       const { write } = await persist({ Login: 'mover', FirstName: 'Mo', Resources: { Add: ['crm'] }, Records: [{ PositionStartDate: '2026-01-01', Title: 'Clerk' }] });
       await persist({ Records: [{ PositionStartDate: '2026-03-01', Title: 'Manager' }] }, { subject: 'mover' });

@@ -14,6 +14,9 @@ import { openEngine, type RuntimeEngine } from '../../src/engine/engine.js';
 import { openRepository } from '../../src/repository/open-repository.js';
 import type { Repository } from '../../src/repository/repository.js';
 import type { InstanceRecord } from '../../src/repository/runtime-store.js';
+import { parseBirthrightRule } from '../../src/identity/birthright.js';
+import { readNetwrixChangeSet } from '../../src/identity/netwrix-change-set.js';
+import { planChangeSetWithBirthright } from '../../src/identity/plan-change-set.js';
 import { DATABASES } from './repository-factory.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -115,6 +118,26 @@ for (const database of DATABASES) {
       const finished = (await handles[0]!.runtime.listAudit()).filter((e) => e.event === 'finished' && e.definitionName === 'Auto Default');
       assert.equal(finished.length, 40);
       assert.equal(new Set(finished.map((e) => e.instanceId)).size, 40);
+    });
+
+    it('grants by the birthright rules another process changed since this one last planned a Persist', async () => {
+      const [a, b] = [handles[0]!, handles[1]!];
+      const put = (repository: Repository, birthright: string | null) =>
+        repository.identities.putResource({
+          id: 'res-wiki', kind: 'application', name: 'wiki', nameKey: 'wiki', displayName: null, description: null, connector: null, targetKey: null,
+          owners: [], birthright: parseBirthrightRule(birthright), createdAt: T0, updatedAt: T0,
+        });
+      const grants = async (login: string): Promise<readonly string[]> =>
+        (await planChangeSetWithBirthright(a.identities, readNetwrixChangeSet({ Login: login, LastName: 'L' }), {
+          now: T0, idempotencyKey: `birthright-${login}`, instanceId: null, mode: 'persist', provisioning: true,
+        })).birthright.add;
+      await put(b, null);
+      assert.deepEqual(await grants('p1'), [], 'no rule yet');
+      await put(b, 'all');
+      assert.deepEqual(await grants('p2'), ['wiki'], 'the rule another process gave the resource');
+      assert.deepEqual(await grants('p3'), ['wiki'], 'and again, unchanged');
+      await put(b, 'none');
+      assert.deepEqual(await grants('p4'), [], 'the rule another process took away');
     });
   });
 }

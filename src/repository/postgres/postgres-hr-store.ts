@@ -134,7 +134,9 @@ export class PostgresHrStore implements HrStore {
       `UPDATE hr_launches SET instance_id = $1, updated_at = $2 WHERE id = ANY($3::text[]) AND state = 'pending' AND (instance_id IS NULL OR updated_at <= $4) RETURNING id`,
       [token, now, [...ids], now - leaseMs],
     );
-    return rows.map((r) => r.id);
+    // In the order asked for, as on SQLite (RETURNING gives no order).
+    const claimed = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => claimed.has(id));
   }
 
   async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {
@@ -149,7 +151,8 @@ export class PostgresHrStore implements HrStore {
               [outcomes.map((o) => o.id), outcomes.map((o) => o.state), outcomes.map((o) => o.instanceId ?? null), outcomes.map((o) => o.error ?? null), at],
             );
       await insertAudit(tx, audit);
-      return rows.map((r) => r.id);
+      const finished = new Set(rows.map((r) => r.id));
+      return outcomes.filter((o) => finished.has(o.id)).map((o) => o.id);
     });
   }
 

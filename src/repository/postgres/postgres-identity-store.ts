@@ -94,6 +94,10 @@ export async function applyPostgresIdentityWrite(tx: PgQueryable, w: IdentityWri
 export function postgresIdentityStore(db: PgDatabase): SqlIdentityStore {
   return new SqlIdentityStore({
     all: async (sql, params) => (await db.query<Record<string, unknown>>(pg(sql), params)).rows,
+    runTogether: (statements) =>
+      db.transaction(async (tx) => {
+        for (const st of statements) await tx.query(pg(st.sql), st.params);
+      }),
     // No savepoint per write: its compare-and-set is its first statement, so a write that fails it wrote nothing.
     applyWrites: (writes) =>
       db.transaction(async (tx) => {

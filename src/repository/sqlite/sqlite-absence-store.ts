@@ -14,6 +14,7 @@ export class SqliteAbsenceStore implements AbsenceStore {
     readonly ofDelegate: SqliteStatement;
     readonly move: SqliteStatement;
     readonly audit: SqliteStatement;
+    readonly inForce: SqliteStatement;
   };
 
   constructor(db: SqliteDatabase) {
@@ -29,6 +30,11 @@ export class SqliteAbsenceStore implements AbsenceStore {
       all: db.prepare('SELECT * FROM absences ORDER BY person'),
       ofDelegate: db.prepare('SELECT * FROM absences WHERE delegate = ? ORDER BY person'),
       move: db.prepare("UPDATE work_items SET owner = ?, delegated_from = owner WHERE id = ? AND state = 'open' AND owner = ?"),
+      // The persons as one JSON array: one statement prepared once for any number of them (an IN list of `?` would be
+      // a statement per count, prepared again on every call; the engine asks for each work item it puts up).
+      inForce: db.prepare(
+        `SELECT * FROM absences WHERE person IN (SELECT value FROM json_each(?)) AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) ORDER BY person`,
+      ),
       audit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     };
   }
@@ -58,9 +64,7 @@ export class SqliteAbsenceStore implements AbsenceStore {
   async inForce(persons: readonly string[], at: number): Promise<AbsenceRecord[]> {
     const unique = [...new Set(persons)];
     if (unique.length === 0) return [];
-    const rows = this.#db
-      .prepare(`SELECT * FROM absences WHERE person IN (${unique.map(() => '?').join(', ')}) AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) ORDER BY person`)
-      .all(...unique, at, at) as AbsenceRow[];
+    const rows = this.#s.inForce.all(JSON.stringify(unique), at, at) as AbsenceRow[];
     return rows.map(toAbsence);
   }
 

@@ -21,7 +21,16 @@ import type { SqliteDatabase } from './sqlite-database.js';
 
 const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
 const INSERT_RUN = 'INSERT INTO hr_runs (id, source, at, file, outcome, plan) VALUES (?, ?, ?, ?, ?, ?)';
-const INSERT_LAUNCH = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')}) VALUES (${HR_LAUNCH_COLUMNS.map(() => '?').join(', ')})`;
+// Rows as one JSON array of arrays (one statement per chunk instead of one per row, as on PostgreSQL), in order.
+const INSERT_LAUNCHES = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')})
+  SELECT ${HR_LAUNCH_COLUMNS.map((_, k) => `value ->> ${k}`).join(', ')} FROM json_each(?) ORDER BY key`;
+const CLAIM_LAUNCHES = `UPDATE hr_launches SET instance_id = ?, updated_at = ?
+  WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?) RETURNING id`;
+// Each outcome as [id, state, instance_id, error].
+const FINISH_LAUNCHES = `UPDATE hr_launches AS h SET state = o.value ->> 1, instance_id = o.value ->> 2, error = o.value ->> 3, updated_at = ?
+  FROM json_each(?) AS o WHERE h.id = o.value ->> 0 AND h.state = 'pending' RETURNING id`;
+/** Rows per multi-row statement. */
+const CHUNK = 1000;
 
 /** The HR feed's tables on the embedded database. */
 export class SqliteHrStore implements HrStore {
@@ -63,12 +72,14 @@ export class SqliteHrStore implements HrStore {
       'INSERT INTO hr_snapshot_rows (source, row_key, attributes) VALUES (?, ?, ?) ON CONFLICT (source, row_key) DO UPDATE SET attributes = excluded.attributes',
     );
     const remove = this.#db.prepare('DELETE FROM hr_snapshot_rows WHERE source = ? AND row_key = ?');
-    const launch = this.#db.prepare(INSERT_LAUNCH);
+    const launches = this.#db.prepare(INSERT_LAUNCHES);
     this.#db
       .transaction(() => {
         for (const u of a.upserts) upsert.run(a.run.source, u.key, JSON.stringify(u.attributes));
         for (const key of a.deletes) remove.run(a.run.source, key);
-        for (const l of a.launches) launch.run(...hrLaunchValues(l, a.run.at));
+        for (let at = 0; at < a.launches.length; at += CHUNK) {
+          launches.run(JSON.stringify(a.launches.slice(at, at + CHUNK).map((l) => hrLaunchValues(l, a.run.at))));
+        }
         this.#insertRun(a.run);
         this.#insertAudit(a.audit);
       })
@@ -118,15 +129,21 @@ export class SqliteHrStore implements HrStore {
   }
 
   async claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]> {
-    const claim = this.#db.prepare(`UPDATE hr_launches SET instance_id = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?)`);
-    return this.#db.transaction(() => ids.filter((id) => claim.run(token, now, id, now - leaseMs).changes === 1)).immediate();
+    if (ids.length === 0) return [];
+    const claimed = new Set((this.#db.prepare(CLAIM_LAUNCHES).all(token, now, JSON.stringify(ids), now - leaseMs) as { id: string }[]).map((r) => r.id));
+    // In the order asked for (RETURNING gives no order).
+    return ids.filter((id) => claimed.has(id));
   }
 
   async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {
-    const finish = this.#db.prepare(`UPDATE hr_launches SET state = ?, instance_id = ?, error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`);
+    const finish = this.#db.prepare(FINISH_LAUNCHES);
     return this.#db
       .transaction(() => {
-        const done = outcomes.filter((o) => finish.run(o.state, o.instanceId ?? null, o.error ?? null, at, o.id).changes === 1).map((o) => o.id);
+        const finished =
+          outcomes.length === 0
+            ? new Set<string>()
+            : new Set((finish.all(at, JSON.stringify(outcomes.map((o) => [o.id, o.state, o.instanceId ?? null, o.error ?? null]))) as { id: string }[]).map((r) => r.id));
+        const done = outcomes.filter((o) => finished.has(o.id)).map((o) => o.id);
         this.#insertAudit(audit);
         return done;
       })

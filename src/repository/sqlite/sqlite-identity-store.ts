@@ -40,5 +40,10 @@ export function sqliteIdentityStore(db: SqliteDatabase): SqlIdentityStore {
       return [];
     },
     applyWrites: async (writes) => applySqliteIdentityWrites(db, writes),
+    runTogether: async (statements) => {
+      db.transaction(() => {
+        for (const st of statements) prepared(db, st.sql).run(...st.params);
+      }).immediate();
+    },
   });
 }
