@@ -85,8 +85,13 @@ export function processCpuMs(pid: number): number {
  * `idflow worker --no-instances` on the bench's database: a provisioning-only worker in a process of its own (the
  * deployment's two-process shape), ready once it said `started`.
  */
-export async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
+export async function provisioningProcess(
+  db: string,
+  concurrency: number,
+  /** Node options for the child (`--cpu-prof`, …), from IDFLOW_BENCH_CHILD_NODE_OPTIONS when not given. */
+  nodeArgs: readonly string[] = (process.env['IDFLOW_BENCH_CHILD_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
+): Promise<{ readonly pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },
