@@ -14,7 +14,15 @@ import { repositoryConnectors } from '../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
 import { openRepository } from '../src/repository/open-repository.js';
 import type { Repository } from '../src/repository/repository.js';
+import type { SqliteRepository } from '../src/repository/sqlite/sqlite-repository.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, type Slapd } from '../test/support/slapd.js';
+
+/**
+ * How the bench connector's creates look before they create (docs/decisions/ldap-look-before-create.md): `dn`, the
+ * add itself (one round trip), as a deployment whose people OU only idflow writes configures it; the bench's OU is
+ * such a one. IDFLOW_BENCH_LOOKUP=search measures the default (a search, then the add).
+ */
+export const BENCH_LOOKUP: 'dn' | 'search' = process.env['IDFLOW_BENCH_LOOKUP'] === 'search' ? 'search' : 'dn';
 
 /** The environment variable the bench connector's password is read from (never the repository). */
 export const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
@@ -50,7 +58,7 @@ export async function openDirectoryBench(
         dialect: 'idflow',
         name: 'directory',
         kind: 'ldap',
-        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)) },
+        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)), lookup: BENCH_LOOKUP },
         location: { file: 'bench', line: 1, column: 1 },
       },
       xml: '<Connector name="directory" kind="ldap"/>',
@@ -68,6 +76,17 @@ export async function openDirectoryBench(
   const connector = await connectors.connector('directory');
   await Promise.all(Array.from({ length: concurrency }, () => connector.check(new AbortController().signal)));
   return { repository, connectors, provisioning };
+}
+
+/**
+ * What is left of a run's provisioning, read from the partial index of unfinished orders (nothing once they are
+ * done) and the listing index's `error` prefix: a poll that costs next to nothing, unlike a count of every order.
+ */
+export function orderProgress(repository: Repository): { unfinished(): number; failed(): number } {
+  const db = (repository as SqliteRepository).db;
+  const unfinished = db.prepare(`SELECT COUNT(*) FROM provisioning_orders INDEXED BY provisioning_orders_due WHERE state IN ('pending', 'transmitted')`).pluck();
+  const failed = db.prepare(`SELECT COUNT(*) FROM provisioning_orders WHERE state = 'error'`).pluck();
+  return { unfinished: () => unfinished.get() as number, failed: () => failed.get() as number };
 }
 
 /** CPU ms (user + system) a process of this machine has used so far, from /proc (Linux); NaN elsewhere. */
