@@ -89,12 +89,14 @@ export function orderProgress(repository: Repository): { unfinished(): number; f
   return { unfinished: () => unfinished.get() as number, failed: () => failed.get() as number };
 }
 
-/** CPU ms (user + system) a process of this machine has used so far, from /proc (Linux); NaN elsewhere. */
-export function processCpuMs(pid: number): number {
+/** CPU ms (user + system, or one of them) a process of this machine has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMs(pid: number, which: 'both' | 'user' | 'system' = 'both'): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime: fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    const user = which === 'system' ? 0 : Number(fields[11]);
+    const system = which === 'user' ? 0 : Number(fields[12]);
+    return ((user + system) * 1000) / 100;
   } catch {
     return Number.NaN;
   }

@@ -12,6 +12,7 @@ import {
   toClaimedOrder,
   toOrder,
   type OrderRow,
+  type SettledOrder,
 } from '../provisioning-rows.js';
 import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -72,7 +73,8 @@ function prepare(db: SqliteDatabase) {
       `UPDATE provisioning_orders AS o SET state = s.value ->> 1, result = COALESCE(s.value ->> 2, o.result), error_code = s.value ->> 3,
          last_error = s.value ->> 4, not_before = COALESCE(s.value ->> 5, o.not_before), lease_owner = NULL, lease_until = NULL, updated_at = ?,
          finished_at = s.value ->> 6
-       FROM json_each(?) AS s WHERE o.id = s.value ->> 0 AND +o.lease_owner = ? AND +o.state = 'transmitted' RETURNING *`,
+       FROM json_each(?) AS s WHERE o.id = s.value ->> 0 AND +o.lease_owner = ? AND +o.state = 'transmitted'
+       RETURNING id, identity_id, connector, operation, payload, assignment_id, instance_id, wait, attempts`,
     ),
     // An account row exists only for an identity in the store (the foreign key): orders of an unknown identity
     // (written by hand) execute without one. Each row is [identity_id, connector, target_key, login, state]; an order
@@ -140,6 +142,23 @@ export function insertOrdersSqlite(db: SqliteDatabase, orders: readonly NewProvi
     }
   })();
   return written;
+}
+
+/** The columns of a settled order that its settlement writes from (the payload only for an executed one). */
+type SettledRow = Pick<OrderRow, 'id' | 'identity_id' | 'connector' | 'operation' | 'payload' | 'assignment_id' | 'instance_id' | 'wait' | 'attempts'>;
+
+function toSettledOrder(r: SettledRow, withPayload: boolean): SettledOrder {
+  return {
+    id: r.id,
+    identityId: r.identity_id,
+    connector: r.connector,
+    operation: r.operation as SettledOrder['operation'],
+    payload: withPayload ? (JSON.parse(r.payload) as SettledOrder['payload']) : {},
+    assignmentId: r.assignment_id,
+    instanceId: r.instance_id,
+    wait: r.wait === 1 || r.wait === true,
+    attempts: Number(r.attempts),
+  };
 }
 
 const cache = new WeakMap<SqliteDatabase, Statements>();
@@ -211,7 +230,7 @@ export class SqliteProvisioningStore implements ProvisioningStore {
     ]);
     return this.#db
       .transaction(() => {
-        const settled = new Map((s.settleMany.all(now, JSON.stringify(rows), owner) as OrderRow[]).map((r) => [r.id, r]));
+        const settled = new Map((s.settleMany.all(now, JSON.stringify(rows), owner) as SettledRow[]).map((r) => [r.id, r]));
         const done: string[] = [];
         const wake = new Set<string>();
         const audits: unknown[][] = [];
@@ -224,7 +243,7 @@ export class SqliteProvisioningStore implements ProvisioningStore {
           if (!row) continue;
           settled.delete(st.id); // an id settled twice in one call counts once
           done.push(st.id);
-          const order = toOrder(row);
+          const order = toSettledOrder(row, st.kind === 'executed');
           if (st.kind === 'executed') {
             const login = loginAfter(order);
             (login === undefined ? keepLogin : withLogin).push([order.identityId, order.connector, st.result.key, login ?? null, accountStateAfter(order.operation)]);
