@@ -14,10 +14,10 @@ import { ConnectorError } from '../connectors/connector.js';
 
 interface Slice {
   readonly controller: AbortController;
-  /** performance.now() after which a call no longer joins this slice. */
+  /** The clock's time after which a call no longer joins this slice. */
   readonly closesAt: number;
   calls: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: unknown;
   readonly onStop: () => void;
 }
 
@@ -27,22 +27,37 @@ export interface CallSignal {
   done(): void;
 }
 
+/** The clock and timers the slices run on (a test gives its own). */
+export interface CallTimers {
+  now(): number;
+  set(fire: () => void, ms: number): unknown;
+  clear(timer: unknown): void;
+}
+
+const REAL_TIMERS: CallTimers = {
+  now: () => performance.now(),
+  set: (fire, ms) => setTimeout(fire, ms),
+  clear: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
+
 export class CallTimeouts {
   readonly #timeoutMs: number;
   readonly #sliceMs: number;
   readonly #stop: AbortSignal;
+  readonly #timers: CallTimers;
   #open: Slice | undefined;
 
   /** `stop` aborts every call at once (the worker stopping). */
-  constructor(timeoutMs: number, stop: AbortSignal) {
+  constructor(timeoutMs: number, stop: AbortSignal, timers: CallTimers = REAL_TIMERS) {
     this.#timeoutMs = timeoutMs;
     this.#sliceMs = Math.max(1, Math.floor(timeoutMs / 16));
     this.#stop = stop;
+    this.#timers = timers;
   }
 
   /** The signal for a call that starts now. */
   start(): CallSignal {
-    const now = performance.now();
+    const now = this.#timers.now();
     let slice = this.#open;
     if (slice === undefined || now >= slice.closesAt || slice.controller.signal.aborted) slice = this.#open = this.#slice(now);
     slice.calls++;
@@ -67,7 +82,7 @@ export class CallTimeouts {
     if (this.#stop.aborted) controller.abort(this.#stop.reason);
     else {
       this.#stop.addEventListener('abort', onStop, { once: true });
-      slice.timer = setTimeout(
+      slice.timer = this.#timers.set(
         () => controller.abort(new ConnectorError('CONNECTOR_TIMEOUT', `no answer within ${this.#timeoutMs} ms`, { transient: true })),
         this.#sliceMs + this.#timeoutMs,
       );
@@ -77,7 +92,7 @@ export class CallTimeouts {
 
   /** The slice's last call answered: its timer and stop listener go; a later call opens a new slice. */
   #close(slice: Slice): void {
-    if (slice.timer !== undefined) clearTimeout(slice.timer);
+    if (slice.timer !== undefined) this.#timers.clear(slice.timer);
     slice.timer = undefined;
     this.#stop.removeEventListener('abort', slice.onStop);
     if (this.#open === slice) this.#open = undefined;
