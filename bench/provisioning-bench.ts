@@ -149,7 +149,8 @@ export function provisioningTable(rows: readonly ProvisioningBenchRow[]): string
     ['row', 'shape', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
     rows.map((row) => [
       'provisioning',
-      row.shape,
+      // The targets apply to the two-process row: the deployment that reaches them on SQLite (docs/workers.md).
+      row.shape === 'two processes' ? 'two processes (targets)' : row.shape,
       n(row.identities),
       String(row.concurrency),
       n(row.perSecond),
