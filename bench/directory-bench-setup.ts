@@ -14,7 +14,15 @@ import { repositoryConnectors } from '../src/provisioning/connector-source.js';
 import { ProvisioningWorker } from '../src/provisioning/provisioning-worker.js';
 import { openRepository } from '../src/repository/open-repository.js';
 import type { Repository } from '../src/repository/repository.js';
+import type { SqliteRepository } from '../src/repository/sqlite/sqlite-repository.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, type Slapd } from '../test/support/slapd.js';
+
+/**
+ * How the bench connector's creates look before they create (docs/decisions/ldap-look-before-create.md): `dn`, the
+ * add itself (one round trip), as a deployment whose people OU only idflow writes configures it; the bench's OU is
+ * such a one. IDFLOW_BENCH_LOOKUP=search measures the default (a search, then the add).
+ */
+export const BENCH_LOOKUP: 'dn' | 'search' = process.env['IDFLOW_BENCH_LOOKUP'] === 'search' ? 'search' : 'dn';
 
 /** The environment variable the bench connector's password is read from (never the repository). */
 export const PASSWORD_ENV = 'IDFLOW_BENCH_LDAP_PASSWORD';
@@ -50,7 +58,7 @@ export async function openDirectoryBench(
         dialect: 'idflow',
         name: 'directory',
         kind: 'ldap',
-        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)) },
+        settings: { url: slapd.url, bindDn: SLAPD_ADMIN_DN, passwordEnv: PASSWORD_ENV, peopleBase: SLAPD_PEOPLE, poolSize: String(Math.min(concurrency, 8)), lookup: BENCH_LOOKUP },
         location: { file: 'bench', line: 1, column: 1 },
       },
       xml: '<Connector name="directory" kind="ldap"/>',
@@ -70,12 +78,25 @@ export async function openDirectoryBench(
   return { repository, connectors, provisioning };
 }
 
-/** CPU ms (user + system) a process of this machine has used so far, from /proc (Linux); NaN elsewhere. */
-export function processCpuMs(pid: number): number {
+/**
+ * What is left of a run's provisioning, read from the partial index of unfinished orders (nothing once they are
+ * done) and the listing index's `error` prefix: a poll that costs next to nothing, unlike a count of every order.
+ */
+export function orderProgress(repository: Repository): { unfinished(): number; failed(): number } {
+  const db = (repository as SqliteRepository).db;
+  const unfinished = db.prepare(`SELECT COUNT(*) FROM provisioning_orders INDEXED BY provisioning_orders_due WHERE state IN ('pending', 'transmitted')`).pluck();
+  const failed = db.prepare(`SELECT COUNT(*) FROM provisioning_orders WHERE state = 'error'`).pluck();
+  return { unfinished: () => unfinished.get() as number, failed: () => failed.get() as number };
+}
+
+/** CPU ms (user + system, or one of them) a process of this machine has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpuMs(pid: number, which: 'both' | 'user' | 'system' = 'both'): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime: fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    const user = which === 'system' ? 0 : Number(fields[11]);
+    const system = which === 'user' ? 0 : Number(fields[12]);
+    return ((user + system) * 1000) / 100;
   } catch {
     return Number.NaN;
   }
@@ -85,8 +106,13 @@ export function processCpuMs(pid: number): number {
  * `idflow worker --no-instances` on the bench's database: a provisioning-only worker in a process of its own (the
  * deployment's two-process shape), ready once it said `started`.
  */
-export async function provisioningProcess(db: string, concurrency: number): Promise<{ readonly pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
+export async function provisioningProcess(
+  db: string,
+  concurrency: number,
+  /** Node options for the child (`--cpu-prof`, …), from IDFLOW_BENCH_CHILD_NODE_OPTIONS when not given. */
+  nodeArgs: readonly string[] = (process.env['IDFLOW_BENCH_CHILD_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
+): Promise<{ readonly pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, IDFLOW, '--db', db, 'worker', '--no-instances', '--provisioning-parallel', String(concurrency), '--json'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, [PASSWORD_ENV]: SLAPD_ADMIN_PASSWORD },

@@ -7,10 +7,13 @@
  * launches, start what is due). Each row starts the onboarding of bench/fixtures/hr-wave-onboarding.xml with its
  * Request executed by the feed (firstTransition); the onboarding persists the change set (the identity created
  * active and, by the `directory` resource's birthright rule `all`, its assignment, LDAP account and `create` order,
- * in the step's commit); a provisioning
- * worker in the same process (`concurrency` connections) creates the entries in slapd through the LDAP connector. The
- * clock runs from the start of the import until the last order is executed, i.e. the last LDAP entry exists; the
- * entries are counted in slapd afterwards. On an SQLite file, one process.
+ * in the step's commit); a provisioning worker (`concurrency` calls in flight) creates the entries in slapd through the
+ * LDAP connector. The clock runs from the start of the import until the last order is executed, i.e. the last LDAP
+ * entry exists; the entries are counted in slapd afterwards. On an SQLite file, in two shapes, each a row: one process
+ * (the provisioning worker beside the engine's, one core for both), and engine + provisioning process (the
+ * provisioning worker in an `idflow worker --no-instances` of its own, as a deployment runs it on SQLite:
+ * docs/workers.md), with the CPU of both processes counted. The targets apply to the second: the deployment that
+ * reaches them.
  *
  * The run is profiled (the V8 sampling profiler, as `node --cpu-prof` writes it) and each sample is charged to the
  * phase whose code it is in ({@link phaseOf}): CPU ms per identity per phase, whatever else the shared machine runs.
@@ -25,7 +28,7 @@ import { importHrFile, parseHrSource } from '../src/connectors/hr/index.js';
 import { openEngine } from '../src/engine/engine.js';
 import { parseBirthrightRule } from '../src/identity/birthright.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
-import { openDirectoryBench, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
+import { openDirectoryBench, orderProgress, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
 
@@ -34,7 +37,13 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/hr-wave-onboarding.xml', impor
 export const PHASES = ['parse+diff', 'launch', 'run', 'persist', 'provision', 'gc', 'other'] as const;
 export type Phase = (typeof PHASES)[number];
 
+export type HrWaveShape = 'one process' | 'engine + provisioning process';
+export const HR_WAVE_SHAPES: readonly HrWaveShape[] = ['one process', 'engine + provisioning process'];
+/** The shape the targets apply to: how a deployment on SQLite runs (docs/workers.md). */
+export const TARGET_SHAPE: HrWaveShape = 'engine + provisioning process';
+
 export interface HrWaveRow {
+  readonly shape: HrWaveShape;
   readonly identities: number;
   readonly concurrency: number;
   readonly seconds: number;
@@ -46,6 +55,8 @@ export interface HrWaveRow {
   readonly cpuMsPerIdentity: number;
   /** The provisioning worker ran in a process of its own. */
   readonly separate: boolean;
+  /** Of {@link cpuMsPerIdentity}: the provisioning process's CPU (separate only). */
+  readonly provisioningCpuMsPerIdentity?: number;
   /**
    * CPU ms per identity by phase: this process's CPU time split as the profile's busy samples split (on a loaded
    * machine a sample's interval also holds the time the process waited for a core, so sampled time overstates CPU).
@@ -173,18 +184,20 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
     const result = await importHrFile({ repository, engine }, { source: 'wave', file: `${prefix}.csv`, bytes, force: true });
     const imported = process.hrtime.bigint();
     if (result.launches?.failed) throw new Error(`launches failed: ${JSON.stringify(result.launches.results.filter((r) => r.error).slice(0, 3))}`);
+    // The import returned: every order is written. What is left reads from the partial index of unfinished orders
+    // (nothing once they are done), not a count of every order at every poll.
+    const progress = orderProgress(repository);
     for (;;) {
-      const states = await repository.provisioning.countByState();
-      if ((states.executed ?? 0) >= count) break;
-      if ((states.error ?? 0) > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
-      // Counting the orders reads them all: often enough to end the clock within 50 ms, not so often that the
-      // count itself shows in the profile.
-      await new Promise((r) => setTimeout(r, 50));
+      if (progress.failed() > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
+      if (progress.unfinished() === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const provisionCpuMs = other ? processCpuMs(other.pid) - otherCpu : 0;
     const { profile } = await session.post('Profiler.stop');
+    const executed = (await repository.provisioning.countByState()).executed ?? 0;
+    if (executed < count) throw new Error(`${executed} orders executed, not ${count}`);
     const load = loadavg()[0]!;
     const sampled = phaseTimes(profile as CpuProfile);
     const file = join(tmpdir(), `idflow-hrwave-${prefix}-${process.pid}.cpuprofile`);
@@ -192,6 +205,7 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
     const found = await entriesIn(slapd, prefix);
     if (found !== count) throw new Error(`slapd holds ${found} entries of the wave, not ${count}`);
     return {
+      shape: separate ? 'engine + provisioning process' : 'one process',
       identities: count,
       concurrency,
       seconds,
@@ -199,6 +213,7 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
       importSeconds: Number(imported - started) / 1e9,
       cpuMsPerIdentity: ((used.user + used.system) / 1000 + provisionCpuMs) / count,
       separate,
+      ...(other && { provisioningCpuMsPerIdentity: provisionCpuMs / count }),
       // The provisioning process is not profiled: all of its CPU is provisioning.
       phases: addTo(splitCpu(sampled, (used.user + used.system) / 1000 / count), 'provision', provisionCpuMs / count),
       loadAverage: load,
@@ -218,55 +233,73 @@ export async function hrWave(slapd: Slapd, dir: string, count: number, concurren
 
 const better = <T extends { perSecond: number }>(a: T | undefined, b: T): T => (!a || b.perSecond > a.perSecond ? b : a);
 
-export async function runHrWaveBench(options: { count: number; concurrency: number; repeat: number; separate?: boolean; log: (line: string) => void }): Promise<HrWaveRow> {
+export async function runHrWaveBench(options: {
+  count: number;
+  concurrency: number;
+  repeat: number;
+  /** Which shapes to run. @default both */
+  shapes?: readonly HrWaveShape[];
+  log: (line: string) => void;
+}): Promise<HrWaveRow[]> {
+  const shapes = options.shapes ?? HR_WAVE_SHAPES;
   const slapd = await startSlapd();
   const dir = mkdtempSync(join(tmpdir(), 'idflow-hrwave-bench-'));
   try {
     let raw: LdapRate | undefined;
-    let best: Omit<HrWaveRow, 'raw'> | undefined;
+    const best = new Map<HrWaveShape, Omit<HrWaveRow, 'raw'>>();
     for (let k = 1; k <= options.repeat; k++) {
-      options.log(`· HR wave run ${k}/${options.repeat}: ${options.count} joiners imported, onboarded and provisioned, then ${options.count} adds through ldapts (concurrency ${options.concurrency})`);
-      best = better(best, await hrWave(slapd, dir, options.count, options.concurrency, `wave${k}`, options.separate ?? false));
+      for (const shape of shapes) {
+        options.log(`· HR wave run ${k}/${options.repeat}, ${shape}: ${options.count} joiners imported, onboarded and provisioned (concurrency ${options.concurrency})`);
+        const separate = shape !== 'one process';
+        best.set(shape, better(best.get(shape), await hrWave(slapd, dir, options.count, options.concurrency, `wave${k}${separate ? 's' : ''}`, separate)));
+      }
+      options.log(`· HR wave run ${k}/${options.repeat}: ${options.count} adds through bare ldapts (concurrency ${options.concurrency})`);
       raw = better(raw, await slapdAddRate({ url: slapd.url, bindDn: SLAPD_ADMIN_DN, password: SLAPD_ADMIN_PASSWORD, base: SLAPD_PEOPLE }, { count: options.count, concurrency: options.concurrency, prefix: `raw-wave${k}` }));
     }
-    return { ...best!, raw: raw! };
+    return shapes.map((shape) => ({ ...best.get(shape)!, raw: raw! }));
   } finally {
     await slapd.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function hrWaveTable(row: HrWaveRow): string {
+export function hrWaveTable(rows: readonly HrWaveRow[]): string {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-  const ratio = row.perSecond / row.raw.perSecond;
   const met = (ok: boolean, what: string) => `${what} ${ok ? 'met' : 'MISSED'}`;
+  const name = (row: HrWaveRow): string => `HR wave, ${row.shape}${row.shape === TARGET_SHAPE ? ' (targets)' : ''}`;
   const table = markdownTable(
     ['row', 'identities', 'concurrency', 'identities/s end to end', 'of which import', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'targets', 'load average'],
-    [[
-      row.separate ? 'HR wave (provisioning process)' : 'HR wave',
-      n(row.identities),
-      String(row.concurrency),
-      n(row.perSecond),
-      `${row.importSeconds.toFixed(1)} s of ${row.seconds.toFixed(1)} s`,
-      `${row.cpuMsPerIdentity.toFixed(2)} ms`,
-      n(row.raw.perSecond),
-      `${ratio.toFixed(2)}×`,
-      `${met(row.perSecond >= 1000, '≥ 1,000/s')}; ${met(ratio >= 0.5, '≥ 0.5×')}`,
-      row.loadAverage.toFixed(1),
-    ]],
+    rows.map((row) => {
+      const ratio = row.perSecond / row.raw.perSecond;
+      return [
+        name(row),
+        n(row.identities),
+        String(row.concurrency),
+        n(row.perSecond),
+        `${row.importSeconds.toFixed(1)} s of ${row.seconds.toFixed(1)} s`,
+        `${row.cpuMsPerIdentity.toFixed(2)} ms${row.provisioningCpuMsPerIdentity === undefined ? '' : ` (${row.provisioningCpuMsPerIdentity.toFixed(2)} in the provisioning process)`}`,
+        n(row.raw.perSecond),
+        `${ratio.toFixed(2)}×`,
+        `${met(row.perSecond >= 1000, '≥ 1,000/s')}; ${met(ratio >= 0.5, '≥ 0.5×')}`,
+        row.loadAverage.toFixed(1),
+      ];
+    }),
   );
   const phases = markdownTable(
     ['CPU ms per identity', ...PHASES, 'total'],
-    [[row.separate ? 'HR wave (provisioning process)' : 'HR wave', ...PHASES.map((p) => row.phases[p].toFixed(3)), row.cpuMsPerIdentity.toFixed(2)]],
+    rows.map((row) => [name(row), ...PHASES.map((p) => row.phases[p].toFixed(3)), row.cpuMsPerIdentity.toFixed(2)]),
   );
-  return `${table}\n\n${phases}${row.profile ? `\n\nprofile: ${row.profile} (node --import tsx bench/summarise-profile.ts FILE 30)` : ''}`;
+  const profiles = rows.flatMap((row) => (row.profile ? [`profile (${row.shape}, engine process): ${row.profile}`] : []));
+  return `${table}\n\n${phases}${profiles.length ? `\n\n${profiles.join('\n')}\n(node --import tsx bench/summarise-profile.ts FILE 30)` : ''}`;
 }
 
-// `node --import tsx bench/hr-wave-bench.ts [count] [concurrency] [separate]`: this part alone; `separate` runs the
-// provisioning worker in a process of its own.
+// `node --import tsx bench/hr-wave-bench.ts [count] [concurrency] [one|separate]`: this part alone, both shapes unless
+// one is named (`separate`: the engine + provisioning process shape).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const count = Number(process.argv[2] ?? 10_000);
   const concurrency = Number(process.argv[3] ?? 16);
-  const row = await runHrWaveBench({ count, concurrency, repeat: 1, separate: process.argv[4] === 'separate', log: (l) => console.error(l) });
-  console.log(hrWaveTable(row));
+  const only = process.argv[4];
+  const shapes = only === 'one' ? (['one process'] as const) : only === 'separate' || only === 'two' ? (['engine + provisioning process'] as const) : undefined;
+  const rows = await runHrWaveBench({ count, concurrency, repeat: 1, ...(shapes && { shapes }), log: (l) => console.error(l) });
+  console.log(hrWaveTable(rows));
 }

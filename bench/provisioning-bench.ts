@@ -18,11 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { openEngine } from '../src/engine/engine.js';
 import type { SqliteRepository } from '../src/repository/sqlite/sqlite-repository.js';
 import { SLAPD_ADMIN_DN, SLAPD_ADMIN_PASSWORD, SLAPD_PEOPLE, startSlapd, type Slapd } from '../test/support/slapd.js';
-import { openDirectoryBench, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
+import { openDirectoryBench, orderProgress, processCpuMs, provisioningProcess } from './directory-bench-setup.js';
 import { slapdAddRate, type LdapRate } from './ldap-baseline.js';
 import { markdownTable } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/persist-and-provision.xml', import.meta.url));
+/** Launches per `engine.launchMany` (the HR launcher's batch size). */
+const LAUNCH_BATCH = 500;
 
 export interface ProvisioningBenchRow {
   /** `one process`: the provisioning worker beside the engine's; `two processes`: in `idflow worker --no-instances`. */
@@ -52,10 +54,8 @@ export async function endToEnd(slapd: Slapd, dir: string, count: number, concurr
   const other = separate ? await provisioningProcess(join(dir, `${prefix}.db`), concurrency) : undefined;
   // Progress from the partial indexes, not from a count of every order at every poll: what is left to persist
   // (live instances: the process deletes its own when it ends) and to execute (unfinished orders).
-  const db = (repository as SqliteRepository).db;
-  const live = db.prepare('SELECT COUNT(*) FROM task_instances').pluck();
-  const unfinished = db.prepare(`SELECT COUNT(*) FROM provisioning_orders INDEXED BY provisioning_orders_due WHERE state IN ('pending', 'transmitted')`).pluck();
-  const failed = db.prepare(`SELECT COUNT(*) FROM provisioning_orders WHERE state = 'error'`).pluck();
+  const live = (repository as SqliteRepository).db.prepare('SELECT COUNT(*) FROM task_instances').pluck();
+  const progress = orderProgress(repository);
   const stop = new AbortController();
   const otherCpu = other ? processCpuMs(other.pid) : 0;
   const cpu = process.cpuUsage();
@@ -63,19 +63,27 @@ export async function endToEnd(slapd: Slapd, dir: string, count: number, concurr
   let persistedAt: bigint | undefined;
   const workers = Promise.all([engine.runWorker(stop.signal, { concurrency: 1 }), other ? Promise.resolve() : provisioning.run(stop.signal)]);
   try {
-    for (let i = 0; i < count; i++) {
-      const login = `${prefix}-${i}`;
-      await engine.launch({
-        definition: 'Bench Persist',
-        launcher: 'hr-feed',
-        variables: { changes: { Login: login, FirstName: 'Bench', LastName: `Person ${i}`, Email: `${login}@example.org`, Resources: { Add: ['directory'] } } },
+    // Batched launches, each batch launched and advanced to its end (the Persist) in a few commits, as the HR
+    // launcher does (docs/decisions/batched-launches.md): the persist phase is not one launch commit per identity.
+    for (let at = 0; at < count; at += LAUNCH_BATCH) {
+      const requests = Array.from({ length: Math.min(LAUNCH_BATCH, count - at) }, (_, k) => {
+        const i = at + k;
+        const login = `${prefix}-${i}`;
+        return {
+          definition: 'Bench Persist',
+          launcher: 'hr-feed',
+          variables: { changes: { Login: login, FirstName: 'Bench', LastName: `Person ${i}`, Email: `${login}@example.org`, Resources: { Add: ['directory'] } } },
+        };
       });
+      const results = await engine.launchMany(requests, { advance: true });
+      const refused = results.flatMap((r) => (r.ok ? [] : [r.error.message]));
+      if (refused.length > 0) throw new Error(`launches refused: ${JSON.stringify(refused.slice(0, 3))}`);
     }
     for (;;) {
       const persisted = persistedAt !== undefined || (live.get() as number) === 0;
       if (persisted) persistedAt ??= process.hrtime.bigint();
-      if (persisted && (unfinished.get() as number) === 0) break;
-      if ((failed.get() as number) > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
+      if (persisted && progress.unfinished() === 0) break;
+      if (progress.failed() > 0) throw new Error(`provisioning orders failed: ${JSON.stringify(await repository.provisioning.list({ state: 'error', limit: 3 }))}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -141,7 +149,8 @@ export function provisioningTable(rows: readonly ProvisioningBenchRow[]): string
     ['row', 'shape', 'identities', 'concurrency', 'persisted + provisioned/s', 'of which persisted by', 'CPU per identity', 'slapd adds/s (bare ldapts)', 'ratio', 'target'],
     rows.map((row) => [
       'provisioning',
-      row.shape,
+      // The targets apply to the two-process row: the deployment that reaches them on SQLite (docs/workers.md).
+      row.shape === 'two processes' ? 'two processes (targets)' : row.shape,
       n(row.identities),
       String(row.concurrency),
       n(row.perSecond),

@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   let ldap: LdapBenchRow[] | { error: string } | undefined;
   let provisioning: ProvisioningBenchRow[] | { error: string } | undefined;
   let inbox: InboxResult | { error: string } | undefined;
-  let hrWave: HrWaveRow | { error: string } | undefined;
+  let hrWave: HrWaveRow[] | { error: string } | undefined;
   try {
     const parts: { name: ScenarioName; description: string; n: number; bpmn: 'a' | 'b' }[] = [];
     if (options.only.has('a')) {

@@ -145,7 +145,7 @@ export function accountStateAfter(operation: ProvisioningOperationKind): 'active
 }
 
 /** The login an order gives the account (`create`: its login attribute; `rename`: the new one), if any. */
-export function loginAfter(order: ProvisioningOrder): string | undefined {
+export function loginAfter(order: Pick<ProvisioningOrder, 'operation' | 'payload'>): string | undefined {
   if (order.operation === 'rename') return order.payload.newLogin;
   const login = order.payload.attributes?.['login'];
   return typeof login === 'string' ? login : undefined;

@@ -18,6 +18,7 @@ import type { OrderSettlement } from '../repository/provisioning-store.js';
 import type { Repository } from '../repository/repository.js';
 import { compileRetryPolicy, retryDelay, retryTransient, type RetryPolicy } from '../repository/retry-transient.js';
 import { StorageError } from '../repository/storage-error.js';
+import { CallTimeouts } from './call-timeouts.js';
 import type { ConnectorSource } from './connector-source.js';
 import { backoffDelay, compileBackoff, type ProvisioningBackoff, type ProvisioningBackoffOptions } from './provisioning-backoff.js';
 import { orderOperation, type ClaimedOrder } from './provisioning-order.js';
@@ -211,6 +212,7 @@ export class ProvisioningWorker {
     const onStop = (): void => round.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
     if (signal.aborted) round.abort(signal.reason);
+    const timeouts = new CallTimeouts(o.timeoutMs, round.signal);
     const calls: Promise<void>[] = [];
     const dispatched = (async () => {
       for (const order of claimed) {
@@ -223,7 +225,7 @@ export class ProvisioningWorker {
           continue;
         }
         calls.push(
-          this.#call(order, round.signal)
+          this.#call(order, round.signal, timeouts)
             .then((s) => {
               if (s === undefined) cut.push(order.id);
               else settlements.push(s);
@@ -261,7 +263,7 @@ export class ProvisioningWorker {
   }
 
   /** Calls the target for one order; undefined when the stop signal cut the call short (the order is handed back). */
-  async #call(order: ClaimedOrder, stop: AbortSignal): Promise<OrderSettlement | undefined> {
+  async #call(order: ClaimedOrder, stop: AbortSignal, timeouts: CallTimeouts): Promise<OrderSettlement | undefined> {
     const o = this.#o;
     if (stop.aborted) return undefined;
     if (order.attempts > o.backoff.maxAttempts) {
@@ -270,10 +272,7 @@ export class ProvisioningWorker {
     }
     const operation = orderOperation(order);
     if ('missing' in operation) return { id: order.id, kind: 'error', errorCode: 'PROVISIONING_ACCOUNT_KEY_MISSING', message: operation.missing };
-    const call = new AbortController();
-    const onStop = (): void => call.abort(stop.reason);
-    stop.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => call.abort(new ConnectorError('CONNECTOR_TIMEOUT', `no answer within ${o.timeoutMs} ms`, { transient: true })), o.timeoutMs);
+    const call = timeouts.start();
     try {
       const connector = await o.connectors.connector(order.connector);
       const result = await connector.apply({ idempotencyKey: order.idempotencyKey, operation, signal: call.signal });
@@ -283,8 +282,7 @@ export class ProvisioningWorker {
       const error = call.signal.aborted && !(e instanceof ConnectorError) ? (call.signal.reason as unknown) : e;
       return this.#failure(order, error);
     } finally {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', onStop);
+      call.done();
     }
   }
 

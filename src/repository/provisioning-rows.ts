@@ -104,8 +104,15 @@ export function toOrder(r: OrderRow): ProvisioningOrder {
 }
 
 export function toClaimedOrder(r: OrderRow): ClaimedOrder {
-  return { ...toOrder(r), accountKey: r.account_key ?? null, accountLogin: r.account_login ?? null };
+  // Set on the order built, not spread into a copy of it: a claim builds a hundred of these per batch.
+  const order = toOrder(r) as ProvisioningOrder & { accountKey: string | null; accountLogin: string | null };
+  order.accountKey = r.account_key ?? null;
+  order.accountLogin = r.account_login ?? null;
+  return order;
 }
+
+/** What a settlement needs of the order it settles: the account, the assignment, the waiting instance, the audit. */
+export type SettledOrder = Pick<ProvisioningOrder, 'id' | 'identityId' | 'connector' | 'operation' | 'payload' | 'assignmentId' | 'instanceId' | 'wait' | 'attempts'>;
 
 /** The order's state after a settlement. */
 export function settledState(s: OrderSettlement): OrderState {
@@ -122,7 +129,7 @@ export function errorText(code: string, message: string): string {
  * outage of a target would otherwise fill the audit with one row per order per attempt). Never the attributes:
  * the audit says what was done to which account, not its data.
  */
-export function settlementAudit(order: ProvisioningOrder, s: OrderSettlement, now: number, actor: string): AuditRecord | undefined {
+export function settlementAudit(order: SettledOrder, s: OrderSettlement, now: number, actor: string): AuditRecord | undefined {
   if (s.kind === 'retry') return undefined;
   return {
     at: now,

@@ -158,6 +158,75 @@ for (const database of DATABASES) {
       assert.equal(audit[0]!.data?.['attributes'], undefined, 'the audit names the account, not its data');
     });
 
+    it('settles a batch of mixed outcomes in one call: each order, account, assignment and identity as if settled one by one', async () => {
+      for (const id of ['ann', 'bob', 'cat', 'dan']) await identity(id);
+      await sql("INSERT INTO resources (id, kind, name, name_key, connector, owners, created_at, updated_at) VALUES ('r1', 'group', 'Staff', 'staff', 'ldap', '[]', ?, ?)", [T0, T0]);
+      for (const [a, who] of [['a-ann', 'ann'], ['a-bob', 'bob'], ['a-cat', 'cat']] as const) {
+        await sql(
+          "INSERT INTO assignments (id, identity_id, resource_id, workflow_state, provisioning_state, source, created_at, updated_at) VALUES (?, ?, 'r1', 'approved', 'pending', 'test', ?, ?)",
+          [a, who, T0, T0],
+        );
+      }
+      // dan's account exists with a login of its own: an executed disable keeps it, an executed create replaces it.
+      await sql("INSERT INTO accounts (identity_id, connector, target_key, login, state, created_at, updated_at) VALUES ('dan', 'ldap', 'uid=dan', 'daniel', 'active', ?, ?)", [T0, T0]);
+      const created = order('ann', 'ldap', { assignmentId: 'a-ann', instanceId: 'i-ann', wait: true });
+      const retried = order('bob', 'ldap', { assignmentId: 'a-bob', instanceId: 'i-bob', wait: true });
+      const failed = order('cat', 'ldap', { assignmentId: 'a-cat' });
+      const disabled = order('dan', 'ldap', { operation: 'disable', payload: {} });
+      const stranger = order('nobody', 'ldap');
+      await repo.provisioning.enqueue([created, retried, failed, disabled, stranger]);
+      assert.equal((await repo.provisioning.claim('w1', T0, 30_000, 10)).length, 5);
+      const [before] = await sql<{ revision: number }>("SELECT revision FROM identities WHERE id = 'ann'");
+      const done = await repo.provisioning.settle(
+        'w1',
+        [
+          { id: created.id, kind: 'executed', result: { key: 'uid=ann,ou=people', outcome: 'created' } },
+          { id: retried.id, kind: 'retry', errorCode: 'CONNECTOR_UNAVAILABLE', message: 'down', notBefore: T0 + 5_000 },
+          { id: failed.id, kind: 'error', errorCode: 'CONNECTOR_REJECTED', message: 'no' },
+          { id: disabled.id, kind: 'executed', result: { key: 'uid=dan', outcome: 'changed' } },
+          { id: stranger.id, kind: 'executed', result: { key: 'uid=nobody', outcome: 'created' } },
+          { id: 'not-claimed', kind: 'executed', result: { key: 'x', outcome: 'created' } },
+        ],
+        T0 + 10,
+      );
+      assert.deepEqual(done, [created.id, retried.id, failed.id, disabled.id, stranger.id], 'every held order, in the order given; an unknown id left out');
+      const byId = new Map((await repo.provisioning.getMany(done)).map((o) => [o.id, o]));
+      assert.deepEqual([byId.get(created.id)!.state, byId.get(created.id)!.result, byId.get(created.id)!.finishedAt], ['executed', { key: 'uid=ann,ou=people', outcome: 'created' }, T0 + 10]);
+      assert.deepEqual([byId.get(retried.id)!.state, byId.get(retried.id)!.notBefore, byId.get(retried.id)!.errorCode, byId.get(retried.id)!.finishedAt], ['pending', T0 + 5_000, 'CONNECTOR_UNAVAILABLE', null]);
+      assert.deepEqual([byId.get(failed.id)!.state, byId.get(failed.id)!.lastError, byId.get(failed.id)!.leaseOwner], ['error', 'no', null]);
+      const accounts = await sql<{ identity_id: string; target_key: string; login: string; state: string }>('SELECT identity_id, target_key, login, state FROM accounts ORDER BY identity_id');
+      assert.deepEqual(
+        accounts.map((a) => ({ ...a })),
+        [
+          { identity_id: 'ann', target_key: 'uid=ann,ou=people', login: 'ann', state: 'active' },
+          { identity_id: 'dan', target_key: 'uid=dan', login: 'daniel', state: 'disabled' },
+        ],
+        'an account per executed order of a known identity; a disable keeps the login',
+      );
+      const assignments = await sql<{ id: string; provisioning_state: string; last_error: string | null }>('SELECT id, provisioning_state, last_error FROM assignments ORDER BY id');
+      assert.deepEqual(
+        assignments.map((a) => ({ ...a })),
+        [
+          { id: 'a-ann', provisioning_state: 'executed', last_error: null },
+          { id: 'a-bob', provisioning_state: 'transmitted', last_error: null },
+          { id: 'a-cat', provisioning_state: 'error', last_error: 'CONNECTOR_REJECTED: no' },
+        ],
+      );
+      const [afterAnn] = await sql<{ revision: number }>("SELECT revision FROM identities WHERE id = 'ann'");
+      assert.equal(Number(afterAnn!.revision), Number(before!.revision) + 1, 'the identity whose account changed moves its revision');
+      const audit = await repo.runtime.listAudit({});
+      assert.deepEqual(
+        audit.filter((a) => a.event.startsWith('provisioning-')).map((a) => [a.event, a.data?.['order']]).sort(),
+        [
+          ['provisioning-executed', created.id],
+          ['provisioning-executed', disabled.id],
+          ['provisioning-executed', stranger.id],
+          ['provisioning-failed', failed.id],
+        ].sort(),
+        'an audit row per settled order, none for the transient failure',
+      );
+    });
+
     it('puts an order back to pending after a transient failure, due at the time it was given', async () => {
       const o = order('jdoe', 'ldap');
       await repo.provisioning.enqueue([o]);

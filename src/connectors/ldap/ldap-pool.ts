@@ -42,6 +42,44 @@ function aborted(signal: AbortSignal): ConnectorError {
   return new ConnectorError('CONNECTOR_TIMEOUT', `stopped waiting on the directory: the order was aborted (${why})`, { transient: true, details: { aborted: true } });
 }
 
+/**
+ * The callers waiting on each signal: one listener per signal however many calls share it (the provisioning worker
+ * gives the calls that start together one signal), instead of a listener added and removed per call.
+ */
+const waiting = new WeakMap<AbortSignal, Set<(e: unknown) => void>>();
+
+/** `job`, or the signal's abort if that comes first; the loser never surfaces as an unhandled rejection. */
+function raceAbort<T>(job: Promise<T>, signal: AbortSignal): Promise<T> {
+  let rejects = waiting.get(signal);
+  if (rejects === undefined) {
+    const set = (rejects = new Set());
+    waiting.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const error = aborted(signal);
+        for (const reject of set) reject(error);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = rejects;
+  return new Promise<T>((resolve, reject) => {
+    set.add(reject);
+    job.then(
+      (value) => {
+        set.delete(reject);
+        resolve(value);
+      },
+      (e: unknown) => {
+        set.delete(reject);
+        reject(e);
+      },
+    );
+  });
+}
+
 export class LdapPool {
   readonly #settings: LdapSettings;
   readonly #password: string;
@@ -72,27 +110,16 @@ export class LdapPool {
   async run<T>(signal: AbortSignal, work: (client: Client) => Promise<T>): Promise<T> {
     if (this.#closed) throw new ConnectorError('CONNECTOR_UNAVAILABLE', 'the LDAP connector is closed', { transient: true });
     if (signal.aborted) throw aborted(signal);
-    const slot = this.#slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    let slot = this.#slots[0]!;
+    for (const s of this.#slots) if (s.inFlight < slot.inFlight) slot = s;
     slot.inFlight++;
-    let onAbort: (() => void) | undefined;
-    const abort = new Promise<never>((_, reject) => {
-      onAbort = () => reject(aborted(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const job = (async () => {
-      await this.#bound(slot);
-      return work(slot.client);
-    })();
-    // Whichever loses the race must not surface as an unhandled rejection.
-    job.catch(() => undefined);
-    abort.catch(() => undefined);
+    const client = slot.client;
     try {
-      return await Promise.race([job, abort]);
+      return await raceAbort(client.isBound ? work(client) : this.#bound(slot).then(() => work(client)), signal);
     } catch (e) {
       throw classifyLdapError(e, { operation: 'call' });
     } finally {
       slot.inFlight--;
-      if (onAbort) signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -12,6 +12,7 @@ import {
   toClaimedOrder,
   toOrder,
   type OrderRow,
+  type SettledOrder,
 } from '../provisioning-rows.js';
 import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -63,28 +64,56 @@ function prepare(db: SqliteDatabase) {
       `UPDATE provisioning_orders SET state = 'pending', lease_owner = NULL, lease_until = NULL, attempts = MAX(attempts - 1, 0)
        WHERE state = 'transmitted' AND lease_owner = ? AND id IN (SELECT value FROM json_each(?))`,
     ),
-    settle: db.prepare(
-      `UPDATE provisioning_orders SET state = ?, result = COALESCE(?, result), error_code = ?, last_error = ?, not_before = COALESCE(?, not_before),
-         lease_owner = NULL, lease_until = NULL, updated_at = ?, finished_at = ? WHERE id = ? AND lease_owner = ? AND state = 'transmitted' RETURNING *`,
+    // A batch's settlements in one statement per kind of write (json_each over the batch), not four statements per
+    // order: the order rows (only those `owner` still holds), the accounts, the assignments, the identities' revisions.
+    // Each settlement is [id, state, result, error_code, last_error, not_before, finished_at]. The unary `+` keeps the
+    // planner off the listing index on state (which would scan every transmitted order once per settlement): each
+    // settlement finds its order by primary key.
+    settleMany: db.prepare(
+      `UPDATE provisioning_orders AS o SET state = s.value ->> 1, result = COALESCE(s.value ->> 2, o.result), error_code = s.value ->> 3,
+         last_error = s.value ->> 4, not_before = COALESCE(s.value ->> 5, o.not_before), lease_owner = NULL, lease_until = NULL, updated_at = ?,
+         finished_at = s.value ->> 6
+       FROM json_each(?) AS s WHERE o.id = s.value ->> 0 AND +o.lease_owner = ? AND +o.state = 'transmitted'
+       RETURNING id, identity_id, connector, operation, payload, assignment_id, instance_id, wait, attempts`,
     ),
     // An account row exists only for an identity in the store (the foreign key): orders of an unknown identity
-    // (written by hand) execute without one.
-    upsertAccount: db.prepare(
+    // (written by hand) execute without one. Each row is [identity_id, connector, target_key, login, state]; an order
+    // that names no login (an update, a disable) keeps the account's login, one that does (a create, a rename) sets
+    // it: two statements, so that the upsert need not tell the two apart row by row.
+    upsertAccountsLogin: db.prepare(
       `INSERT INTO accounts (identity_id, connector, target_key, login, state, created_at, updated_at)
-       SELECT i.id, ?, ?, COALESCE(?, i.login), ?, ?, ? FROM identities i WHERE i.id = ?
-       ON CONFLICT (identity_id, connector) DO UPDATE SET target_key = excluded.target_key, state = excluded.state,
-         login = CASE WHEN ? IS NULL THEN accounts.login ELSE excluded.login END, updated_at = excluded.updated_at`,
-    ),
+       SELECT i.id, v.value ->> 1, v.value ->> 2, COALESCE(v.value ->> 3, i.login), v.value ->> 4, ?, ?
+       FROM json_each(?) AS v JOIN identities i ON i.id = v.value ->> 0 WHERE true
+       ON CONFLICT (identity_id, connector) DO UPDATE SET target_key = excluded.target_key, state = excluded.state, login = excluded.login,
+         updated_at = excluded.updated_at
+       RETURNING identity_id`,
+    ).pluck(),
+    upsertAccountsKeepLogin: db.prepare(
+      `INSERT INTO accounts (identity_id, connector, target_key, login, state, created_at, updated_at)
+       SELECT i.id, v.value ->> 1, v.value ->> 2, i.login, v.value ->> 4, ?, ?
+       FROM json_each(?) AS v JOIN identities i ON i.id = v.value ->> 0 WHERE true
+       ON CONFLICT (identity_id, connector) DO UPDATE SET target_key = excluded.target_key, state = excluded.state, updated_at = excluded.updated_at
+       RETURNING identity_id`,
+    ).pluck(),
     assignment: db.prepare('UPDATE assignments SET provisioning_state = ?, last_error = ?, updated_at = ? WHERE id = ?'),
+    // Each row is [assignment_id, provisioning_state, last_error].
+    assignments: db.prepare(
+      `UPDATE assignments AS a SET provisioning_state = v.value ->> 1, last_error = v.value ->> 2, updated_at = ?
+       FROM json_each(?) AS v WHERE a.id = v.value ->> 0`,
+    ),
     // The account row changed under the identity: a change set planned on the row as it was read before conflicts
     // and replays, instead of writing back the account's old key or state.
-    touchIdentity: db.prepare('UPDATE identities SET revision = revision + 1 WHERE id = ?'),
+    touchIdentities: db.prepare('UPDATE identities SET revision = revision + 1 WHERE id IN (SELECT value FROM json_each(?))'),
     // A waiting instance is due again at once (a suspended one as soon as it is resumed: resuming keeps wake_at); the
     // revision moves so that an advance that read it before this commit conflicts and replays instead of writing over
     // the wake-up.
     wake: db.prepare(
       `UPDATE task_instances SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > ? THEN ? ELSE wake_at END, revision = revision + 1
        WHERE id = ? AND state IN ('executing', 'suspended')`,
+    ),
+    wakeMany: db.prepare(
+      `UPDATE task_instances SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > ? THEN ? ELSE wake_at END, revision = revision + 1
+       WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('executing', 'suspended')`,
     ),
     insertAudit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     // A settled batch's audit rows in as few statements as possible.
@@ -113,6 +142,23 @@ export function insertOrdersSqlite(db: SqliteDatabase, orders: readonly NewProvi
     }
   })();
   return written;
+}
+
+/** The columns of a settled order that its settlement writes from (the payload only for an executed one). */
+type SettledRow = Pick<OrderRow, 'id' | 'identity_id' | 'connector' | 'operation' | 'payload' | 'assignment_id' | 'instance_id' | 'wait' | 'attempts'>;
+
+function toSettledOrder(r: SettledRow, withPayload: boolean): SettledOrder {
+  return {
+    id: r.id,
+    identityId: r.identity_id,
+    connector: r.connector,
+    operation: r.operation as SettledOrder['operation'],
+    payload: withPayload ? (JSON.parse(r.payload) as SettledOrder['payload']) : {},
+    assignmentId: r.assignment_id,
+    instanceId: r.instance_id,
+    wait: r.wait === 1 || r.wait === true,
+    attempts: Number(r.attempts),
+  };
 }
 
 const cache = new WeakMap<SqliteDatabase, Statements>();
@@ -173,42 +219,49 @@ export class SqliteProvisioningStore implements ProvisioningStore {
   async settle(owner: string, settlements: readonly OrderSettlement[], now: number): Promise<string[]> {
     if (settlements.length === 0) return [];
     const s = this.#s;
+    const rows = settlements.map((st) => [
+      st.id,
+      settledState(st),
+      st.kind === 'executed' ? JSON.stringify(st.result) : null,
+      st.kind === 'executed' ? null : st.errorCode,
+      st.kind === 'executed' ? null : st.message,
+      st.kind === 'retry' ? st.notBefore : null,
+      st.kind === 'retry' ? null : now,
+    ]);
     return this.#db
       .transaction(() => {
+        const settled = new Map((s.settleMany.all(now, JSON.stringify(rows), owner) as SettledRow[]).map((r) => [r.id, r]));
         const done: string[] = [];
         const wake = new Set<string>();
         const audits: unknown[][] = [];
+        const withLogin: unknown[][] = [];
+        const keepLogin: unknown[][] = [];
+        // Keyed by assignment: the last settlement of a batch wins, as when they were written one by one.
+        const assignments = new Map<string, unknown[]>();
         for (const st of settlements) {
-          const state = settledState(st);
-          const row = s.settle.get(
-            state,
-            st.kind === 'executed' ? JSON.stringify(st.result) : null,
-            st.kind === 'executed' ? null : st.errorCode,
-            st.kind === 'executed' ? null : st.message,
-            st.kind === 'retry' ? st.notBefore : null,
-            now,
-            st.kind === 'retry' ? null : now,
-            st.id,
-            owner,
-          ) as OrderRow | undefined;
+          const row = settled.get(st.id);
           if (!row) continue;
+          settled.delete(st.id); // an id settled twice in one call counts once
           done.push(st.id);
-          const order = toOrder(row);
+          const order = toSettledOrder(row, st.kind === 'executed');
           if (st.kind === 'executed') {
-            const login = loginAfter(order) ?? null;
-            if (s.upsertAccount.run(order.connector, st.result.key, login, accountStateAfter(order.operation), now, now, order.identityId, login).changes > 0) {
-              s.touchIdentity.run(order.identityId);
-            }
+            const login = loginAfter(order);
+            (login === undefined ? keepLogin : withLogin).push([order.identityId, order.connector, st.result.key, login ?? null, accountStateAfter(order.operation)]);
           }
           if (order.assignmentId !== null && st.kind !== 'retry') {
-            s.assignment.run(st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null, now, order.assignmentId);
+            assignments.set(order.assignmentId, [order.assignmentId, st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null]);
           }
           const audit = settlementAudit(order, st, now, owner);
           if (audit) audits.push(auditValues(audit));
           if (st.kind !== 'retry' && order.wait && order.instanceId !== null) wake.add(order.instanceId);
         }
+        const touched = new Set<string>();
+        if (withLogin.length > 0) for (const id of s.upsertAccountsLogin.all(now, now, JSON.stringify(withLogin)) as string[]) touched.add(id);
+        if (keepLogin.length > 0) for (const id of s.upsertAccountsKeepLogin.all(now, now, JSON.stringify(keepLogin)) as string[]) touched.add(id);
+        if (touched.size > 0) s.touchIdentities.run(JSON.stringify([...touched]));
+        if (assignments.size > 0) s.assignments.run(now, JSON.stringify([...assignments.values()]));
         if (audits.length > 0) s.insertAudits(audits);
-        for (const id of wake) s.wake.run(now, now, id);
+        if (wake.size > 0) s.wakeMany.run(now, now, JSON.stringify([...wake]));
         return done;
       })
       .immediate();
