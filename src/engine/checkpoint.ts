@@ -8,6 +8,7 @@ import { outcomeWrite } from './outcome-write.js';
 import { makeRunContext } from './run-context.js';
 import { dueIfOrdersSettled } from './provisioning-waits.js';
 import { routeAbsentOwners } from './out-of-office.js';
+import { IdentityOverlay } from '../identity/identity-overlay.js';
 
 /**
  * Where an advance stands: the row its next commit goes over, and what that commit must still write. The caller
@@ -26,6 +27,11 @@ export interface AdvancePosition {
   now: number;
   /** Checkpoints committed so far. */
   checkpoints: number;
+  /**
+   * The `absences` change counter as the launch's own subject lookup read it (launch-subject.ts), for the first
+   * advance's out-of-office lookup when no Persist of it read the counter later; dropped at a checkpoint.
+   */
+  absencesMark?: number | undefined;
 }
 
 export type AdvanceResult =
@@ -56,8 +62,11 @@ export async function advanceWithCheckpoints(
   let startedAt = ctx.wallClock();
   const due = interval > 0 ? () => ctx.wallClock() - startedAt >= interval : undefined;
   // New items of people who are out of office go to their delegates before anything is written (out-of-office.ts).
-  const route = (o: AdvanceOutcome) => routeAbsentOwners(ctx, position.before, o, position.now);
-  let outcome = await route(adjust(await first(makeRunContext(ctx, position.before, position.now, due))));
+  // The absences counter a Persist of the same advance read with its identity lets that lookup answer from a copy.
+  const route = (o: AdvanceOutcome, runCtx: RunContext) =>
+    routeAbsentOwners(ctx, position.before, o, position.now, (runCtx.identities instanceof IdentityOverlay ? runCtx.identities.absencesMark : undefined) ?? position.absencesMark);
+  const firstCtx = makeRunContext(ctx, position.before, position.now, due);
+  let outcome = await route(adjust(await first(firstCtx)), firstCtx);
   // A yield (the advance spent its work budget) is not continued here: the caller commits it as runnable and a
   // later claim goes on with it, so one busy instance does not hold back the others of its batch.
   while (outcome.checkpoint && !outcome.yielded) {
@@ -87,9 +96,11 @@ export async function advanceWithCheckpoints(
     position.audit = [];
     position.extra = undefined;
     position.checkpoints++;
+    position.absencesMark = undefined;
     position.now = ctx.clock();
     startedAt = ctx.wallClock();
-    outcome = await route(await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, makeRunContext(ctx, instance, position.now, due)));
+    const runCtx = makeRunContext(ctx, instance, position.now, due);
+    outcome = await route(await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, runCtx), runCtx);
   }
   return { kind: 'rest', outcome: await dueIfOrdersSettled(ctx, outcome, position.now) };
 }

@@ -48,8 +48,10 @@ export async function advanceLaunch(
   record: InstanceRecord,
   audit: AdvancePosition['audit'],
   extra: AdvancePosition['extra'],
+  /** The `absences` change counter as the launch's subject lookup read it (AdvancePosition.absencesMark). */
+  absencesMark?: number,
 ): Promise<LaunchAdvance> {
-  const at: AdvancePosition = { before: record, insert: true, audit, extra, now: ctx.clock(), checkpoints: 0 };
+  const at: AdvancePosition = { before: record, insert: true, audit, extra, now: ctx.clock(), checkpoints: 0, absencesMark };
   let advanced: AdvanceResult;
   try {
     advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));

@@ -30,6 +30,11 @@ export interface LaunchSubject {
   readonly hold: boolean;
 }
 
+/** What the lookups of {@link launchSubject} read besides: the `absences` change counter (PersistReads.absencesMark). */
+export interface LaunchSubjectReads {
+  absencesMark?: number;
+}
+
 type Obj = { readonly [key: string]: XValue };
 const isObj = (v: XValue | undefined): v is Obj => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 const text = (v: XValue | undefined): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
@@ -56,17 +61,25 @@ export function namedInVariables(variables: Readonly<Record<string, XValue>>): {
 
 /** The subject of a launch, or undefined when it names no subject and no existing identity. */
 export async function launchSubject(
-  identities: Pick<IdentityReader, 'findIdentity' | 'findIdentityByEmployeeId'>,
+  identities: Pick<IdentityReader, 'findIdentity' | 'findIdentityByEmployeeId' | 'subjectKeyReads'>,
   explicit: string | undefined,
   variables: Readonly<Record<string, XValue>>,
   /** The definition is a Netwrix Workflow (an update workflow on its identity), not a Waveset TaskDefinition. */
   workflow = true,
+  /** Filled with what the lookups read besides (the launch's first advance uses it). */
+  reads: LaunchSubjectReads = {},
 ): Promise<LaunchSubject | undefined> {
+  // Only the identity's key is wanted: with the store's one-statement lookup, not its records, assignments, accounts.
+  const keyOf = async (idOrLogin: string): Promise<string | undefined> => {
+    if (!identities.subjectKeyReads) return (await identities.findIdentity(idOrLogin))?.identity.loginKey;
+    const found = await identities.subjectKeyReads(idOrLogin);
+    reads.absencesMark = found.absencesMark;
+    return found.loginKey;
+  };
   if (explicit !== undefined) {
     // Refused before any read when it names nobody (SUBJECT_EMPTY, SUBJECT_INVALID).
     const own = subjectKey(explicit);
-    const found = await identities.findIdentity(explicit);
-    return { subject: explicit, key: found?.identity.loginKey ?? own, hold: true };
+    return { subject: explicit, key: (await keyOf(explicit)) ?? own, hold: true };
   }
   for (const named of namedInVariables(variables)) {
     // A name that could never be a subject (control characters) names no identity either.
@@ -75,8 +88,8 @@ export async function launchSubject(
     } catch {
       continue;
     }
-    const identity = named.by === 'employeeId' ? await identities.findIdentityByEmployeeId(named.name) : (await identities.findIdentity(named.name))?.identity;
-    if (identity) return { subject: named.name, key: identity.loginKey, hold: workflow };
+    const key = named.by === 'employeeId' ? (await identities.findIdentityByEmployeeId(named.name))?.loginKey : await keyOf(named.name);
+    if (key !== undefined) return { subject: named.name, key, hold: workflow };
   }
   return undefined;
 }

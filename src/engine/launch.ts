@@ -11,7 +11,7 @@ import { failedWrite, inLanes } from './worker.js';
 import { retryTransient } from '../repository/retry-transient.js';
 import { isDatabaseFault } from '../repository/storage-error.js';
 import { launchInputs } from './launch-inputs.js';
-import { launchSubject } from './launch-subject.js';
+import { launchSubject, type LaunchSubjectReads } from './launch-subject.js';
 import { checkVariablesSize } from './variables-size.js';
 import { newInstanceRecord, parametersOf } from './new-instance.js';
 import { auditBase, outcomeWrite } from './outcome-write.js';
@@ -68,6 +68,8 @@ interface PreparedLaunch {
   readonly plan: ReturnType<typeof planResultOption>;
   readonly audit: AuditRecord[];
   readonly replace: Partial<InstanceWrite>;
+  /** The `absences` change counter as the subject lookup read it (AdvancePosition.absencesMark). */
+  readonly absencesMark: number | undefined;
 }
 
 /**
@@ -120,7 +122,8 @@ async function prepareLaunch(ctx: EngineContext, request: LaunchRequest, options
   // unique name: no lookup, no contention on one name (docs/decisions/0012-result-option-unnamed-launches.md).
   const taskName = request.taskName ?? (option !== 'delete' ? definition.stored.name : undefined);
   // The identity it updates, however it is named: the lock holds that identity's key (launch-subject.ts).
-  const named = await launchSubject(ctx.repository.identities, request.subject, inputs, definition.object.type === 'Workflow');
+  const reads: LaunchSubjectReads = {};
+  const named = await launchSubject(ctx.repository.identities, request.subject, inputs, definition.object.type === 'Workflow', reads);
   if (named !== undefined && !named.hold) {
     const holder = await ctx.store.subjectHolder(named.key);
     if (holder !== undefined) throw subjectBusy(named.subject, holder);
@@ -157,7 +160,7 @@ async function prepareLaunch(ctx: EngineContext, request: LaunchRequest, options
     ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
     ...(options.schedule && { schedule: options.schedule.change }),
   };
-  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched], replace };
+  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched], replace, absencesMark: reads.absencesMark };
 }
 
 /** The write of an async launch: the `ready` row, its subject lock and its audit rows. */
@@ -258,7 +261,7 @@ async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], res
   });
   for (let from = 0; from < first.length; from += ADVANCE_BATCH) {
     const chunk = first.slice(from, from + ADVANCE_BATCH);
-    const advanced = await inLanes(chunk, ({ prepared: p }) => advanceLaunch(ctx, p.definition, p.record, p.audit, Object.keys(p.replace).length > 0 ? p.replace : undefined));
+    const advanced = await inLanes(chunk, ({ prepared: p }) => advanceLaunch(ctx, p.definition, p.record, p.audit, Object.keys(p.replace).length > 0 ? p.replace : undefined, p.absencesMark));
     const groups: { b: Batched; a: Extract<LaunchAdvance, { kind: 'write' }> }[] = [];
     chunk.forEach((b, k) => {
       const a = advanced[k]!;
@@ -357,7 +360,7 @@ export async function launchTask(ctx: EngineContext, request: LaunchRequest, opt
   if (mode === 'sync') {
     const running = { ...record, state: 'executing' as const, wakeAt: null, runnable: false };
     // Usually one commit at the first wait or the end; a long run of automatic steps also commits checkpoints.
-    const at: AdvancePosition = { before: running, insert: true, audit: prepared.audit, extra: replace, now, checkpoints: 0 };
+    const at: AdvancePosition = { before: running, insert: true, audit: prepared.audit, extra: replace, now, checkpoints: 0, absencesMark: prepared.absencesMark };
     const advanced = await advanceWithCheckpoints(ctx, definition, at, (runCtx) => ctx.interpreter.start(definition.object, record.variables, runCtx));
     if (advanced.kind === 'refused') {
       if (at.checkpoints > 0) return currentView(ctx, record.id);

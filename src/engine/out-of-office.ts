@@ -143,15 +143,23 @@ async function handOverOpenItems(ctx: EngineContext, person: string, delegate: s
 /**
  * The new items of an advance, each owned by whoever holds it while its named owner is away: the owner's delegate
  * (followed along a chain of absences, at most {@link MAX_HOPS}), with `delegatedFrom` = the named owner. One query
- * per hop, and none when the advance creates no item owned by name.
+ * per hop, and none when the advance creates no item owned by name; none either while the store's copy of the
+ * absences is of the counter value a Persist of this advance read (docs/decisions/absence-reads.md).
  */
-export async function routeAbsentOwners(ctx: EngineContext, instance: Pick<InstanceRecord, 'launcher' | 'subject' | 'subjectKey'>, outcome: AdvanceOutcome, now: number): Promise<AdvanceOutcome> {
+export async function routeAbsentOwners(
+  ctx: EngineContext,
+  instance: Pick<InstanceRecord, 'launcher' | 'subject' | 'subjectKey'>,
+  outcome: AdvanceOutcome,
+  now: number,
+  /** The `absences` change counter as a read of this advance found it (AbsenceStore.inForce). */
+  seenMark?: number,
+): Promise<AdvanceOutcome> {
   const named = outcome.createWorkItems.filter((s) => s.owner !== null);
   if (named.length === 0) return outcome;
   const away = new Map<string, AbsenceRecord>();
   let ask = [...new Set(named.map((s) => s.owner!))];
   for (let hop = 0; hop < MAX_HOPS && ask.length > 0; hop++) {
-    const found = await ctx.repository.absences.inForce(ask, now);
+    const found = await ctx.repository.absences.inForce(ask, now, seenMark);
     for (const a of found) away.set(a.person, a);
     ask = [...new Set(found.map((a) => a.delegate))].filter((d) => !away.has(d));
   }

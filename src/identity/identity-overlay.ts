@@ -23,9 +23,18 @@ export function snapshotAfter(before: IdentitySnapshot | undefined, write: Ident
 export class IdentityOverlay implements IdentityReader {
   readonly #base: IdentityReader;
   readonly #staged = new Map<string, IdentitySnapshot>();
+  #absencesMark: number | undefined;
 
   constructor(base: IdentityReader) {
     this.#base = base;
+  }
+
+  /**
+   * The `absences` change counter as the last store read of this advance that carried it found it (undefined: none
+   * did): the advance's out-of-office lookup passes it to AbsenceStore.inForce.
+   */
+  get absencesMark(): number | undefined {
+    return this.#absencesMark;
   }
 
   /** Remembers a planned write: later reads in this advance see its result. */
@@ -55,7 +64,11 @@ export class IdentityOverlay implements IdentityReader {
 
   async persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads> {
     // Nothing staged (an advance's first Persist): the store's one statement answers all; else each on its own.
-    if (this.#staged.size === 0 && this.#base.persistReads) return this.#base.persistReads(idOrLogin, employeeId);
+    if (this.#staged.size === 0 && this.#base.persistReads) {
+      const reads = await this.#base.persistReads(idOrLogin, employeeId);
+      if (reads.absencesMark !== undefined) this.#absencesMark = reads.absencesMark;
+      return reads;
+    }
     return {
       found: await this.findIdentity(idOrLogin),
       holder: employeeId === null ? undefined : await this.findIdentityByEmployeeId(employeeId),

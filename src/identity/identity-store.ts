@@ -22,10 +22,20 @@ export interface IdentitySnapshot {
  * What a Persist reads before it plans: the identity found by id or login, the identity holding the change set's
  * employee id (the same one, another, or none), and the resources with a birthright rule.
  */
+export interface SubjectKeyReads {
+  readonly loginKey: string | undefined;
+  readonly absencesMark: number;
+}
+
 export interface PersistReads {
   readonly found: IdentitySnapshot | undefined;
   readonly holder: IdentityRow | undefined;
   readonly birthright: readonly ResourceRow[];
+  /**
+   * The `absences` change counter, read in the same statement (the store's answer only): the advance's out-of-office
+   * lookup answers from the absence store's copy while it is of this value (docs/decisions/absence-reads.md).
+   */
+  readonly absencesMark?: number;
 }
 
 /** What `planChangeSet` reads. The store implements it; a step reads through it before it plans. */
@@ -40,6 +50,12 @@ export interface IdentityReader {
    * without it is asked each question on its own.
    */
   persistReads?(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
+  /**
+   * What a launch's subject lookup needs, in one statement (optional on a reader; the store always has it): the login
+   * key of the identity with this id (else this login), without its records, and the `absences` change counter
+   * (see PersistReads.absencesMark).
+   */
+  subjectKeyReads?(idOrLogin: string): Promise<SubjectKeyReads>;
   /** By id, or by name compared by its key. */
   getResource(idOrName: string): Promise<ResourceRow | undefined>;
   /**
@@ -84,6 +100,7 @@ export interface IdentityStore extends IdentityReader {
   listResources(filter?: ResourceFilter): Promise<ResourceRow[]>;
   /** What a Persist reads first, in one statement while the birthright rules are unchanged (the store always answers it). */
   persistReads(idOrLogin: string, employeeId: string | null): Promise<PersistReads>;
+  subjectKeyReads(idOrLogin: string): Promise<SubjectKeyReads>;
   /** Every resource with a birthright rule, by name (the store always answers it). */
   birthrightResources(): Promise<ResourceRow[]>;
   /**

@@ -39,13 +39,44 @@ export interface AbsenceStore {
   get(person: string): Promise<AbsenceRecord | undefined>;
   /** Every absence, or those of one person or naming one delegate, by person. */
   list(filter?: { readonly person?: string; readonly delegate?: string }): Promise<AbsenceRecord[]>;
-  /** The absences of these people that are in force at `at`. */
-  inForce(persons: readonly string[], at: number): Promise<AbsenceRecord[]>;
+  /**
+   * The absences of these people that are in force at `at`. `seenMark`: the `absences` change counter as a read of the
+   * same advance found it (PersistReads.absencesMark, read with the identity): while the store's copy of the
+   * absences is of that value it answers from the copy, with no read (docs/decisions/absence-reads.md).
+   */
+  inForce(persons: readonly string[], at: number, seenMark?: number): Promise<AbsenceRecord[]>;
   /**
    * Moves each item to its `to` (owner `to`, `delegated_from` its old owner) when it is still open and still owned
    * by `from`, with its audit row, in one transaction. Returns the ids that moved.
    */
   handOver(moves: readonly WorkItemHandOver[]): Promise<string[]>;
+}
+
+/**
+ * A store's copy of every absence as of the `absences` change counter's value `mark` (bumped in the transaction of
+ * every absence write, whichever process makes it), read in one statement with the counter. At most
+ * {@link ABSENCE_COPY_LIMIT} absences are kept; with more, every lookup reads.
+ */
+export interface AbsenceCopy {
+  readonly mark: number;
+  /** By person (byte order); undefined: too many to keep. */
+  readonly rows: readonly AbsenceRecord[] | undefined;
+}
+
+export const ABSENCE_COPY_LIMIT = 1000;
+
+/** `copy`'s absences of `persons` in force at `at`, by person, as the inForce statement answers. */
+export function inForceOf(rows: readonly AbsenceRecord[], persons: readonly string[], at: number): AbsenceRecord[] {
+  if (rows.length === 0) return [];
+  const wanted = new Set(persons);
+  return rows.filter((a) => wanted.has(a.person) && a.from <= at && (a.until === null || a.until > at));
+}
+
+/** The copy from the rows of the copy statement: the counter on every row, one row of NULL columns when none. */
+export function absenceCopyOf(rows: readonly (AbsenceRow & { mark: number | string })[]): AbsenceCopy {
+  const mark = Number(rows[0]?.mark ?? 0);
+  const present = rows.filter((r) => r.person !== null);
+  return { mark, rows: present.length > ABSENCE_COPY_LIMIT ? undefined : present.map(toAbsence) };
 }
 
 /** The row as both databases store it. */

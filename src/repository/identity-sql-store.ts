@@ -3,7 +3,7 @@
  * identity-sql.ts); each dialect gives how to run a query and how to apply writes in one transaction.
  */
 import type { AccountRow, AssignmentRow, IdentityRecordRow, IdentityRow, ResourceRow } from '../identity/identity-rows.js';
-import type { AsOf, IdentityFilter, PersistReads, IdentitySnapshot, IdentityStore, ResourceFilter } from '../identity/identity-store.js';
+import type { AsOf, IdentityFilter, PersistReads, IdentitySnapshot, IdentityStore, ResourceFilter, SubjectKeyReads } from '../identity/identity-store.js';
 import type { IdentityWrite, IdentityWriteStatus } from '../identity/identity-write.js';
 import { subjectKey } from '../identity/subject-key.js';
 import { pagingTerms, resourceValues, SQL, type SqlStatement, toAccount, toAssignment, toIdentity, toRecord, toResource } from './identity-sql.js';
@@ -55,7 +55,14 @@ export class SqlIdentityStore implements IdentityStore {
       found: identity ? await this.#snapshot(identity) : undefined,
       holder: employeeId === null ? undefined : identities.find((r) => r.employeeId === employeeId),
       birthright: await this.#birthrightAt(Number(rows[0]?.['resources_mark'] ?? 0)),
+      absencesMark: Number(rows[0]?.['absences_mark'] ?? 0),
     };
+  }
+
+  async subjectKeyReads(idOrLogin: string): Promise<SubjectKeyReads> {
+    const row = (await this.#d.all(SQL.subjectKeyReads, [idOrLogin, keyOrNull(idOrLogin)]))[0];
+    const key = row?.['login_key'];
+    return { loginKey: typeof key === 'string' ? key : undefined, absencesMark: Number(row?.['absences_mark'] ?? 0) };
   }
 
   async #snapshot(identity: IdentityRow): Promise<IdentitySnapshot> {

@@ -65,11 +65,15 @@ export const SQL = {
   identityByIdOrLogin: 'SELECT * FROM identities WHERE id = ? OR login_key = ? ORDER BY (id = ?) DESC LIMIT 1',
   /**
    * What a Persist reads first, in one statement (each standalone read is a read transaction of its own): the
-   * `resources` change counter (see resourcesMark) and at most three identities (by id, by login, by employee id,
+   * `resources` and `absences` change counters (see resourcesMark; the absence store's inForce) and at most three identities (by id, by login, by employee id,
    * each through its own unique index); one row of NULL identity columns when none matches.
    */
-  persistReads: `SELECT m.resources_mark, i.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'resources'), 0) AS resources_mark) m
+  persistReads: `SELECT m.resources_mark, m.absences_mark, i.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'resources'), 0) AS resources_mark,
+      COALESCE((SELECT value FROM change_counters WHERE name = 'absences'), 0) AS absences_mark) m
     LEFT JOIN identities i ON i.id = ? OR i.login_key = ? OR i.employee_id = ?`,
+  /** A launch's subject lookup (IdentityReader.subjectKeyReads): no sort, no row but the key. */
+  subjectKeyReads: `SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'absences'), 0) AS absences_mark,
+    COALESCE((SELECT login_key FROM identities WHERE id = ?), (SELECT login_key FROM identities WHERE login_key = ?)) AS login_key`,
   liveRecords: 'SELECT * FROM identity_records WHERE identity_id = ? AND superseded_at IS NULL ORDER BY kind, valid_from, recorded_at, id',
   recordHistory: 'SELECT * FROM identity_records WHERE identity_id = ? ORDER BY recorded_at, kind, valid_from, id',
   recordsAsOf: `SELECT * FROM identity_records WHERE identity_id = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)

@@ -1,4 +1,16 @@
-import { ABSENCE_UPSERT_COLUMNS, absenceValues, toAbsence, type AbsenceRecord, type AbsenceRow, type AbsenceStore, type WorkItemHandOver } from '../absence-store.js';
+import {
+  ABSENCE_COPY_LIMIT,
+  ABSENCE_UPSERT_COLUMNS,
+  absenceCopyOf,
+  absenceValues,
+  inForceOf,
+  toAbsence,
+  type AbsenceCopy,
+  type AbsenceRecord,
+  type AbsenceRow,
+  type AbsenceStore,
+  type WorkItemHandOver,
+} from '../absence-store.js';
 import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
@@ -15,7 +27,12 @@ export class SqliteAbsenceStore implements AbsenceStore {
     readonly move: SqliteStatement;
     readonly audit: SqliteStatement;
     readonly inForce: SqliteStatement;
+    readonly inForceOne: SqliteStatement;
+    readonly bump: SqliteStatement;
+    readonly copy: SqliteStatement;
   };
+  /** See AbsenceCopy: undefined until a lookup that was given a mark reads it. */
+  #copy: AbsenceCopy | undefined;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -35,16 +52,34 @@ export class SqliteAbsenceStore implements AbsenceStore {
       inForce: db.prepare(
         `SELECT * FROM absences WHERE person IN (SELECT value FROM json_each(?)) AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) ORDER BY person`,
       ),
+      // One person (an item put up for its owner): the primary key, no JSON made or parsed.
+      inForceOne: db.prepare(`SELECT * FROM absences WHERE person = ? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)`),
+      // In the transaction of every absence write (the row is made by the first; a database with none reads 0).
+      bump: db.prepare(
+        `INSERT INTO change_counters (name, value) VALUES ('absences', 1) ON CONFLICT (name) DO UPDATE SET value = change_counters.value + 1`,
+      ),
+      // The counter and every absence in one statement (one snapshot): one row of NULL columns when there is none.
+      copy: db.prepare(
+        `SELECT c.mark, a.* FROM (SELECT COALESCE((SELECT value FROM change_counters WHERE name = 'absences'), 0) AS mark) c
+         LEFT JOIN absences a ON 1 ORDER BY a.person LIMIT ${ABSENCE_COPY_LIMIT + 1}`,
+      ),
       audit: db.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     };
   }
 
   async put(absence: AbsenceRecord): Promise<void> {
-    this.#s.put.run(...absenceValues(absence));
+    this.#db.transaction(() => {
+      this.#s.put.run(...absenceValues(absence));
+      this.#s.bump.run();
+    }).immediate();
   }
 
   async clear(person: string): Promise<boolean> {
-    return this.#s.clear.run(person).changes > 0;
+    return this.#db.transaction(() => {
+      const gone = this.#s.clear.run(person).changes > 0;
+      if (gone) this.#s.bump.run();
+      return gone;
+    }).immediate();
   }
 
   async get(person: string): Promise<AbsenceRecord | undefined> {
@@ -61,10 +96,15 @@ export class SqliteAbsenceStore implements AbsenceStore {
     return rows.map(toAbsence);
   }
 
-  async inForce(persons: readonly string[], at: number): Promise<AbsenceRecord[]> {
-    const unique = [...new Set(persons)];
-    if (unique.length === 0) return [];
-    const rows = this.#s.inForce.all(JSON.stringify(unique), at, at) as AbsenceRow[];
+  async inForce(persons: readonly string[], at: number, seenMark?: number): Promise<AbsenceRecord[]> {
+    if (persons.length === 0) return [];
+    if (seenMark !== undefined) {
+      // The copy is current while the counter, read earlier in this advance, still has its value.
+      if (this.#copy?.mark !== seenMark) this.#copy = absenceCopyOf(this.#s.copy.all() as (AbsenceRow & { mark: number })[]);
+      if (this.#copy.rows) return inForceOf(this.#copy.rows, persons, at);
+    }
+    if (persons.length === 1) return (this.#s.inForceOne.all(persons[0], at, at) as AbsenceRow[]).map(toAbsence);
+    const rows = this.#s.inForce.all(JSON.stringify([...new Set(persons)]), at, at) as AbsenceRow[];
     return rows.map(toAbsence);
   }
 
