@@ -4,7 +4,7 @@
  * process cannot invalidate (DESIGN decision 10).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +118,42 @@ for (const database of DATABASES) {
       const finished = (await handles[0]!.runtime.listAudit()).filter((e) => e.event === 'finished' && e.definitionName === 'Auto Default');
       assert.equal(finished.length, 40);
       assert.equal(new Set(finished.map((e) => e.instanceId)).size, 40);
+    });
+
+    it('answers who is away from its copy only while no process has declared or cleared an absence since', async () => {
+      const [a, b] = [handles[0]!, handles[1]!];
+      const away = async (persons: string[], mark: number) => (await a.absences.inForce(persons, T0, mark)).map((x) => `${x.person}→${x.delegate}`);
+      const m0 = (await a.identities.subjectKeyReads('nobody')).absencesMark;
+      assert.deepEqual(await away(['ann'], m0), [], 'nobody away yet');
+      await b.absences.put({ person: 'ann', delegate: 'dave', from: T0 - 1, until: null, note: null, setBy: 'ann', setAt: T0 });
+      const m1 = (await a.identities.persistReads('nobody', null)).absencesMark!;
+      assert.notEqual(m1, m0, 'the counter moved with the absence another process declared');
+      assert.deepEqual(await away(['ann', 'bob'], m1), ['ann→dave']);
+      assert.deepEqual(await away(['bob', 'ann'], m1), ['ann→dave'], 'and again, from the copy');
+      await b.absences.put({ person: 'ann', delegate: 'erin', from: T0 - 1, until: null, note: null, setBy: 'ann', setAt: T0 });
+      assert.deepEqual(await away(['ann'], (await a.identities.subjectKeyReads('nobody')).absencesMark), ['ann→erin'], 'the delegate another process changed');
+      assert.equal(await b.absences.clear('ann'), true);
+      assert.deepEqual(await away(['ann'], (await a.identities.subjectKeyReads('nobody')).absencesMark), [], 'the absence another process cleared');
+    });
+
+    it("gives a launch's new item to the delegate of an owner another process declared away since this one's last launch", async () => {
+      const [a, b] = [handles[0]!, handles[1]!];
+      const defaults = fileURLToPath(new URL('../../config/default/', import.meta.url));
+      await a.objects.putMany((await loadDefinitionFiles(readdirSync(defaults).filter((f) => f.endsWith('.xml')).map((f) => join(defaults, f)))).objects);
+      const engine = await openEngine({ repository: a, clock: () => T0, workerId: 'ooo', permissions: () => true });
+      engines.push(engine);
+      const owner = async (login: string): Promise<string> => {
+        const launched = await engine.launch({
+          definition: 'Update User With Approval', launcher: 'bob', mode: 'sync', subject: login, variables: { accountId: login, changes: {}, approver: 'ann' },
+        });
+        const item = launched.workItems[0]!;
+        return item.delegatedFrom === undefined ? item.owner! : `${item.owner} for ${item.delegatedFrom}`;
+      };
+      assert.equal(await owner('ooo1'), 'ann');
+      await b.absences.put({ person: 'ann', delegate: 'dave', from: T0 - 1, until: null, note: null, setBy: 'ann', setAt: T0 });
+      assert.equal(await owner('ooo2'), 'dave for ann');
+      await b.absences.clear('ann');
+      assert.equal(await owner('ooo3'), 'ann');
     });
 
     it('grants by the birthright rules another process changed since this one last planned a Persist', async () => {
