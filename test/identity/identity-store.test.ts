@@ -160,6 +160,16 @@ for (const database of DATABASES) {
       assert.deepEqual((await repo.identities.persistReads(emp2.identity.id, 'E-71')).found, emp2, 'by id, with its records and assignments');
     });
 
+    it('reads only the key of the identity a launch names, by id or by login, none for a newcomer, with the absences counter', async () => {
+      const emp1 = (await repo.identities.findIdentity('emp1'))!.identity;
+      const key = async (name: string) => (await repo.identities.subjectKeyReads(name)).loginKey;
+      assert.equal(await key('EMP1'), 'emp1', 'by login, compared by its key');
+      assert.equal(await key(emp1.id), 'emp1', 'by id');
+      assert.equal(await key(emp1.id), (await repo.identities.findIdentity(emp1.id))!.identity.loginKey);
+      assert.equal(await key('newcomer'), undefined);
+      assert.equal((await repo.identities.subjectKeyReads('newcomer')).absencesMark, (await repo.identities.persistReads('newcomer', null)).absencesMark);
+    });
+
     it('plans a joiner\'s Persist with one read of the identity store, however often the change set names the joiner', async () => {
       const asked: string[] = [];
       const store = repo.identities;
