@@ -37,23 +37,6 @@ export interface ResolvedApprovers {
 }
 
 export async function resolveApprovers(request: ApprovalRequest, directory: ApproverDirectory): Promise<ResolvedApprovers> {
-  const found = await findApprovers(request, directory);
-  if ('noApprover' in found) throw new NoApproverError(found.noApprover, { excluded: found.excluded });
-  return found;
-}
-
-/** Four-eyes left nobody: the message of APPROVAL_NO_APPROVER, and who was left out. */
-export interface NoApprover {
-  readonly noApprover: string;
-  readonly excluded: readonly string[];
-}
-
-/**
- * {@link resolveApprovers} with "nobody may approve" as a result instead of a NoApproverError: the interpreter meets
- * it at every Review that falls back to its permission (an onboarding's subject has no manager yet), and building an
- * error (its stack above all) for an outcome it handles at once is most of what resolving costs there.
- */
-export async function findApprovers(request: ApprovalRequest, directory: ApproverDirectory): Promise<ResolvedApprovers | NoApprover> {
   const candidates = request.owners ? [...request.owners] : await fromScheme(parseApprovalScheme(request.scheme), request, directory);
   const forbidden = [...request.requesters, ...(request.subject ? [request.subject] : [])].filter((p) => p.trim() !== '');
   const { kept, excluded } = split(candidates, forbidden);
@@ -65,7 +48,9 @@ export async function findApprovers(request: ApprovalRequest, directory: Approve
     if (again.kept.length > 0) return { approvers: again.kept, excluded: [...excluded, ...again.excluded], fallback: true };
   }
   const who = excluded.length > 0 ? `only ${excluded.join(', ')}, who may not approve their own request` : 'nobody';
-  return { noApprover: `the approval (${request.owners ? 'its owners' : `scheme '${request.scheme ?? 'manager'}'`}) gives ${who}, and names no fallback that may`, excluded };
+  throw new NoApproverError(`the approval (${request.owners ? 'its owners' : `scheme '${request.scheme ?? 'manager'}'`}) gives ${who}, and names no fallback that may`, {
+    excluded,
+  });
 }
 
 /** Whether `person` is one of `people`, compared as logins are (case, spaces, width). */

@@ -17,7 +17,7 @@ import { ApprovalSchemeError } from '../../approvals/approval-errors.js';
 import { parseApprovalMode, type ApprovalMode } from '../../approvals/approval-mode.js';
 import { isApproving, type ApprovalDecision, type ApprovalOutcome } from '../../approvals/approval-record.js';
 import { EMPTY_DIRECTORY, type ApproverDirectory } from '../../approvals/approver-directory.js';
-import { escalationTarget, findApprovers, isOneOf } from '../../approvals/resolve-approvers.js';
+import { escalationTarget, isOneOf, resolveApprovers } from '../../approvals/resolve-approvers.js';
 import { readNetwrixChangeSet } from '../../identity/netwrix-change-set.js';
 import { setActionOutcome, WF_WORKITEM_DECISION } from './builtins.js';
 import type { FrameState, TokenState, WaitState } from './instance-state.js';
@@ -70,7 +70,7 @@ export async function startApproval(
     const resource = text(model.resource);
     // A Netwrix Review without ApprovalResource: the resources its change set adds or removes.
     const resources = resource === undefined && activity.template ? changeSetResources(frame.vars['changes']) : undefined;
-    const resolved = await findApprovers(
+    const resolved = await resolveApprovers(
       {
         ...(scheme !== undefined && { scheme }),
         ...(direct !== undefined && { owners: direct }),
@@ -84,7 +84,6 @@ export async function startApproval(
       },
       directory,
     );
-    if ('noApprover' in resolved) return noApprover(run, frame, activity, model, mode, `APPROVAL_NO_APPROVER: ${resolved.noApprover}`);
     const forbidden = [...requesters, ...(subject !== undefined ? [subject] : [])].filter((p) => p !== '');
     const approvers = [...resolved.approvers];
     token.approval = {
@@ -107,30 +106,19 @@ export async function startApproval(
     // What the approval itself refuses (and its `$(var)` texts); anything else, a storage error above all, is not
     // the approval's outcome and goes up to be retried or to fail the advance.
     if (!(e instanceof IdflowError) || !/^(APPROVAL|XPRESS)_/.test(e.code)) throw e;
-    return noApprover(run, frame, activity, model, mode, `${e.code}: ${e.message}`);
+    const message = `${e.code}: ${e.message}`;
+    if (model.offerByPermission) {
+      // A Review keeps its vendor meaning when its approval finds nobody: offered by its permission.
+      audit(run, activity, 'approval-started', { mode, approvers: [], offeredBy: 'permission', reason: message });
+      return 'owners';
+    }
+    run.state.errors.push(`${activity.name}: ${message}`);
+    const outcome: ApprovalOutcome = { approved: false, mode, approvals: [], error: message };
+    frame.vars[WF_APPROVAL] = outcome as unknown as XValue;
+    setActionOutcome(frame.vars, { error: message });
+    audit(run, activity, 'approval-completed', outcome as unknown as Record<string, XValue>);
+    return 'done';
   }
-}
-
-/** An approval that asks nobody (`message`: `<code>: <why>`): offered by its permission, or done, not approved. */
-function noApprover(
-  run: Run,
-  frame: FrameState,
-  activity: ActivityModel,
-  model: ManualActionActionModel['manual']['approval'] & object,
-  mode: ApprovalMode,
-  message: string,
-): 'done' | 'owners' {
-  if (model.offerByPermission) {
-    // A Review keeps its vendor meaning when its approval finds nobody: offered by its permission.
-    audit(run, activity, 'approval-started', { mode, approvers: [], offeredBy: 'permission', reason: message });
-    return 'owners';
-  }
-  run.state.errors.push(`${activity.name}: ${message}`);
-  const outcome: ApprovalOutcome = { approved: false, mode, approvals: [], error: message };
-  frame.vars[WF_APPROVAL] = outcome as unknown as XValue;
-  setActionOutcome(frame.vars, { error: message });
-  audit(run, activity, 'approval-completed', outcome as unknown as Record<string, XValue>);
-  return 'done';
 }
 
 /** The approval the item belongs to, if it is one (a token keeps its approval across a Refine's feedback). */
