@@ -42,17 +42,13 @@ export async function fireLaunchDecision(
   now: number,
 ): Promise<FiredLaunch> {
   const d = before.launchDecision!;
-  const skipped = (reason: string, extra: Record<string, string> = {}): FiredLaunch => ({
-    outcome: first,
-    audit: { ...auditBase(before), at: now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: d.decision, ...(d.activity !== undefined && { activity: d.activity }), reason, ...extra } },
-  });
   if (first.status !== 'waiting' || first.checkpoint) {
-    return skipped(first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
+    return skippedLaunch(before, first, now, first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
   }
   const spec = launchDecisionItem(first.createWorkItems, d);
   if (!spec) {
     const where = d.activity !== undefined ? ` in ${d.activity}` : '';
-    return skipped(`the launch waits on no work item${where} offering ${d.decision}`);
+    return skippedLaunch(before, first, now, `the launch waits on no work item${where} offering ${d.decision}`);
   }
   // The item as a view shows it (what the authorisation module reads): created by this advance, not yet written.
   const item = {
@@ -66,7 +62,7 @@ export async function fireLaunchDecision(
   const caller = toCaller(before.launcher);
   // The launcher and the subject as the first advance leaves them: the decision is checked as engine.decide checks it.
   const verdict = await ctx.access.mayDecide(caller, item, before);
-  if (!verdict.allowed) return skipped(verdict.reason, { workItemId: item.id });
+  if (!verdict.allowed) return skippedLaunch(before, first, now, verdict.reason, { workItemId: item.id });
   const actor = caller.person;
   const audit = decisionAudit(before, item, actor, now, {
     decision: d.decision,
@@ -104,6 +100,15 @@ export async function fireLaunchDecision(
     },
     audit,
     workItemId: item.id,
+  };
+}
+
+/** The launch left as its first advance left it, with the `launch-decision-skipped` row saying why. */
+function skippedLaunch(before: InstanceRecord, first: AdvanceOutcome, now: number, reason: string, extra: Record<string, string> = {}): FiredLaunch {
+  const d = before.launchDecision!;
+  return {
+    outcome: first,
+    audit: { ...auditBase(before), at: now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: d.decision, ...(d.activity !== undefined && { activity: d.activity }), reason, ...extra } },
   };
 }
 
