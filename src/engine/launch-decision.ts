@@ -27,10 +27,10 @@ export interface FiredLaunch {
 
 /** The item a launch decision is for: of its activity (or template state) when it names one, offering the decision. */
 export function launchDecisionItem<T extends Pick<WorkItemSpec, 'activity' | 'decisions'>>(items: readonly T[], d: LaunchDecision): T | undefined {
-  const offers = (i: T) => i.decisions.some((x) => x.name === d.decision);
-  if (d.activity === undefined) return items.find(offers);
   const at = d.activity;
-  return items.find((i) => (i.activity === at || i.activity.endsWith(`/${at}`)) && offers(i));
+  // Inline predicates, not a named one: see run-context.ts on closures made per advance.
+  if (at === undefined) return items.find((i) => i.decisions.some((x) => x.name === d.decision));
+  return items.find((i) => (i.activity === at || i.activity.endsWith(`/${at}`)) && i.decisions.some((x) => x.name === d.decision));
 }
 
 /** Fires `before.launchDecision` on the outcome of the instance's first advance (`first`, not yet written). */

@@ -59,9 +59,14 @@ export function makeRunContext(
     // Approvers read the same overlay: a manager set by an earlier Persist of this advance counts.
     approvers: directoryOver(identities, parts.profileHolders),
     lookups: parts.lookups!,
-    print: (line) => ctx.onPrint(instance.id, line),
+    print: printerFor(ctx, instance.id),
     limits: ctx.limits,
     monotonic: ctx.wallClock,
     ...(checkpointDue && { checkpointDue }),
   };
+}
+
+/** Returned, not bound to a name: esbuild's keepNames (tsx) then has no name to set on it at every advance. */
+function printerFor(ctx: EngineContext, instanceId: string): (line: string) => void {
+  return (line) => ctx.onPrint(instanceId, line);
 }
