@@ -40,6 +40,9 @@ export type AdvanceResult =
   /** A checkpoint commit was refused (the instance changed meanwhile, a name or subject clash): stop. */
   | { readonly kind: 'refused'; readonly status: CommitStatus };
 
+/** The default `adjust`: made once, not per advance (see run-context.ts). */
+const unchanged = (outcome: AdvanceOutcome): AdvanceOutcome => outcome;
+
 /**
  * progressInterval: runs an instance's automatic steps and, whenever a run of them has lasted longer than the
  * definition's progressInterval (wall clock, `ctx.wallClock`), commits a checkpoint before the next activity and
@@ -56,17 +59,16 @@ export async function advanceWithCheckpoints(
   definition: LoadedDefinition,
   position: AdvancePosition,
   first: (runCtx: RunContext) => AdvanceOutcome | Promise<AdvanceOutcome>,
-  adjust: (outcome: AdvanceOutcome) => AdvanceOutcome = (o) => o,
+  adjust: (outcome: AdvanceOutcome) => AdvanceOutcome = unchanged,
 ): Promise<AdvanceResult> {
   const interval = parametersOf(definition)?.progressInterval ?? 0;
   let startedAt = ctx.wallClock();
   const due = interval > 0 ? () => ctx.wallClock() - startedAt >= interval : undefined;
   // New items of people who are out of office go to their delegates before anything is written (out-of-office.ts).
   // The absences counter a Persist of the same advance read with its identity lets that lookup answer from a copy.
-  const route = (o: AdvanceOutcome, runCtx: RunContext) =>
-    routeAbsentOwners(ctx, position.before, o, position.now, (runCtx.identities instanceof IdentityOverlay ? runCtx.identities.absencesMark : undefined) ?? position.absencesMark);
+  // (Called in place rather than through a closure: one fewer function made per advance, see run-context.ts.)
   const firstCtx = makeRunContext(ctx, position.before, position.now, due);
-  let outcome = await route(adjust(await first(firstCtx)), firstCtx);
+  let outcome = await routeAbsentOwners(ctx, position.before, adjust(await first(firstCtx)), position.now, absencesMarkOf(firstCtx, position));
   // A yield (the advance spent its work budget) is not continued here: the caller commits it as runnable and a
   // later claim goes on with it, so one busy instance does not hold back the others of its batch.
   while (outcome.checkpoint && !outcome.yielded) {
@@ -100,7 +102,13 @@ export async function advanceWithCheckpoints(
     position.now = ctx.clock();
     startedAt = ctx.wallClock();
     const runCtx = makeRunContext(ctx, instance, position.now, due);
-    outcome = await route(await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, runCtx), runCtx);
+    const next = await ctx.interpreter.resume(definition.object, outcome.state, { kind: 'continue' }, runCtx);
+    outcome = await routeAbsentOwners(ctx, position.before, next, position.now, absencesMarkOf(runCtx, position));
   }
   return { kind: 'rest', outcome: await dueIfOrdersSettled(ctx, outcome, position.now) };
+}
+
+/** The absences counter this advance last read: a Persist's (through its overlay), else the launch's subject lookup's. */
+function absencesMarkOf(runCtx: RunContext, position: AdvancePosition): number | undefined {
+  return (runCtx.identities instanceof IdentityOverlay ? runCtx.identities.absencesMark : undefined) ?? position.absencesMark;
 }

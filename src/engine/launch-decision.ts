@@ -27,10 +27,10 @@ export interface FiredLaunch {
 
 /** The item a launch decision is for: of its activity (or template state) when it names one, offering the decision. */
 export function launchDecisionItem<T extends Pick<WorkItemSpec, 'activity' | 'decisions'>>(items: readonly T[], d: LaunchDecision): T | undefined {
-  const offers = (i: T) => i.decisions.some((x) => x.name === d.decision);
-  if (d.activity === undefined) return items.find(offers);
   const at = d.activity;
-  return items.find((i) => (i.activity === at || i.activity.endsWith(`/${at}`)) && offers(i));
+  // Inline predicates, not a named one: see run-context.ts on closures made per advance.
+  if (at === undefined) return items.find((i) => i.decisions.some((x) => x.name === d.decision));
+  return items.find((i) => (i.activity === at || i.activity.endsWith(`/${at}`)) && i.decisions.some((x) => x.name === d.decision));
 }
 
 /** Fires `before.launchDecision` on the outcome of the instance's first advance (`first`, not yet written). */
@@ -42,17 +42,13 @@ export async function fireLaunchDecision(
   now: number,
 ): Promise<FiredLaunch> {
   const d = before.launchDecision!;
-  const skipped = (reason: string, extra: Record<string, string> = {}): FiredLaunch => ({
-    outcome: first,
-    audit: { ...auditBase(before), at: now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: d.decision, ...(d.activity !== undefined && { activity: d.activity }), reason, ...extra } },
-  });
   if (first.status !== 'waiting' || first.checkpoint) {
-    return skipped(first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
+    return skippedLaunch(before, first, now, first.status === 'waiting' ? 'the launch did not come to rest before its work budget was spent' : `the launch ${first.status} before any work item`);
   }
   const spec = launchDecisionItem(first.createWorkItems, d);
   if (!spec) {
     const where = d.activity !== undefined ? ` in ${d.activity}` : '';
-    return skipped(`the launch waits on no work item${where} offering ${d.decision}`);
+    return skippedLaunch(before, first, now, `the launch waits on no work item${where} offering ${d.decision}`);
   }
   // The item as a view shows it (what the authorisation module reads): created by this advance, not yet written.
   const item = {
@@ -66,7 +62,7 @@ export async function fireLaunchDecision(
   const caller = toCaller(before.launcher);
   // The launcher and the subject as the first advance leaves them: the decision is checked as engine.decide checks it.
   const verdict = await ctx.access.mayDecide(caller, item, before);
-  if (!verdict.allowed) return skipped(verdict.reason, { workItemId: item.id });
+  if (!verdict.allowed) return skippedLaunch(before, first, now, verdict.reason, { workItemId: item.id });
   const actor = caller.person;
   const audit = decisionAudit(before, item, actor, now, {
     decision: d.decision,
@@ -104,6 +100,15 @@ export async function fireLaunchDecision(
     },
     audit,
     workItemId: item.id,
+  };
+}
+
+/** The launch left as its first advance left it, with the `launch-decision-skipped` row saying why. */
+function skippedLaunch(before: InstanceRecord, first: AdvanceOutcome, now: number, reason: string, extra: Record<string, string> = {}): FiredLaunch {
+  const d = before.launchDecision!;
+  return {
+    outcome: first,
+    audit: { ...auditBase(before), at: now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: d.decision, ...(d.activity !== undefined && { activity: d.activity }), reason, ...extra } },
   };
 }
 

@@ -36,6 +36,8 @@ export function notificationWrites(args: {
   readonly createdItems: readonly WorkItemRecord[];
   readonly closes: readonly WorkItemClose[];
   readonly now: number;
+  /** Created items written decided (foldDecidedItems): nobody could act on a "to do" mail, so none is built. */
+  readonly decided?: ReadonlySet<string>;
 }): NewNotification[] {
   const { instance, now } = args;
   const base = { instanceId: instance.id, instanceName: instance.name, definitionName: instance.definitionName, createdAt: now };
@@ -57,6 +59,7 @@ export function notificationWrites(args: {
     });
   }
   for (const item of args.createdItems) {
+    if (args.decided?.has(item.id)) continue;
     const recipients = workItemRecipients(item);
     if (recipients.length === 0) continue;
     out.push({ ...base, id: randomUUID(), key: `workitem:${item.id}`, kind: 'workitem', workItemId: item.id, recipients, ...workItemMessage(item, instance.name) });

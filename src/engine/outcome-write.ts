@@ -34,6 +34,11 @@ export function outcomeWrite(
     /** Rows written first (the launch's own audit, a decision's audit). */
     readonly audit?: readonly AuditRecord[];
     readonly extra?: Partial<InstanceWrite>;
+    /**
+     * The caller writes the items this advance creates and closes already decided (foldDecidedItems, an instance's
+     * first advance), which drops their "to do" mail: it is not built.
+     */
+    readonly foldsDecided?: boolean;
   },
 ): OutcomeCommit {
   const { before, definition, outcome, now } = args;
@@ -135,6 +140,7 @@ export function outcomeWrite(
     createdItems,
     closes: outcome.closeWorkItems,
     now,
+    ...(args.foldsDecided && outcome.closeWorkItems.length > 0 && { decided: decidedAtOnce(createdItems, outcome.closeWorkItems) }),
   });
   const write: InstanceWrite = {
     instance: withSubject,
@@ -248,6 +254,17 @@ function workItemRecord(instance: InstanceRecord, spec: WorkItemSpec, now: numbe
     createdAt: now,
     closedAt: null,
   };
+}
+
+/** Of `created`, the items whose last close in the same advance leaves them closed: what foldDecidedItems folds. */
+function decidedAtOnce(created: readonly WorkItemRecord[], closes: readonly WorkItemClose[]): Set<string> {
+  const last = new Map(closes.map((c) => [c.id, c.reason]));
+  const out = new Set<string>();
+  for (const i of created) {
+    const reason = last.get(i.id);
+    if (reason !== undefined && reason !== 'saved') out.add(i.id);
+  }
+  return out;
 }
 
 function closeWrite(c: WorkItemClose, now: number): WorkItemCloseWrite {

@@ -390,7 +390,7 @@ export async function launchDecisionWrites(ctx: EngineContext, definition: Loade
             outcome: first,
             audit: { ...auditBase(before), at: at.now, event: 'launch-decision-skipped', actor: before.launcher, data: { decision: at.before.launchDecision!.decision, reason: 'the launch had run on (a checkpoint) before its decision could be fired' } },
           };
-    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: at.insert, audit: at.audit, ...(at.extra && { extra: at.extra }) }).writes;
+    const [own, ...children] = outcomeWrite(ctx, { before, definition, outcome: fired.outcome, now: at.now, insert: at.insert, audit: at.audit, ...(at.extra && { extra: at.extra }), foldsDecided: starting }).writes;
     const write = { ...own!, audit: placeDecisionAudit(own!.audit ?? [], fired) };
     return { before: at.before, writes: [starting ? foldDecidedItems(write) : write, ...children] };
   } catch (e) {

@@ -127,9 +127,7 @@ async function runService(
     now: run.ctx.now,
     ...(run.ctx.identities !== undefined && { identities: run.ctx.identities }),
     ...(run.ctx.lookups !== undefined && { lookups: run.ctx.lookups }),
-    emit: (effect) => {
-      run.effects.push(effect);
-    },
+    emit: emitterOf(run),
   };
   let result: ServiceResult;
   try {
@@ -219,4 +217,11 @@ function startSubprocess(
   token.call = id;
   run.queue.push(run.newToken(id, model.start, []));
   return 'blocked';
+}
+
+/** A service's `emit`: returned, not bound to a name, so tsx's keepNames sets no name on it at every call. */
+function emitterOf(run: Run): ServiceCall['emit'] {
+  return (effect) => {
+    run.effects.push(effect);
+  };
 }

@@ -156,19 +156,9 @@ export function resolveOwners(run: Run, token: TokenState, models: readonly Owne
     return [{ owner: back.to }];
   }
   const out: Owner[] = [];
-  const add = (v: XValue | undefined): void => {
-    if (v === null || v === undefined) return;
-    if (Array.isArray(v)) for (const e of v) add(e);
-    else if (typeof v === 'string') {
-      if (v.trim() !== '') out.push({ owner: v.trim() });
-    } else if (typeof v === 'object') {
-      const name = v['name'] ?? v['accountId'];
-      if (typeof name === 'string' && name !== '') out.push({ owner: name });
-    } else out.push({ owner: String(v) });
-  };
   for (const m of models) {
-    if (m.kind === 'name') add(expandText(m.name, scope));
-    else if (m.kind === 'expression') add(evaluate(m.expression, scope));
+    if (m.kind === 'name') addOwners(out, expandText(m.name, scope));
+    else if (m.kind === 'expression') addOwners(out, evaluate(m.expression, scope));
     else if (m.requester) out.push({ owner: run.ctx.launcher });
     else out.push({ owner: null, permission: m.permission || activity.template?.permission || '' });
   }
@@ -180,6 +170,18 @@ export function resolveOwners(run: Run, token: TokenState, models: readonly Owne
     seen.add(o.owner);
     return true;
   });
+}
+
+/** The owners a value names: logins, lists of them, objects with a name or accountId. */
+function addOwners(out: Owner[], v: XValue | undefined): void {
+  if (v === null || v === undefined) return;
+  if (Array.isArray(v)) for (const e of v) addOwners(out, e);
+  else if (typeof v === 'string') {
+    if (v.trim() !== '') out.push({ owner: v.trim() });
+  } else if (typeof v === 'object') {
+    const name = v['name'] ?? v['accountId'];
+    if (typeof name === 'string' && name !== '') out.push({ owner: name });
+  } else out.push({ owner: String(v) });
 }
 
 function requestText(manual: ManualActionModel, action: ManualActionActionModel, activity: ActivityModel, scope: Scope): string {

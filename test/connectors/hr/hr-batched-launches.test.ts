@@ -176,6 +176,21 @@ for (const database of DATABASES) {
       }
     });
 
+    it('mails the to-do of the item its first decision leads to, and none for the item that decision closed', async () => {
+      const [r] = await side.engine.launchMany([
+        { definition: 'User_Onboarding', launcher: 'hr:workday', subject: 'm1', variables: { changes: { Login: 'm1', LastName: 'm1' } }, firstDecision: { decision: 'Execute', activity: 'ActionWithRefine-ActionPending' } },
+      ]);
+      assert.ok(r?.ok);
+      await side.engine.runWorkerOnce();
+      const open = await side.engine.listWorkItems({ instanceId: r.instance.id, state: 'open' });
+      const decided = await side.engine.listWorkItems({ instanceId: r.instance.id, state: 'decided' });
+      assert.deepEqual(open.map((i) => i.activity), ['Review/ReviewWithFeedback-ReviewPending']);
+      assert.equal(decided.length, 1);
+      const mail = (await side.repo.notifications.list()).filter((n) => n.instanceId === r.instance.id && n.kind === 'workitem');
+      assert.deepEqual(mail.map((n) => n.workItemId), [open[0]!.id], 'one to-do mail, for the Review still to be done');
+      assert.match(mail[0]!.subject, /^\[idflow\] To do: /);
+    });
+
     it('leaves an instance waiting, on record, when its first decision finds no item to decide', async () => {
       const [r] = await side.engine.launchMany([
         { definition: 'User_Onboarding', launcher: 'hr:workday', subject: 'w4', variables: { changes: { Login: 'w4', LastName: 'w4' } }, firstDecision: { decision: 'Approve', activity: 'ReviewWithFeedback-ReviewPending' } },
