@@ -200,6 +200,29 @@ export async function launchMany(
       results[index] = { ok: false, error: asIdflowError(e) };
     }
   }
+  try {
+    await launchPrepared(ctx, requests, options, batch, sync, results, hold);
+  } catch (e) {
+    // Advanced launches commit chunk by chunk: a database fault after one chunk committed must not throw their
+    // results away (an HR launcher would then start them again once its claim lapsed). What committed is answered
+    // launched; everything not yet answered carries the fault, and nothing of it was written.
+    if (!isDatabaseFault(e) || !results.some((r) => r?.ok)) throw e;
+    const error = asIdflowError(e);
+    for (let index = 0; index < requests.length; index++) results[index] ??= { ok: false, error };
+  }
+  return results as LaunchManyResult[];
+}
+
+/** The writes of {@link launchMany} once every request is prepared; each result is set as its launch commits. */
+async function launchPrepared(
+  ctx: EngineContext,
+  requests: readonly LaunchRequest[],
+  options: LaunchOptions,
+  batch: readonly Batched[],
+  sync: readonly number[],
+  results: (LaunchManyResult | undefined)[],
+  hold?: (rows: readonly InstanceRecord[]) => void,
+): Promise<void> {
   // Advanced at once: each is run to its first wait in memory and inserted there, in one commit per chunk; only what
   // that cannot finish goes the way below (docs/decisions/launched-and-advanced.md).
   const ready = hold ? await launchAdvanced(ctx, batch, results) : batch;
@@ -232,7 +255,6 @@ export async function launchMany(
       results[index] = { ok: false, error: asIdflowError(e) };
     }
   }
-  return results as LaunchManyResult[];
 }
 
 /**
@@ -265,7 +287,10 @@ async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], res
     const groups: { b: Batched; a: Extract<LaunchAdvance, { kind: 'write' }> }[] = [];
     chunk.forEach((b, k) => {
       const a = advanced[k]!;
-      if (a.kind === 'ready') fallback.push(b);
+      // An advance that wrote more than its own row (a child launched before the first wait) goes the worker's way:
+      // the store refuses writes one by one, so a refusal of the launch's own row (its person busy, its identity
+      // changed) would otherwise leave the child written without it, and the fallback would launch it again.
+      if (a.kind === 'ready' || (a.kind === 'write' && a.writes.length > 1)) fallback.push(b);
       else if (a.kind === 'launched') results[b.index] = { ok: true, instance: toTaskView(a.instance) };
       else groups.push({ b, a });
     });

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** An instance id (UUID version 7, src/engine/instance-id.ts) at the start of a key: `tttttttt-tttt-7sss-`. */
 const INSTANCE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/;
@@ -15,9 +15,18 @@ const INSTANCE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/;
  * Any other key (a resource's name, a dated order's key) gives the plain hash.
  */
 export function stableId(key: string): string {
-  // One-shot `hash`, not createHash: no Hash object per id (a Persist derives several).
-  const h = hash('sha256', key, 'hex');
+  const h = sha256Hex(key);
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   if (INSTANCE_KEY.test(key)) return `${key.slice(0, 8)}-${key.slice(9, 13)}-8${key.slice(15, 18)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * One-shot `crypto.hash` where the runtime has it (Node 20.12 and later): no Hash object per id, and a Persist
+ * derives several. Read from the namespace, not imported by name, so that Node 20.10 and 20.11 (which
+ * package.json admits) load this module and take `createHash` instead.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+function sha256Hex(key: string): string {
+  return oneShot ? oneShot('sha256', key, 'hex') : crypto.createHash('sha256').update(key).digest('hex');
 }

@@ -7,12 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ServiceOperation } from '../../src/engine/interpreter/interpreter-types.js';
 import type { InstanceWrite } from '../../src/repository/runtime-store.js';
+import { StorageError } from '../../src/repository/storage-error.js';
 import { DATABASES } from '../repository/repository-factory.js';
 import { openRuntimeWorld, type RuntimeWorld } from './runtime-harness.js';
 
 /** Writes a side effect under the key the process passes (two equal keys: the ledger refuses the second); `boom` throws. */
 const record: ServiceOperation = (call) => {
   if (call.args['key'] === 'boom') throw new Error('the record service is down');
+  // `child` also launches an Auto Default in the same commit (a child started before the first wait).
+  if (call.args['key'] === 'child') call.emit({ kind: 'launch', definition: 'Auto Default', variables: {}, launcher: 'ann' });
   call.emit({ kind: 'side-effect', key: String(call.args['key']), operation: 'record', data: {} });
   return {};
 };
@@ -125,6 +128,40 @@ for (const database of DATABASES) {
       );
       const effects = await w.repository.runtime.listSideEffects();
       assert.deepEqual(effects.map((e) => e.key).filter((k) => k === 'k4' || k === 'k5' || k === 'boom').sort(), ['k4', 'k5']);
+    });
+
+    it('answers the launches committed before a database fault as launched and only the rest with the fault, so no caller starts them twice', async () => {
+      const store = w.repository.runtime;
+      const commit = store.commit;
+      let commits = 0;
+      // The advanced chunk commits; the next commit (the batch's second launch of one person, written ready) meets a full disk.
+      store.commit = (ws) => (++commits === 2 ? Promise.reject(new StorageError('REPO_DISK_FULL', 'the disk is full')) : commit(ws));
+      try {
+        const results = await w.engine.launchMany(
+          [
+            { definition: 'Approval Async', launcher: 'admin', subject: 'fay', variables: { approver: 'admin' } },
+            { definition: 'Approval Async', launcher: 'admin', subject: 'fay', variables: { approver: 'admin' } },
+          ],
+          { advance: true },
+        );
+        assert.equal(results[0]?.ok, true, JSON.stringify(results[0]));
+        const first = results[0]!.ok ? results[0]!.instance.id : '';
+        assert.equal((await w.engine.getTask(first)).state, 'executing', 'the committed launch exists and waits at its approval');
+        assert.equal(results[1]?.ok, false);
+        assert.equal(!results[1]!.ok && results[1]!.error.code, 'REPO_DISK_FULL');
+      } finally {
+        store.commit = commit;
+      }
+    });
+
+    it('writes no child of a launch whose own row is refused: a launch that starts a child before its first wait goes the worker’s way', async () => {
+      const holder = await w.engine.launchMany([{ definition: 'Approval Async', launcher: 'admin', subject: 'gus', variables: { approver: 'admin' } }], { advance: true });
+      assert.ok(holder[0]?.ok);
+      const children = async () => (await w.engine.listTasks({})).filter((t) => t.definition.name === 'Auto Default').length;
+      const before = await children();
+      const results = await w.engine.launchMany([{ definition: 'Keyed Effect', launcher: 'ann', subject: 'gus', variables: { key: 'child' } }], { advance: true });
+      assert.equal(!results[0]!.ok && results[0]!.error.code, 'SUBJECT_BUSY');
+      assert.equal(await children(), before, 'no child was written for the refused launch');
     });
   });
 }

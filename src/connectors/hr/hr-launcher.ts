@@ -11,6 +11,7 @@ import { hasErrorCode } from '../../errors.js';
 import type { HrLaunchOutcome, HrLaunchRecord } from '../../repository/hr-store.js';
 import type { AuditRecord } from '../../repository/runtime-store.js';
 import { compileRetryPolicy, retryTransient } from '../../repository/retry-transient.js';
+import { isDatabaseFault } from '../../repository/storage-error.js';
 import type { Repository } from '../../repository/repository.js';
 
 export interface HrLaunchReport {
@@ -101,6 +102,14 @@ export async function launchDueHr(
         const instanceId = r.ok ? r.instance.id : undefined;
         const error = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
         const row = { id: l.id, key: l.rowKey, definition: l.definition, ...(instanceId !== undefined && { instanceId }), ...(error !== undefined && { error }) };
+        if (!r.ok && isDatabaseFault(r.error)) {
+          // The database failed before this launch was written (launchMany answers what committed before the fault):
+          // nothing of it exists. The row stays claimed and is started once the claim lapses, as when a whole
+          // batch fails; marking it failed would drop a joiner for a moment's fault.
+          results.push({ ...row, retryAt: at + CLAIM_MS });
+          deferred++;
+          return;
+        }
         if (!r.ok && hasErrorCode(r.error, 'SUBJECT_BUSY')) {
           // The person has another update workflow running (one per identity): not a failure, the row waits its turn.
           const retryAt = at + busyRetryMs;
