@@ -294,7 +294,7 @@ async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], res
       else if (a.kind === 'launched') results[b.index] = { ok: true, instance: toTaskView(a.instance) };
       else groups.push({ b, a });
     });
-    const statuses = await commitGroups(ctx, groups.map((g) => g.a.writes));
+    const statuses = await commitGroups(ctx, groups.map((g) => g.a.writes), () => 'refused' as const);
     for (const [k, { b, a }] of groups.entries()) {
       const status = statuses[k]!;
       if (status === 'committed' || (a.checkpoints > 0 && status !== 'refused')) {
@@ -315,9 +315,15 @@ async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], res
 /**
  * Each group's commit status (its first write's), all in one commit. A transaction the database refused for the
  * moment wrote nothing and is tried again whole; one it refused for a group's data is committed again group by
- * group, and the group whose data it refuses is `refused`.
+ * group, and the group whose data it refuses answers `refused(error, group)`. A database fault is thrown; so is the
+ * refusal of a lone group when `loneThrows` (nothing to tell apart).
  */
-async function commitGroups(ctx: EngineContext, groups: readonly (readonly InstanceWrite[])[]): Promise<(CommitStatus | 'refused')[]> {
+async function commitGroups<R>(
+  ctx: EngineContext,
+  groups: readonly (readonly InstanceWrite[])[],
+  refused: (e: unknown, group: readonly InstanceWrite[]) => R,
+  loneThrows = false,
+): Promise<(CommitStatus | R)[]> {
   if (groups.length === 0) return [];
   try {
     const statuses = await retryTransient(() => ctx.store.commit(groups.flat()), ctx.storageRetry);
@@ -328,42 +334,32 @@ async function commitGroups(ctx: EngineContext, groups: readonly (readonly Insta
       return status;
     });
   } catch (e) {
-    if (isDatabaseFault(e)) throw e;
-    if (groups.length === 1) return ['refused'];
+    if (isDatabaseFault(e) || (loneThrows && groups.length === 1)) throw e;
+    if (groups.length === 1) return [refused(e, groups[0]!)];
   }
-  const out: (CommitStatus | 'refused')[] = [];
+  const out: (CommitStatus | R)[] = [];
   for (const g of groups) {
     try {
       out.push((await retryTransient(() => ctx.store.commit(g), ctx.storageRetry))[0] ?? 'conflict');
     } catch (e) {
       if (isDatabaseFault(e)) throw e;
-      out.push('refused');
+      out.push(refused(e, g));
     }
   }
   return out;
 }
 
 /**
- * The batch's commit, one status per write. A transaction the database refused for the moment wrote nothing and is
- * tried again whole; one it refused for a write's data (which no retry changes) is committed again write by write,
- * so that only the launch whose data it refuses is refused (`REPO_QUERY_FAILED`, the database's message kept).
+ * The batch's commit, one status per write ({@link commitGroups} of one write each): only the launch whose data the
+ * database refuses is refused (`REPO_QUERY_FAILED`, the database's message kept).
  */
-async function commitLaunches(ctx: EngineContext, writes: readonly InstanceWrite[]): Promise<(CommitStatus | IdflowError)[]> {
-  try {
-    return await retryTransient(() => ctx.store.commit(writes), ctx.storageRetry);
-  } catch (e) {
-    if (isDatabaseFault(e) || writes.length === 1) throw e;
-  }
-  const out: (CommitStatus | IdflowError)[] = [];
-  for (const w of writes) {
-    try {
-      out.push((await retryTransient(() => ctx.store.commit([w]), ctx.storageRetry))[0] ?? 'conflict');
-    } catch (e) {
-      if (isDatabaseFault(e)) throw e;
-      out.push(e instanceof IdflowError ? e : new IdflowError('REPO_QUERY_FAILED', `the database refused the launch: ${e instanceof Error ? e.message : String(e)}`, { id: w.instance.id }));
-    }
-  }
-  return out;
+function commitLaunches(ctx: EngineContext, writes: readonly InstanceWrite[]): Promise<(CommitStatus | IdflowError)[]> {
+  return commitGroups(
+    ctx,
+    writes.map((w) => [w]),
+    (e, [w]) => (e instanceof IdflowError ? e : new IdflowError('REPO_QUERY_FAILED', `the database refused the launch: ${e instanceof Error ? e.message : String(e)}`, { id: w!.instance.id })),
+    true,
+  );
 }
 
 /** A refusal as it is reported per launch; anything that is not an IdflowError is a fault of the whole batch. */
