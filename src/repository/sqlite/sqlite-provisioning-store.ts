@@ -15,6 +15,7 @@ import {
   type SettledOrder,
 } from '../provisioning-rows.js';
 import { AUDIT_COLUMNS, auditValues } from '../runtime-rows.js';
+import { writeWhenFree } from './write-when-free.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { multiInsert } from './sqlite-runtime-store.js';
 
@@ -193,27 +194,28 @@ export class SqliteProvisioningStore implements ProvisioningStore {
 
   async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<ClaimedOrder[]> {
     const s = this.#s;
-    return this.#db
-      .transaction(() => {
-        const dbNow = this.#clock();
-        const ids = s.claimable.all(now, dbNow, limit) as string[];
-        if (ids.length === 0) return [];
-        const json = JSON.stringify(ids);
-        s.lease.run(owner, dbNow + leaseMs, now, json);
-        s.transmitted.run(now, json);
-        return (s.claimed.all(json) as OrderRow[]).map(toClaimedOrder);
-      })
-      .immediate();
+    // Look before locking: a poll of an empty outbox (most polls) is a read, which neither waits for the engine's
+    // write lock nor makes the engine wait.
+    if ((s.claimable.all(now, this.#clock(), 1) as string[]).length === 0) return [];
+    return writeWhenFree(this.#db, () => {
+      const dbNow = this.#clock();
+      const ids = s.claimable.all(now, dbNow, limit) as string[];
+      if (ids.length === 0) return [];
+      const json = JSON.stringify(ids);
+      s.lease.run(owner, dbNow + leaseMs, now, json);
+      s.transmitted.run(now, json);
+      return (s.claimed.all(json) as OrderRow[]).map(toClaimedOrder);
+    });
   }
 
   async renew(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    return this.#s.renew.all(this.#clock() + leaseMs, JSON.stringify(ids), owner) as string[];
+    return writeWhenFree(this.#db, () => this.#s.renew.all(this.#clock() + leaseMs, JSON.stringify(ids), owner) as string[]);
   }
 
   async release(owner: string, ids?: readonly string[]): Promise<number> {
-    if (ids === undefined) return this.#s.releaseAll.run(owner).changes;
-    return ids.length === 0 ? 0 : this.#s.releaseOn.run(owner, JSON.stringify(ids)).changes;
+    if (ids?.length === 0) return 0;
+    return writeWhenFree(this.#db, () => (ids === undefined ? this.#s.releaseAll.run(owner) : this.#s.releaseOn.run(owner, JSON.stringify(ids))).changes);
   }
 
   async settle(owner: string, settlements: readonly OrderSettlement[], now: number): Promise<string[]> {
@@ -228,43 +230,41 @@ export class SqliteProvisioningStore implements ProvisioningStore {
       st.kind === 'retry' ? st.notBefore : null,
       st.kind === 'retry' ? null : now,
     ]);
-    return this.#db
-      .transaction(() => {
-        const settled = new Map((s.settleMany.all(now, JSON.stringify(rows), owner) as SettledRow[]).map((r) => [r.id, r]));
-        const done: string[] = [];
-        const wake = new Set<string>();
-        const audits: unknown[][] = [];
-        const withLogin: unknown[][] = [];
-        const keepLogin: unknown[][] = [];
-        // Keyed by assignment: the last settlement of a batch wins, as when they were written one by one.
-        const assignments = new Map<string, unknown[]>();
-        for (const st of settlements) {
-          const row = settled.get(st.id);
-          if (!row) continue;
-          settled.delete(st.id); // an id settled twice in one call counts once
-          done.push(st.id);
-          const order = toSettledOrder(row, st.kind === 'executed');
-          if (st.kind === 'executed') {
-            const login = loginAfter(order);
-            (login === undefined ? keepLogin : withLogin).push([order.identityId, order.connector, st.result.key, login ?? null, accountStateAfter(order.operation)]);
-          }
-          if (order.assignmentId !== null && st.kind !== 'retry') {
-            assignments.set(order.assignmentId, [order.assignmentId, st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null]);
-          }
-          const audit = settlementAudit(order, st, now, owner);
-          if (audit) audits.push(auditValues(audit));
-          if (st.kind !== 'retry' && order.wait && order.instanceId !== null) wake.add(order.instanceId);
+    return writeWhenFree(this.#db, () => {
+      const settled = new Map((s.settleMany.all(now, JSON.stringify(rows), owner) as SettledRow[]).map((r) => [r.id, r]));
+      const done: string[] = [];
+      const wake = new Set<string>();
+      const audits: unknown[][] = [];
+      const withLogin: unknown[][] = [];
+      const keepLogin: unknown[][] = [];
+      // Keyed by assignment: the last settlement of a batch wins, as when they were written one by one.
+      const assignments = new Map<string, unknown[]>();
+      for (const st of settlements) {
+        const row = settled.get(st.id);
+        if (!row) continue;
+        settled.delete(st.id); // an id settled twice in one call counts once
+        done.push(st.id);
+        const order = toSettledOrder(row, st.kind === 'executed');
+        if (st.kind === 'executed') {
+          const login = loginAfter(order);
+          (login === undefined ? keepLogin : withLogin).push([order.identityId, order.connector, st.result.key, login ?? null, accountStateAfter(order.operation)]);
         }
-        const touched = new Set<string>();
-        if (withLogin.length > 0) for (const id of s.upsertAccountsLogin.all(now, now, JSON.stringify(withLogin)) as string[]) touched.add(id);
-        if (keepLogin.length > 0) for (const id of s.upsertAccountsKeepLogin.all(now, now, JSON.stringify(keepLogin)) as string[]) touched.add(id);
-        if (touched.size > 0) s.touchIdentities.run(JSON.stringify([...touched]));
-        if (assignments.size > 0) s.assignments.run(now, JSON.stringify([...assignments.values()]));
-        if (audits.length > 0) s.insertAudits(audits);
-        if (wake.size > 0) s.wakeMany.run(now, now, JSON.stringify([...wake]));
-        return done;
-      })
-      .immediate();
+        if (order.assignmentId !== null && st.kind !== 'retry') {
+          assignments.set(order.assignmentId, [order.assignmentId, st.kind === 'executed' ? 'executed' : 'error', st.kind === 'error' ? errorText(st.errorCode, st.message) : null]);
+        }
+        const audit = settlementAudit(order, st, now, owner);
+        if (audit) audits.push(auditValues(audit));
+        if (st.kind !== 'retry' && order.wait && order.instanceId !== null) wake.add(order.instanceId);
+      }
+      const touched = new Set<string>();
+      if (withLogin.length > 0) for (const id of s.upsertAccountsLogin.all(now, now, JSON.stringify(withLogin)) as string[]) touched.add(id);
+      if (keepLogin.length > 0) for (const id of s.upsertAccountsKeepLogin.all(now, now, JSON.stringify(keepLogin)) as string[]) touched.add(id);
+      if (touched.size > 0) s.touchIdentities.run(JSON.stringify([...touched]));
+      if (assignments.size > 0) s.assignments.run(now, JSON.stringify([...assignments.values()]));
+      if (audits.length > 0) s.insertAudits(audits);
+      if (wake.size > 0) s.wakeMany.run(now, now, JSON.stringify([...wake]));
+      return done;
+    });
   }
 
   async complete(owner: string, id: string, result: OrderResult, now: number): Promise<boolean> {

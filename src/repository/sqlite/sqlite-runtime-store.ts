@@ -123,6 +123,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
 
   async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<InstanceRecord[]> {
     const s = this.#s;
+    // Look before locking: an idle worker's poll (most polls) is a read, which in WAL mode neither waits for another
+    // process's write lock nor makes one wait.
+    if (s.claimable.get(now, this.#clock(), 1) === undefined) return [];
     return this.db
       .transaction(() => {
         const dbNow = this.#clock();
