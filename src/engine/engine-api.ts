@@ -7,7 +7,7 @@ import type { AbsenceRecord } from '../repository/absence-store.js';
 import type { AbsenceRequest, AbsenceResult } from './out-of-office.js';
 import type { XValue } from '../expression/env.js';
 import type { Repository } from '../repository/repository.js';
-import type { LaunchDecision, ListPaging } from '../repository/runtime-store.js';
+import type { AuditRecord, LaunchDecision, ListPaging } from '../repository/runtime-store.js';
 import type { IdflowError } from '../errors.js';
 export type { LaunchDecision } from '../repository/runtime-store.js';
 import type { ServiceOperation, TaskResult } from './interpreter/interpreter-types.js';
@@ -108,6 +108,13 @@ export interface LaunchRequest {
    * (`launch-decision-skipped`).
    */
   readonly firstDecision?: LaunchDecision;
+  /**
+   * The HR feed's launch row this launch starts, with the launcher's claim on it (src/connectors/hr/hr-launcher.ts):
+   * marked `launched`, with `audit` (its instance id set to the new instance's), in the commit that inserts the
+   * instance, so the row can never be started twice. Refused with `HR_LAUNCH_TAKEN` when the row is no longer pending
+   * under `claim` (the claim lapsed and another launcher took it).
+   */
+  readonly hrLaunch?: { readonly id: string; readonly claim: string; readonly audit?: AuditRecord };
 }
 
 export interface LaunchManyOptions {

@@ -155,12 +155,15 @@ async function prepareLaunch(ctx: EngineContext, request: LaunchRequest, options
     },
   };
   const scheduled = options.schedule?.audit ?? [];
+  const hr = request.hrLaunch;
   const replace = {
     ...(plan.deleteInstances && { deleteInstances: plan.deleteInstances }),
     ...(plan.renameInstances && { renameInstances: plan.renameInstances }),
     ...(options.schedule && { schedule: options.schedule.change }),
+    ...(hr && { hrLaunch: { id: hr.id, claim: hr.claim } }),
   };
-  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched], replace, absencesMark: reads.absencesMark };
+  const hrAudit = hr?.audit ? [{ ...hr.audit, instanceId: record.id }] : [];
+  return { definition, mode, launcher, record, now, plan, audit: [...scheduled, ...plan.audit, launched, ...hrAudit], replace, absencesMark: reads.absencesMark };
 }
 
 /** The write of an async launch: the `ready` row, its subject lock and its audit rows. */
@@ -300,6 +303,9 @@ async function launchAdvanced(ctx: EngineContext, batch: readonly Batched[], res
       if (status === 'committed' || (a.checkpoints > 0 && status !== 'refused')) {
         // Committed; or a checkpoint wrote it and it changed since (a decision on an item it offered): launched either way.
         results[b.index] = { ok: true, instance: toTaskView(status === 'committed' ? a.instance : a.before) };
+      } else if (status === 'launch-taken') {
+        // Another launcher holds its HR row now: written again `ready`, it would only be refused again.
+        results[b.index] = { ok: false, error: refusal(status, b.prepared.record) };
       } else if (a.checkpoints > 0) {
         // The database refuses what the run wrote after its checkpoint: it ends failed, on record, as a worker ends it.
         const write = failedWrite(a.before, new IdflowError('REPO_QUERY_FAILED', 'the database refused the advance of the launch', { id: a.before.id }), a.now);
@@ -441,6 +447,11 @@ function check(status: CommitStatus | undefined, record: { readonly name: string
 
 function refusal(status: CommitStatus | undefined, record: { readonly name: string; readonly subject: string | null }): IdflowError {
   if (status === 'subject-busy') return subjectBusy(record.subject ?? '', undefined);
+  if (status === 'launch-taken') {
+    return new ConflictError('HR_LAUNCH_TAKEN', `another HR launcher took this launch over (its claim had lapsed); "${record.name}" was not launched`, {
+      name: record.name,
+    });
+  }
   if (status === 'schedule-moved') {
     return new ConflictError('SCHEDULE_OCCURRENCE_TAKEN', `another worker launched this schedule occurrence first; "${record.name}" was not launched again`, {
       name: record.name,

@@ -89,13 +89,14 @@ export interface HrStore {
    */
   claimLaunch(id: string, token: string, now: number, leaseMs: number): Promise<boolean>;
   /**
-   * {@link claimLaunch} for many rows in one statement (a batched launch round): answers the ids this launcher took,
-   * in the order asked for.
+   * Takes up to `limit` pending launches due at `now` (of one source, or all) for one launcher in one statement, as
+   * {@link claimLaunch} takes one: rows another launcher claimed less than `leaseMs` ago are passed over, not
+   * waited for. Answers the rows taken, oldest first.
    */
-  claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]>;
+  claimDue(now: number, limit: number, token: string, leaseMs: number, source?: string): Promise<HrLaunchRecord[]>;
   /**
    * {@link finishLaunch} for many rows, with their `hr.launched` / `hr.launch-failed` audit rows, in one
-   * transaction; answers the ids that were still pending, in the order given (the others' audit rows are written all
+   * transaction (a launch the engine started is marked in its own commit instead: InstanceWrite.hrLaunch); answers the ids that were still pending, in the order given (the others' audit rows are written all
    * the same).
    */
   finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]>;
@@ -138,6 +139,11 @@ export const HR_LAUNCH_COLUMNS = [
 
 export function hrLaunchValues(l: HrLaunchRecord, at: number): unknown[] {
   return [l.id, l.source, l.runId, l.rowKey, l.change, l.definition, l.subject, JSON.stringify(l.variables), l.firstTransition, l.dueAt, l.state, l.instanceId, l.error, at];
+}
+
+/** Oldest due first, then by id in code-unit order (as both databases sort the claim's candidates). */
+export function byDue(a: HrLaunchRow, b: HrLaunchRow): number {
+  return Number(a.due_at) - Number(b.due_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function toHrLaunch(r: HrLaunchRow): HrLaunchRecord {

@@ -218,6 +218,13 @@ export interface InstanceWrite {
    */
   readonly schedule?: ScheduleStateChange;
   /**
+   * The HR feed's launch row this write starts (an instance insert), with the launcher's claim on it: checked before
+   * anything of the write is written, and marked `launched` with the instance's id in the same transaction, so a
+   * launch and its row's new state are committed together or not at all. When the row is no longer pending under
+   * `claim` (the claim lapsed and another launcher took it) the write is refused (`launch-taken`).
+   */
+  readonly hrLaunch?: { readonly id: string; readonly claim: string };
+  /**
    * Identity-store writes of this step (its `identity` effects, in order), applied in the same transaction as the
    * instance, each as a compare-and-set on the identity's revision. When one fails, the instance's whole write is
    * skipped as `conflict` (and the step replays against what is stored now).
@@ -231,8 +238,9 @@ export interface InstanceWrite {
  * - `subject-busy`: another instance holds the subject; this write skipped.
  * - `name-taken`: another instance took the name meanwhile; this write skipped.
  * - `schedule-moved`: a write's schedule compare-and-set failed; nothing of the commit was written.
+ * - `launch-taken`: the write's HR launch row is no longer pending under its claim; this write skipped.
  */
-export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved';
+export type CommitStatus = 'committed' | 'conflict' | 'subject-busy' | 'name-taken' | 'schedule-moved' | 'launch-taken';
 
 /**
  * Whether a refusal of this write (`conflict`, `subject-busy`) can come after the store wrote part of it, so that the

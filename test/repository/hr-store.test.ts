@@ -38,11 +38,15 @@ for (const database of DATABASES) {
       assert.deepEqual(await repo.hr.dueLaunches(T0 + 10, 10), [0, 1, 2, 3, 4].map((n) => launch(n)));
     });
 
-    it('claims only the pending launches nobody holds, in the order asked for, until the claim lapses', async () => {
-      assert.deepEqual(await repo.hr.claimLaunches(['l3', 'l1', 'l9'], 'a', T0, LEASE), ['l3', 'l1'], 'l9 does not exist');
-      assert.deepEqual(await repo.hr.claimLaunches(['l1', 'l2', 'l3'], 'b', T0 + 1, LEASE), ['l2'], 'l1 and l3 are held by a');
-      assert.deepEqual(await repo.hr.claimLaunches(['l1'], 'c', T0 + LEASE, LEASE), ['l1'], 'a\'s claim has lapsed');
-      assert.deepEqual(await repo.hr.claimLaunches([], 'c', T0, LEASE), []);
+    it('claims the oldest due launches nobody holds, of one source or all, until a claim lapses', async () => {
+      const ids = (ls: readonly HrLaunchRecord[]) => ls.map((l) => l.id);
+      assert.deepEqual(ids(await repo.hr.claimDue(T0 + 2, 2, 'a', LEASE)), ['l0', 'l1'], 'l3 and l4 are not due yet; two asked for');
+      assert.deepEqual(ids(await repo.hr.claimDue(T0 + 10, 10, 'b', LEASE, 'other')), [], 'another source has none');
+      const taken = await repo.hr.claimDue(T0 + 10, 10, 'b', LEASE, 'workday');
+      assert.deepEqual(ids(taken), ['l2', 'l3', 'l4'], 'l0 and l1 are held by a');
+      assert.deepEqual(taken[0], { ...launch(2), instanceId: 'b' }, 'a claimed row is answered whole, the claim in instanceId');
+      assert.deepEqual(ids(await repo.hr.claimDue(T0 + 10, 10, 'c', LEASE)), [], 'everything due is held');
+      assert.deepEqual(ids(await repo.hr.claimDue(T0 + 2 + LEASE, 1, 'c', LEASE)), ['l0'], "a's claim has lapsed");
     });
 
     it('finishes each pending launch once, with its instance or its error, and leaves finished ones alone', async () => {

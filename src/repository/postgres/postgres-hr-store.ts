@@ -1,6 +1,7 @@
 import { AUDIT_COLUMNS, auditValues, toAudit, type AuditRow } from '../runtime-rows.js';
 import type { AuditRecord, StoredAuditEvent } from '../runtime-store.js';
 import {
+  byDue,
   HR_LAUNCH_COLUMNS,
   hrLaunchValues,
   toHrLaunch,
@@ -128,15 +129,17 @@ export class PostgresHrStore implements HrStore {
     return r.rowCount === 1;
   }
 
-  async claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const { rows } = await this.#db.query<{ id: string }>(
-      `UPDATE hr_launches SET instance_id = $1, updated_at = $2 WHERE id = ANY($3::text[]) AND state = 'pending' AND (instance_id IS NULL OR updated_at <= $4) RETURNING id`,
-      [token, now, [...ids], now - leaseMs],
+  async claimDue(now: number, limit: number, token: string, leaseMs: number, source?: string): Promise<HrLaunchRecord[]> {
+    // SKIP LOCKED: rows another launcher is claiming at this moment are passed over, as claimed ones are.
+    const { rows } = await this.#db.query<HrLaunchRow>(
+      `UPDATE hr_launches SET instance_id = $1, updated_at = $2
+       WHERE id IN (SELECT id FROM hr_launches WHERE state = 'pending' AND due_at <= $2 AND (instance_id IS NULL OR updated_at <= $3)
+         AND ($4::text IS NULL OR source = $4) ORDER BY due_at, id COLLATE "C" LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [token, now, now - leaseMs, source ?? null, limit],
     );
-    // In the order asked for, as on SQLite (RETURNING gives no order).
-    const claimed = new Set(rows.map((r) => r.id));
-    return ids.filter((id) => claimed.has(id));
+    // RETURNING gives no order: oldest first, as they were chosen.
+    return rows.sort(byDue).map(toHrLaunch);
   }
 
   async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {

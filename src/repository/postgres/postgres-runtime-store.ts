@@ -168,6 +168,14 @@ const S = {
   auditOf: statement('SELECT * FROM audit_events WHERE instance_id = $1 ORDER BY id LIMIT $2'),
   sideEffectsAll: statement('SELECT * FROM side_effects ORDER BY at, key COLLATE "C"'),
   sideEffectsOf: statement('SELECT * FROM side_effects WHERE instance_id = $1 ORDER BY at, key COLLATE "C"'),
+  hrLaunchesHeld: statement(
+    `SELECT h.id FROM hr_launches h JOIN unnest($1::text[], $2::text[]) AS c(id, claim) ON h.id = c.id AND h.instance_id = c.claim
+     WHERE h.state = 'pending' ORDER BY h.id FOR UPDATE OF h`,
+  ),
+  hrLaunched: statement(
+    `UPDATE hr_launches h SET state = 'launched', instance_id = m.instance_id, error = NULL, updated_at = m.at
+     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS m(id, instance_id, at) WHERE h.id = m.id`,
+  ),
   schedules: statement('SELECT * FROM schedule_state ORDER BY name COLLATE "C"'),
   scheduleInsert: statement(
     'INSERT INTO schedule_state (last_run, next_run, run_count, updated_at, name) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING',
@@ -176,6 +184,18 @@ const S = {
     'UPDATE schedule_state SET last_run = $1, next_run = $2, run_count = $3, updated_at = $4 WHERE name = $5 AND next_run IS NOT DISTINCT FROM $6',
   ),
 };
+
+/**
+ * The indexes of the writes whose HR launch row is no longer pending under their claim (InstanceWrite.hrLaunch). The
+ * rows still held are locked (FOR UPDATE) until the commit, which marks them launched.
+ */
+async function takenHrLaunches(tx: PgTransaction, writes: readonly InstanceWrite[]): Promise<Set<number>> {
+  const launches = writes.flatMap((w, i) => (w.hrLaunch ? [{ i, ...w.hrLaunch }] : []));
+  if (launches.length === 0) return new Set();
+  const { rows } = await tx.query<{ id: string }>(S.hrLaunchesHeld, [launches.map((l) => l.id), launches.map((l) => l.claim)]);
+  const held = new Set(rows.map((r) => r.id));
+  return new Set(launches.filter((l) => !held.has(l.id)).map((l) => l.i));
+}
 
 /** A write's schedule compare-and-set failed: nothing of the commit is written (see InstanceWrite.schedule). */
 class ScheduleMoved extends Error {}
@@ -229,7 +249,17 @@ export class PostgresRuntimeStore implements RuntimeStore {
         // Schedule occurrences first: when another worker took one, the commit is nothing at all.
         for (const w of writes) if (w.schedule && !(await moveSchedule(tx, w.schedule))) throw new ScheduleMoved();
         const now = this.#now();
-        return batchable(writes) ? commitBatch(tx, writes, now) : commitEach(tx, writes, now);
+        // HR launch rows next, locked until the commit: a write whose row another launcher took is left out whole.
+        const taken = await takenHrLaunches(tx, writes);
+        const rest = taken.size === 0 ? writes : writes.filter((_, i) => !taken.has(i));
+        const done = rest.length === 0 ? [] : await (batchable(rest) ? commitBatch(tx, rest, now) : commitEach(tx, rest, now));
+        let k = 0;
+        const statuses = writes.map((_, i): CommitStatus => (taken.has(i) ? 'launch-taken' : done[k++]!));
+        const marks = writes.filter((w, i) => w.hrLaunch && statuses[i] === 'committed');
+        if (marks.length > 0) {
+          await tx.query(S.hrLaunched, [marks.map((w) => w.hrLaunch!.id), marks.map((w) => w.instance.id), marks.map((w) => w.instance.updatedAt)]);
+        }
+        return statuses;
       });
     } catch (e) {
       if (e instanceof ScheduleMoved) return writes.map(() => 'schedule-moved');

@@ -1,6 +1,7 @@
 import { AUDIT_COLUMNS, auditValues, toAudit, type AuditRow } from '../runtime-rows.js';
 import type { AuditRecord, StoredAuditEvent } from '../runtime-store.js';
 import {
+  byDue,
   HR_LAUNCH_COLUMNS,
   hrLaunchValues,
   toHrLaunch,
@@ -24,8 +25,11 @@ const INSERT_RUN = 'INSERT INTO hr_runs (id, source, at, file, outcome, plan) VA
 // Rows as one JSON array of arrays (one statement per chunk instead of one per row, as on PostgreSQL), in order.
 const INSERT_LAUNCHES = `INSERT INTO hr_launches (${HR_LAUNCH_COLUMNS.join(', ')})
   SELECT ${HR_LAUNCH_COLUMNS.map((_, k) => `value ->> ${k}`).join(', ')} FROM json_each(?) ORDER BY key`;
-const CLAIM_LAUNCHES = `UPDATE hr_launches SET instance_id = ?, updated_at = ?
-  WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND (instance_id IS NULL OR updated_at <= ?) RETURNING id`;
+// The oldest due rows nobody holds (or whose launcher's claim lapsed), taken in one statement.
+const CLAIM_DUE = `UPDATE hr_launches SET instance_id = ?, updated_at = ?
+  WHERE id IN (SELECT id FROM hr_launches WHERE state = 'pending' AND due_at <= ? AND (instance_id IS NULL OR updated_at <= ?)
+    AND (? IS NULL OR source = ?) ORDER BY due_at, id LIMIT ?)
+  RETURNING *`;
 // Each outcome as [id, state, instance_id, error].
 const FINISH_LAUNCHES = `UPDATE hr_launches AS h SET state = o.value ->> 1, instance_id = o.value ->> 2, error = o.value ->> 3, updated_at = ?
   FROM json_each(?) AS o WHERE h.id = o.value ->> 0 AND h.state = 'pending' RETURNING id`;
@@ -128,11 +132,10 @@ export class SqliteHrStore implements HrStore {
     return r.changes === 1;
   }
 
-  async claimLaunches(ids: readonly string[], token: string, now: number, leaseMs: number): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const claimed = new Set((this.#db.prepare(CLAIM_LAUNCHES).all(token, now, JSON.stringify(ids), now - leaseMs) as { id: string }[]).map((r) => r.id));
-    // In the order asked for (RETURNING gives no order).
-    return ids.filter((id) => claimed.has(id));
+  async claimDue(now: number, limit: number, token: string, leaseMs: number, source?: string): Promise<HrLaunchRecord[]> {
+    const rows = this.#db.prepare(CLAIM_DUE).all(token, now, now, now - leaseMs, source ?? null, source ?? null, limit) as HrLaunchRow[];
+    // RETURNING gives no order: oldest first, as they were chosen.
+    return rows.sort(byDue).map(toHrLaunch);
   }
 
   async finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]> {

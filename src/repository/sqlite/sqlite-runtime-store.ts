@@ -397,19 +397,23 @@ function moveSchedule(s: Statements, change: ScheduleStateChange): boolean {
 function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number) {
   const single = db.transaction((w: InstanceWrite) => {
     writeOne(s, w, clock, db);
+    markHrLaunches(s, [w]);
     if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
   });
-  const savepoint = db.transaction((w: InstanceWrite) => writeOne(s, w, clock, db));
+  const savepoint = db.transaction((w: InstanceWrite, held: ReadonlySet<string>) => writeOne(s, w, clock, db, held));
   const batch = db.transaction((writes: readonly InstanceWrite[]) => {
     // Audit rows carry no constraint that can refuse a write, so they are written after the instances, all in
     // as few statements as possible, in the order of the writes.
     const audit: AuditRecord[] = [];
+    const launches: InstanceWrite[] = [];
+    const held = heldHrLaunches(s, writes);
     const statuses = writes.map((w): CommitStatus => {
       try {
         // A savepoint (two statements) only where a refusal can follow a write of the same instance.
-        if (refusableAfterWriting(w)) savepoint(w);
-        else writeOne(s, w, clock, db);
+        if (refusableAfterWriting(w)) savepoint(w, held);
+        else writeOne(s, w, clock, db, held);
         if (w.audit) for (const a of w.audit) audit.push(a);
+        if (w.hrLaunch) launches.push(w);
         return 'committed';
       } catch (e) {
         if (!(e instanceof WriteRefused)) throw e;
@@ -419,6 +423,7 @@ function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number
         return e.status;
       }
     });
+    markHrLaunches(s, launches);
     if (audit.length > 0) s.insertAudit(audit.map(auditValues));
     return statuses;
   });
@@ -430,11 +435,20 @@ function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number
  * One instance's writes. Work items are inserted before any is closed: an advance may create an item and cancel
  * it again (a parallel branch ended the instance), and the close must find the row.
  */
-function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: SqliteDatabase): void {
+function writeOne(
+  s: Statements,
+  w: InstanceWrite,
+  clock: () => number,
+  db: SqliteDatabase,
+  /** The HR launch rows of the commit still held under their writes' claims, when looked up for all at once. */
+  held?: ReadonlySet<string>,
+): void {
   const i = w.instance;
   // Under the write lock of BEGIN IMMEDIATE: no other writer can take the lock between this look and the commit.
   if (w.checkSubject !== undefined && s.lockHolder.get(w.checkSubject) !== undefined) throw new WriteRefused('subject-busy');
   if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
+  // Looked at here and marked once the write is through (markHrLaunches): nobody else can take the row in between.
+  if (w.hrLaunch && !(held ? held.has(w.hrLaunch.id) : s.hrLaunchHeld.get(w.hrLaunch.id, w.hrLaunch.claim) !== undefined)) throw new WriteRefused('launch-taken');
   for (const id of w.deleteInstances ?? []) {
     s.deleteLocksOf.run(id);
     s.deleteInstance.run(id);
@@ -480,6 +494,18 @@ function writeOne(s: Statements, w: InstanceWrite, clock: () => number, db: Sqli
     s.deleteLocksOf.run(i.id);
     if (!gone) s.deleteInstance.run(i.id);
   }
+}
+
+/** The ids of the writes' HR launch rows still pending under their claims: one statement for a whole batch. */
+function heldHrLaunches(s: Statements, writes: readonly InstanceWrite[]): ReadonlySet<string> {
+  const claims = writes.flatMap((w) => (w.hrLaunch ? [[w.hrLaunch.id, w.hrLaunch.claim]] : []));
+  return new Set(claims.length === 0 ? [] : (s.hrLaunchesHeld.all(JSON.stringify(claims)) as string[]));
+}
+
+/** The HR launch rows of committed launch writes, marked `launched` with their instances' ids: one statement. */
+function markHrLaunches(s: Statements, writes: readonly InstanceWrite[]): void {
+  const marks = writes.flatMap((w) => (w.hrLaunch ? [[w.hrLaunch.id, w.instance.id, w.instance.updatedAt]] : []));
+  if (marks.length > 0) s.hrLaunched.run(JSON.stringify(marks));
 }
 
 /**
@@ -528,6 +554,14 @@ function prepare(db: SqliteDatabase) {
     rename: db.prepare('UPDATE task_instances SET name = ?, revision = revision + 1 WHERE id = ?'),
     claimable: db.prepare(`SELECT * FROM task_instances WHERE ${due} ORDER BY wake_at LIMIT ?`),
     claimableById: db.prepare(`SELECT * FROM task_instances WHERE id = ? AND ${due}`),
+    hrLaunchHeld: db.prepare(`SELECT 1 FROM hr_launches WHERE id = ? AND instance_id = ? AND state = 'pending'`),
+    // Each claim as [launch id, claim].
+    hrLaunchesHeld: db
+      .prepare(`SELECT h.id FROM hr_launches h JOIN json_each(?) AS c ON h.id = c.value ->> 0 AND h.instance_id = c.value ->> 1 WHERE h.state = 'pending'`)
+      .pluck(),
+    // Each mark as [launch id, instance id, at].
+    hrLaunched: db.prepare(`UPDATE hr_launches AS h SET state = 'launched', instance_id = m.value ->> 1, error = NULL, updated_at = m.value ->> 2
+      FROM json_each(?) AS m WHERE h.id = m.value ->> 0`),
     lease: db.prepare('UPDATE task_instances SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
     leaseMany: db.prepare(
       'UPDATE task_instances SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))',

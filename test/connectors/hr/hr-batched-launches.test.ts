@@ -204,6 +204,45 @@ for (const database of DATABASES) {
       assert.match(String((skipped[0]!.data as Record<string, unknown>)['reason']), /no work item in ReviewWithFeedback-ReviewPending offering Approve/);
     });
 
+    for (const advance of [true, false]) {
+      it(`marks a claimed HR row launched in its launch's own commit, and refuses a row another launcher took over (${advance ? 'advanced at once' : 'left to the workers'})`, async () => {
+        const [mine, taken] = advance ? ['c1', 'c2'] : ['c3', 'c4'];
+        const row = (login: string, dueAt: number) => ({
+          id: `hr-${login}`, source: 'workday', runId: `run-${login}`, rowKey: login, change: 'added' as const, definition: 'User_Onboarding', subject: login,
+          variables: { changes: { Login: login, LastName: login } }, firstTransition: 'ActionWithRefine-ActionPending-Execute', dueAt, state: 'pending' as const, instanceId: null, error: null,
+        });
+        await side.repo.hr.apply({
+          run: { id: `run-${mine}`, source: 'workday', at: now, file: 'claims.csv', outcome: 'applied', plan: {} },
+          upserts: [],
+          deletes: [],
+          launches: [row(mine!, now), row(taken!, now - 1)],
+          audit: [],
+        });
+        assert.equal((await side.repo.hr.claimDue(now, 2, 'claim:mine', 60_000, 'workday')).length, 2);
+        // Our claim lapses; another launcher takes one of the two rows over before our launch commits.
+        assert.deepEqual((await side.repo.hr.claimDue(now + 61_000, 1, 'claim:other', 60_000, 'workday')).map((l) => l.id), [`hr-${taken}`]);
+        const results = await side.engine.launchMany(
+          [mine!, taken!].map((login) => ({
+            definition: 'User_Onboarding',
+            launcher: 'hr:workday',
+            subject: login,
+            variables: { changes: { Login: login, LastName: login } },
+            firstDecision: { decision: 'Execute', activity: 'ActionWithRefine-ActionPending' },
+            hrLaunch: { id: `hr-${login}`, claim: 'claim:mine', audit: { at: now, event: 'hr.launched', actor: 'hr:workday', data: { key: login } } },
+          })),
+          { advance },
+        );
+        assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.error.code)), ['ok', 'HR_LAUNCH_TAKEN']);
+        const started = results[0]!.ok ? results[0]!.instance.id : '';
+        const rows = new Map((await side.repo.hr.listLaunches('workday')).map((l) => [l.id, l]));
+        assert.deepEqual([rows.get(`hr-${mine}`)!.state, rows.get(`hr-${mine}`)!.instanceId], ['launched', started]);
+        assert.deepEqual([rows.get(`hr-${taken}`)!.state, rows.get(`hr-${taken}`)!.instanceId], ['pending', 'claim:other'], 'left to the launcher that holds it');
+        assert.deepEqual(await side.engine.listTasks({ subject: taken }), [], 'nothing of the refused launch is written');
+        const marked = (await side.repo.audit.query({ event: 'hr.launched' })).filter((e) => [mine, taken].includes(String((e.data as Record<string, unknown>)['key'])));
+        assert.deepEqual(marked.map((e) => e.instanceId), [started], 'its hr.launched row carries the instance, written with it');
+      });
+    }
+
     it('answers each refused launch with its own error and launches the others', async () => {
       const results = await side.engine.launchMany([
         { definition: 'User_Onboarding', launcher: 'hr:workday', subject: 'w5', variables: { changes: { Login: 'w5', LastName: 'w5' } } },

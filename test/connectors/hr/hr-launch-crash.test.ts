@@ -2,7 +2,7 @@
  * An HR import killed around the commit of its launches (docs/decisions/launched-and-advanced.md): each onboarding is
  * written once, already advanced past its Request, so a crash before that commit leaves nothing of any launch (the
  * rows wait, claimed, and start once the claim lapses), and a crash after it leaves every onboarding where it came to
- * rest, with nothing for a worker to run again.
+ * rest, its row marked launched in the same commit, with nothing for a worker or another launcher to run again.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseHrSource } from '../../../src/connectors/hr/index.js';
+import { launchDueHr, parseHrSource } from '../../../src/connectors/hr/index.js';
 import { loadDefinitionFiles } from '../../../src/definition/load.js';
 import { openEngine } from '../../../src/engine/engine.js';
 import { openRepository } from '../../../src/repository/open-repository.js';
@@ -131,6 +131,15 @@ for (const database of DATABASES) {
           now += 60 * MINUTE;
           assert.equal((await engine.runWorkerOnce()).advanced, 0);
           assert.deepEqual(await onboardings(repository), started);
+          // The rows were marked launched in that same commit: past the dead launcher's claim, another starts none again.
+          const again = await launchDueHr({ repository, engine, clock: () => now });
+          assert.deepEqual([again.launched, again.failed, again.deferred], [0, 0, 0]);
+          const rows = await repository.hr.listLaunches('workday');
+          const instances = (await repository.runtime.listInstances({ definitionName: 'User_Onboarding' })).map((t) => t.id).sort();
+          assert.deepEqual(rows.map((l) => l.state), rows.map(() => 'launched'));
+          assert.deepEqual(rows.map((l) => l.instanceId).sort(), instances, 'each row names the onboarding it started');
+          const marked = await repository.audit.query({ event: 'hr.launched' });
+          assert.deepEqual(marked.map((e) => e.instanceId).sort(), instances, 'one hr.launched per row, written with its launch');
         } finally {
           await engine.close();
           await repository.close();
