@@ -21,8 +21,10 @@ function busyTimeoutOf(db: SqliteDatabase): number {
   return ms;
 }
 
+/** `SQLITE_BUSY` or one of its extended codes (`SQLITE_BUSY_RECOVERY`, …): the lock, not the work, failed. */
 function isBusy(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_BUSY';
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /**
