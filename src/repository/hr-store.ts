@@ -96,8 +96,8 @@ export interface HrStore {
   claimDue(now: number, limit: number, token: string, leaseMs: number, source?: string): Promise<HrLaunchRecord[]>;
   /**
    * {@link finishLaunch} for many rows, with their `hr.launched` / `hr.launch-failed` audit rows, in one
-   * transaction (a launch the engine started is marked in its own commit instead: InstanceWrite.hrLaunch); answers the ids that were still pending, in the order given (the others' audit rows are written all
-   * the same).
+   * transaction (a launch the engine started is marked in its own commit instead: InstanceWrite.hrLaunch); answers
+   * the ids that were still pending, in the order given (the others' audit rows are written all the same).
    */
   finishLaunches(outcomes: readonly HrLaunchOutcome[], audit: readonly AuditRecord[], at: number): Promise<string[]>;
   /** Marks a pending launch done; false when it was not pending any more (another process took it). */
