@@ -120,7 +120,7 @@ export interface LaunchRequest {
 export interface LaunchManyOptions {
   /**
    * Advance the launched instances in this process before answering, instead of leaving them to the workers: each is
-   * run to its first wait in memory and written once, already advanced, up to 500 per commit; one this cannot finish
+   * run to its first wait in memory and written once, already advanced, up to 50 per commit; one this cannot finish
    * (its advance failed, its write was refused) is written `ready` under this process's lease and advanced by the
    * worker's code, so a worker elsewhere never runs one twice (docs/decisions/launched-and-advanced.md). The answer
    * shows each instance as written. @default false

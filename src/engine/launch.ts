@@ -261,10 +261,12 @@ async function launchPrepared(
 }
 
 /**
- * Launches a `launchMany` advances per commit. Larger than a worker's batch: they were prepared together a moment
- * ago, each commit writes the same few pages whatever its size, and nothing else waits on this process.
+ * Launches a `launchMany` advances per commit. Small, because on SQLite a commit holds the file's one write lock:
+ * a provisioning worker beside the engine cannot claim or settle while it is held, and its calls in flight run dry.
+ * A commit of 500 onboardings held it about 100 ms; at 50 the HR wave's provisioning tail fell from 1.7–2.1 s to
+ * 0.3–0.5 s, and the import got no slower (docs/decisions/lock-wait-off-the-loop.md).
  */
-export const ADVANCE_BATCH = 500;
+export const ADVANCE_BATCH = 50;
 
 type Batched = { readonly index: number; readonly prepared: PreparedLaunch };
 
