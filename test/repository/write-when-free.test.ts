@@ -10,19 +10,28 @@ import { writeWhenFree } from '../../src/repository/sqlite/write-when-free.js';
 const dir = mkdtempSync(join(tmpdir(), 'idflow-write-when-free-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function pair(name: string, busyTimeoutMs: number) {
+type Db = ReturnType<typeof openSqliteDatabase>;
+
+/**
+ * Runs `body` on a fresh file's connection `db` and `other`, another process's connection to it (as the engine's is to
+ * a provisioning worker's), and closes both.
+ */
+async function withPair(name: string, busyTimeoutMs: number, body: (db: Db, other: Db) => Promise<void>): Promise<void> {
   const file = join(dir, `${name}.db`);
   const db = openSqliteDatabase(file, { busyTimeoutMs });
   db.exec('CREATE TABLE t (x INTEGER)');
-  // Another process's connection, as the engine's is to a provisioning worker.
   const other = openSqliteDatabase(file);
-  return { db, other };
+  try {
+    await body(db, other);
+  } finally {
+    db.close();
+    other.close();
+  }
 }
 
 describe('writing when another connection holds the write lock', () => {
   it('waits for the lock while the event loop goes on, then commits once the lock is free', async () => {
-    const { db, other } = pair('waits', 5000);
-    try {
+    await withPair('waits', 5000, async (db, other) => {
       other.exec('BEGIN IMMEDIATE');
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 5);
@@ -35,15 +44,11 @@ describe('writing when another connection holds the write lock', () => {
       // SQLite's own busy handler would have slept inside the call: no timer could fire until the lock was free.
       assert.ok(whileHeld >= 10, `timers fired ${whileHeld} times in the 200 ms the lock was held`);
       assert.equal(other.prepare('SELECT COUNT(*) FROM t').pluck().get(), 1);
-    } finally {
-      db.close();
-      other.close();
-    }
+    });
   });
 
   it('gives up with SQLITE_BUSY after the connection’s busy timeout, writes nothing and keeps the timeout', async () => {
-    const { db, other } = pair('gives-up', 120);
-    try {
+    await withPair('gives-up', 120, async (db, other) => {
       other.exec('BEGIN IMMEDIATE');
       const started = Date.now();
       await assert.rejects(
@@ -55,15 +60,11 @@ describe('writing when another connection holds the write lock', () => {
       other.exec('ROLLBACK');
       assert.equal(db.prepare('SELECT COUNT(*) FROM t').pluck().get(), 0);
       assert.equal(db.pragma('busy_timeout', { simple: true }), 120, 'the connection waits as before for its other statements');
-    } finally {
-      db.close();
-      other.close();
-    }
+    });
   });
 
   it('rolls back and passes on an error of the work itself, without trying again', async () => {
-    const { db, other } = pair('fails', 5000);
-    try {
+    await withPair('fails', 5000, async (db, other) => {
       let tries = 0;
       await assert.rejects(
         writeWhenFree(db, () => {
@@ -75,9 +76,6 @@ describe('writing when another connection holds the write lock', () => {
       );
       assert.equal(tries, 1);
       assert.equal(other.prepare('SELECT COUNT(*) FROM t').pluck().get(), 0);
-    } finally {
-      db.close();
-      other.close();
-    }
+    });
   });
 });

@@ -396,7 +396,7 @@ function moveSchedule(s: Statements, change: ScheduleStateChange): boolean {
 /** The commit's transaction functions, made once per store (better-sqlite3 builds several closures per `transaction()`). */
 function makeTransactions(db: SqliteDatabase, s: Statements, clock: () => number) {
   const single = db.transaction((w: InstanceWrite) => {
-    writeOne(s, w, clock, db);
+    writeOne(s, w, clock, db, heldHrLaunches(s, [w]));
     markHrLaunches(s, [w]);
     if (w.audit?.length) s.insertAudit(w.audit.map(auditValues));
   });
@@ -440,15 +440,15 @@ function writeOne(
   w: InstanceWrite,
   clock: () => number,
   db: SqliteDatabase,
-  /** The HR launch rows of the commit still held under their writes' claims, when looked up for all at once. */
-  held?: ReadonlySet<string>,
+  /** The commit's HR launch rows still held under their writes' claims ({@link heldHrLaunches}). */
+  held: ReadonlySet<string>,
 ): void {
   const i = w.instance;
   // Under the write lock of BEGIN IMMEDIATE: no other writer can take the lock between this look and the commit.
   if (w.checkSubject !== undefined && s.lockHolder.get(w.checkSubject) !== undefined) throw new WriteRefused('subject-busy');
   if (w.schedule && !moveSchedule(s, w.schedule)) throw new WriteRefused('schedule-moved');
   // Looked at here and marked once the write is through (markHrLaunches): nobody else can take the row in between.
-  if (w.hrLaunch && !(held ? held.has(w.hrLaunch.id) : s.hrLaunchHeld.get(w.hrLaunch.id, w.hrLaunch.claim) !== undefined)) throw new WriteRefused('launch-taken');
+  if (w.hrLaunch && !held.has(w.hrLaunch.id)) throw new WriteRefused('launch-taken');
   for (const id of w.deleteInstances ?? []) {
     s.deleteLocksOf.run(id);
     s.deleteInstance.run(id);
@@ -496,7 +496,7 @@ function writeOne(
   }
 }
 
-/** The ids of the writes' HR launch rows still pending under their claims: one statement for a whole batch. */
+/** The ids of the writes' HR launch rows still pending under their claims: one statement per commit, none without. */
 function heldHrLaunches(s: Statements, writes: readonly InstanceWrite[]): ReadonlySet<string> {
   const claims = writes.flatMap((w) => (w.hrLaunch ? [[w.hrLaunch.id, w.hrLaunch.claim]] : []));
   return new Set(claims.length === 0 ? [] : (s.hrLaunchesHeld.all(JSON.stringify(claims)) as string[]));
@@ -554,7 +554,6 @@ function prepare(db: SqliteDatabase) {
     rename: db.prepare('UPDATE task_instances SET name = ?, revision = revision + 1 WHERE id = ?'),
     claimable: db.prepare(`SELECT * FROM task_instances WHERE ${due} ORDER BY wake_at LIMIT ?`),
     claimableById: db.prepare(`SELECT * FROM task_instances WHERE id = ? AND ${due}`),
-    hrLaunchHeld: db.prepare(`SELECT 1 FROM hr_launches WHERE id = ? AND instance_id = ? AND state = 'pending'`),
     // Each claim as [launch id, claim].
     hrLaunchesHeld: db
       .prepare(`SELECT h.id FROM hr_launches h JOIN json_each(?) AS c ON h.id = c.value ->> 0 AND h.instance_id = c.value ->> 1 WHERE h.state = 'pending'`)
